@@ -1,0 +1,533 @@
+package org.ferrymq.broker;
+
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidClientIDException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.api.journal.Journal;
+import org.ferrymq.api.journal.JournalException;
+import org.ferrymq.api.journal.JournalRecord;
+import org.ferrymq.api.journal.JournalReplay;
+import org.ferrymq.api.journal.StoredMessage;
+import org.ferrymq.journal.MemoryJournal;
+import org.ferrymq.protocol.ClientChannel;
+import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.protocol.MessageData;
+import org.ferrymq.selector.Selector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker core: destinations, subscriptions, routing and the journal. Clients reach it
+ * only through {@link BrokerConnection}s, one per client connection, whatever the transport.
+ *
+ * <p>Every state change that must survive a restart is written to the journal before it
+ * becomes visible: a persistent message is stored before any consumer can see it, and an
+ * acknowledgement is stored before the message leaves its queue for good.
+ */
+public final class Broker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final Journal journal;
+    private final ScheduledThreadPoolExecutor scheduler;
+
+    private final Map<DestinationName, MessageQueue> queues = new ConcurrentHashMap<>();
+    private final Map<DestinationName, BrokerTopic> topics = new ConcurrentHashMap<>();
+    /** Durable and shared subscriptions by {@link #subscriptionKey}. */
+    private final Map<String, Subscription> namedSubscriptions = new HashMap<>();
+    private final Set<String> clientIds = ConcurrentHashMap.newKeySet();
+    private final Set<BrokerConnection> connections = ConcurrentHashMap.newKeySet();
+
+    private final AtomicLong messageNumbers = new AtomicLong();
+    private final AtomicLong sequences = new AtomicLong();
+    private final AtomicLong deliveryIds = new AtomicLong();
+    private final AtomicLong temporaryNames = new AtomicLong();
+    private volatile boolean closed;
+
+    private Broker(BrokerConfig config) {
+        this.config = config;
+        this.journal = config.journal() != null ? config.journal() : new MemoryJournal();
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "ferrymq-" + config.name() + "-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Starts a broker: replays its journal, then creates the configured destinations. */
+    public static Broker start(BrokerConfig config) throws JMSException {
+        Broker broker = new Broker(config);
+        broker.recover();
+        for (String queue : config.queues()) {
+            broker.queue(DestinationName.queue(queue), true);
+        }
+        for (String topic : config.topics()) {
+            broker.topic(DestinationName.topic(topic), true);
+        }
+        LOG.info("FerryMQ broker '{}' started", config.name());
+        return broker;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    /** A new connection from a client; the client talks to it with commands. */
+    public BrokerConnection connect(ClientChannel channel) throws JMSException {
+        if (closed) {
+            throw new IllegalStateException("Broker '" + config.name() + "' is closed");
+        }
+        BrokerConnection connection = new BrokerConnection(this, channel);
+        connections.add(connection);
+        return connection;
+    }
+
+    /** The number of messages on a queue, waiting or in flight; -1 when there is no such queue. */
+    public int queueDepth(String queue) {
+        MessageQueue q = queues.get(DestinationName.queue(queue));
+        return q == null ? -1 : q.depth();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (BrokerConnection connection : List.copyOf(connections)) {
+            connection.brokerClosing();
+        }
+        scheduler.shutdownNow();
+        journal.close();
+        LOG.info("FerryMQ broker '{}' stopped", config.name());
+    }
+
+    // ---- security and client IDs ----
+
+    void authenticate(String user, String password) throws JMSSecurityException {
+        if (user == null) {
+            if (config.requireCredentials()) {
+                throw new JMSSecurityException("Broker '" + config.name()
+                        + "' requires a user name and password; pass them to createConnection(user, password)");
+            }
+            return;
+        }
+        Map<String, String> users = config.users();
+        if (users.isEmpty() && !config.requireCredentials()) {
+            return; // no users configured: security is off
+        }
+        String expected = users.get(user);
+        if (expected == null || !expected.equals(password == null ? "" : password)) {
+            throw new JMSSecurityException("User '" + user + "' is unknown to broker '" + config.name()
+                    + "' or the password is wrong");
+        }
+    }
+
+    void claimClientId(String clientId) throws InvalidClientIDException {
+        if (clientId == null || clientId.isEmpty()) {
+            throw new InvalidClientIDException("A client ID must not be null or empty");
+        }
+        if (!clientIds.add(clientId)) {
+            throw new InvalidClientIDException("Client ID '" + clientId
+                    + "' is already in use by another connection; close it first or choose another ID");
+        }
+    }
+
+    void releaseClientId(String clientId) {
+        if (clientId != null) {
+            clientIds.remove(clientId);
+        }
+    }
+
+    void disconnected(BrokerConnection connection) {
+        connections.remove(connection);
+    }
+
+    // ---- destinations ----
+
+    MessageQueue queue(DestinationName name, boolean create) throws JMSException {
+        MessageQueue queue = queues.get(name);
+        if (queue != null) {
+            return queue;
+        }
+        if (name.kind().isTemporary()) {
+            throw new InvalidDestinationException("Temporary queue '" + name.name()
+                    + "' does not exist: it was deleted or its connection was closed");
+        }
+        if (!create && !config.autoCreateDestinations()) {
+            throw new InvalidDestinationException("Queue '" + name.name() + "' does not exist on broker '"
+                    + config.name() + "'; declare it in the broker configuration or enable autoCreateDestinations");
+        }
+        synchronized (this) {
+            queue = queues.get(name);
+            if (queue == null) {
+                persist(List.of(new JournalRecord.DestinationCreated("queue", name.name())));
+                queue = new MessageQueue(this, name.name(), true);
+                queues.put(name, queue);
+            }
+            return queue;
+        }
+    }
+
+    BrokerTopic topic(DestinationName name, boolean create) throws JMSException {
+        BrokerTopic topic = topics.get(name);
+        if (topic != null) {
+            return topic;
+        }
+        if (name.kind().isTemporary()) {
+            throw new InvalidDestinationException("Temporary topic '" + name.name()
+                    + "' does not exist: it was deleted or its connection was closed");
+        }
+        if (!create && !config.autoCreateDestinations()) {
+            throw new InvalidDestinationException("Topic '" + name.name() + "' does not exist on broker '"
+                    + config.name() + "'; declare it in the broker configuration or enable autoCreateDestinations");
+        }
+        synchronized (this) {
+            topic = topics.get(name);
+            if (topic == null) {
+                persist(List.of(new JournalRecord.DestinationCreated("topic", name.name())));
+                topic = new BrokerTopic(name.name(), null);
+                topics.put(name, topic);
+            }
+            return topic;
+        }
+    }
+
+    void checkDestination(DestinationName name) throws JMSException {
+        if (name.kind().isQueue()) {
+            queue(name, false);
+        } else {
+            topic(name, false);
+        }
+    }
+
+    DestinationName createTemporary(DestinationName.Kind kind, BrokerConnection owner) {
+        String name = (kind == DestinationName.Kind.TEMP_QUEUE ? "temp-queue-" : "temp-topic-")
+                + owner.id + "-" + temporaryNames.incrementAndGet();
+        DestinationName destination = new DestinationName(kind, name);
+        if (kind == DestinationName.Kind.TEMP_QUEUE) {
+            queues.put(destination, new MessageQueue(this, name, false));
+        } else {
+            topics.put(destination, new BrokerTopic(name, owner));
+        }
+        return destination;
+    }
+
+    void deleteTemporary(DestinationName destination, BrokerConnection requester) throws JMSException {
+        if (destination.kind() == DestinationName.Kind.TEMP_QUEUE) {
+            MessageQueue queue = queues.get(destination);
+            if (queue == null) {
+                return;
+            }
+            if (queue.consumerCount() > 0) {
+                throw new IllegalStateException("Temporary queue '" + destination.name()
+                        + "' still has consumers; close them before deleting it");
+            }
+            queues.remove(destination);
+            queue.delete();
+        } else if (destination.kind() == DestinationName.Kind.TEMP_TOPIC) {
+            BrokerTopic topic = topics.get(destination);
+            if (topic == null) {
+                return;
+            }
+            if (!topic.subscriptions.isEmpty()) {
+                throw new IllegalStateException("Temporary topic '" + destination.name()
+                        + "' still has subscribers; close them before deleting it");
+            }
+            topics.remove(destination);
+        }
+    }
+
+    /** Whether a temporary destination belongs to {@code connection}; other destinations always do. */
+    boolean mayConsume(DestinationName destination, BrokerConnection connection) {
+        if (!destination.kind().isTemporary()) {
+            return true;
+        }
+        return destination.name().startsWith((destination.kind() == DestinationName.Kind.TEMP_QUEUE
+                ? "temp-queue-" : "temp-topic-") + connection.id + "-");
+    }
+
+    // ---- subscriptions ----
+
+    private static String subscriptionKey(String clientId, String name) {
+        return (clientId == null ? "" : clientId) + '\u0000' + name;
+    }
+
+    /** A private, non-durable subscription for one topic consumer. */
+    Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, BrokerConnection owner) {
+        MessageQueue queue = new MessageQueue(this, "private:" + topic.name + ":" + sequences.incrementAndGet(), false);
+        Subscription subscription = new Subscription(queue, topic, owner.clientId(), null, selector, noLocal,
+                false, false, owner.id);
+        topic.subscriptions.add(subscription);
+        return subscription;
+    }
+
+    /**
+     * Finds or creates a named subscription (durable, shared, or both). A durable one that
+     * differs in topic, selector or noLocal and has no consumer is replaced, as the spec says.
+     */
+    synchronized Subscription namedSubscription(BrokerTopic topic, String clientId, String name, Selector selector,
+            boolean noLocal, boolean durable, boolean shared, BrokerConnection owner) throws JMSException {
+        String key = subscriptionKey(shared ? clientId : clientId, name);
+        Subscription existing = namedSubscriptions.get(key);
+        String selectorText = selector == null ? null : selector.expression();
+        if (existing != null) {
+            if (existing.durable != durable) {
+                throw new JMSException("There is already a " + (existing.durable ? "durable" : "non-durable")
+                        + " subscription named '" + name + "'" + forClient(clientId)
+                        + "; use another name or remove it first");
+            }
+            if (existing.shared != shared) {
+                throw new JMSException("Subscription '" + name + "'" + forClient(clientId) + " already exists as "
+                        + (existing.shared ? "a shared" : "an unshared") + " subscription; it cannot also be "
+                        + (shared ? "shared" : "unshared"));
+            }
+            if (!shared && existing.queue.consumerCount() > 0) {
+                throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
+                        + " already has an active consumer; close it first or use a shared subscription");
+            }
+            if (existing.sameAs(topic, selectorText, noLocal)) {
+                return existing;
+            }
+            if (existing.queue.consumerCount() > 0) {
+                throw new JMSException("Shared subscription '" + name + "'" + forClient(clientId)
+                        + " is active with another topic or selector; close its consumers first");
+            }
+            removeSubscription(existing);
+        }
+        String queueName = "sub:" + (clientId == null ? "" : clientId) + ":" + name;
+        MessageQueue queue = new MessageQueue(this, queueName, durable);
+        Subscription created = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared,
+                owner.id);
+        if (durable) {
+            persist(List.of(new JournalRecord.SubscriptionCreated(queueName, topic.name, clientId, name, selectorText,
+                    noLocal, shared)));
+        }
+        namedSubscriptions.put(key, created);
+        topic.subscriptions.add(created);
+        return created;
+    }
+
+    /** Called when a consumer of a subscription closes: non-durable ones die with their last consumer. */
+    synchronized void consumerClosed(Subscription subscription) {
+        if (!subscription.durable && subscription.queue.consumerCount() == 0) {
+            subscription.topic.subscriptions.remove(subscription);
+            if (subscription.name != null) {
+                namedSubscriptions.remove(subscriptionKey(subscription.clientId, subscription.name), subscription);
+            }
+            subscription.queue.delete();
+        }
+    }
+
+    synchronized void unsubscribe(String clientId, String name, Set<MessageQueue> pendingInSession) throws JMSException {
+        Subscription subscription = namedSubscriptions.get(subscriptionKey(clientId, name));
+        if (subscription == null || !subscription.durable) {
+            throw new InvalidDestinationException("There is no durable subscription named '" + name + "'"
+                    + forClient(clientId));
+        }
+        if (subscription.queue.consumerCount() > 0) {
+            throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
+                    + " has an active consumer; close the consumer before unsubscribing");
+        }
+        if (pendingInSession.contains(subscription.queue)) {
+            throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
+                    + " has messages not yet acknowledged or committed in this session; finish them first");
+        }
+        removeSubscription(subscription);
+    }
+
+    private void removeSubscription(Subscription subscription) throws JMSException {
+        namedSubscriptions.remove(subscriptionKey(subscription.clientId, subscription.name));
+        subscription.topic.subscriptions.remove(subscription);
+        List<QueueEntry> dropped = subscription.queue.delete();
+        if (subscription.durable) {
+            List<JournalRecord> records = new ArrayList<>();
+            for (QueueEntry entry : dropped) {
+                if (entry.message.persistent()) {
+                    records.add(new JournalRecord.ReferenceRemoved(subscription.queue.name, entry.message.messageNo));
+                }
+            }
+            records.add(new JournalRecord.SubscriptionDeleted(subscription.queue.name));
+            persist(records);
+        }
+    }
+
+    private static String forClient(String clientId) {
+        return clientId == null ? "" : " for client ID '" + clientId + "'";
+    }
+
+    // ---- routing ----
+
+    /** Wraps a sent message for the broker. */
+    ServerMessage accept(MessageData data, BrokerConnection sender) {
+        return new ServerMessage(messageNumbers.incrementAndGet(), data, sender.id, sender.clientId());
+    }
+
+    /**
+     * The queue entries a message produces: one for a queue, one per accepting subscription
+     * for a topic. Journal records for the durable ones are added to {@code records}.
+     */
+    List<QueueEntry> route(ServerMessage message, List<JournalRecord> records) throws JMSException {
+        DestinationName destination = message.data.destination();
+        List<QueueEntry> entries = new ArrayList<>(1);
+        if (destination.kind().isQueue()) {
+            entries.add(new QueueEntry(queue(destination, false), message, sequences.incrementAndGet(), 0));
+        } else {
+            for (Subscription subscription : topic(destination, false).subscriptions) {
+                if (subscription.accepts(message)) {
+                    entries.add(new QueueEntry(subscription.queue, message, sequences.incrementAndGet(), 0));
+                }
+            }
+        }
+        if (message.persistent()) {
+            boolean stored = false;
+            for (QueueEntry entry : entries) {
+                if (entry.queue.durable) {
+                    if (!stored) {
+                        records.add(new JournalRecord.MessageStored(message.messageNo, message));
+                        stored = true;
+                    }
+                    records.add(new JournalRecord.ReferenceAdded(entry.queue.name, message.messageNo));
+                }
+            }
+        }
+        return entries;
+    }
+
+    /** Records that an entry leaves its queue for good (acknowledged, expired or discarded). */
+    static void removal(QueueEntry entry, List<JournalRecord> records) {
+        if (entry.queue.durable && entry.message.persistent()) {
+            records.add(new JournalRecord.ReferenceRemoved(entry.queue.name, entry.message.messageNo));
+        }
+    }
+
+    /** An expired entry found while dispatching: it is dropped without delivery. */
+    void discard(QueueEntry entry) {
+        List<JournalRecord> records = new ArrayList<>(1);
+        removal(entry, records);
+        if (!records.isEmpty()) {
+            journal.append(records).exceptionally(e -> {
+                LOG.warn("Could not record the expiry of message {} on '{}': {}", entry.message.messageId(),
+                        entry.queue.name, e.toString());
+                return null;
+            });
+        }
+    }
+
+    /** Writes a batch to the journal and waits until it is durable. */
+    void persist(List<JournalRecord> records) throws JMSException {
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            journal.append(records).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JMSException("Interrupted while waiting for the journal of broker '" + config.name() + "'");
+        } catch (ExecutionException e) {
+            JMSException failure = new JMSException("The journal of broker '" + config.name()
+                    + "' could not store the change: " + e.getCause().getMessage());
+            failure.initCause(e.getCause());
+            throw failure;
+        }
+    }
+
+    void schedule(long atMillis, Runnable task) {
+        long delay = Math.max(0, atMillis - System.currentTimeMillis());
+        scheduler.schedule(task, delay, TimeUnit.MILLISECONDS);
+    }
+
+    long nextDeliveryId() {
+        return deliveryIds.incrementAndGet();
+    }
+
+    long nextSequence() {
+        return sequences.incrementAndGet();
+    }
+
+    // ---- recovery ----
+
+    private void recover() throws JMSException {
+        Map<Long, ServerMessage> messages = new HashMap<>();
+        Map<String, MessageQueue> queuesByStoreName = new HashMap<>();
+        Map<MessageQueue, List<QueueEntry>> contents = new HashMap<>();
+        try {
+            journal.load(new JournalReplay() {
+                @Override
+                public void destination(String kind, String name) {
+                    if (kind.equals("queue")) {
+                        MessageQueue queue = new MessageQueue(Broker.this, name, true);
+                        queues.put(DestinationName.queue(name), queue);
+                        queuesByStoreName.put(name, queue);
+                    } else {
+                        topics.put(DestinationName.topic(name), new BrokerTopic(name, null));
+                    }
+                }
+
+                @Override
+                public void subscription(JournalRecord.SubscriptionCreated s) {
+                    BrokerTopic topic = topics.computeIfAbsent(DestinationName.topic(s.topic()),
+                            n -> new BrokerTopic(s.topic(), null));
+                    Selector selector;
+                    try {
+                        selector = Selector.parse(s.selector());
+                    } catch (JMSException e) {
+                        LOG.warn("Durable subscription '{}' has a selector that no longer parses ({}); it selects all",
+                                s.name(), e.getMessage());
+                        selector = null;
+                    }
+                    MessageQueue queue = new MessageQueue(Broker.this, s.queue(), true);
+                    Subscription subscription = new Subscription(queue, topic, s.clientId(), s.name(), selector,
+                            s.noLocal(), true, s.shared(), null);
+                    topic.subscriptions.add(subscription);
+                    namedSubscriptions.put(subscriptionKey(s.clientId(), s.name()), subscription);
+                    queuesByStoreName.put(s.queue(), queue);
+                }
+
+                @Override
+                public void message(long messageNo, StoredMessage message) {
+                    messages.put(messageNo, (ServerMessage) message);
+                    messageNumbers.accumulateAndGet(messageNo, Math::max);
+                }
+
+                @Override
+                public void reference(String queueName, long messageNo, int deliveryCount) {
+                    MessageQueue queue = queuesByStoreName.get(queueName);
+                    ServerMessage message = messages.get(messageNo);
+                    if (queue == null || message == null) {
+                        LOG.warn("Journal reference to message {} on unknown queue '{}' ignored", messageNo, queueName);
+                        return;
+                    }
+                    contents.computeIfAbsent(queue, q -> new ArrayList<>())
+                            .add(new QueueEntry(queue, message, sequences.incrementAndGet(), deliveryCount));
+                }
+            });
+        } catch (JournalException e) {
+            JMSException failure = new JMSException("Broker '" + config.name() + "' could not read its journal: "
+                    + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+        contents.forEach((queue, entries) -> entries.forEach(queue::enqueue));
+    }
+
+    Collection<MessageQueue> allQueues() {
+        return queues.values();
+    }
+}

@@ -1,0 +1,221 @@
+package org.ferrymq.broker;
+
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ferrymq.protocol.ClientChannel;
+import org.ferrymq.protocol.Command;
+import org.ferrymq.protocol.ConsumerInfo;
+import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.selector.Selector;
+
+/**
+ * One client connection as the broker sees it: the commands it sends, the sessions and
+ * consumers it owns, its temporary destinations and its client ID. Every transport feeds
+ * commands into {@link #handle}.
+ */
+public final class BrokerConnection {
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    final String id;
+    final ClientChannel channel;
+    private final Broker broker;
+    private final Map<Long, BrokerSession> sessions = new ConcurrentHashMap<>();
+    private final Map<Long, BrokerConsumer> consumers = new ConcurrentHashMap<>();
+    private final Set<DestinationName> temporaries = ConcurrentHashMap.newKeySet();
+    private volatile String clientId;
+    private volatile boolean open;
+    private volatile boolean closed;
+
+    BrokerConnection(Broker broker, ClientChannel channel) {
+        this.broker = broker;
+        this.channel = channel;
+        this.id = broker.name() + "-" + IDS.incrementAndGet();
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    /** Carries out one command and answers it; broker-side failures are thrown as the JMSException the spec names. */
+    @SuppressWarnings("unchecked")
+    public <R> R handle(Command<R> command) throws JMSException {
+        if (closed) {
+            throw new IllegalStateException("The connection to broker '" + broker.name() + "' is closed");
+        }
+        if (command instanceof Command.Send c) {
+            session(c.sessionId()).send(c.message());
+        } else if (command instanceof Command.Acknowledge c) {
+            session(c.sessionId()).acknowledge(c.deliveryIds());
+        } else if (command instanceof Command.Credit c) {
+            BrokerConsumer consumer = consumers.get(c.consumerId());
+            if (consumer != null) {
+                consumer.queue.addCredit(consumer, c.credit());
+            }
+        } else if (command instanceof Command.Pull c) {
+            BrokerConsumer consumer = consumers.get(c.consumerId());
+            if (consumer != null) {
+                consumer.queue.dispatch();
+            }
+        } else if (command instanceof Command.Commit c) {
+            session(c.sessionId()).commit(c.consumed());
+        } else if (command instanceof Command.Rollback c) {
+            return (R) Integer.valueOf(session(c.sessionId()).rollback(c.consumed()));
+        } else if (command instanceof Command.Recover c) {
+            return (R) Integer.valueOf(session(c.sessionId()).recover(c.consumed()));
+        } else if (command instanceof Command.CreateConsumer c) {
+            createConsumer(c.info());
+        } else if (command instanceof Command.CloseConsumer c) {
+            closeConsumer(c.consumerId(), c.consumed());
+        } else if (command instanceof Command.CreateSession c) {
+            sessions.put(c.sessionId(), new BrokerSession(broker, this, c.sessionId(), c.transacted()));
+        } else if (command instanceof Command.CloseSession c) {
+            closeSession(c.sessionId(), c.consumed());
+        } else if (command instanceof Command.Browse c) {
+            return (R) broker.queue(c.queue(), false).browse(Selector.parse(c.selector()));
+        } else if (command instanceof Command.CheckDestination c) {
+            broker.checkDestination(c.destination());
+        } else if (command instanceof Command.CreateTemporaryDestination c) {
+            DestinationName name = broker.createTemporary(c.kind(), this);
+            temporaries.add(name);
+            return (R) name;
+        } else if (command instanceof Command.DeleteTemporaryDestination c) {
+            if (!temporaries.contains(c.destination())) {
+                throw new InvalidDestinationException("Temporary destination '" + c.destination().name()
+                        + "' belongs to another connection; only its creator may delete it");
+            }
+            broker.deleteTemporary(c.destination(), this);
+            temporaries.remove(c.destination());
+        } else if (command instanceof Command.Unsubscribe c) {
+            Set<MessageQueue> pending = new java.util.HashSet<>();
+            sessions.values().forEach(s -> pending.addAll(s.queuesInFlight()));
+            broker.unsubscribe(clientId, c.subscriptionName(), pending);
+        } else if (command instanceof Command.OpenConnection c) {
+            open(c);
+        } else if (command instanceof Command.SetClientId c) {
+            broker.claimClientId(c.clientId());
+            clientId = c.clientId();
+        } else if (command instanceof Command.CloseConnection) {
+            close();
+        } else {
+            throw new JMSException("Broker '" + broker.name() + "' does not understand " + command);
+        }
+        return null;
+    }
+
+    private void open(Command.OpenConnection c) throws JMSException {
+        if (open) {
+            throw new IllegalStateException("Connection is already open");
+        }
+        broker.authenticate(c.user(), c.password());
+        if (c.clientId() != null) {
+            broker.claimClientId(c.clientId());
+            clientId = c.clientId();
+        }
+        open = true;
+    }
+
+    private BrokerSession session(long sessionId) throws IllegalStateException {
+        BrokerSession session = sessions.get(sessionId);
+        if (session == null) {
+            throw new IllegalStateException("Session " + sessionId + " is closed");
+        }
+        return session;
+    }
+
+    private void createConsumer(ConsumerInfo info) throws JMSException {
+        BrokerSession session = session(info.sessionId());
+        DestinationName destination = info.destination();
+        if (!broker.mayConsume(destination, this)) {
+            throw new InvalidDestinationException("Temporary destination '" + destination.name()
+                    + "' belongs to another connection; only the connection that created it may consume from it");
+        }
+        Selector selector = Selector.parse(info.selector());
+        BrokerConsumer consumer;
+        if (destination.kind().isQueue()) {
+            MessageQueue queue = broker.queue(destination, false);
+            consumer = new BrokerConsumer(info.consumerId(), session, queue, selector, null);
+        } else {
+            BrokerTopic topic = broker.topic(destination, false);
+            Subscription subscription;
+            if (info.subscriptionName() == null) {
+                subscription = broker.privateSubscription(topic, selector, info.noLocal(), this);
+            } else {
+                if (info.durable() && !info.shared() && clientId == null) {
+                    throw new IllegalStateException("An unshared durable subscription needs a client ID; "
+                            + "set one on the connection or connection factory first");
+                }
+                subscription = broker.namedSubscription(topic, clientId, info.subscriptionName(), selector,
+                        info.noLocal(), info.durable(), info.shared(), this);
+            }
+            // the subscription filters with the selector; its consumers take everything it holds
+            consumer = new BrokerConsumer(info.consumerId(), session, subscription.queue, null, subscription);
+        }
+        consumers.put(info.consumerId(), consumer);
+        consumer.queue.addConsumer(consumer);
+    }
+
+    private void closeConsumer(long consumerId, long[] consumed) {
+        BrokerConsumer consumer = consumers.remove(consumerId);
+        if (consumer == null) {
+            return;
+        }
+        consumer.queue.removeConsumer(consumer);
+        consumer.session.consumerClosed(consumer, consumed);
+        if (consumer.subscription != null) {
+            broker.consumerClosed(consumer.subscription);
+        }
+    }
+
+    private void closeSession(long sessionId, long[] consumed) {
+        BrokerSession session = sessions.remove(sessionId);
+        if (session == null) {
+            return;
+        }
+        List<BrokerConsumer> owned = new ArrayList<>();
+        consumers.values().removeIf(consumer -> consumer.session == session && owned.add(consumer));
+        for (BrokerConsumer consumer : owned) {
+            consumer.queue.removeConsumer(consumer);
+        }
+        session.close(consumed);
+        for (BrokerConsumer consumer : owned) {
+            // subscriptions are settled after the session has returned its messages
+            if (consumer.subscription != null) {
+                broker.consumerClosed(consumer.subscription);
+            }
+        }
+    }
+
+    /** Closes everything this connection owns; what its sessions had in flight goes back to the queues. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        for (long sessionId : List.copyOf(sessions.keySet())) {
+            closeSession(sessionId, new long[0]);
+        }
+        for (DestinationName temporary : temporaries) {
+            try {
+                broker.deleteTemporary(temporary, this);
+            } catch (JMSException e) {
+                // consumers of another connection cannot exist on our temporaries; nothing to do
+            }
+        }
+        temporaries.clear();
+        broker.releaseClientId(clientId);
+        closed = true;
+        broker.disconnected(this);
+    }
+
+    void brokerClosing() {
+        close();
+        channel.connectionFailed(new IllegalStateException("Broker '" + broker.name() + "' was shut down"));
+    }
+}

@@ -1,0 +1,200 @@
+package org.ferrymq.broker;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jakarta.jms.JMSException;
+import org.ferrymq.api.journal.JournalRecord;
+import org.ferrymq.protocol.Delivery;
+import org.ferrymq.protocol.MessageData;
+
+/**
+ * The broker's side of a session: the deliveries it has in flight and, when transacted,
+ * the sends waiting for commit.
+ *
+ * <p>Invariant: a delivery id in {@code inFlight} names an entry dispatched to this session
+ * and neither acknowledged nor returned. The session's generation grows on every recover and
+ * rollback, so the client can tell deliveries that the broker has since taken back.
+ */
+final class BrokerSession {
+
+    final long id;
+    final BrokerConnection connection;
+    final boolean transacted;
+    private final Broker broker;
+
+    private final LinkedHashMap<Long, QueueEntry> inFlight = new LinkedHashMap<>();
+    private final List<MessageData> pendingSends = new ArrayList<>();
+    private int generation;
+
+    BrokerSession(Broker broker, BrokerConnection connection, long id, boolean transacted) {
+        this.broker = broker;
+        this.connection = connection;
+        this.id = id;
+        this.transacted = transacted;
+    }
+
+    /** Called by a queue, under its monitor, for each entry it hands to one of our consumers. */
+    void dispatched(BrokerConsumer consumer, QueueEntry entry) {
+        long deliveryId = broker.nextDeliveryId();
+        int gen;
+        synchronized (this) {
+            inFlight.put(deliveryId, entry);
+            gen = generation;
+        }
+        connection.channel.deliver(new Delivery(consumer.id, deliveryId, gen, entry.deliveryCount, entry.message.data));
+    }
+
+    void send(MessageData message) throws JMSException {
+        if (transacted) {
+            synchronized (this) {
+                pendingSends.add(message);
+            }
+            return;
+        }
+        List<JournalRecord> records = new ArrayList<>(2);
+        List<QueueEntry> entries = broker.route(broker.accept(message, connection), records);
+        broker.persist(records);
+        for (QueueEntry entry : entries) {
+            entry.queue.enqueue(entry);
+        }
+    }
+
+    void acknowledge(long[] deliveryIds) throws JMSException {
+        List<QueueEntry> acked = take(deliveryIds);
+        finishAcknowledged(acked, new ArrayList<>());
+    }
+
+    void commit(long[] consumed) throws JMSException {
+        List<MessageData> sends;
+        synchronized (this) {
+            sends = new ArrayList<>(pendingSends);
+            pendingSends.clear();
+        }
+        List<JournalRecord> records = new ArrayList<>();
+        List<QueueEntry> routed = new ArrayList<>();
+        for (MessageData message : sends) {
+            routed.addAll(broker.route(broker.accept(message, connection), records));
+        }
+        List<QueueEntry> acked = take(consumed);
+        finishAcknowledged(acked, records);
+        for (QueueEntry entry : routed) {
+            entry.queue.enqueue(entry);
+        }
+    }
+
+    private void finishAcknowledged(List<QueueEntry> acked, List<JournalRecord> records) throws JMSException {
+        for (QueueEntry entry : acked) {
+            Broker.removal(entry, records);
+        }
+        try {
+            broker.persist(records);
+        } catch (JMSException e) {
+            returnToQueues(acked, List.of());
+            throw e;
+        }
+        for (QueueEntry entry : acked) {
+            entry.queue.acknowledged(entry);
+        }
+    }
+
+    int rollback(long[] consumed) {
+        synchronized (this) {
+            pendingSends.clear();
+        }
+        return recover(consumed);
+    }
+
+    /**
+     * Takes back everything in flight: {@code consumed} deliveries come back flagged as
+     * redelivered, the rest (prefetched, never seen) as they were. Answers the new generation.
+     */
+    int recover(long[] consumed) {
+        Set<Long> seen = toSet(consumed);
+        List<QueueEntry> redeliver = new ArrayList<>();
+        List<QueueEntry> release = new ArrayList<>();
+        int newGeneration;
+        synchronized (this) {
+            for (Map.Entry<Long, QueueEntry> e : inFlight.entrySet()) {
+                (seen.contains(e.getKey()) ? redeliver : release).add(e.getValue());
+            }
+            inFlight.clear();
+            newGeneration = ++generation;
+        }
+        returnToQueues(redeliver, release);
+        return newGeneration;
+    }
+
+    /** A consumer closed: what it had only prefetched goes back; what it consumed stays with the session. */
+    void consumerClosed(BrokerConsumer consumer, long[] consumed) {
+        Set<Long> seen = toSet(consumed);
+        List<QueueEntry> release = new ArrayList<>();
+        synchronized (this) {
+            Iterator<Map.Entry<Long, QueueEntry>> it = inFlight.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<Long, QueueEntry> e = it.next();
+                if (e.getValue().consumer == consumer && !seen.contains(e.getKey())) {
+                    release.add(e.getValue());
+                    it.remove();
+                }
+            }
+        }
+        returnToQueues(List.of(), release);
+    }
+
+    /** Queues that hold deliveries this session has not yet settled. */
+    synchronized Set<MessageQueue> queuesInFlight() {
+        Set<MessageQueue> result = new HashSet<>();
+        for (QueueEntry entry : inFlight.values()) {
+            result.add(entry.queue);
+        }
+        return result;
+    }
+
+    void close(long[] consumed) {
+        synchronized (this) {
+            pendingSends.clear();
+        }
+        recover(consumed);
+    }
+
+    private synchronized List<QueueEntry> take(long[] deliveryIds) {
+        List<QueueEntry> taken = new ArrayList<>(deliveryIds.length);
+        for (long deliveryId : deliveryIds) {
+            QueueEntry entry = inFlight.remove(deliveryId);
+            if (entry != null) {
+                taken.add(entry);
+            }
+        }
+        return taken;
+    }
+
+    /** Gives entries back to their queues, one batch per queue so each keeps its order. */
+    private static void returnToQueues(List<QueueEntry> seen, List<QueueEntry> unseen) {
+        if (seen.isEmpty() && unseen.isEmpty()) {
+            return;
+        }
+        Map<MessageQueue, List<QueueEntry>> byQueue = new HashMap<>();
+        for (QueueEntry entry : seen) {
+            byQueue.computeIfAbsent(entry.queue, q -> new ArrayList<>()).add(entry);
+        }
+        for (QueueEntry entry : unseen) {
+            byQueue.computeIfAbsent(entry.queue, q -> new ArrayList<>()).add(entry);
+        }
+        Set<QueueEntry> unseenSet = unseen.isEmpty() ? Set.of() : new HashSet<>(unseen);
+        byQueue.forEach((queue, list) -> queue.release(list, unseenSet));
+    }
+
+    private static Set<Long> toSet(long[] ids) {
+        Set<Long> set = new HashSet<>(ids.length * 2);
+        for (long id : ids) {
+            set.add(id);
+        }
+        return set;
+    }
+}

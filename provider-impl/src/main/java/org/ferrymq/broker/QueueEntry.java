@@ -1,0 +1,32 @@
+package org.ferrymq.broker;
+
+import java.util.Comparator;
+
+/**
+ * One message's place on one queue. Its delivery state is guarded by the queue's lock.
+ */
+final class QueueEntry {
+
+    /** Delivery order: higher priority first, then the order messages arrived in. */
+    static final Comparator<QueueEntry> DELIVERY_ORDER = (a, b) -> {
+        int byPriority = Integer.compare(b.priority, a.priority);
+        return byPriority != 0 ? byPriority : Long.compare(a.sequence, b.sequence);
+    };
+
+    final MessageQueue queue;
+    final ServerMessage message;
+    final long sequence;
+    final int priority;
+    /** Times dispatched to a consumer; prefetched deliveries returned unseen do not count. */
+    int deliveryCount;
+    /** Set while dispatched and not yet acknowledged. */
+    BrokerConsumer consumer;
+
+    QueueEntry(MessageQueue queue, ServerMessage message, long sequence, int deliveryCount) {
+        this.queue = queue;
+        this.message = message;
+        this.sequence = sequence;
+        this.priority = Math.max(0, Math.min(9, message.data.priority()));
+        this.deliveryCount = deliveryCount;
+    }
+}

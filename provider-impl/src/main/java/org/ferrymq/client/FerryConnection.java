@@ -1,0 +1,384 @@
+package org.ferrymq.client;
+
+import jakarta.jms.ConnectionConsumer;
+import jakarta.jms.ConnectionMetaData;
+import jakarta.jms.Destination;
+import jakarta.jms.ExceptionListener;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidClientIDException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueSession;
+import jakarta.jms.ServerSessionPool;
+import jakarta.jms.Session;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicConnection;
+import jakarta.jms.TopicSession;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ferrymq.protocol.ClientChannel;
+import org.ferrymq.protocol.Command;
+import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.protocol.Delivery;
+import org.ferrymq.protocol.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection to a FerryMQ broker over one {@link Transport}. It routes the broker's
+ * deliveries to its consumers, owns its sessions and temporary destinations, and keeps the
+ * spec's rules on client IDs, start/stop and close.
+ */
+public class FerryConnection implements QueueConnection, TopicConnection, TemporaryDestinationOwner, ClientChannel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FerryConnection.class);
+
+    /** Which factory method made the connection: queue and topic connections refuse the other domain. */
+    enum Domain { UNIFIED, QUEUE, TOPIC }
+
+    final Transport transport;
+    final String connectionId = UUID.randomUUID().toString();
+    final int prefetch;
+    final Domain domain;
+    private final AtomicLong ids = new AtomicLong();
+    private final List<FerrySession> sessions = new CopyOnWriteArrayList<>();
+    private final Map<Long, FerryMessageConsumer> consumers = new ConcurrentHashMap<>();
+    private final Object lifecycle = new Object();
+
+    private volatile String clientId;
+    private volatile boolean clientIdFixed;
+    private volatile boolean started;
+    private volatile boolean closed;
+    private volatile boolean closing;
+    private volatile ExceptionListener exceptionListener;
+
+    private FerryConnection(Transport transport, int prefetch, Domain domain) {
+        this.transport = transport;
+        this.prefetch = prefetch;
+        this.domain = domain;
+    }
+
+    static FerryConnection open(Transport transport, String user, String password, String clientId, int prefetch,
+            Domain domain) throws JMSException {
+        FerryConnection connection = new FerryConnection(transport, prefetch, domain);
+        transport.setClientChannel(connection);
+        try {
+            transport.request(new Command.OpenConnection(connection.connectionId, user, password, clientId));
+        } catch (JMSException e) {
+            transport.close();
+            throw e;
+        }
+        if (clientId != null) {
+            connection.clientId = clientId;
+            connection.clientIdFixed = true;
+        }
+        return connection;
+    }
+
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    boolean isStarted() {
+        return started;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void checkOpen() throws IllegalStateException {
+        if (closed || closing) {
+            throw JmsExceptions.closed("connection");
+        }
+    }
+
+    /** Any use of the connection fixes its client ID: setClientID must come first. */
+    private void used() {
+        clientIdFixed = true;
+    }
+
+    // ---- sessions ----
+
+    @Override
+    public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        checkOpen();
+        used();
+        int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
+        if (!transacted && mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE
+                && mode != Session.DUPS_OK_ACKNOWLEDGE) {
+            throw new JMSException("Acknowledge mode " + acknowledgeMode + " is not one of AUTO_ACKNOWLEDGE (1), "
+                    + "CLIENT_ACKNOWLEDGE (2), DUPS_OK_ACKNOWLEDGE (3) or SESSION_TRANSACTED (0)");
+        }
+        return newSession(mode, Domain.UNIFIED);
+    }
+
+    @Override
+    public Session createSession(int sessionMode) throws JMSException {
+        return createSession(sessionMode == Session.SESSION_TRANSACTED, sessionMode);
+    }
+
+    @Override
+    public Session createSession() throws JMSException {
+        return createSession(false, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        checkOpen();
+        used();
+        return newSession(transacted ? Session.SESSION_TRANSACTED : validMode(acknowledgeMode), Domain.QUEUE);
+    }
+
+    @Override
+    public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        checkOpen();
+        used();
+        return newSession(transacted ? Session.SESSION_TRANSACTED : validMode(acknowledgeMode), Domain.TOPIC);
+    }
+
+    private static int validMode(int mode) throws JMSException {
+        if (mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE
+                && mode != Session.DUPS_OK_ACKNOWLEDGE) {
+            throw new JMSException("Acknowledge mode " + mode
+                    + " is not one of AUTO_ACKNOWLEDGE (1), CLIENT_ACKNOWLEDGE (2) or DUPS_OK_ACKNOWLEDGE (3)");
+        }
+        return mode;
+    }
+
+    private FerrySession newSession(int mode, Domain sessionDomain) throws JMSException {
+        FerrySession session = new FerrySession(this, nextId(), mode, sessionDomain);
+        transport.request(new Command.CreateSession(session.id, mode == Session.SESSION_TRANSACTED));
+        sessions.add(session);
+        if (started) {
+            session.start();
+        }
+        return session;
+    }
+
+    void sessionClosed(FerrySession session) {
+        sessions.remove(session);
+    }
+
+    void register(FerryMessageConsumer consumer) {
+        consumers.put(consumer.id, consumer);
+    }
+
+    void unregister(FerryMessageConsumer consumer) {
+        consumers.remove(consumer.id);
+    }
+
+    // ---- client ID ----
+
+    @Override
+    public String getClientID() throws JMSException {
+        checkOpen();
+        return clientId;
+    }
+
+    @Override
+    public void setClientID(String clientID) throws JMSException {
+        checkOpen();
+        if (clientIdFixed) {
+            throw new IllegalStateException("The client ID can only be set right after the connection is created, "
+                    + "before any other use" + (clientId != null ? ", and it is already '" + clientId + "'" : ""));
+        }
+        if (clientID == null || clientID.isEmpty()) {
+            throw new InvalidClientIDException("A client ID must not be null or empty");
+        }
+        transport.request(new Command.SetClientId(clientID));
+        clientId = clientID;
+        clientIdFixed = true;
+    }
+
+    // ---- start, stop, close ----
+
+    @Override
+    public void start() throws JMSException {
+        checkOpen();
+        used();
+        synchronized (lifecycle) {
+            if (started) {
+                return;
+            }
+            started = true;
+            for (FerrySession session : sessions) {
+                session.start();
+            }
+        }
+    }
+
+    @Override
+    public void stop() throws JMSException {
+        checkOpen();
+        used();
+        checkNotInOwnCallback("stop");
+        synchronized (lifecycle) {
+            if (!started) {
+                return;
+            }
+            started = false;
+            for (FerrySession session : sessions) {
+                session.awaitListenersIdle();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        checkNotInOwnCallback("close");
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closing = true;
+            started = false;
+            JMSException failure = null;
+            for (FerrySession session : sessions) {
+                try {
+                    session.close();
+                } catch (JMSException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            try {
+                transport.request(new Command.CloseConnection());
+            } catch (JMSException e) {
+                LOG.debug("Closing connection {}: {}", connectionId, e.toString());
+            }
+            transport.close();
+            closed = true;
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** Refuses stop/close from a listener or completion callback of this connection (it would deadlock). */
+    void checkNotInOwnCallback(String operation) throws IllegalStateException {
+        FerrySession current = FerrySession.currentCallbackSession();
+        if (current != null && current.connection == this) {
+            throw new IllegalStateException("A MessageListener or CompletionListener must not call " + operation
+                    + "() on its own connection");
+        }
+    }
+
+    // ---- metadata and exceptions ----
+
+    @Override
+    public ConnectionMetaData getMetaData() throws JMSException {
+        checkOpen();
+        return FerryConnectionMetaData.INSTANCE;
+    }
+
+    @Override
+    public ExceptionListener getExceptionListener() throws JMSException {
+        checkOpen();
+        return exceptionListener;
+    }
+
+    @Override
+    public void setExceptionListener(ExceptionListener listener) throws JMSException {
+        checkOpen();
+        used();
+        this.exceptionListener = listener;
+    }
+
+    // ---- broker callbacks (ClientChannel) ----
+
+    @Override
+    public void deliver(Delivery delivery) {
+        FerryMessageConsumer consumer = consumers.get(delivery.consumerId());
+        if (consumer != null) {
+            consumer.arrived(delivery);
+        }
+    }
+
+    @Override
+    public void connectionFailed(JMSException cause) {
+        ExceptionListener listener = exceptionListener;
+        if (listener != null && !closed && !closing) {
+            try {
+                listener.onException(cause);
+            } catch (RuntimeException e) {
+                LOG.warn("ExceptionListener of connection {} threw {}", connectionId, e.toString());
+            }
+        }
+    }
+
+    // ---- temporary destinations ----
+
+    DestinationName createTemporary(DestinationName.Kind kind) throws JMSException {
+        checkOpen();
+        return transport.request(new Command.CreateTemporaryDestination(kind));
+    }
+
+    @Override
+    public void deleteTemporaryDestination(FerryDestination destination) throws JMSException {
+        checkOpen();
+        transport.request(new Command.DeleteTemporaryDestination(destination.destinationName()));
+    }
+
+    // ---- application-server facilities (optional in the spec) ----
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Destination destination, String messageSelector,
+            ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        checkOpen();
+        throw unsupportedConnectionConsumer();
+    }
+
+    @Override
+    public ConnectionConsumer createSharedConnectionConsumer(Topic topic, String subscriptionName,
+            String messageSelector, ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        checkOpen();
+        throw unsupportedConnectionConsumer();
+    }
+
+    @Override
+    public ConnectionConsumer createDurableConnectionConsumer(Topic topic, String subscriptionName,
+            String messageSelector, ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        checkOpen();
+        throw unsupportedConnectionConsumer();
+    }
+
+    @Override
+    public ConnectionConsumer createSharedDurableConnectionConsumer(Topic topic, String subscriptionName,
+            String messageSelector, ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        checkOpen();
+        throw unsupportedConnectionConsumer();
+    }
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Queue queue, String messageSelector,
+            ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        checkOpen();
+        throw unsupportedConnectionConsumer();
+    }
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Topic topic, String messageSelector,
+            ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        checkOpen();
+        throw unsupportedConnectionConsumer();
+    }
+
+    private static JMSException unsupportedConnectionConsumer() {
+        return new JMSException("Connection consumers (ServerSessionPool) are an optional application-server "
+                + "facility that FerryMQ does not provide; use MessageListeners, or message-driven beans "
+                + "through the FerryMQ resource adapter");
+    }
+
+    @Override
+    public String toString() {
+        return "FerryConnection[" + connectionId + (clientId == null ? "" : ", clientID=" + clientId) + "]";
+    }
+}

@@ -1,0 +1,126 @@
+package org.ferrymq.client;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueConnectionFactory;
+import jakarta.jms.TopicConnection;
+import jakarta.jms.TopicConnectionFactory;
+import java.io.Serializable;
+import javax.naming.NamingException;
+import javax.naming.Reference;
+import javax.naming.Referenceable;
+import javax.naming.StringRefAddr;
+import org.ferrymq.jndi.FerryObjectFactory;
+import org.ferrymq.protocol.Transport;
+import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.transport.invm.InVmTransport;
+
+/**
+ * Creates connections to the broker a URL names. One factory serves the unified API and
+ * the queue and topic domains, and the simplified API ({@link JMSContext}).
+ *
+ * <p>{@code vm://NAME} starts (or joins) an embedded broker in this JVM; URL parameters
+ * {@code clientID}, {@code user}, {@code password} and {@code prefetch} configure the
+ * connections, and any other parameter configures the embedded broker.
+ */
+public class FerryConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory,
+        Serializable, Referenceable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String url;
+    private transient ConnectionUrl parsed;
+
+    public FerryConnectionFactory(String url) {
+        this.parsed = ConnectionUrl.parse(url);
+        this.url = parsed.url();
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    ConnectionUrl parsedUrl() {
+        if (parsed == null) {
+            parsed = ConnectionUrl.parse(url);
+        }
+        return parsed;
+    }
+
+    @Override
+    public Connection createConnection() throws JMSException {
+        return connect(parsedUrl().user(), parsedUrl().password(), FerryConnection.Domain.UNIFIED);
+    }
+
+    @Override
+    public Connection createConnection(String user, String password) throws JMSException {
+        return connect(user, password, FerryConnection.Domain.UNIFIED);
+    }
+
+    @Override
+    public QueueConnection createQueueConnection() throws JMSException {
+        return connect(parsedUrl().user(), parsedUrl().password(), FerryConnection.Domain.QUEUE);
+    }
+
+    @Override
+    public QueueConnection createQueueConnection(String user, String password) throws JMSException {
+        return connect(user, password, FerryConnection.Domain.QUEUE);
+    }
+
+    @Override
+    public TopicConnection createTopicConnection() throws JMSException {
+        return connect(parsedUrl().user(), parsedUrl().password(), FerryConnection.Domain.TOPIC);
+    }
+
+    @Override
+    public TopicConnection createTopicConnection(String user, String password) throws JMSException {
+        return connect(user, password, FerryConnection.Domain.TOPIC);
+    }
+
+    @Override
+    public JMSContext createContext() {
+        return createContext(parsedUrl().user(), parsedUrl().password(), JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public JMSContext createContext(String userName, String password) {
+        return createContext(userName, password, JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public JMSContext createContext(int sessionMode) {
+        return createContext(parsedUrl().user(), parsedUrl().password(), sessionMode);
+    }
+
+    @Override
+    public JMSContext createContext(String userName, String password, int sessionMode) {
+        FerryJMSContext.checkSessionMode(sessionMode);
+        try {
+            return new FerryJMSContext(connect(userName, password, FerryConnection.Domain.UNIFIED), sessionMode);
+        } catch (JMSException e) {
+            throw JmsExceptions.toRuntime(e);
+        }
+    }
+
+    FerryConnection connect(String user, String password, FerryConnection.Domain domain) throws JMSException {
+        ConnectionUrl u = parsedUrl();
+        Transport transport = new InVmTransport(InVmBrokers.brokerFor(u));
+        return FerryConnection.open(transport, user, password, u.clientId(), u.prefetch(), domain);
+    }
+
+    @Override
+    public Reference getReference() throws NamingException {
+        Reference ref = new Reference(getClass().getName(), FerryObjectFactory.class.getName(), null);
+        ref.add(new StringRefAddr(FerryObjectFactory.URL, url));
+        return ref;
+    }
+
+    @Override
+    public String toString() {
+        return "FerryConnectionFactory[" + url + "]";
+    }
+}

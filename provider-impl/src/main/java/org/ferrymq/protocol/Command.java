@@ -1,0 +1,73 @@
+package org.ferrymq.protocol;
+
+import java.util.List;
+
+/**
+ * Everything a client asks of a broker. The in-VM transport hands these objects straight to
+ * the broker; the TCP transport frames the same records. {@code R} is the type of the answer.
+ *
+ * <p>Delivery ids are unique within a broker. "Consumed" lists name the deliveries the
+ * application has actually seen (received or passed to a listener) but not yet
+ * acknowledged; anything else the broker has dispatched to the session was only prefetched,
+ * and is returned to its queue without counting as a delivery.
+ */
+public sealed interface Command<R> {
+
+    /** Opens a connection; fails with JMSSecurityException or InvalidClientIDException. */
+    record OpenConnection(String connectionId, String user, String password, String clientId)
+            implements Command<Void> {}
+
+    record SetClientId(String clientId) implements Command<Void> {}
+
+    record CloseConnection() implements Command<Void> {}
+
+    record CreateSession(long sessionId, boolean transacted) implements Command<Void> {}
+
+    /** Closes a session: its consumed, unacknowledged messages come back for redelivery. */
+    record CloseSession(long sessionId, long[] consumed) implements Command<Void> {}
+
+    record CreateConsumer(ConsumerInfo info) implements Command<Void> {}
+
+    /**
+     * Closes a consumer. Deliveries in {@code consumed} stay with the session (to be
+     * acknowledged, committed or recovered later); the rest of what was dispatched to the
+     * consumer is released.
+     */
+    record CloseConsumer(long consumerId, long[] consumed) implements Command<Void> {}
+
+    /** Opens the consumer's prefetch window by {@code credit} more messages. */
+    record Credit(long consumerId, int credit) implements Command<Void> {}
+
+    /** Dispatches anything available to the consumer before answering (receiveNoWait). */
+    record Pull(long consumerId) implements Command<Void> {}
+
+    /** Sends a message; in a transacted session the broker holds it until commit. */
+    record Send(long sessionId, MessageData message) implements Command<Void> {}
+
+    record Acknowledge(long sessionId, long[] deliveryIds) implements Command<Void> {}
+
+    /** Commits the session's transaction: its sends become visible, {@code consumed} acknowledged. */
+    record Commit(long sessionId, long[] consumed) implements Command<Void> {}
+
+    /**
+     * Rolls back the session's transaction: sends are discarded, {@code consumed} is
+     * redelivered, and everything else dispatched to the session is released. Answers the
+     * session's new delivery generation: deliveries of older generations are stale.
+     */
+    record Rollback(long sessionId, long[] consumed) implements Command<Integer> {}
+
+    /** Session.recover(): like rollback, for the session's acknowledgements only. */
+    record Recover(long sessionId, long[] consumed) implements Command<Integer> {}
+
+    record Unsubscribe(String subscriptionName) implements Command<Void> {}
+
+    record CreateTemporaryDestination(DestinationName.Kind kind) implements Command<DestinationName> {}
+
+    record DeleteTemporaryDestination(DestinationName destination) implements Command<Void> {}
+
+    /** The messages waiting on a queue, in delivery order, that match the selector. */
+    record Browse(DestinationName queue, String selector) implements Command<List<MessageData>> {}
+
+    /** Fails with InvalidDestinationException when the destination does not exist and cannot be created. */
+    record CheckDestination(DestinationName destination) implements Command<Void> {}
+}

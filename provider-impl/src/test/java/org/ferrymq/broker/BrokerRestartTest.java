@@ -1,0 +1,73 @@
+package org.ferrymq.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.client.FerryConnectionFactory;
+import org.ferrymq.journal.MemoryJournal;
+import org.ferrymq.transport.invm.InVmBrokers;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a broker rebuilds from its journal on start: queues with their persistent messages
+ * in order, durable subscriptions with theirs; never non-persistent or acknowledged ones.
+ */
+class BrokerRestartTest {
+
+    private static Broker start(String name, MemoryJournal journal) throws Exception {
+        Broker broker = Broker.start(new BrokerConfig(name).journal(journal));
+        InVmBrokers.register(broker);
+        return broker;
+    }
+
+    @Test
+    void persistentMessagesAndDurableSubscriptionsSurviveARestart() throws Exception {
+        MemoryJournal journal = new MemoryJournal();
+        String name = "restart-test";
+        FerryConnectionFactory factory = new FerryConnectionFactory("vm://" + name + "?clientID=restarter");
+        start(name, journal);
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var queue = session.createQueue("kept");
+            Topic topic = session.createTopic("feed");
+            session.createDurableSubscriber(topic, "sub").close();
+            MessageProducer producer = session.createProducer(null);
+            for (int i = 0; i < 5; i++) {
+                producer.send(queue, session.createTextMessage("p" + i));
+            }
+            producer.send(queue, session.createTextMessage("gone"), DeliveryMode.NON_PERSISTENT, 4, 0);
+            producer.send(topic, session.createTextMessage("to subscriber"));
+            MessageConsumer consumer = session.createConsumer(queue);
+            assertEquals("p0", ((TextMessage) consumer.receive(1000)).getText()); // acknowledged: must not return
+        }
+        InVmBrokers.stop(name);
+
+        start(name, journal);
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue("kept"));
+            for (int i = 1; i < 5; i++) {
+                Message m = consumer.receive(1000);
+                assertEquals("p" + i, ((TextMessage) m).getText());
+            }
+            assertNull(consumer.receive(100), "a non-persistent or acknowledged message came back");
+            MessageConsumer subscriber = session.createDurableSubscriber(session.createTopic("feed"), "sub");
+            assertEquals("to subscriber", ((TextMessage) subscriber.receive(1000)).getText());
+        } finally {
+            InVmBrokers.stop(name);
+        }
+        assertTrue(journal.messageCount() == 0, "acknowledged messages are forgotten by the journal");
+    }
+}

@@ -1,0 +1,200 @@
+package org.ferrymq.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RedeliveryTest {
+
+    @RegisterExtension
+    final EmbeddedBroker broker = new EmbeddedBroker();
+
+    private static void send(Session session, Queue queue, int count) throws Exception {
+        MessageProducer producer = session.createProducer(queue);
+        for (int i = 0; i < count; i++) {
+            producer.send(session.createTextMessage("m" + i));
+        }
+        producer.close();
+    }
+
+    @Test
+    void recoverRedeliversUnacknowledgedMessagesInOrderFlaggedAsRedelivered() throws Exception {
+        Connection connection = broker.startedConnection();
+        Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue queue = session.createQueue("recover");
+        send(session, queue, 5);
+        MessageConsumer consumer = session.createConsumer(queue);
+        Message first = consumer.receive(1000);
+        first.acknowledge();
+        assertEquals("m1", ((TextMessage) consumer.receive(1000)).getText());
+        assertEquals("m2", ((TextMessage) consumer.receive(1000)).getText());
+        session.recover();
+        for (int i = 1; i < 5; i++) {
+            Message m = consumer.receive(1000);
+            assertEquals("m" + i, ((TextMessage) m).getText());
+            assertEquals(i <= 2, m.getJMSRedelivered(), "redelivered flag of m" + i);
+            assertEquals(i <= 2 ? 2 : 1, m.getIntProperty("JMSXDeliveryCount"));
+        }
+        assertNull(consumer.receive(100));
+    }
+
+    @Test
+    void rollbackRedeliversConsumedMessagesAndDiscardsSends() throws Exception {
+        Connection connection = broker.startedConnection();
+        Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue in = plain.createQueue("tx-in");
+        Queue out = plain.createQueue("tx-out");
+        send(plain, in, 3);
+        Session tx = connection.createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer consumer = tx.createConsumer(in);
+        MessageProducer producer = tx.createProducer(out);
+        Message m = consumer.receive(1000);
+        producer.send(tx.createTextMessage("derived"));
+        tx.rollback();
+        Message again = consumer.receive(1000);
+        assertEquals(((TextMessage) m).getText(), ((TextMessage) again).getText());
+        assertTrue(again.getJMSRedelivered());
+        assertEquals(2, again.getIntProperty("JMSXDeliveryCount"));
+        MessageConsumer outConsumer = plain.createConsumer(out);
+        assertNull(outConsumer.receive(100), "a rolled-back send became visible");
+        producer.send(tx.createTextMessage("derived"));
+        tx.commit();
+        assertNotNull(outConsumer.receive(1000));
+        assertEquals("m1", ((TextMessage) consumer.receive(1000)).getText());
+        assertFalse(consumer.receive(1000).getJMSRedelivered());
+    }
+
+    @Test
+    void closingASessionReturnsItsUnacknowledgedMessagesForRedelivery() throws Exception {
+        Connection connection = broker.startedConnection();
+        Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue queue = session.createQueue("close-returns");
+        send(session, queue, 3);
+        MessageConsumer consumer = session.createConsumer(queue);
+        consumer.receive(1000);
+        session.close();
+        Session other = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer next = other.createConsumer(queue);
+        Message m0 = next.receive(1000);
+        assertEquals("m0", ((TextMessage) m0).getText());
+        assertTrue(m0.getJMSRedelivered());
+        Message m1 = next.receive(1000);
+        assertEquals("m1", ((TextMessage) m1).getText());
+        assertFalse(m1.getJMSRedelivered(), "a prefetched message was never delivered, so not redelivered");
+    }
+
+    @Test
+    void aListenerThatThrowsInAutoModeGetsTheMessageAgainFlagged() throws Exception {
+        Connection connection = broker.startedConnection();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue("listener-throws");
+        CountDownLatch redelivered = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        session.createConsumer(queue).setMessageListener(m -> {
+            try {
+                if (calls.incrementAndGet() == 1) {
+                    throw new RuntimeException("first attempt fails");
+                }
+                if (m.getJMSRedelivered() && m.getIntProperty("JMSXDeliveryCount") == 2) {
+                    redelivered.countDown();
+                }
+            } catch (jakarta.jms.JMSException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Session producerSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        send(producerSession, queue, 1);
+        assertTrue(redelivered.await(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void listenersRecoveringConcurrentlyLoseAndDuplicateNothing() throws Exception {
+        int sessions = 4;
+        int messages = 2000;
+        Connection connection = broker.startedConnection();
+        Queue queue = new FerryQueue("concurrent-recover");
+        Map<String, Integer> acknowledged = new ConcurrentHashMap<>();
+        AtomicInteger duplicateAcks = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(messages);
+        for (int s = 0; s < sessions; s++) {
+            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            Map<String, Integer> attempts = Collections.synchronizedMap(new HashMap<>());
+            session.createConsumer(queue).setMessageListener(m -> {
+                try {
+                    String body = ((TextMessage) m).getText();
+                    int attempt = attempts.merge(body, 1, Integer::sum);
+                    if (attempt == 1 && body.hashCode() % 3 == 0) {
+                        session.recover(); // every third message is taken back once
+                        return;
+                    }
+                    m.acknowledge();
+                    if (acknowledged.put(body, 1) != null) {
+                        duplicateAcks.incrementAndGet();
+                    }
+                    done.countDown();
+                } catch (jakarta.jms.JMSException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+        }
+        Session producerSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        send(producerSession, queue, messages);
+        assertTrue(done.await(30, TimeUnit.SECONDS), "acknowledged " + acknowledged.size() + " of " + messages);
+        assertEquals(0, duplicateAcks.get());
+        Thread.sleep(200);
+        assertEquals(messages, acknowledged.size());
+    }
+
+    @Test
+    void transactedConsumersRollingBackConcurrentlyEventuallyCommitEverythingOnce() throws Exception {
+        int sessions = 4;
+        int messages = 2000;
+        Connection connection = broker.startedConnection();
+        Queue queue = new FerryQueue("concurrent-rollback");
+        Map<String, Integer> committed = new ConcurrentHashMap<>();
+        AtomicInteger duplicates = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(messages);
+        for (int s = 0; s < sessions; s++) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            session.createConsumer(queue).setMessageListener(m -> {
+                try {
+                    String body = ((TextMessage) m).getText();
+                    if (!m.getJMSRedelivered() && body.hashCode() % 4 == 0) {
+                        session.rollback();
+                        return;
+                    }
+                    session.commit();
+                    if (committed.put(body, 1) != null) {
+                        duplicates.incrementAndGet();
+                    }
+                    done.countDown();
+                } catch (jakarta.jms.JMSException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+        }
+        Session producerSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        send(producerSession, queue, messages);
+        assertTrue(done.await(30, TimeUnit.SECONDS), "committed " + committed.size() + " of " + messages);
+        assertEquals(0, duplicates.get());
+    }
+}
