@@ -1,0 +1,33 @@
+package org.ferrymq.selector;
+
+/** Unary {@code -} or {@code +} applied to a value only known per message; NULL unless the value is a number. */
+final class Sign extends Expression {
+
+    private final Expression operand;
+    private final boolean negative;
+
+    Sign(Expression operand, boolean negative) {
+        this.operand = operand;
+        this.negative = negative;
+    }
+
+    @Override
+    Type type() {
+        return Type.NUMBER;
+    }
+
+    @Override
+    Object evaluate(Object source) {
+        Object value = operand.evaluate(source);
+        if (!isNumber(value)) {
+            return null;
+        }
+        if (!negative) {
+            return value;
+        }
+        if (isExactNumber(value)) {
+            return Long.valueOf(-((Number) value).longValue());
+        }
+        return Double.valueOf(-((Number) value).doubleValue());
+    }
+}
