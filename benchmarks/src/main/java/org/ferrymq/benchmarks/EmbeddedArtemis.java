@@ -1,0 +1,69 @@
+package org.ferrymq.benchmarks;
+
+import jakarta.jms.ConnectionFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * ActiveMQ Artemis as the reference: an embedded broker without persistence or security,
+ * reached through its in-VM acceptor {@code vm://0} with the Jakarta client's default
+ * settings.
+ */
+final class EmbeddedArtemis implements BrokerUnderTest {
+
+    private Path instanceDirectory;
+    private EmbeddedActiveMQ broker;
+    private ActiveMQConnectionFactory factory;
+
+    @Override
+    public String key() {
+        return "artemis";
+    }
+
+    @Override
+    public ConnectionFactory start() throws Exception {
+        // Even without persistence Artemis creates its data folders; keep them out of the work tree.
+        instanceDirectory = Files.createTempDirectory("ferrymq-bench-artemis");
+        ConfigurationImpl configuration = new ConfigurationImpl();
+        configuration.setBrokerInstance(instanceDirectory.toFile());
+        configuration.setPersistenceEnabled(false)
+                .setSecurityEnabled(false)
+                .addAcceptorConfiguration("in-vm", "vm://0")
+                // What the stock broker.xml sets; without it every new queue logs two warnings.
+                .addAddressSetting("#", new AddressSettings()
+                        .setDeadLetterAddress(SimpleString.of("DLQ"))
+                        .setExpiryAddress(SimpleString.of("ExpiryQueue")));
+        broker = new EmbeddedActiveMQ().setConfiguration(configuration).start();
+        factory = new ActiveMQConnectionFactory("vm://0");
+        return factory;
+    }
+
+    @Override
+    public void stop() throws Exception {
+        if (factory != null) {
+            factory.close();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+        if (instanceDirectory != null) {
+            deleteRecursively(instanceDirectory);
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

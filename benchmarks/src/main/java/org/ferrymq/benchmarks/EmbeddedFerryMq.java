@@ -1,0 +1,29 @@
+package org.ferrymq.benchmarks;
+
+import jakarta.jms.ConnectionFactory;
+import org.ferrymq.client.FerryConnectionFactory;
+import org.ferrymq.transport.invm.InVmBrokers;
+
+/**
+ * FerryMQ with its embedded broker: the first connection to {@code vm://bench} starts it
+ * with default settings (in-memory journal, destinations created on first use).
+ */
+final class EmbeddedFerryMq implements BrokerUnderTest {
+
+    private static final String BROKER_NAME = "bench";
+
+    @Override
+    public String key() {
+        return "ferrymq";
+    }
+
+    @Override
+    public ConnectionFactory start() {
+        return new FerryConnectionFactory("vm://" + BROKER_NAME);
+    }
+
+    @Override
+    public void stop() {
+        InVmBrokers.stop(BROKER_NAME);
+    }
+}
