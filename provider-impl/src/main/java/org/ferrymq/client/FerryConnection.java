@@ -217,7 +217,7 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     public void stop() throws JMSException {
         checkOpen();
         used();
-        checkNotInOwnCallback("stop");
+        checkNotInOwnListener("stop", FerrySession.currentListenerSession());
         synchronized (lifecycle) {
             if (!started) {
                 return;
@@ -234,7 +234,7 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
         if (closed) {
             return;
         }
-        checkNotInOwnCallback("close");
+        checkNotInOwnListener("close", FerrySession.currentCallbackSession());
         synchronized (lifecycle) {
             if (closed) {
                 return;
@@ -262,9 +262,11 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
         }
     }
 
-    /** Refuses stop/close from a listener or completion callback of this connection (it would deadlock). */
-    void checkNotInOwnCallback(String operation) throws IllegalStateException {
-        FerrySession current = FerrySession.currentCallbackSession();
+    /**
+     * Refuses stop (from a MessageListener) and close (from a MessageListener or
+     * CompletionListener) of this connection: they would wait for the callback that calls them.
+     */
+    private void checkNotInOwnListener(String operation, FerrySession current) throws IllegalStateException {
         if (current != null && current.connection == this) {
             throw new IllegalStateException("A MessageListener or CompletionListener must not call " + operation
                     + "() on its own connection");

@@ -312,7 +312,7 @@ public class FerryMessageProducer implements QueueSender, TopicPublisher {
         if (closed) {
             return;
         }
-        if (FerrySession.currentCallbackSession() == session) {
+        if (FerrySession.currentCompletionSession() == session) {
             // closing from our own CompletionListener would deadlock waiting for it
             throw new IllegalStateException("A CompletionListener must not close its own producer");
         }

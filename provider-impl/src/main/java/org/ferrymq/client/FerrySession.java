@@ -89,9 +89,20 @@ public class FerrySession implements QueueSession, TopicSession {
         this.domain = domain;
     }
 
+    /** The session whose MessageListener or CompletionListener the current thread is running, if any. */
     static FerrySession currentCallbackSession() {
         FerrySession session = CALLBACK_SESSION.get();
         return session != null ? session : COMPLETION_SESSION.get();
+    }
+
+    /** The session whose MessageListener the current thread is running, if any. */
+    static FerrySession currentListenerSession() {
+        return CALLBACK_SESSION.get();
+    }
+
+    /** The session whose CompletionListener the current thread is running, if any. */
+    static FerrySession currentCompletionSession() {
+        return COMPLETION_SESSION.get();
     }
 
     boolean transacted() {
@@ -120,6 +131,14 @@ public class FerrySession implements QueueSession, TopicSession {
     private void checkNotInCompletionListener(String operation) throws IllegalStateException {
         if (COMPLETION_SESSION.get() == this) {
             throw new IllegalStateException("A CompletionListener must not call " + operation + "() on its own session");
+        }
+    }
+
+    private void checkNotInOwnCallback(String operation) throws IllegalStateException {
+        checkNotInCompletionListener(operation);
+        if (CALLBACK_SESSION.get() == this) {
+            throw new IllegalStateException("A MessageListener must not call " + operation
+                    + "() on its own session: it would wait for itself to return");
         }
     }
 
@@ -436,7 +455,7 @@ public class FerrySession implements QueueSession, TopicSession {
         if (closed) {
             return;
         }
-        checkNotInCompletionListener("close");
+        checkNotInOwnCallback("close");
         closing = true;
         awaitListenersIdle();
         awaitCompletions();
