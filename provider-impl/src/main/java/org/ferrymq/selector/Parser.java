@@ -71,11 +71,11 @@ final class Parser {
     }
 
     private Expression or() throws InvalidSelectorException {
-        return logicalChain(Kind.OR, this::and, Or::new);
+        return logicalChain(Kind.OR, this::and, Junction::or);
     }
 
     private Expression and() throws InvalidSelectorException {
-        return logicalChain(Kind.AND, this::not, And::new);
+        return logicalChain(Kind.AND, this::not, Junction::and);
     }
 
     private Expression logicalChain(Kind keyword, Rule operand, Function<Expression[], Expression> combine)
