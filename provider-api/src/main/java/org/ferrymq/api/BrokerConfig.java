@@ -29,9 +29,17 @@ public final class BrokerConfig {
     public static final String QUEUES = "queues";
     /** Topic names, comma separated, created when the broker starts. */
     public static final String TOPICS = "topics";
+    /**
+     * Deliveries of one message (the first and every redelivery) before it is moved to the
+     * dead-letter queue instead of being delivered again; 0 means no limit. Default 10.
+     */
+    public static final String MAX_DELIVERY_ATTEMPTS = "maxDeliveryAttempts";
+    /** The queue that takes messages past {@link #MAX_DELIVERY_ATTEMPTS}. Default {@code DLQ}. */
+    public static final String DEAD_LETTER_QUEUE = "deadLetterQueue";
 
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
-            Set.of(USERS, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS)));
+            Set.of(USERS, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS,
+                    DEAD_LETTER_QUEUE)));
 
     private final String name;
     private final Map<String, String> users = new LinkedHashMap<>();
@@ -39,6 +47,8 @@ public final class BrokerConfig {
     private boolean autoCreateDestinations = true;
     private final Set<String> queues = new LinkedHashSet<>();
     private final Set<String> topics = new LinkedHashSet<>();
+    private int maxDeliveryAttempts = 10;
+    private String deadLetterQueue = "DLQ";
     private Journal journal;
 
     public BrokerConfig(String name) {
@@ -74,6 +84,8 @@ public final class BrokerConfig {
             case AUTO_CREATE_DESTINATIONS -> autoCreateDestinations(parseBoolean(key, value));
             case QUEUES -> splitList(value).forEach(this::addQueue);
             case TOPICS -> splitList(value).forEach(this::addTopic);
+            case MAX_DELIVERY_ATTEMPTS -> maxDeliveryAttempts(parseCount(key, value));
+            case DEAD_LETTER_QUEUE -> deadLetterQueue(value);
             default -> throw new IllegalArgumentException("Unknown broker setting '" + key + "'; the settings are " + KEYS);
         }
         return this;
@@ -107,6 +119,20 @@ public final class BrokerConfig {
         return this;
     }
 
+    public BrokerConfig maxDeliveryAttempts(int attempts) {
+        if (attempts < 0) {
+            throw new IllegalArgumentException("Broker setting '" + MAX_DELIVERY_ATTEMPTS + "' is " + attempts
+                    + "; use 0 (no limit) or a positive number of deliveries");
+        }
+        this.maxDeliveryAttempts = attempts;
+        return this;
+    }
+
+    public BrokerConfig deadLetterQueue(String queue) {
+        this.deadLetterQueue = requireDestinationName(queue);
+        return this;
+    }
+
     /** The journal to persist to; without one the broker keeps its state in memory only. */
     public BrokerConfig journal(Journal journal) {
         this.journal = journal;
@@ -119,6 +145,8 @@ public final class BrokerConfig {
     public boolean autoCreateDestinations() { return autoCreateDestinations; }
     public Set<String> queues() { return Collections.unmodifiableSet(queues); }
     public Set<String> topics() { return Collections.unmodifiableSet(topics); }
+    public int maxDeliveryAttempts() { return maxDeliveryAttempts; }
+    public String deadLetterQueue() { return deadLetterQueue; }
     public Journal journal() { return journal; }
 
     private static String requireDestinationName(String name) {
@@ -137,6 +165,14 @@ public final class BrokerConfig {
             return false;
         }
         throw new IllegalArgumentException("Broker setting '" + key + "' is '" + value + "'; use true or false");
+    }
+
+    private static int parseCount(String key, String value) {
+        try {
+            return Integer.parseInt(value == null ? "" : value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Broker setting '" + key + "' is '" + value + "'; use a whole number");
+        }
     }
 
     private static java.util.List<String> splitList(String value) {

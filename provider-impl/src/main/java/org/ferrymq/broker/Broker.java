@@ -430,6 +430,52 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** Whether an entry that came back from a consumer has had all the deliveries it may have. */
+    boolean deliveryAttemptsUsedUp(QueueEntry entry) {
+        int max = config.maxDeliveryAttempts();
+        return max > 0 && entry.deliveryCount >= max && !entry.queue.name.equals(config.deadLetterQueue());
+    }
+
+    /**
+     * Moves entries that used up their delivery attempts to the dead-letter queue, so a
+     * message that always makes its consumer fail stops being redelivered without being lost.
+     */
+    void deadLetter(List<QueueEntry> exhausted) {
+        MessageQueue dlq;
+        try {
+            dlq = queue(DestinationName.queue(config.deadLetterQueue()), true);
+        } catch (JMSException e) {
+            LOG.error("Cannot create the dead-letter queue '{}'; {} message(s) go back to their queues: {}",
+                    config.deadLetterQueue(), exhausted.size(), e.getMessage());
+            exhausted.forEach(entry -> entry.queue.enqueueNow(List.of(entry)));
+            return;
+        }
+        List<JournalRecord> records = new ArrayList<>();
+        List<QueueEntry> moved = new ArrayList<>(exhausted.size());
+        for (QueueEntry entry : exhausted) {
+            removal(entry, records);
+            QueueEntry dead = new QueueEntry(dlq, entry.message, sequences.incrementAndGet(), 0);
+            if (entry.message.persistent()) {
+                if (!entry.queue.durable) { // its body was never stored: only durable queues keep messages
+                    records.add(new JournalRecord.MessageStored(entry.message.messageNo, entry.message));
+                }
+                records.add(new JournalRecord.ReferenceAdded(dlq.name, entry.message.messageNo));
+            }
+            moved.add(dead);
+            LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
+                    entry.message.messageId(), entry.queue.name, entry.deliveryCount, dlq.name);
+        }
+        try {
+            persist(records);
+        } catch (JMSException e) {
+            LOG.error("Could not record the move of {} message(s) to '{}'; they stay where they were: {}",
+                    exhausted.size(), dlq.name, e.getMessage());
+            exhausted.forEach(entry -> entry.queue.enqueueNow(List.of(entry)));
+            return;
+        }
+        dlq.enqueueNow(moved);
+    }
+
     /** Writes a batch to the journal and waits until it is durable. */
     void persist(List<JournalRecord> records) throws JMSException {
         if (records.isEmpty()) {

@@ -175,7 +175,7 @@ final class BrokerSession {
     }
 
     /** Gives entries back to their queues, one batch per queue so each keeps its order. */
-    private static void returnToQueues(List<QueueEntry> seen, List<QueueEntry> unseen) {
+    private void returnToQueues(List<QueueEntry> seen, List<QueueEntry> unseen) {
         if (seen.isEmpty() && unseen.isEmpty()) {
             return;
         }
@@ -187,7 +187,11 @@ final class BrokerSession {
             byQueue.computeIfAbsent(entry.queue, q -> new ArrayList<>()).add(entry);
         }
         Set<QueueEntry> unseenSet = unseen.isEmpty() ? Set.of() : new HashSet<>(unseen);
-        byQueue.forEach((queue, list) -> queue.release(list, unseenSet));
+        List<QueueEntry> exhausted = new ArrayList<>();
+        byQueue.forEach((queue, list) -> exhausted.addAll(queue.release(list, unseenSet)));
+        if (!exhausted.isEmpty()) {
+            broker.deadLetter(exhausted);
+        }
     }
 
     private static Set<Long> toSet(long[] ids) {

@@ -138,9 +138,11 @@ final class MessageQueue {
     /**
      * Puts dispatched entries back and dispatches again, so that they go out in their
      * original order. Entries in {@code unseen} were only prefetched: they do not count as
-     * a delivery, and their consumer gets its credit back.
+     * a delivery, and their consumer gets its credit back. Answers the entries that have used
+     * up their delivery attempts: they are not put back, and belong to the dead-letter queue.
      */
-    synchronized void release(Collection<QueueEntry> entries, Set<QueueEntry> unseen) {
+    synchronized List<QueueEntry> release(Collection<QueueEntry> entries, Set<QueueEntry> unseen) {
+        List<QueueEntry> exhausted = List.of();
         for (QueueEntry entry : entries) {
             if (unseen.contains(entry)) {
                 entry.deliveryCount--;
@@ -150,11 +152,20 @@ final class MessageQueue {
             }
             entry.consumer = null;
             inFlight--;
-            if (!deleted) {
+            if (deleted) {
+                continue;
+            }
+            if (broker.deliveryAttemptsUsedUp(entry)) {
+                if (exhausted.isEmpty()) {
+                    exhausted = new ArrayList<>();
+                }
+                exhausted.add(entry);
+            } else {
                 available.add(entry);
             }
         }
         dispatch();
+        return exhausted;
     }
 
     /** The entry was acknowledged (or its consumer is gone for good): it leaves the queue. */

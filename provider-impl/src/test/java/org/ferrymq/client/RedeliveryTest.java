@@ -127,6 +127,24 @@ class RedeliveryTest {
     }
 
     @Test
+    void aMessageThatKeepsFailingGoesToTheDeadLetterQueueAfterItsDeliveryAttempts() throws Exception {
+        Connection connection = broker.startedConnection();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue("poison");
+        AtomicInteger attempts = new AtomicInteger();
+        session.createConsumer(queue).setMessageListener(m -> {
+            attempts.incrementAndGet();
+            throw new RuntimeException("cannot process");
+        });
+        Session other = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        send(other, queue, 1);
+        Message dead = other.createConsumer(other.createQueue("DLQ")).receive(5000);
+        assertNotNull(dead, "the poison message did not reach the dead-letter queue");
+        assertEquals("m0", ((TextMessage) dead).getText());
+        assertEquals(10, attempts.get(), "delivery attempts before dead-lettering (the default limit)");
+    }
+
+    @Test
     void listenersRecoveringConcurrentlyLoseAndDuplicateNothing() throws Exception {
         int sessions = 4;
         int messages = 2000;
