@@ -11,14 +11,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A fresh embedded broker per test, reached through a real {@code vm://} factory, and the
- * connections the test opened, closed afterwards.
+ * connections and contexts the test opened, closed afterwards.
  */
 final class EmbeddedBroker implements AfterEachCallback {
 
     private final String parameters;
     private String name;
     private FerryConnectionFactory factory;
-    private final List<Connection> connections = new ArrayList<>();
+    private final List<AutoCloseable> opened = new ArrayList<>();
 
     EmbeddedBroker() {
         this("");
@@ -52,21 +52,21 @@ final class EmbeddedBroker implements AfterEachCallback {
         return connection;
     }
 
-    <C extends Connection> C track(C connection) {
-        connections.add(connection);
-        return connection;
+    <C extends AutoCloseable> C track(C closeable) {
+        opened.add(closeable);
+        return closeable;
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        for (Connection connection : connections) {
+        for (AutoCloseable closeable : opened) {
             try {
-                connection.close();
-            } catch (JMSException | RuntimeException e) {
+                closeable.close();
+            } catch (Exception e) {
                 // already closed by the test
             }
         }
-        connections.clear();
+        opened.clear();
         if (name != null) {
             InVmBrokers.stop(name);
         }

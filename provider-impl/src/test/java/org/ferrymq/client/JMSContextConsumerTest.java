@@ -18,46 +18,20 @@ import jakarta.jms.Queue;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** JMSConsumer: receive, receiveBody and its acknowledgement rules, listeners. */
 class JMSContextConsumerTest {
 
-    private String brokerName;
-    private FerryConnectionFactory factory;
-    private final List<JMSContext> contexts = new ArrayList<>();
-
-    @BeforeEach
-    void startBroker() {
-        brokerName = "ctx-test-" + UUID.randomUUID();
-        factory = new FerryConnectionFactory("vm://" + brokerName);
-    }
-
-    @AfterEach
-    void stopBroker() {
-        for (JMSContext context : contexts) {
-            try {
-                context.close();
-            } catch (RuntimeException e) {
-                // already closed by the test
-            }
-        }
-        InVmBrokers.stop(brokerName);
-    }
+    @RegisterExtension
+    final EmbeddedBroker broker = new EmbeddedBroker();
 
     private JMSContext context(int sessionMode) {
-        JMSContext context = factory.createContext(sessionMode);
-        contexts.add(context);
-        return context;
+        return broker.track(broker.factory().createContext(sessionMode));
     }
 
     // ---- receiveBody ----

@@ -30,61 +30,34 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The JMSContext rules of Jakarta Messaging 3.1, against a real embedded broker. */
 class JMSContextTest {
 
-    private String brokerName;
-    private FerryConnectionFactory factory;
-    private final List<JMSContext> contexts = new ArrayList<>();
-
-    @BeforeEach
-    void startBroker() {
-        brokerName = "ctx-test-" + UUID.randomUUID();
-        factory = new FerryConnectionFactory("vm://" + brokerName);
-    }
-
-    @AfterEach
-    void stopBroker() {
-        for (JMSContext context : contexts) {
-            try {
-                context.close();
-            } catch (RuntimeException e) {
-                // already closed by the test
-            }
-        }
-        InVmBrokers.stop(brokerName);
-    }
+    @RegisterExtension
+    final EmbeddedBroker broker = new EmbeddedBroker();
 
     private JMSContext context(int sessionMode) {
-        return track(factory.createContext(sessionMode));
-    }
-
-    private JMSContext track(JMSContext context) {
-        contexts.add(context);
-        return context;
+        return broker.track(broker.factory().createContext(sessionMode));
     }
 
     // ---- session modes ----
 
     @Test
     void anUnknownSessionModeIsAJMSRuntimeException() {
-        assertThrows(JMSRuntimeException.class, () -> factory.createContext(7));
-        assertThrows(JMSRuntimeException.class, () -> factory.createContext(-1));
+        assertThrows(JMSRuntimeException.class, () -> broker.factory().createContext(7));
+        assertThrows(JMSRuntimeException.class, () -> broker.factory().createContext(-1));
         JMSContext context = context(JMSContext.AUTO_ACKNOWLEDGE);
         assertThrows(JMSRuntimeException.class, () -> context.createContext(4));
     }
 
     @Test
     void theSessionModeAndTransactedFollowTheModeTheContextWasCreatedWith() {
-        JMSContext auto = track(factory.createContext());
+        JMSContext auto = broker.track(broker.factory().createContext());
         assertEquals(JMSContext.AUTO_ACKNOWLEDGE, auto.getSessionMode());
         assertFalse(auto.getTransacted());
         for (int mode : new int[] {JMSContext.CLIENT_ACKNOWLEDGE, JMSContext.DUPS_OK_ACKNOWLEDGE}) {
@@ -95,7 +68,7 @@ class JMSContextTest {
         JMSContext transacted = context(JMSContext.SESSION_TRANSACTED);
         assertEquals(JMSContext.SESSION_TRANSACTED, transacted.getSessionMode());
         assertTrue(transacted.getTransacted());
-        JMSContext sibling = track(auto.createContext(JMSContext.SESSION_TRANSACTED));
+        JMSContext sibling = broker.track(auto.createContext(JMSContext.SESSION_TRANSACTED));
         assertTrue(sibling.getTransacted());
         assertFalse(auto.getTransacted());
     }
@@ -138,10 +111,10 @@ class JMSContextTest {
 
     @Test
     void theLastContextSharingAConnectionClosesIt() {
-        FerryConnectionFactory withClientId = new FerryConnectionFactory("vm://" + brokerName + "?clientID=solo");
-        JMSContext first = track(withClientId.createContext());
-        JMSContext second = track(first.createContext(JMSContext.AUTO_ACKNOWLEDGE));
-        JMSContext third = track(second.createContext(JMSContext.CLIENT_ACKNOWLEDGE));
+        FerryConnectionFactory withClientId = broker.factory("clientID=solo");
+        JMSContext first = broker.track(withClientId.createContext());
+        JMSContext second = broker.track(first.createContext(JMSContext.AUTO_ACKNOWLEDGE));
+        JMSContext third = broker.track(second.createContext(JMSContext.CLIENT_ACKNOWLEDGE));
         Queue queue = first.createQueue("shared");
 
         first.close();
@@ -152,14 +125,14 @@ class JMSContextTest {
         assertThrows(InvalidClientIDRuntimeException.class, withClientId::createContext);
 
         third.close();
-        JMSContext again = track(withClientId.createContext());
+        JMSContext again = broker.track(withClientId.createContext());
         assertEquals("solo", again.getClientID());
     }
 
     @Test
     void closingAContextClosesItsConsumersButNotItsSiblings() {
         JMSContext context = context(JMSContext.AUTO_ACKNOWLEDGE);
-        JMSContext sibling = track(context.createContext(JMSContext.AUTO_ACKNOWLEDGE));
+        JMSContext sibling = broker.track(context.createContext(JMSContext.AUTO_ACKNOWLEDGE));
         Queue queue = context.createQueue("siblings");
         JMSConsumer consumer = context.createConsumer(queue);
         context.close();
@@ -193,7 +166,7 @@ class JMSContextTest {
         used.createProducer().send(used.createQueue("use-it"), "used");
         assertThrows(IllegalStateRuntimeException.class, () -> used.setClientID("late"));
 
-        JMSContext preset = track(new FerryConnectionFactory("vm://" + brokerName + "?clientID=admin").createContext());
+        JMSContext preset = broker.track(broker.factory("clientID=admin").createContext());
         assertEquals("admin", preset.getClientID());
         assertThrows(IllegalStateRuntimeException.class, () -> preset.setClientID("mine"));
     }
@@ -214,7 +187,7 @@ class JMSContextTest {
         jakarta.jms.ExceptionListener listener = e -> { };
         context.setExceptionListener(listener);
         assertSame(listener, context.getExceptionListener());
-        JMSContext sibling = track(context.createContext(JMSContext.AUTO_ACKNOWLEDGE));
+        JMSContext sibling = broker.track(context.createContext(JMSContext.AUTO_ACKNOWLEDGE));
         assertSame(listener, sibling.getExceptionListener());
     }
 
@@ -385,7 +358,7 @@ class JMSContextTest {
 
     @Test
     void invalidDestinationsAndSelectorsAreRuntimeExceptions() {
-        JMSContext context = track(new FerryConnectionFactory("vm://" + brokerName + "?clientID=inv").createContext());
+        JMSContext context = broker.track(broker.factory("clientID=inv").createContext());
         Topic topic = context.createTopic("inv-topic");
         assertThrows(InvalidDestinationRuntimeException.class, () -> context.createConsumer(null));
         assertThrows(InvalidDestinationRuntimeException.class, () -> context.createConsumer(null, "a = 1"));
@@ -401,7 +374,7 @@ class JMSContextTest {
 
     @Test
     void unsubscribingAnUnknownSubscriptionIsAnInvalidDestinationRuntimeException() {
-        JMSContext context = track(new FerryConnectionFactory("vm://" + brokerName + "?clientID=unsub").createContext());
+        JMSContext context = broker.track(broker.factory("clientID=unsub").createContext());
         assertThrows(InvalidDestinationRuntimeException.class, () -> context.unsubscribe("no-such-subscription"));
     }
 
@@ -416,8 +389,8 @@ class JMSContextTest {
 
     @Test
     void aDurableConsumerKeepsMessagesUntilUnsubscribed() {
-        FerryConnectionFactory withId = new FerryConnectionFactory("vm://" + brokerName + "?clientID=durable");
-        JMSContext context = track(withId.createContext());
+        FerryConnectionFactory withId = broker.factory("clientID=durable");
+        JMSContext context = broker.track(withId.createContext());
         Topic topic = context.createTopic("news");
         context.createDurableConsumer(topic, "reader").close();
         context.createProducer().send(topic, "while away");
@@ -431,7 +404,7 @@ class JMSContextTest {
     @Test
     void sharedConsumersSplitASubscription() {
         JMSContext context = context(JMSContext.AUTO_ACKNOWLEDGE);
-        JMSContext sibling = track(context.createContext(JMSContext.AUTO_ACKNOWLEDGE));
+        JMSContext sibling = broker.track(context.createContext(JMSContext.AUTO_ACKNOWLEDGE));
         Topic topic = context.createTopic("shared-topic");
         JMSConsumer a = context.createSharedConsumer(topic, "workers");
         JMSConsumer b = sibling.createSharedConsumer(topic, "workers");
