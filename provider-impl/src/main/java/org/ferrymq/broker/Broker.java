@@ -6,7 +6,6 @@ import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,12 +95,6 @@ public final class Broker implements AutoCloseable {
         BrokerConnection connection = new BrokerConnection(this, channel);
         connections.add(connection);
         return connection;
-    }
-
-    /** The number of messages on a queue, waiting or in flight; -1 when there is no such queue. */
-    public int queueDepth(String queue) {
-        MessageQueue q = queues.get(DestinationName.queue(queue));
-        return q == null ? -1 : q.depth();
     }
 
     @Override
@@ -503,10 +496,6 @@ public final class Broker implements AutoCloseable {
         return deliveryIds.incrementAndGet();
     }
 
-    long nextSequence() {
-        return sequences.incrementAndGet();
-    }
-
     // ---- recovery ----
 
     private void recover() throws JMSException {
@@ -571,9 +560,5 @@ public final class Broker implements AutoCloseable {
             throw failure;
         }
         contents.forEach((queue, entries) -> entries.forEach(queue::enqueue));
-    }
-
-    Collection<MessageQueue> allQueues() {
-        return queues.values();
     }
 }

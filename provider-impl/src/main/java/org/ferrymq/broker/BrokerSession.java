@@ -88,6 +88,7 @@ final class BrokerSession {
         }
     }
 
+    /** Journals that {@code acked} left their queues; if that fails they go back for redelivery. */
     private void finishAcknowledged(List<QueueEntry> acked, List<JournalRecord> records) throws JMSException {
         for (QueueEntry entry : acked) {
             Broker.removal(entry, records);
@@ -97,9 +98,6 @@ final class BrokerSession {
         } catch (JMSException e) {
             returnToQueues(acked, List.of());
             throw e;
-        }
-        for (QueueEntry entry : acked) {
-            entry.queue.acknowledged(entry);
         }
     }
 

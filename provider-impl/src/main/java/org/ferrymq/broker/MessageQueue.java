@@ -29,7 +29,6 @@ final class MessageQueue {
     private final List<BrokerConsumer> consumers = new ArrayList<>();
     private int nextConsumer;
     private int consumersWithSelector;
-    private int inFlight;
     private boolean deleted;
 
     MessageQueue(Broker broker, String name, boolean durable) {
@@ -79,10 +78,6 @@ final class MessageQueue {
         dispatch();
     }
 
-    synchronized void resetCredit(BrokerConsumer consumer, int credit) {
-        consumer.credit = credit;
-    }
-
     /** Dispatches what is available to consumers that have credit. */
     synchronized void dispatch() {
         if (consumers.isEmpty() || available.isEmpty()) {
@@ -105,7 +100,6 @@ final class MessageQueue {
                 continue; // no selector matches this one; a later message may match
             }
             it.remove();
-            inFlight++;
             consumer.credit--;
             entry.consumer = consumer;
             entry.deliveryCount++;
@@ -151,7 +145,6 @@ final class MessageQueue {
                 }
             }
             entry.consumer = null;
-            inFlight--;
             if (deleted) {
                 continue;
             }
@@ -168,12 +161,6 @@ final class MessageQueue {
         return exhausted;
     }
 
-    /** The entry was acknowledged (or its consumer is gone for good): it leaves the queue. */
-    synchronized void acknowledged(QueueEntry entry) {
-        entry.consumer = null;
-        inFlight--;
-    }
-
     synchronized List<MessageData> browse(Selector selector) {
         long now = System.currentTimeMillis();
         List<MessageData> result = new ArrayList<>();
@@ -184,10 +171,6 @@ final class MessageQueue {
             }
         }
         return result;
-    }
-
-    synchronized int depth() {
-        return available.size() + inFlight;
     }
 
     /** Empties the queue for good; returns what was waiting so the journal can forget it. */

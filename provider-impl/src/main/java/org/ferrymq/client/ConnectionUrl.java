@@ -2,7 +2,6 @@ package org.ferrymq.client;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -107,10 +106,6 @@ public final class ConnectionUrl {
         Properties copy = new Properties();
         copy.putAll(brokerParameters);
         return copy;
-    }
-
-    public Map<String, String> clientParameters() {
-        return Collections.unmodifiableMap(clientParameters);
     }
 
     @Override
