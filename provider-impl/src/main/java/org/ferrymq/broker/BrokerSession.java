@@ -52,6 +52,7 @@ final class BrokerSession {
 
     void send(MessageData message) throws JMSException {
         if (transacted) {
+            broker.checkDestination(message.destination()); // a bad destination fails the send, not the commit
             synchronized (this) {
                 pendingSends.add(message);
             }

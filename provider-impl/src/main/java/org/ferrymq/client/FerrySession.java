@@ -25,6 +25,7 @@ import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
 import jakarta.jms.TopicSession;
 import jakarta.jms.TopicSubscriber;
+import jakarta.jms.TransactionRolledBackException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -218,7 +219,22 @@ public class FerrySession implements QueueSession, TopicSession {
         }
         checkNotInCompletionListener("commit");
         awaitCompletions();
-        connection.transport.request(new Command.Commit(id, takeConsumed()));
+        long[] consumedIds = takeConsumed();
+        try {
+            connection.transport.request(new Command.Commit(id, consumedIds));
+        } catch (JMSException e) {
+            // the broker kept nothing of the transaction: roll back, so what was consumed comes again
+            try {
+                generation = connection.transport.request(new Command.Rollback(id, consumedIds));
+            } catch (JMSException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            TransactionRolledBackException rolledBack = new TransactionRolledBackException(
+                    "The transaction could not be committed and was rolled back: " + e.getMessage());
+            rolledBack.setLinkedException(e);
+            rolledBack.initCause(e);
+            throw rolledBack;
+        }
     }
 
     @Override

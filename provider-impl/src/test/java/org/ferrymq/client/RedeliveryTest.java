@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.jms.Connection;
@@ -81,6 +82,37 @@ class RedeliveryTest {
         assertNotNull(outConsumer.receive(1000));
         assertEquals("m1", ((TextMessage) consumer.receive(1000)).getText());
         assertFalse(consumer.receive(1000).getJMSRedelivered());
+    }
+
+    @Test
+    void aCommitThatCannotCompleteRollsBackAndTheConsumedMessageComesAgain() throws Exception {
+        Connection owner = broker.startedConnection();
+        Session ownerSession = owner.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        jakarta.jms.TemporaryQueue replies = ownerSession.createTemporaryQueue();
+        Connection worker = broker.startedConnection();
+        Session plain = worker.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue in = plain.createQueue("commit-fails");
+        send(plain, in, 1);
+        Session tx = worker.createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer consumer = tx.createConsumer(in);
+        assertEquals("m0", ((TextMessage) consumer.receive(1000)).getText());
+        tx.createProducer(replies).send(tx.createTextMessage("reply"));
+        replies.delete(); // the reply destination vanishes before the commit
+        assertThrows(jakarta.jms.TransactionRolledBackException.class, tx::commit);
+        Message again = consumer.receive(1000);
+        assertEquals("m0", ((TextMessage) again).getText());
+        assertTrue(again.getJMSRedelivered());
+    }
+
+    @Test
+    void aTransactedSendToADeletedTemporaryQueueFailsAtOnce() throws Exception {
+        Connection connection = broker.startedConnection();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        jakarta.jms.TemporaryQueue temp = session.createTemporaryQueue();
+        temp.delete();
+        Session tx = connection.createSession(true, Session.SESSION_TRANSACTED);
+        assertThrows(jakarta.jms.InvalidDestinationException.class,
+                () -> tx.createProducer(null).send(temp, tx.createTextMessage("x")));
     }
 
     @Test
