@@ -66,18 +66,11 @@ public class FerryJMSProducer implements JMSProducer {
             throw new MessageFormatRuntimeException("The message to send must not be null");
         }
         FerryMessageProducer producer = context.producer();
+        FerryMessageProducer.SendOptions options = new FerryMessageProducer.SendOptions(deliveryMode, priority,
+                timeToLive, deliveryDelay, disableMessageId, disableMessageTimestamp);
         run(() -> {
             applyTo(message);
-            synchronized (producer) { // the per-send options live on the shared producer
-                producer.setDeliveryDelay(deliveryDelay);
-                producer.setDisableMessageID(disableMessageId);
-                producer.setDisableMessageTimestamp(disableMessageTimestamp);
-                if (completionListener == null) {
-                    producer.send(destination, message, deliveryMode, priority, timeToLive);
-                } else {
-                    producer.send(destination, message, deliveryMode, priority, timeToLive, completionListener);
-                }
-            }
+            producer.send(destination, message, options, completionListener);
         });
         return this;
     }

@@ -166,7 +166,7 @@ public class FerryMessageProducer implements QueueSender, TopicPublisher {
     @Override
     public void send(Message message, int mode, int prio, long ttl) throws JMSException {
         checkOpen();
-        doSend(requireOwnDestination(), message, mode, prio, ttl, null);
+        doSend(requireOwnDestination(), message, options(mode, prio, ttl), null);
     }
 
     @Override
@@ -177,7 +177,7 @@ public class FerryMessageProducer implements QueueSender, TopicPublisher {
     @Override
     public void send(Destination to, Message message, int mode, int prio, long ttl) throws JMSException {
         checkOpen();
-        doSend(requireGivenDestination(to), message, mode, prio, ttl, null);
+        doSend(requireGivenDestination(to), message, options(mode, prio, ttl), null);
     }
 
     @Override
@@ -189,7 +189,7 @@ public class FerryMessageProducer implements QueueSender, TopicPublisher {
     public void send(Message message, int mode, int prio, long ttl, CompletionListener completionListener)
             throws JMSException {
         checkOpen();
-        doSend(requireOwnDestination(), message, mode, prio, ttl, requireListener(completionListener));
+        doSend(requireOwnDestination(), message, options(mode, prio, ttl), requireListener(completionListener));
     }
 
     @Override
@@ -201,7 +201,7 @@ public class FerryMessageProducer implements QueueSender, TopicPublisher {
     public void send(Destination to, Message message, int mode, int prio, long ttl,
             CompletionListener completionListener) throws JMSException {
         checkOpen();
-        doSend(requireGivenDestination(to), message, mode, prio, ttl, requireListener(completionListener));
+        doSend(requireGivenDestination(to), message, options(mode, prio, ttl), requireListener(completionListener));
     }
 
     @Override
@@ -260,18 +260,37 @@ public class FerryMessageProducer implements QueueSender, TopicPublisher {
         return listener;
     }
 
+    /** How one message is sent: the values a send takes from its arguments and from the producer. */
+    record SendOptions(int deliveryMode, int priority, long timeToLive, long deliveryDelay,
+            boolean disableMessageId, boolean disableMessageTimestamp) {
+    }
+
+    private SendOptions options(int mode, int prio, long ttl) {
+        return new SendOptions(mode, prio, ttl, deliveryDelay, disableMessageId, disableMessageTimestamp);
+    }
+
+    /**
+     * Sends with options that are not this producer's: the simplified API's JMSProducers,
+     * which all send through one unidentified producer of their context's session.
+     */
+    void send(Destination to, Message message, SendOptions options, CompletionListener listener)
+            throws JMSException {
+        checkOpen();
+        doSend(requireGivenDestination(to), message, options, listener);
+    }
+
     /**
      * Sends one message; with a completion listener the listener is called on the session's
      * callback thread, after the callbacks of earlier sends of the session.
      */
-    void doSend(DestinationName to, Message message, int mode, int prio, long ttl, CompletionListener listener)
+    private void doSend(DestinationName to, Message message, SendOptions options, CompletionListener listener)
             throws JMSException {
         if (message == null) {
             throw new MessageFormatException("The message to send must not be null");
         }
-        checkDeliveryMode(mode);
-        checkPriority(prio);
-        MessageData data = stamp(to, message, mode, prio, ttl);
+        checkDeliveryMode(options.deliveryMode());
+        checkPriority(options.priority());
+        MessageData data = stamp(to, message, options);
         if (listener == null) {
             session.connection.transport.request(new Command.Send(session.id, data));
             return;
@@ -286,21 +305,27 @@ public class FerryMessageProducer implements QueueSender, TopicPublisher {
     }
 
     /** Sets the headers the provider owns on the application's message and snapshots it. */
-    MessageData stamp(DestinationName to, Message message, int mode, int prio, long ttl) throws JMSException {
+    private MessageData stamp(DestinationName to, Message message, SendOptions options) throws JMSException {
         FerryMessage ferry = message instanceof FerryMessage own ? own : FerryMessage.copyOfForeign(message);
         long now = System.currentTimeMillis();
-        String messageId = disableMessageId ? null : nextMessageId();
+        String messageId = options.disableMessageId() ? null : nextMessageId();
         FerryDestination jmsDestination = FerryDestination.of(to);
-        for (Message target : message == ferry ? new Message[] {message} : new Message[] {message, ferry}) {
-            target.setJMSDestination(jmsDestination);
-            target.setJMSDeliveryMode(mode);
-            target.setJMSPriority(prio);
-            target.setJMSExpiration(ttl > 0 ? now + ttl : 0);
-            target.setJMSTimestamp(disableMessageTimestamp ? 0 : now);
-            target.setJMSMessageID(messageId);
-            target.setJMSDeliveryTime(now + Math.max(0, deliveryDelay));
+        setProviderHeaders(message, jmsDestination, messageId, now, options);
+        if (ferry != message) {
+            setProviderHeaders(ferry, jmsDestination, messageId, now, options); // the foreign original gets them too
         }
         return ferry.snapshot(session.connection.connectionId);
+    }
+
+    private static void setProviderHeaders(Message target, FerryDestination destination, String messageId, long now,
+            SendOptions options) throws JMSException {
+        target.setJMSDestination(destination);
+        target.setJMSDeliveryMode(options.deliveryMode());
+        target.setJMSPriority(options.priority());
+        target.setJMSExpiration(options.timeToLive() > 0 ? now + options.timeToLive() : 0);
+        target.setJMSTimestamp(options.disableMessageTimestamp() ? 0 : now);
+        target.setJMSMessageID(messageId);
+        target.setJMSDeliveryTime(now + Math.max(0, options.deliveryDelay()));
     }
 
     private synchronized String nextMessageId() {
