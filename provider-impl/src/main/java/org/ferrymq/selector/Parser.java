@@ -201,7 +201,7 @@ final class Parser {
             escape = text.codePointAt(0);
         }
         try {
-            return new Like(value, new LikePattern(pattern.text(), escape), negated);
+            return StringMatch.like(value, new LikePattern(pattern.text(), escape), negated);
         } catch (IllegalArgumentException e) {
             throw error(pattern, e.getMessage());
         }
@@ -229,7 +229,7 @@ final class Parser {
         if (!accept(Kind.RIGHT_PAREN)) {
             throw error(close, "expected ',' or ')' in the IN list, found " + close.describe());
         }
-        return new InList(value, Set.copyOf(members), negated);
+        return StringMatch.in(value, Set.copyOf(members), negated);
     }
 
     private Expression sum() throws InvalidSelectorException {
