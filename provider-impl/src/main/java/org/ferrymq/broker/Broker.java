@@ -446,14 +446,15 @@ public final class Broker implements AutoCloseable {
         List<JournalRecord> records = new ArrayList<>();
         List<QueueEntry> moved = new ArrayList<>(exhausted.size());
         for (QueueEntry entry : exhausted) {
-            removal(entry, records);
             QueueEntry dead = new QueueEntry(dlq, entry.message, sequences.incrementAndGet(), 0);
             if (entry.message.persistent()) {
                 if (!entry.queue.durable) { // its body was never stored: only durable queues keep messages
                     records.add(new JournalRecord.MessageStored(entry.message.messageNo, entry.message));
                 }
+                // referenced by the dead-letter queue before the old reference goes, so it is never unreferenced
                 records.add(new JournalRecord.ReferenceAdded(dlq.name, entry.message.messageNo));
             }
+            removal(entry, records);
             moved.add(dead);
             LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
                     entry.message.messageId(), entry.queue.name, entry.deliveryCount, dlq.name);

@@ -1,6 +1,6 @@
 package org.ferrymq.journal;
 
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +25,8 @@ public final class MemoryJournal implements Journal {
     private final Map<Long, StoredMessage> messages = new LinkedHashMap<>();
     /** Per queue, its message numbers in arrival order. */
     private final Map<String, Set<Long>> references = new LinkedHashMap<>();
+    /** Per stored message, how many queues still reference it; at zero it is forgotten. */
+    private final Map<Long, Integer> referenceCounts = new HashMap<>();
 
     @Override
     public synchronized void load(JournalReplay replay) {
@@ -57,11 +59,13 @@ public final class MemoryJournal implements Journal {
         } else if (record instanceof JournalRecord.MessageStored r) {
             messages.put(r.messageNo(), r.message());
         } else if (record instanceof JournalRecord.ReferenceAdded r) {
-            references.computeIfAbsent(r.queue(), q -> new LinkedHashSet<>()).add(r.messageNo());
+            if (references.computeIfAbsent(r.queue(), q -> new LinkedHashSet<>()).add(r.messageNo())) {
+                referenceCounts.merge(r.messageNo(), 1, Integer::sum);
+            }
         } else if (record instanceof JournalRecord.ReferenceRemoved r) {
             Set<Long> refs = references.get(r.queue());
             if (refs != null && refs.remove(r.messageNo())) {
-                forgetIfUnreferenced(r.messageNo());
+                unreference(r.messageNo());
             }
         }
     }
@@ -69,17 +73,15 @@ public final class MemoryJournal implements Journal {
     private void removeQueue(String queue) {
         Set<Long> refs = references.remove(queue);
         if (refs != null) {
-            new ArrayList<>(refs).forEach(this::forgetIfUnreferenced);
+            refs.forEach(this::unreference);
         }
     }
 
-    private void forgetIfUnreferenced(long messageNo) {
-        for (Set<Long> refs : references.values()) {
-            if (refs.contains(messageNo)) {
-                return;
-            }
+    private void unreference(long messageNo) {
+        if (referenceCounts.merge(messageNo, -1, Integer::sum) <= 0) {
+            referenceCounts.remove(messageNo);
+            messages.remove(messageNo);
         }
-        messages.remove(messageNo);
     }
 
     /** The number of stored messages, for tests and management. */

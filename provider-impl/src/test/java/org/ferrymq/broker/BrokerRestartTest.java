@@ -1,6 +1,7 @@
 package org.ferrymq.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,39 @@ class BrokerRestartTest {
         Broker broker = Broker.start(new BrokerConfig(name).journal(journal));
         InVmBrokers.register(broker);
         return broker;
+    }
+
+    @Test
+    void aDeadLetteredPersistentMessageSurvivesARestartOnTheDeadLetterQueue() throws Exception {
+        MemoryJournal journal = new MemoryJournal();
+        String name = "dlq-restart-test";
+        FerryConnectionFactory factory = new FerryConnectionFactory("vm://" + name);
+        InVmBrokers.register(Broker.start(new BrokerConfig(name).journal(journal).maxDeliveryAttempts(2)));
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            var work = session.createQueue("work");
+            session.createProducer(work).send(session.createTextMessage("poison"));
+            MessageConsumer consumer = session.createConsumer(work);
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                assertEquals("poison", ((TextMessage) consumer.receive(1000)).getText());
+                session.recover();
+            }
+            assertNull(consumer.receive(100), "delivered more often than maxDeliveryAttempts");
+        }
+        InVmBrokers.stop(name);
+
+        start(name, journal);
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertNull(session.createConsumer(session.createQueue("work")).receive(100));
+            Message dead = session.createConsumer(session.createQueue("DLQ")).receive(1000);
+            assertNotNull(dead, "the dead-lettered message did not survive the restart");
+            assertEquals("poison", ((TextMessage) dead).getText());
+        } finally {
+            InVmBrokers.stop(name);
+        }
     }
 
     @Test
