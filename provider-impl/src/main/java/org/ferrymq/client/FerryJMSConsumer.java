@@ -16,7 +16,6 @@ import jakarta.jms.Session;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
 import org.ferrymq.client.message.FerryMessage;
-import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.Delivery;
 
 /**
@@ -104,9 +103,9 @@ public class FerryJMSConsumer implements JMSConsumer {
             return message == null ? null : bodyOf(message, c);
         }
         checkReceivable();
-        long deadline = timeout <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout;
+        long deadline = FerryMessageConsumer.deadline(timeout);
         while (true) {
-            Delivery delivery = noWait ? pollNow() : consumer.awaitDelivery(deadline);
+            Delivery delivery = consumer.nextDelivery(deadline, noWait);
             if (delivery == null) {
                 return null;
             }
@@ -126,19 +125,6 @@ public class FerryJMSConsumer implements JMSConsumer {
                 return body;
             }
         }
-    }
-
-    /** What receiveNoWait would take: buffered, or dispatched on request; nothing while the connection is stopped. */
-    private Delivery pollNow() throws JMSException {
-        if (!session.connection.isStarted()) {
-            return null;
-        }
-        Delivery delivery = consumer.pollForListener();
-        if (delivery == null) {
-            session.connection.transport.request(new Command.Pull(consumer.id));
-            delivery = consumer.pollForListener();
-        }
-        return delivery;
     }
 
     private void checkReceivable() throws JMSException {

@@ -106,6 +106,7 @@ public class FerryMessageConsumer implements QueueReceiver, TopicSubscriber {
         }
     }
 
+    /** Takes a buffered delivery, if any (listeners, and receives that must not wait). */
     Delivery pollForListener() {
         synchronized (buffer) {
             return closed ? null : buffer.poll();
@@ -142,45 +143,52 @@ public class FerryMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     @Override
     public Message receive(long timeout) throws JMSException {
-        checkReceivable();
-        long deadline = timeout <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout;
-        while (true) {
-            Delivery delivery = awaitDelivery(deadline);
-            if (delivery == null) {
-                return null;
-            }
-            FerryMessage message = session.consume(this, delivery, false);
-            if (message != null) {
-                return message;
-            }
-        }
+        return receive(timeout, false);
     }
 
     @Override
     public Message receiveNoWait() throws JMSException {
+        return receive(0, true);
+    }
+
+    private Message receive(long timeout, boolean noWait) throws JMSException {
         checkReceivable();
+        long deadline = deadline(timeout);
         while (true) {
-            if (!session.connection.isStarted()) {
-                return null;
-            }
-            Delivery delivery;
-            synchronized (buffer) {
-                delivery = buffer.poll();
-            }
+            Delivery delivery = nextDelivery(deadline, noWait);
             if (delivery == null) {
-                session.connection.transport.request(new Command.Pull(id));
-                synchronized (buffer) {
-                    delivery = buffer.poll();
-                }
-                if (delivery == null) {
-                    return null;
-                }
+                return null;
             }
             FerryMessage message = session.consume(this, delivery, false);
             if (message != null) {
-                return message;
+                return message; // null: stale or expired, so take the next one
             }
         }
+    }
+
+    /** The deadline of a receive with this timeout; 0 or less waits for ever. */
+    static long deadline(long timeout) {
+        return timeout <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout;
+    }
+
+    /**
+     * The next delivery for a synchronous receive: waits until {@code deadline}, or with
+     * {@code noWait} takes only what is buffered or what the broker can dispatch right now.
+     * Null on timeout, close, or (noWait) while the connection is stopped.
+     */
+    Delivery nextDelivery(long deadline, boolean noWait) throws JMSException {
+        if (!noWait) {
+            return awaitDelivery(deadline);
+        }
+        if (!session.connection.isStarted()) {
+            return null;
+        }
+        Delivery delivery = pollForListener();
+        if (delivery == null) {
+            session.connection.transport.request(new Command.Pull(id));
+            delivery = pollForListener();
+        }
+        return delivery;
     }
 
     private void checkReceivable() throws JMSException {
@@ -191,7 +199,7 @@ public class FerryMessageConsumer implements QueueReceiver, TopicSubscriber {
     }
 
     /** Waits for a delivery while the connection is started; null on timeout or close. */
-    Delivery awaitDelivery(long deadline) throws JMSException {
+    private Delivery awaitDelivery(long deadline) {
         synchronized (buffer) {
             receiving++;
             try {
