@@ -1,5 +1,6 @@
 package org.ferrymq.api;
 
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.sql.DataSource;
 import org.ferrymq.api.journal.Journal;
 
 /**
@@ -37,9 +39,43 @@ public final class BrokerConfig {
     /** The queue that takes messages past {@link #MAX_DELIVERY_ATTEMPTS}. Default {@code DLQ}. */
     public static final String DEAD_LETTER_QUEUE = "deadLetterQueue";
 
+    /**
+     * Where the broker keeps its state: {@code jdbc} (the default: a database, an H2 file in
+     * {@link #DATA_DIRECTORY} unless {@link #JOURNAL_URL} names another) or {@code memory}
+     * (nothing survives the JVM). The system property {@code ferrymq.journal} changes the default.
+     */
+    public static final String JOURNAL = "journal";
+    /**
+     * The directory of the default H2 journal, {@code <dataDirectory>/<broker name>.mv.db}.
+     * Default {@code ferrymq-data} in the working directory, or the system property
+     * {@code ferrymq.dataDirectory}.
+     */
+    public static final String DATA_DIRECTORY = "dataDirectory";
+    /** The JDBC URL of the journal database; default an H2 file in {@link #DATA_DIRECTORY}. */
+    public static final String JOURNAL_URL = "journalUrl";
+    public static final String JOURNAL_USER = "journalUser";
+    public static final String JOURNAL_PASSWORD = "journalPassword";
+    /** {@code h2}, {@code postgresql}, {@code mariadb} or a dialect class name; default: from the URL. */
+    public static final String JOURNAL_DIALECT = "journalDialect";
+    /**
+     * Milliseconds the journal may take to store a change (or to reach its database) before
+     * the sender gets a JMSException instead. Default 10000.
+     */
+    public static final String JOURNAL_TIMEOUT = "journalTimeout";
+    /**
+     * Bytes of persistent messages the broker keeps in memory; past it, queues keep new
+     * messages in the journal only and read them back as consumers catch up. Accepts a suffix
+     * k, m or g. Default a quarter of the maximum heap.
+     */
+    public static final String MAX_MEMORY = "maxMemory";
+
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
             Set.of(USERS, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS,
-                    DEAD_LETTER_QUEUE)));
+                    DEAD_LETTER_QUEUE, JOURNAL, DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER, JOURNAL_PASSWORD,
+                    JOURNAL_DIALECT, JOURNAL_TIMEOUT, MAX_MEMORY)));
+
+    /** The journal kinds {@link #JOURNAL} accepts. */
+    public enum JournalKind { JDBC, MEMORY }
 
     private final String name;
     private final Map<String, String> users = new LinkedHashMap<>();
@@ -50,6 +86,16 @@ public final class BrokerConfig {
     private int maxDeliveryAttempts = 10;
     private String deadLetterQueue = "DLQ";
     private Journal journal;
+    private JournalKind journalKind = parseJournalKind("system property ferrymq.journal",
+            System.getProperty("ferrymq.journal", "jdbc"));
+    private Path dataDirectory = Path.of(System.getProperty("ferrymq.dataDirectory", "ferrymq-data"));
+    private String journalUrl;
+    private String journalUser;
+    private String journalPassword;
+    private String journalDialect;
+    private DataSource dataSource;
+    private long journalTimeoutMillis = 10_000;
+    private long maxMemory = Runtime.getRuntime().maxMemory() / 4;
 
     public BrokerConfig(String name) {
         if (name == null || name.isBlank()) {
@@ -86,6 +132,14 @@ public final class BrokerConfig {
             case TOPICS -> splitList(value).forEach(this::addTopic);
             case MAX_DELIVERY_ATTEMPTS -> maxDeliveryAttempts(parseCount(key, value));
             case DEAD_LETTER_QUEUE -> deadLetterQueue(value);
+            case JOURNAL -> journalKind = parseJournalKind("Broker setting '" + JOURNAL + "'", value);
+            case DATA_DIRECTORY -> dataDirectory(Path.of(requireValue(key, value)));
+            case JOURNAL_URL -> journalUrl(requireValue(key, value));
+            case JOURNAL_USER -> journalUser = value;
+            case JOURNAL_PASSWORD -> journalPassword = value;
+            case JOURNAL_DIALECT -> journalDialect = requireValue(key, value);
+            case JOURNAL_TIMEOUT -> journalTimeoutMillis(parseCount(key, value));
+            case MAX_MEMORY -> maxMemory(parseBytes(key, value));
             default -> throw new IllegalArgumentException("Unknown broker setting '" + key + "'; the settings are " + KEYS);
         }
         return this;
@@ -133,9 +187,68 @@ public final class BrokerConfig {
         return this;
     }
 
-    /** The journal to persist to; without one the broker keeps its state in memory only. */
+    /** A journal instance to persist to, instead of one built from the journal settings. */
     public BrokerConfig journal(Journal journal) {
         this.journal = journal;
+        return this;
+    }
+
+    /** Keeps the broker's state in this JVM only (a fresh, empty broker on every start). */
+    public BrokerConfig memoryJournal() {
+        this.journalKind = JournalKind.MEMORY;
+        return this;
+    }
+
+    public BrokerConfig dataDirectory(Path directory) {
+        this.dataDirectory = directory;
+        this.journalKind = JournalKind.JDBC;
+        return this;
+    }
+
+    /** The journal database by JDBC URL, with {@link #journalCredentials}; connections come from a pool. */
+    public BrokerConfig journalUrl(String url) {
+        if (!url.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("Broker setting '" + JOURNAL_URL + "' is '" + url
+                    + "'; use a JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/ferrymq");
+        }
+        this.journalUrl = url;
+        this.journalKind = JournalKind.JDBC;
+        return this;
+    }
+
+    public BrokerConfig journalCredentials(String user, String password) {
+        this.journalUser = user;
+        this.journalPassword = password;
+        return this;
+    }
+
+    /** The journal database as a DataSource (an application server's, say); FerryMQ uses it as it is. */
+    public BrokerConfig journalDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.journalKind = JournalKind.JDBC;
+        return this;
+    }
+
+    public BrokerConfig journalDialect(String dialect) {
+        this.journalDialect = dialect;
+        return this;
+    }
+
+    public BrokerConfig journalTimeoutMillis(long millis) {
+        if (millis < 1) {
+            throw new IllegalArgumentException("Broker setting '" + JOURNAL_TIMEOUT + "' is " + millis
+                    + "; use a number of milliseconds, 1 or more");
+        }
+        this.journalTimeoutMillis = millis;
+        return this;
+    }
+
+    public BrokerConfig maxMemory(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("Broker setting '" + MAX_MEMORY + "' is " + bytes
+                    + "; use a number of bytes, 1 or more (a suffix k, m or g is allowed)");
+        }
+        this.maxMemory = bytes;
         return this;
     }
 
@@ -148,12 +261,57 @@ public final class BrokerConfig {
     public int maxDeliveryAttempts() { return maxDeliveryAttempts; }
     public String deadLetterQueue() { return deadLetterQueue; }
     public Journal journal() { return journal; }
+    public JournalKind journalKind() { return journalKind; }
+    public Path dataDirectory() { return dataDirectory; }
+    public String journalUrl() { return journalUrl; }
+    public String journalUser() { return journalUser; }
+    public String journalPassword() { return journalPassword; }
+    public String journalDialect() { return journalDialect; }
+    public DataSource journalDataSource() { return dataSource; }
+    public long journalTimeoutMillis() { return journalTimeoutMillis; }
+    public long maxMemory() { return maxMemory; }
 
     private static String requireDestinationName(String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("A destination name must not be empty");
         }
         return name.trim();
+    }
+
+    private static String requireValue(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Broker setting '" + key + "' is empty; give it a value or leave it out");
+        }
+        return value.trim();
+    }
+
+    private static JournalKind parseJournalKind(String what, String value) {
+        String v = value == null ? "" : value.trim();
+        for (JournalKind kind : JournalKind.values()) {
+            if (kind.name().equalsIgnoreCase(v)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException(what + " is '" + value + "'; use jdbc or memory");
+    }
+
+    private static long parseBytes(String key, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (v.endsWith("k") || v.endsWith("m") || v.endsWith("g")) {
+            unit = switch (v.charAt(v.length() - 1)) {
+                case 'k' -> 1L << 10;
+                case 'm' -> 1L << 20;
+                default -> 1L << 30;
+            };
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(v), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("Broker setting '" + key + "' is '" + value
+                    + "'; use a number of bytes, with an optional suffix k, m or g (e.g. 256m)");
+        }
     }
 
     private static boolean parseBoolean(String key, String value) {

@@ -10,18 +10,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.JournalReplay;
-import org.ferrymq.api.journal.StoredMessage;
-import org.ferrymq.journal.MemoryJournal;
+import org.ferrymq.journal.Journals;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.MessageData;
@@ -44,6 +49,10 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final Journal journal;
     private final ScheduledThreadPoolExecutor scheduler;
+    /** Reads pages back from the journal, so no dispatching thread waits for the database. */
+    private final ExecutorService pager;
+    /** Bytes of journaled messages held in memory, against {@link BrokerConfig#maxMemory()}. */
+    private final AtomicLong memoryInUse = new AtomicLong();
 
     private final Map<DestinationName, MessageQueue> queues = new ConcurrentHashMap<>();
     private final Map<DestinationName, BrokerTopic> topics = new ConcurrentHashMap<>();
@@ -53,26 +62,46 @@ public final class Broker implements AutoCloseable {
     private final Set<BrokerConnection> connections = ConcurrentHashMap.newKeySet();
 
     private final AtomicLong messageNumbers = new AtomicLong();
-    private final AtomicLong sequences = new AtomicLong();
     private final AtomicLong deliveryIds = new AtomicLong();
     private final AtomicLong temporaryNames = new AtomicLong();
     private volatile boolean closed;
 
-    private Broker(BrokerConfig config) {
+    private Broker(BrokerConfig config, Journal journal) {
         this.config = config;
-        this.journal = config.journal() != null ? config.journal() : new MemoryJournal();
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "ferrymq-" + config.name() + "-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        this.journal = journal;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemon(config.name() + "-scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
+        this.pager = Executors.newSingleThreadExecutor(daemon(config.name() + "-pager"));
     }
 
-    /** Starts a broker: replays its journal, then creates the configured destinations. */
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, "ferrymq-" + name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Starts a broker: opens and replays its journal, then creates the configured destinations. */
     public static Broker start(BrokerConfig config) throws JMSException {
-        Broker broker = new Broker(config);
-        broker.recover();
+        Journal journal = config.journal();
+        if (journal == null) {
+            try {
+                journal = Journals.open(config);
+            } catch (JournalException e) {
+                JMSException failure = new JMSException("Broker '" + config.name() + "' cannot start: "
+                        + e.getMessage());
+                failure.initCause(e);
+                throw failure;
+            }
+        }
+        Broker broker = new Broker(config, journal);
+        try {
+            broker.recover();
+        } catch (JMSException | RuntimeException e) {
+            broker.close();
+            throw e;
+        }
         for (String queue : config.queues()) {
             broker.queue(DestinationName.queue(queue), true);
         }
@@ -107,6 +136,7 @@ public final class Broker implements AutoCloseable {
             connection.brokerClosing();
         }
         scheduler.shutdownNow();
+        pager.shutdownNow();
         journal.close();
         LOG.info("FerryMQ broker '{}' stopped", config.name());
     }
@@ -264,7 +294,7 @@ public final class Broker implements AutoCloseable {
 
     /** A private, non-durable subscription for one topic consumer. */
     Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, BrokerConnection owner) {
-        MessageQueue queue = new MessageQueue(this, "private:" + topic.name + ":" + sequences.incrementAndGet(), false);
+        MessageQueue queue = new MessageQueue(this, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(), false);
         Subscription subscription = new Subscription(queue, topic, owner.clientId(), null, selector, noLocal,
                 false, false, owner.id);
         topic.subscriptions.add(subscription);
@@ -348,16 +378,10 @@ public final class Broker implements AutoCloseable {
     private void removeSubscription(Subscription subscription) throws JMSException {
         namedSubscriptions.remove(subscriptionKey(subscription.clientId, subscription.name));
         subscription.topic.subscriptions.remove(subscription);
-        List<QueueEntry> dropped = subscription.queue.delete();
+        removed(subscription.queue.delete());
         if (subscription.durable) {
-            List<JournalRecord> records = new ArrayList<>();
-            for (QueueEntry entry : dropped) {
-                if (entry.message.persistent()) {
-                    records.add(new JournalRecord.ReferenceRemoved(subscription.queue.name, entry.message.messageNo));
-                }
-            }
-            records.add(new JournalRecord.SubscriptionDeleted(subscription.queue.name));
-            persist(records);
+            // the journal drops the subscription's references with it, those paged out included
+            persist(List.of(new JournalRecord.SubscriptionDeleted(subscription.queue.name)));
         }
     }
 
@@ -374,29 +398,35 @@ public final class Broker implements AutoCloseable {
 
     /**
      * The queue entries a message produces: one for a queue, one per accepting subscription
-     * for a topic. Journal records for the durable ones are added to {@code records}.
+     * for a topic. Journal records for the durable ones are added to {@code records}; until
+     * they are stored, the caller must {@link MessageQueue#enqueue} or {@link MessageQueue#abandon}
+     * every entry.
      */
     List<QueueEntry> route(ServerMessage message, List<JournalRecord> records) throws JMSException {
         DestinationName destination = message.data.destination();
         List<QueueEntry> entries = new ArrayList<>(1);
         if (destination.kind().isQueue()) {
-            entries.add(new QueueEntry(queue(destination, false), message, sequences.incrementAndGet(), 0));
+            entries.add(queue(destination, false).newEntry(message));
         } else {
             for (Subscription subscription : topic(destination, false).subscriptions) {
                 if (subscription.accepts(message)) {
-                    entries.add(new QueueEntry(subscription.queue, message, sequences.incrementAndGet(), 0));
+                    entries.add(subscription.queue.newEntry(message));
                 }
             }
         }
-        if (message.persistent()) {
-            boolean stored = false;
+        int references = 0;
+        for (QueueEntry entry : entries) {
+            if (entry.journaled()) {
+                references++;
+            }
+        }
+        if (references > 0) {
+            message.references(references);
+            records.add(new JournalRecord.MessageStored(message));
             for (QueueEntry entry : entries) {
-                if (entry.queue.durable) {
-                    if (!stored) {
-                        records.add(new JournalRecord.MessageStored(message.messageNo, message));
-                        stored = true;
-                    }
-                    records.add(new JournalRecord.ReferenceAdded(entry.queue.name, message.messageNo));
+                if (entry.journaled()) {
+                    records.add(new JournalRecord.ReferenceAdded(entry.queue.name, entry.sequence, message.messageNo,
+                            entry.journaledDeliveryCount));
                 }
             }
         }
@@ -404,9 +434,18 @@ public final class Broker implements AutoCloseable {
     }
 
     /** Records that an entry leaves its queue for good (acknowledged, expired or discarded). */
-    static void removal(QueueEntry entry, List<JournalRecord> records) {
-        if (entry.queue.durable && entry.message.persistent()) {
-            records.add(new JournalRecord.ReferenceRemoved(entry.queue.name, entry.message.messageNo));
+    void removal(QueueEntry entry, List<JournalRecord> records) {
+        if (entry.journaled() && !entry.queue.isDeleted()) {
+            records.add(new JournalRecord.ReferenceRemoved(entry.queue.name, entry.sequence, entry.message));
+        }
+    }
+
+    /** Entries whose removal is stored: their memory is free. */
+    void removed(List<QueueEntry> entries) {
+        for (QueueEntry entry : entries) {
+            if (entry.journaled()) {
+                memoryInUse.addAndGet(-entry.message.size);
+            }
         }
     }
 
@@ -414,12 +453,33 @@ public final class Broker implements AutoCloseable {
     void discard(QueueEntry entry) {
         List<JournalRecord> records = new ArrayList<>(1);
         removal(entry, records);
+        removed(List.of(entry));
         if (!records.isEmpty()) {
             journal.append(records).exceptionally(e -> {
                 LOG.warn("Could not record the expiry of message {} on '{}': {}", entry.message.messageId(),
                         entry.queue.name, e.toString());
                 return null;
             });
+        }
+    }
+
+    void memoryAcquired(QueueEntry entry) {
+        memoryInUse.addAndGet(entry.message.size);
+    }
+
+    boolean memoryFull() {
+        return memoryInUse.get() > config.maxMemory();
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    void readPageLater(MessageQueue queue) {
+        try {
+            pager.execute(queue::readPage);
+        } catch (RejectedExecutionException e) {
+            // the broker is closing
         }
     }
 
@@ -446,15 +506,14 @@ public final class Broker implements AutoCloseable {
         List<JournalRecord> records = new ArrayList<>();
         List<QueueEntry> moved = new ArrayList<>(exhausted.size());
         for (QueueEntry entry : exhausted) {
-            QueueEntry dead = new QueueEntry(dlq, entry.message, sequences.incrementAndGet(), 0);
-            if (entry.message.persistent()) {
-                if (!entry.queue.durable) { // its body was never stored: only durable queues keep messages
-                    records.add(new JournalRecord.MessageStored(entry.message.messageNo, entry.message));
-                }
-                // referenced by the dead-letter queue before the old reference goes, so it is never unreferenced
-                records.add(new JournalRecord.ReferenceAdded(dlq.name, entry.message.messageNo));
+            QueueEntry dead = dlq.newEntry(entry.message);
+            if (entry.journaled()) {
+                records.add(new JournalRecord.ReferenceMoved(entry.queue.name, entry.sequence, dlq.name, dead.sequence));
+            } else if (dead.journaled()) { // a persistent message from a non-durable subscription: stored only now
+                entry.message.references(1);
+                records.add(new JournalRecord.MessageStored(entry.message));
+                records.add(new JournalRecord.ReferenceAdded(dlq.name, dead.sequence, entry.message.messageNo, 0));
             }
-            removal(entry, records);
             moved.add(dead);
             LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
                     entry.message.messageId(), entry.queue.name, entry.deliveryCount, dlq.name);
@@ -464,22 +523,41 @@ public final class Broker implements AutoCloseable {
         } catch (JMSException e) {
             LOG.error("Could not record the move of {} message(s) to '{}'; they stay where they were: {}",
                     exhausted.size(), dlq.name, e.getMessage());
+            moved.forEach(dlq::abandon);
             exhausted.forEach(entry -> entry.queue.enqueueNow(List.of(entry)));
             return;
         }
-        dlq.enqueueNow(moved);
+        removed(exhausted);
+        moved.forEach(dlq::enqueue);
     }
 
     /** Writes a batch to the journal and waits until it is durable. */
     void persist(List<JournalRecord> records) throws JMSException {
-        if (records.isEmpty()) {
-            return;
+        if (!records.isEmpty()) {
+            await(journal.append(records));
         }
+    }
+
+    /** Appends a batch (none when it is empty) without waiting. */
+    CompletableFuture<Void> append(List<JournalRecord> records) {
+        return records.isEmpty() ? CompletableFuture.completedFuture(null) : journal.append(records);
+    }
+
+    /**
+     * Waits for a journal write, at most the journal timeout: a sender hears of a database
+     * outage as a JMSException, not as a hang.
+     */
+    void await(CompletableFuture<Void> written) throws JMSException {
+        long timeout = config.journalTimeoutMillis();
         try {
-            journal.append(records).get();
+            written.get(timeout, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JMSException("Interrupted while waiting for the journal of broker '" + config.name() + "'");
+        } catch (TimeoutException e) {
+            throw new JMSException("The journal of broker '" + config.name() + "' did not store the change within "
+                    + timeout + " ms (setting " + BrokerConfig.JOURNAL_TIMEOUT + "); its database may be down or "
+                    + "overloaded. The change was not applied here and may still reach the database.");
         } catch (ExecutionException e) {
             JMSException failure = new JMSException("The journal of broker '" + config.name()
                     + "' could not store the change: " + e.getCause().getMessage());
@@ -500,9 +578,8 @@ public final class Broker implements AutoCloseable {
     // ---- recovery ----
 
     private void recover() throws JMSException {
-        Map<Long, ServerMessage> messages = new HashMap<>();
-        Map<String, MessageQueue> queuesByStoreName = new HashMap<>();
-        Map<MessageQueue, List<QueueEntry>> contents = new HashMap<>();
+        Map<String, MessageQueue> durableQueues = new HashMap<>();
+        Map<String, long[]> contents = new HashMap<>();
         try {
             journal.load(new JournalReplay() {
                 @Override
@@ -510,7 +587,7 @@ public final class Broker implements AutoCloseable {
                     if (kind.equals("queue")) {
                         MessageQueue queue = new MessageQueue(Broker.this, name, true);
                         queues.put(DestinationName.queue(name), queue);
-                        queuesByStoreName.put(name, queue);
+                        durableQueues.put(name, queue);
                     } else {
                         topics.put(DestinationName.topic(name), new BrokerTopic(name, null));
                     }
@@ -533,25 +610,17 @@ public final class Broker implements AutoCloseable {
                             s.noLocal(), true, s.shared(), null);
                     topic.subscriptions.add(subscription);
                     namedSubscriptions.put(subscriptionKey(s.clientId(), s.name()), subscription);
-                    queuesByStoreName.put(s.queue(), queue);
+                    durableQueues.put(s.queue(), queue);
                 }
 
                 @Override
-                public void message(long messageNo, StoredMessage message) {
-                    messages.put(messageNo, (ServerMessage) message);
+                public void queue(String queue, long references, long lastSeq) {
+                    contents.put(queue, new long[] {references, lastSeq});
+                }
+
+                @Override
+                public void highestMessageNo(long messageNo) {
                     messageNumbers.accumulateAndGet(messageNo, Math::max);
-                }
-
-                @Override
-                public void reference(String queueName, long messageNo, int deliveryCount) {
-                    MessageQueue queue = queuesByStoreName.get(queueName);
-                    ServerMessage message = messages.get(messageNo);
-                    if (queue == null || message == null) {
-                        LOG.warn("Journal reference to message {} on unknown queue '{}' ignored", messageNo, queueName);
-                        return;
-                    }
-                    contents.computeIfAbsent(queue, q -> new ArrayList<>())
-                            .add(new QueueEntry(queue, message, sequences.incrementAndGet(), deliveryCount));
                 }
             });
         } catch (JournalException e) {
@@ -560,6 +629,15 @@ public final class Broker implements AutoCloseable {
             failure.initCause(e);
             throw failure;
         }
-        contents.forEach((queue, entries) -> entries.forEach(queue::enqueue));
+        contents.forEach((name, state) -> {
+            MessageQueue queue = durableQueues.get(name);
+            if (queue == null) {
+                LOG.warn("The journal holds {} message(s) for '{}', which is neither a queue nor a durable "
+                        + "subscription; they are left where they are", state[0], name);
+                return;
+            }
+            queue.recovered(state[0], state[1]);
+            queue.readPage(); // the first page at once: the queue is ready when start returns
+        });
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import jakarta.jms.JMSException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.protocol.Delivery;
@@ -39,15 +40,29 @@ final class BrokerSession {
         this.transacted = transacted;
     }
 
-    /** Called by a queue, under its monitor, for each entry it hands to one of our consumers. */
-    void dispatched(BrokerConsumer consumer, QueueEntry entry) {
+    /**
+     * Called by a queue, under its monitor, for each entry it dispatches to one of our
+     * consumers: the entry is in flight from now on; the queue sends the delivery.
+     */
+    Delivery register(BrokerConsumer consumer, QueueEntry entry) {
         long deliveryId = broker.nextDeliveryId();
         int gen;
         synchronized (this) {
             inFlight.put(deliveryId, entry);
             gen = generation;
         }
-        connection.channel.deliver(new Delivery(consumer.id, deliveryId, gen, entry.deliveryCount, entry.message.data));
+        return new Delivery(consumer.id, deliveryId, gen, entry.deliveryCount, entry.message.data);
+    }
+
+    /** A delivery that never reached the client goes back to its queue, as never seen. */
+    void undeliver(long deliveryId) {
+        QueueEntry entry;
+        synchronized (this) {
+            entry = inFlight.remove(deliveryId);
+        }
+        if (entry != null) {
+            returnToQueues(List.of(), List.of(entry));
+        }
     }
 
     void send(MessageData message) throws JMSException {
@@ -60,15 +75,13 @@ final class BrokerSession {
         }
         List<JournalRecord> records = new ArrayList<>(2);
         List<QueueEntry> entries = broker.route(broker.accept(message, connection), records);
-        broker.persist(records);
-        for (QueueEntry entry : entries) {
-            entry.queue.enqueue(entry);
-        }
+        store(records, entries, List.of());
     }
 
     void acknowledge(long[] deliveryIds) throws JMSException {
         List<QueueEntry> acked = take(deliveryIds);
-        finishAcknowledged(acked, new ArrayList<>());
+        List<JournalRecord> records = new ArrayList<>(acked.size());
+        store(records, List.of(), acked);
     }
 
     void commit(long[] consumed) throws JMSException {
@@ -82,23 +95,38 @@ final class BrokerSession {
         for (MessageData message : sends) {
             routed.addAll(broker.route(broker.accept(message, connection), records));
         }
-        List<QueueEntry> acked = take(consumed);
-        finishAcknowledged(acked, records);
-        for (QueueEntry entry : routed) {
-            entry.queue.enqueue(entry);
-        }
+        store(records, routed, take(consumed));
     }
 
-    /** Journals that {@code acked} left their queues; if that fails they go back for redelivery. */
-    private void finishAcknowledged(List<QueueEntry> acked, List<JournalRecord> records) throws JMSException {
+    /**
+     * Journals {@code routed} entries and the removal of {@code acked} ones in one batch, then
+     * makes the change visible. If the journal fails, nothing changes: the routed entries are
+     * dropped and the acknowledged ones go back for redelivery.
+     */
+    private void store(List<JournalRecord> records, List<QueueEntry> routed, List<QueueEntry> acked)
+            throws JMSException {
         for (QueueEntry entry : acked) {
-            Broker.removal(entry, records);
+            broker.removal(entry, records);
         }
+        CompletableFuture<Void> written = broker.append(records);
         try {
-            broker.persist(records);
+            broker.await(written);
         } catch (JMSException e) {
             returnToQueues(acked, List.of());
+            written.whenComplete((ok, failure) -> {
+                for (QueueEntry entry : routed) {
+                    if (failure == null) {
+                        entry.queue.enqueue(entry); // stored after all, only late: delivered, not lost
+                    } else {
+                        entry.queue.abandon(entry);
+                    }
+                }
+            });
             throw e;
+        }
+        broker.removed(acked);
+        for (QueueEntry entry : routed) {
+            entry.queue.enqueue(entry);
         }
     }
 

@@ -2,12 +2,20 @@ package org.ferrymq.broker;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.ferrymq.api.journal.JournalException;
+import org.ferrymq.api.journal.JournalRecord;
+import org.ferrymq.api.journal.StoredReference;
+import org.ferrymq.protocol.Delivery;
 import org.ferrymq.protocol.MessageData;
 import org.ferrymq.selector.Selector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The messages waiting for one queue or one topic subscription, and the consumers competing
@@ -17,8 +25,25 @@ import org.ferrymq.selector.Selector;
  * one consumer, never both; all of it is guarded by this queue's monitor. Dispatch runs on
  * whichever thread changed the queue (a send, a credit, a release), so an idle consumer
  * costs no thread.
+ *
+ * <p>Paging: when the broker's memory is full, a durable queue stops holding new persistent
+ * entries and leaves them in the journal ({@code paging}); every journaled entry placed after
+ * {@code pageCursor} is then in the journal only, every one at or before it is in memory.
+ * As consumers catch up, pages are read back in place order until none is left.
+ *
+ * <p>Redelivery after a crash: before an entry goes to a consumer for the n-th time, the
+ * journal must hold a delivery count of at least n, so that a crash brings it back flagged as
+ * redelivered. One {@link JournalRecord.DeliveriesCounted} covers a run of consecutive places,
+ * and an entry routed to a queue whose consumer is waiting is stored already counted, so a
+ * busy queue writes no more per delivery than it did per send.
  */
 final class MessageQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageQueue.class);
+
+    /** References read back from the journal at a time. */
+    static final int PAGE_SIZE = 1000;
+    private static final long RETRY_MILLIS = 1000;
 
     final String name;
     /** Whether references to persistent messages are journaled (queues and durable subscriptions). */
@@ -31,14 +56,55 @@ final class MessageQueue {
     private int consumersWithSelector;
     private boolean deleted;
 
+    /** The highest place handed out. */
+    private long lastSeq;
+    /** Places of journaled entries routed here whose store has not finished yet. */
+    private final TreeSet<Long> unsettled = new TreeSet<>();
+
+    private boolean paging;
+    private long pageCursor;
+    /** The highest place left in the journal only, and how many such entries there are. */
+    private long pagedHigh;
+    private long pagedCount;
+    /** The highest place of a journaled entry held in memory. */
+    private long memoryHigh;
+    private boolean pageReadPending;
+
+    /** Completes when every delivery dispatched so far has gone out; later ones wait for it, keeping order. */
+    private CompletableFuture<Void> deliveryGate = CompletableFuture.completedFuture(null);
+
     MessageQueue(Broker broker, String name, boolean durable) {
         this.broker = broker;
         this.name = name;
         this.durable = durable;
     }
 
-    /** Makes an entry available now, or at its delivery time if that is still ahead. */
+    /**
+     * A new entry for a message routed here, at the next place. A journaled entry counts as
+     * unsettled until it is {@link #enqueue enqueued} or {@link #abandon abandoned}.
+     */
+    synchronized QueueEntry newEntry(ServerMessage message) {
+        QueueEntry entry = new QueueEntry(this, message, ++lastSeq, 0);
+        if (entry.journaled()) {
+            unsettled.add(entry.sequence);
+            if (available.isEmpty() && !paging && anyCredit()) {
+                // a consumer is waiting: store it counted as delivered once, and deliver it without another write
+                entry.journaledDeliveryCount = 1;
+            }
+        }
+        return entry;
+    }
+
+    /** The entry's store failed: it never joins the queue. */
+    synchronized void abandon(QueueEntry entry) {
+        unsettled.remove(entry.sequence);
+    }
+
+    /** Makes a stored entry available now, or at its delivery time if that is still ahead. */
     void enqueue(QueueEntry entry) {
+        if (entry.journaled() && !admit(entry)) {
+            return; // the journal holds it until a page brings it back
+        }
         long deliveryTime = entry.message.data.deliveryTime();
         if (deliveryTime > System.currentTimeMillis()) {
             broker.schedule(deliveryTime, () -> enqueueNow(List.of(entry)));
@@ -47,12 +113,47 @@ final class MessageQueue {
         }
     }
 
+    /** Decides whether a journaled entry is held in memory (true) or left in the journal. */
+    private synchronized boolean admit(QueueEntry entry) {
+        unsettled.remove(entry.sequence);
+        if (deleted) {
+            return false;
+        }
+        boolean pageOut = paging ? entry.sequence > pageCursor
+                : entry.sequence > memoryHigh && broker.memoryFull();
+        if (pageOut) {
+            if (!paging) {
+                paging = true;
+                pageCursor = memoryHigh;
+                LOG.info("Queue '{}' is paging: the broker's memory limit is reached, new messages stay in the journal",
+                        name);
+            }
+            pagedCount++;
+            pagedHigh = Math.max(pagedHigh, entry.sequence);
+            return false;
+        }
+        memoryHigh = Math.max(memoryHigh, entry.sequence);
+        broker.memoryAcquired(entry);
+        return true;
+    }
+
     synchronized void enqueueNow(Collection<QueueEntry> entries) {
         if (deleted) {
             return;
         }
         available.addAll(entries);
         dispatch();
+    }
+
+    /** The queue held {@code references} journaled entries, up to place {@code lastSeq}, when the broker started. */
+    synchronized void recovered(long references, long lastSeq) {
+        this.lastSeq = Math.max(this.lastSeq, lastSeq);
+        if (references > 0) {
+            paging = true;
+            pageCursor = 0;
+            pagedCount = references;
+            pagedHigh = lastSeq;
+        }
     }
 
     synchronized void addConsumer(BrokerConsumer consumer) {
@@ -73,6 +174,11 @@ final class MessageQueue {
         return consumers.size();
     }
 
+    /** Messages waiting, in memory and in the journal only; not those dispatched. */
+    synchronized long depth() {
+        return available.size() + pagedCount;
+    }
+
     synchronized void addCredit(BrokerConsumer consumer, int credit) {
         consumer.credit += credit;
         dispatch();
@@ -81,9 +187,12 @@ final class MessageQueue {
     /** Dispatches what is available to consumers that have credit. */
     synchronized void dispatch() {
         if (consumers.isEmpty() || available.isEmpty()) {
+            readPageIfLow();
             return;
         }
         long now = System.currentTimeMillis();
+        List<Outgoing> outgoing = new ArrayList<>();
+        List<QueueEntry> toCount = new ArrayList<>();
         Iterator<QueueEntry> it = available.iterator();
         while (it.hasNext()) {
             QueueEntry entry = it.next();
@@ -95,7 +204,7 @@ final class MessageQueue {
             BrokerConsumer consumer = pickConsumer(entry.message.data);
             if (consumer == null) {
                 if (consumersWithSelector == 0 || !anyCredit()) {
-                    return;
+                    break;
                 }
                 continue; // no selector matches this one; a later message may match
             }
@@ -103,8 +212,84 @@ final class MessageQueue {
             consumer.credit--;
             entry.consumer = consumer;
             entry.deliveryCount++;
-            consumer.session.dispatched(consumer, entry);
+            outgoing.add(new Outgoing(consumer.session, consumer.session.register(consumer, entry)));
+            if (entry.journaled() && entry.deliveryCount > entry.journaledDeliveryCount) {
+                toCount.add(entry);
+            }
         }
+        readPageIfLow();
+        send(outgoing, toCount);
+    }
+
+    private record Outgoing(BrokerSession session, Delivery delivery) {
+        void deliver() {
+            session.connection.channel.deliver(delivery);
+        }
+    }
+
+    /**
+     * Hands deliveries to their consumers, after the journal has their delivery counts when it
+     * needs them, and never ahead of deliveries dispatched earlier. Called under the monitor.
+     */
+    private void send(List<Outgoing> outgoing, List<QueueEntry> toCount) {
+        if (outgoing.isEmpty()) {
+            return;
+        }
+        if (toCount.isEmpty()) {
+            if (deliveryGate.isDone()) {
+                outgoing.forEach(Outgoing::deliver);
+            } else {
+                deliveryGate = deliveryGate.thenRun(() -> outgoing.forEach(Outgoing::deliver));
+            }
+            return;
+        }
+        CompletableFuture<Void> counted = broker.journal().append(countRecords(toCount));
+        deliveryGate = deliveryGate.thenCompose(ignored -> counted.handle((ok, failure) -> {
+            if (failure == null) {
+                outgoing.forEach(Outgoing::deliver);
+            } else {
+                countFailed(outgoing, toCount, failure);
+            }
+            return null;
+        }));
+    }
+
+    /** One record per run of consecutive places with the same count; the entries count as journaled. */
+    private List<JournalRecord> countRecords(List<QueueEntry> entries) {
+        entries.sort(Comparator.comparingLong(e -> e.sequence));
+        List<JournalRecord> records = new ArrayList<>();
+        QueueEntry first = null;
+        QueueEntry last = null;
+        for (QueueEntry entry : entries) {
+            if (first != null && (entry.sequence != last.sequence + 1 || entry.deliveryCount != first.deliveryCount)) {
+                records.add(new JournalRecord.DeliveriesCounted(name, first.sequence, last.sequence, first.deliveryCount));
+                first = null;
+            }
+            if (first == null) {
+                first = entry;
+            }
+            last = entry;
+            entry.journaledDeliveryCount = entry.deliveryCount;
+        }
+        records.add(new JournalRecord.DeliveriesCounted(name, first.sequence, last.sequence, first.deliveryCount));
+        return records;
+    }
+
+    /**
+     * The journal could not record the delivery counts: the deliveries do not go out (a crash
+     * would bring them back unflagged); they return to the queue a little later, to try again.
+     */
+    private void countFailed(List<Outgoing> outgoing, List<QueueEntry> toCount, Throwable failure) {
+        LOG.warn("Queue '{}': could not journal the delivery of {} message(s); they stay on the queue: {}", name,
+                toCount.size(), failure.getMessage());
+        synchronized (this) {
+            toCount.forEach(entry -> entry.journaledDeliveryCount = 0); // written again next time
+        }
+        broker.schedule(System.currentTimeMillis() + RETRY_MILLIS, () -> {
+            for (Outgoing o : outgoing) {
+                o.session.undeliver(o.delivery.deliveryId());
+            }
+        });
     }
 
     private BrokerConsumer pickConsumer(MessageData message) {
@@ -128,6 +313,67 @@ final class MessageQueue {
         }
         return false;
     }
+
+    // ---- paging ----
+
+    private void readPageIfLow() {
+        if (paging && !pageReadPending && !deleted && available.size() < PAGE_SIZE / 2) {
+            pageReadPending = true;
+            broker.readPageLater(this);
+        }
+    }
+
+    /** Reads the next page of entries kept in the journal only; called off the dispatch path. */
+    void readPage() {
+        long after;
+        long upto;
+        synchronized (this) {
+            after = pageCursor;
+            // never past an entry still being stored: it decides for itself where it goes
+            upto = unsettled.isEmpty() ? lastSeq : unsettled.first() - 1;
+        }
+        List<StoredReference> page;
+        try {
+            page = upto > after ? broker.journal().readQueue(name, after, upto, PAGE_SIZE) : List.of();
+        } catch (JournalException e) {
+            LOG.warn("Queue '{}': could not read messages back from the journal, trying again in {} ms: {}", name,
+                    RETRY_MILLIS, e.getMessage());
+            synchronized (this) {
+                pageReadPending = false;
+            }
+            broker.schedule(System.currentTimeMillis() + RETRY_MILLIS, this::dispatch);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        synchronized (this) {
+            pageReadPending = false;
+            if (deleted) {
+                return;
+            }
+            for (StoredReference reference : page) {
+                QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
+                        reference.deliveryCount());
+                broker.memoryAcquired(entry);
+                pagedCount--;
+                memoryHigh = Math.max(memoryHigh, entry.sequence);
+                long deliveryTime = entry.message.data.deliveryTime();
+                if (deliveryTime > now) {
+                    broker.schedule(deliveryTime, () -> enqueueNow(List.of(entry)));
+                } else {
+                    available.add(entry);
+                }
+            }
+            pageCursor = page.size() < PAGE_SIZE ? upto : page.get(page.size() - 1).seq();
+            if (pageCursor >= pagedHigh) {
+                paging = false;
+                pagedCount = 0;
+                LOG.debug("Queue '{}' has read back every paged message", name);
+            }
+            dispatch();
+        }
+    }
+
+    // ---- returns, browsing, deletion ----
 
     /**
      * Puts dispatched entries back and dispatches again, so that they go out in their
@@ -161,6 +407,7 @@ final class MessageQueue {
         return exhausted;
     }
 
+    /** The messages waiting in memory (a paging queue's journal-only part is not browsed). */
     synchronized List<MessageData> browse(Selector selector) {
         long now = System.currentTimeMillis();
         List<MessageData> result = new ArrayList<>();
@@ -173,9 +420,15 @@ final class MessageQueue {
         return result;
     }
 
-    /** Empties the queue for good; returns what was waiting so the journal can forget it. */
+    synchronized boolean isDeleted() {
+        return deleted;
+    }
+
+    /** Empties the queue for good; answers what was waiting in memory. */
     synchronized List<QueueEntry> delete() {
         deleted = true;
+        paging = false;
+        pagedCount = 0;
         List<QueueEntry> dropped = new ArrayList<>(available);
         available.clear();
         return dropped;

@@ -15,10 +15,13 @@ final class QueueEntry {
 
     final MessageQueue queue;
     final ServerMessage message;
+    /** The entry's place on its queue: increasing per queue, and the key of its journal reference. */
     final long sequence;
     final int priority;
     /** Times dispatched to a consumer; prefetched deliveries returned unseen do not count. */
     int deliveryCount;
+    /** The delivery count the journal holds for this entry; a dispatch past it must be journaled first. */
+    int journaledDeliveryCount;
     /** Set while dispatched and not yet acknowledged. */
     BrokerConsumer consumer;
 
@@ -28,5 +31,11 @@ final class QueueEntry {
         this.sequence = sequence;
         this.priority = Math.max(0, Math.min(9, message.data.priority()));
         this.deliveryCount = deliveryCount;
+        this.journaledDeliveryCount = deliveryCount;
+    }
+
+    /** Whether the journal keeps this entry: a persistent message on a durable queue. */
+    boolean journaled() {
+        return queue.durable && message.persistent();
     }
 }

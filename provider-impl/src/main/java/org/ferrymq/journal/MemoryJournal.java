@@ -1,40 +1,66 @@
 package org.ferrymq.journal;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.JournalReplay;
 import org.ferrymq.api.journal.StoredMessage;
+import org.ferrymq.api.journal.StoredReference;
 
 /**
  * A journal that keeps its records in this JVM's memory. It survives a broker restart in the
- * same JVM (the same instance handed to the new broker) but not the JVM: the default until a
- * durable journal is configured.
+ * same JVM (the same instance handed to the new broker) but not the JVM: for tests and for
+ * brokers configured with {@code journal=memory}.
  */
 public final class MemoryJournal implements Journal {
+
+    private record Reference(long messageNo, int deliveryCount) {}
 
     private final Set<String> queues = new LinkedHashSet<>();
     private final Set<String> topics = new LinkedHashSet<>();
     private final Map<String, JournalRecord.SubscriptionCreated> subscriptions = new LinkedHashMap<>();
-    private final Map<Long, StoredMessage> messages = new LinkedHashMap<>();
-    /** Per queue, its message numbers in arrival order. */
-    private final Map<String, Set<Long>> references = new LinkedHashMap<>();
+    private final Map<Long, StoredMessage> messages = new HashMap<>();
+    /** Per queue, its references by place. */
+    private final Map<String, TreeMap<Long, Reference>> references = new HashMap<>();
     /** Per stored message, how many queues still reference it; at zero it is forgotten. */
     private final Map<Long, Integer> referenceCounts = new HashMap<>();
+    private long highestMessageNo;
 
     @Override
     public synchronized void load(JournalReplay replay) {
         queues.forEach(q -> replay.destination("queue", q));
         topics.forEach(t -> replay.destination("topic", t));
         subscriptions.values().forEach(replay::subscription);
-        messages.forEach(replay::message);
-        references.forEach((queue, refs) -> refs.forEach(no -> replay.reference(queue, no, 0)));
+        references.forEach((queue, refs) -> {
+            if (!refs.isEmpty()) {
+                replay.queue(queue, refs.size(), refs.lastKey());
+            }
+        });
+        replay.highestMessageNo(highestMessageNo);
+    }
+
+    @Override
+    public synchronized List<StoredReference> readQueue(String queue, long afterSeq, long uptoSeq, int max) {
+        TreeMap<Long, Reference> refs = references.get(queue);
+        List<StoredReference> page = new ArrayList<>();
+        if (refs == null) {
+            return page;
+        }
+        for (Map.Entry<Long, Reference> e : refs.subMap(afterSeq, false, uptoSeq, true).entrySet()) {
+            if (page.size() == max) {
+                break;
+            }
+            page.add(new StoredReference(e.getKey(), e.getValue().deliveryCount(), messages.get(e.getValue().messageNo())));
+        }
+        return page;
     }
 
     @Override
@@ -57,23 +83,39 @@ public final class MemoryJournal implements Journal {
             subscriptions.remove(r.queue());
             removeQueue(r.queue());
         } else if (record instanceof JournalRecord.MessageStored r) {
-            messages.put(r.messageNo(), r.message());
+            messages.put(r.message().messageNo(), r.message());
+            highestMessageNo = Math.max(highestMessageNo, r.message().messageNo());
         } else if (record instanceof JournalRecord.ReferenceAdded r) {
-            if (references.computeIfAbsent(r.queue(), q -> new LinkedHashSet<>()).add(r.messageNo())) {
+            if (references.computeIfAbsent(r.queue(), q -> new TreeMap<>())
+                    .put(r.seq(), new Reference(r.messageNo(), r.deliveryCount())) == null) {
                 referenceCounts.merge(r.messageNo(), 1, Integer::sum);
             }
         } else if (record instanceof JournalRecord.ReferenceRemoved r) {
-            Set<Long> refs = references.get(r.queue());
-            if (refs != null && refs.remove(r.messageNo())) {
-                unreference(r.messageNo());
+            TreeMap<Long, Reference> refs = references.get(r.queue());
+            Reference removed = refs == null ? null : refs.remove(r.seq());
+            if (removed != null) {
+                unreference(removed.messageNo());
+            }
+        } else if (record instanceof JournalRecord.ReferenceMoved r) {
+            TreeMap<Long, Reference> from = references.get(r.fromQueue());
+            Reference moved = from == null ? null : from.remove(r.fromSeq());
+            if (moved != null) {
+                references.computeIfAbsent(r.toQueue(), q -> new TreeMap<>())
+                        .put(r.toSeq(), new Reference(moved.messageNo(), 0));
+            }
+        } else if (record instanceof JournalRecord.DeliveriesCounted r) {
+            TreeMap<Long, Reference> refs = references.get(r.queue());
+            if (refs != null) {
+                refs.subMap(r.firstSeq(), true, r.lastSeq(), true).replaceAll(
+                        (seq, ref) -> new Reference(ref.messageNo(), Math.max(ref.deliveryCount(), r.deliveryCount())));
             }
         }
     }
 
     private void removeQueue(String queue) {
-        Set<Long> refs = references.remove(queue);
+        TreeMap<Long, Reference> refs = references.remove(queue);
         if (refs != null) {
-            refs.forEach(this::unreference);
+            refs.values().forEach(ref -> unreference(ref.messageNo()));
         }
     }
 

@@ -101,6 +101,30 @@ public final class MessageData {
     public Object body() { return body; }
     public String senderConnectionId() { return senderConnectionId; }
 
+    /**
+     * Roughly the bytes this snapshot occupies in the heap: what a broker counts against its
+     * memory limit. Exact enough to decide when to page, never used for correctness.
+     */
+    public int estimatedSize() {
+        long size = 256; // the object, its header strings and the destination
+        size += properties.size() * 64L;
+        for (Object value : properties.values()) {
+            if (value instanceof String s) {
+                size += 2L * s.length();
+            }
+        }
+        if (body instanceof String s) {
+            size += 2L * s.length();
+        } else if (body instanceof byte[] b) {
+            size += b.length;
+        } else if (body instanceof Map<?, ?> m) {
+            size += 64L * m.size();
+        } else if (body instanceof List<?> l) {
+            size += 32L * l.size();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
     public boolean isExpired(long now) {
         return expiration != 0 && expiration <= now;
     }

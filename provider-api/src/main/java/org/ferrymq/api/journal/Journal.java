@@ -8,15 +8,25 @@ import java.util.concurrent.CompletableFuture;
  * subscriptions, persistent messages and the queue references to them.
  *
  * <p>The broker hands the journal batches of records; each batch is atomic, and its future
- * completes only once the batch is durable. Implementations are free to merge batches from
- * many callers into one storage transaction (group commit), as long as every caller's future
- * completes after its own records are durable. On start the broker replays the journal
- * through {@link #load(JournalReplay)} to rebuild its state.
+ * completes only once the batch is durable. Batches become durable in the order they were
+ * appended. Implementations are free to merge batches from many callers into one storage
+ * transaction (group commit), as long as every caller's future completes after its own
+ * records are durable.
+ *
+ * <p>On start the broker replays the journal through {@link #load(JournalReplay)}, then reads
+ * queue contents page by page with {@link #readQueue}, so a backlog never has to fit in
+ * memory at once.
  */
 public interface Journal extends AutoCloseable {
 
-    /** Replays what the journal holds, destinations and subscriptions first, then messages and references in order. */
+    /** Replays destinations, then subscriptions, then the state of every queue that holds references. */
     void load(JournalReplay replay) throws JournalException;
+
+    /**
+     * Up to {@code max} references of a queue with places in {@code (afterSeq, uptoSeq]}, in
+     * place order, each with its message.
+     */
+    List<StoredReference> readQueue(String queue, long afterSeq, long uptoSeq, int max) throws JournalException;
 
     /** Appends one atomic batch; the future completes when it is durable, or exceptionally with a JournalException. */
     CompletableFuture<Void> append(List<JournalRecord> batch);

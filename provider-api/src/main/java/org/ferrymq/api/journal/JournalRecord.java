@@ -1,9 +1,10 @@
 package org.ferrymq.api.journal;
 
 /**
- * One state change. A message body is stored once ({@link MessageStored}) and referenced by
- * every queue that must deliver it ({@link ReferenceAdded}); a message whose last reference
- * is removed is no longer needed.
+ * One state change. A message is stored once ({@link MessageStored}) and referenced by every
+ * durable queue that must deliver it ({@link ReferenceAdded}); a reference is named by its
+ * queue and its position on that queue ({@code seq}, increasing per queue). A message whose
+ * last reference is removed is no longer needed.
  */
 public sealed interface JournalRecord {
 
@@ -16,12 +17,28 @@ public sealed interface JournalRecord {
     record SubscriptionCreated(String queue, String topic, String clientId, String name,
             String selector, boolean noLocal, boolean shared) implements JournalRecord {}
 
+    /** A durable subscription is gone, and with it every reference its queue held. */
     record SubscriptionDeleted(String queue) implements JournalRecord {}
 
-    record MessageStored(long messageNo, StoredMessage message) implements JournalRecord {}
+    /** A persistent message, stored before any of its {@link StoredMessage#references()} references. */
+    record MessageStored(StoredMessage message) implements JournalRecord {}
 
-    record ReferenceAdded(String queue, long messageNo) implements JournalRecord {}
+    /**
+     * A message takes place {@code seq} on a queue. {@code deliveryCount} above zero records
+     * that it may be handed to a consumer before the journal hears of it again.
+     */
+    record ReferenceAdded(String queue, long seq, long messageNo, int deliveryCount) implements JournalRecord {}
 
-    /** The message was acknowledged (or expired, or dead-lettered) on that queue. */
-    record ReferenceRemoved(String queue, long messageNo) implements JournalRecord {}
+    /** The message was acknowledged (or expired) on that queue; the message goes with its last reference. */
+    record ReferenceRemoved(String queue, long seq, StoredMessage message) implements JournalRecord {}
+
+    /** A reference moves to another queue (to the dead-letter queue), its delivery count starting over. */
+    record ReferenceMoved(String fromQueue, long fromSeq, String toQueue, long toSeq) implements JournalRecord {}
+
+    /**
+     * The references at places {@code firstSeq..lastSeq} of a queue are about to be delivered
+     * for the {@code deliveryCount}th time: after a crash they come back marked as redelivered.
+     * One record covers a whole dispatch window, so delivering costs no write per message.
+     */
+    record DeliveriesCounted(String queue, long firstSeq, long lastSeq, int deliveryCount) implements JournalRecord {}
 }

@@ -7,8 +7,13 @@ public interface JournalReplay {
 
     void subscription(JournalRecord.SubscriptionCreated subscription);
 
-    void message(long messageNo, StoredMessage message);
+    /**
+     * A durable queue (a queue, or a durable subscription's queue) that holds references:
+     * how many, and the highest place among them. The broker reads them with
+     * {@link Journal#readQueue} as it needs them.
+     */
+    void queue(String queue, long references, long lastSeq);
 
-    /** A queue reference, in the queue's original order. */
-    void reference(String queue, long messageNo, int deliveryCount);
+    /** The highest message number in the journal, so new messages are numbered after it. */
+    void highestMessageNo(long messageNo);
 }

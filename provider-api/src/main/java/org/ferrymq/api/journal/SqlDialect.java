@@ -1,0 +1,48 @@
+package org.ferrymq.api.journal;
+
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * What the JDBC journal needs to know about one database: the column types it writes and how
+ * it limits a query. Everything else is plain SQL shared by every database, so supporting
+ * another one is writing one of these and listing it in
+ * {@code META-INF/services/org.ferrymq.api.journal.SqlDialect}.
+ */
+public interface SqlDialect {
+
+    /** The name used in the {@code journalDialect} setting, e.g. {@code postgresql}. */
+    String name();
+
+    /** Whether a JDBC URL points at this dialect's database. */
+    boolean accepts(String jdbcUrl);
+
+    /** The JDBC driver and where to get it, for the error a missing driver gets. */
+    String driverHint();
+
+    /** A column type for text of any length (message bodies, property values). */
+    String textType();
+
+    /** A column type for bytes of any length. */
+    String binaryType();
+
+    /** What follows the closing parenthesis of CREATE TABLE (a storage engine, a character set). */
+    default String tableOptions() {
+        return "";
+    }
+
+    /** {@code select} (which has an ORDER BY) limited to its first {@code ?} rows, the limit bound last. */
+    default String limited(String select) {
+        return select + " LIMIT ?";
+    }
+
+    /** Connection properties that make the driver fast at what the journal does (batched inserts). */
+    default Map<String, String> connectionProperties() {
+        return Map.of();
+    }
+
+    /** A sentence explaining a failure that only this database reports, or null. */
+    default String explain(SQLException failure) {
+        return null;
+    }
+}

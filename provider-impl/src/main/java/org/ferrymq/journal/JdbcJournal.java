@@ -1,0 +1,296 @@
+package org.ferrymq.journal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.api.journal.Journal;
+import org.ferrymq.api.journal.JournalException;
+import org.ferrymq.api.journal.JournalRecord;
+import org.ferrymq.api.journal.JournalReplay;
+import org.ferrymq.api.journal.SqlDialect;
+import org.ferrymq.api.journal.StoredReference;
+import org.ferrymq.journal.dialect.Dialects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal in a relational database: H2 by default, PostgreSQL, MariaDB or any database a
+ * {@link SqlDialect} describes. Writes go through one {@link GroupCommitWriter}; reads (start
+ * and pages) use pooled connections of their own. The README documents the tables.
+ */
+public final class JdbcJournal implements Journal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcJournal.class);
+
+    private final String database;
+    private final DataSource dataSource;
+    private final HikariDataSource ownedPool;
+    private final ConnectionFailures failures;
+    private final BrokerLease lease;
+    private final GroupCommitWriter writer;
+    private final ScheduledExecutorService leaseRenewal;
+
+    private JdbcJournal(String name, String database, DataSource dataSource, HikariDataSource ownedPool,
+            ConnectionFailures failures, BrokerLease lease, long timeoutMillis) {
+        this.database = database;
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.failures = failures;
+        this.lease = lease;
+        this.writer = new GroupCommitWriter(name, dataSource, failures, timeoutMillis);
+        this.leaseRenewal = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ferrymq-" + name + "-lease");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = BrokerLease.LEASE_MILLIS / 3;
+        leaseRenewal.scheduleWithFixedDelay(this::renewLease, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Opens the journal a broker configuration describes: connects, creates or checks the schema, takes the lease. */
+    public static JdbcJournal open(BrokerConfig config) throws JournalException {
+        DataSource dataSource = config.journalDataSource();
+        HikariDataSource pool = null;
+        String url = null;
+        SqlDialect dialect = null;
+        if (dataSource == null) {
+            url = config.journalUrl() != null ? config.journalUrl() : defaultUrl(config);
+            dialect = Dialects.select(config.journalDialect(), url);
+            requireDriver(url, dialect);
+            pool = pool(config, url, dialect);
+            dataSource = pool;
+        }
+        String shown = ConnectionFailures.shown(url);
+        try (Connection connection = dataSource.getConnection()) {
+            if (dialect == null) {
+                url = connection.getMetaData().getURL();
+                shown = ConnectionFailures.shown(url);
+                dialect = Dialects.select(config.journalDialect(), url);
+            }
+            ConnectionFailures failures = new ConnectionFailures(shown, dialect);
+            try {
+                JournalSchema.ensure(connection, dialect, shown);
+                BrokerLease lease = new BrokerLease(config.name());
+                lease.acquire(connection, shown);
+                LOG.info("Broker '{}' journals to {} ({} dialect)", config.name(), shown, dialect.name());
+                return new JdbcJournal(config.name(), shown, dataSource, pool, failures, lease,
+                        config.journalTimeoutMillis());
+            } catch (SQLException e) {
+                throw failures.describe("cannot prepare the journal tables", e);
+            }
+        } catch (SQLException e) {
+            closeQuietly(pool);
+            throw new ConnectionFailures(shown, dialect).describe("cannot connect", e);
+        } catch (JournalException | RuntimeException e) {
+            closeQuietly(pool);
+            throw e;
+        }
+    }
+
+    /** The default journal: an H2 file named after the broker in the data directory. */
+    static String defaultUrl(BrokerConfig config) throws JournalException {
+        Path directory = config.dataDirectory().toAbsolutePath();
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new JournalException("Cannot create the data directory " + directory + " for broker '"
+                    + config.name() + "': " + e + "; set dataDirectory to a writable directory");
+        }
+        String file = config.name().replaceAll("[^A-Za-z0-9._-]", "_");
+        // WRITE_DELAY=0: H2 writes each commit to its file at once, so a killed process loses nothing committed
+        return "jdbc:h2:file:" + directory.resolve(file) + ";WRITE_DELAY=0";
+    }
+
+    private static void requireDriver(String url, SqlDialect dialect) throws JournalException {
+        try {
+            Driver driver = DriverManager.getDriver(url);
+            if (driver == null) {
+                throw new SQLException("no driver");
+            }
+        } catch (SQLException e) {
+            throw new JournalException("No JDBC driver on the class path accepts the journal URL "
+                    + ConnectionFailures.shown(url) + "; add " + dialect.driverHint());
+        }
+    }
+
+    private static HikariDataSource pool(BrokerConfig config, String url, SqlDialect dialect) throws JournalException {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("ferrymq-" + config.name());
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(config.journalUser());
+        hikari.setPassword(config.journalPassword());
+        dialect.connectionProperties().forEach(hikari::addDataSourceProperty);
+        hikari.setMaximumPoolSize(4); // the writer, page reads, the lease, and one to spare
+        hikari.setMinimumIdle(1);
+        hikari.setConnectionTimeout(Math.max(250, config.journalTimeoutMillis()));
+        hikari.setValidationTimeout(Math.max(250, Math.min(5_000, config.journalTimeoutMillis())));
+        hikari.setInitializationFailTimeout(1); // a bad URL or password fails the start at once
+        try {
+            return new HikariDataSource(hikari);
+        } catch (HikariPool.PoolInitializationException e) {
+            ConnectionFailures failures = new ConnectionFailures(ConnectionFailures.shown(url), dialect);
+            if (e.getCause() instanceof SQLException sql) {
+                throw failures.describe("cannot connect", sql);
+            }
+            throw new JournalException("Journal database " + ConnectionFailures.shown(url) + ": cannot connect: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(HikariDataSource pool) {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    // ---- reading ----
+
+    @Override
+    public void load(JournalReplay replay) throws JournalException {
+        try (Connection connection = dataSource.getConnection(); Statement query = connection.createStatement()) {
+            try (ResultSet rs = query.executeQuery(
+                    "SELECT DEST_TYPE, DEST_NAME FROM FMQ_DESTINATION ORDER BY CREATED_AT, DEST_NAME")) {
+                while (rs.next()) {
+                    replay.destination(rs.getString(1), rs.getString(2));
+                }
+            }
+            try (ResultSet rs = query.executeQuery("SELECT QUEUE_NAME, TOPIC_NAME, CLIENT_ID, SUB_NAME, SELECTOR_TEXT, "
+                    + "NO_LOCAL, IS_SHARED FROM FMQ_SUBSCRIPTION ORDER BY CREATED_AT, QUEUE_NAME")) {
+                while (rs.next()) {
+                    replay.subscription(new JournalRecord.SubscriptionCreated(rs.getString(1), rs.getString(2),
+                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getShort(6) != 0,
+                            rs.getShort(7) != 0));
+                }
+            }
+            try (ResultSet rs = query.executeQuery(
+                    "SELECT QUEUE_NAME, COUNT(*), MAX(SEQ_NO) FROM FMQ_QUEUE_REF GROUP BY QUEUE_NAME")) {
+                while (rs.next()) {
+                    replay.queue(rs.getString(1), rs.getLong(2), rs.getLong(3));
+                }
+            }
+            try (ResultSet rs = query.executeQuery("SELECT MAX(MSG_NO) FROM FMQ_MESSAGE")) {
+                rs.next();
+                replay.highestMessageNo(rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            throw failures.describe("cannot read the journal", e);
+        }
+    }
+
+    @Override
+    public List<StoredReference> readQueue(String queue, long afterSeq, long uptoSeq, int max) throws JournalException {
+        try (Connection connection = dataSource.getConnection()) {
+            List<long[]> places = new ArrayList<>(); // seq, delivery count
+            List<PersistentMessage.Loaded> messages = new ArrayList<>();
+            boolean anyProperties = false;
+            try (PreparedStatement select = connection.prepareStatement(failures.dialect().limited(
+                    "SELECT r.SEQ_NO, r.DELIVERY_COUNT, m.PROPERTY_COUNT, " + prefixed("m.") + " FROM FMQ_QUEUE_REF r "
+                            + "JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
+                            + "WHERE r.QUEUE_NAME = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ? ORDER BY r.SEQ_NO"))) {
+                select.setString(1, queue);
+                select.setLong(2, afterSeq);
+                select.setLong(3, uptoSeq);
+                select.setInt(4, max);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        places.add(new long[] {rs.getLong(1), rs.getInt(2)});
+                        anyProperties |= rs.getInt(3) > 0;
+                        messages.add(MessageRows.readMessage(rs, 4, null));
+                    }
+                }
+            }
+            if (anyProperties) {
+                messages = withProperties(connection, queue, afterSeq, places.get(places.size() - 1)[0], messages);
+            }
+            List<StoredReference> page = new ArrayList<>(places.size());
+            for (int i = 0; i < places.size(); i++) {
+                page.add(new StoredReference(places.get(i)[0], (int) places.get(i)[1], messages.get(i)));
+            }
+            return page;
+        } catch (SQLException e) {
+            throw failures.describe("cannot read queue '" + queue + "'", e);
+        }
+    }
+
+    private List<PersistentMessage.Loaded> withProperties(Connection connection, String queue, long afterSeq,
+            long lastSeq, List<PersistentMessage.Loaded> messages) throws SQLException {
+        Map<Long, Map<String, Object>> properties = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT p.MSG_NO, p.PROP_NAME, p.PROP_TYPE, "
+                + "p.PROP_VALUE FROM FMQ_QUEUE_REF r JOIN FMQ_MSG_PROPERTY p ON p.MSG_NO = r.MSG_NO "
+                + "WHERE r.QUEUE_NAME = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ?")) {
+            select.setString(1, queue);
+            select.setLong(2, afterSeq);
+            select.setLong(3, lastSeq);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    MessageRows.readProperty(rs, 1, properties);
+                }
+            }
+        }
+        List<PersistentMessage.Loaded> result = new ArrayList<>(messages.size());
+        for (PersistentMessage.Loaded m : messages) {
+            Map<String, Object> p = properties.get(m.messageNo());
+            result.add(p == null ? m : new PersistentMessage.Loaded(m.messageNo(), m.references(),
+                    m.data().toBuilder().properties(p).build()));
+        }
+        return result;
+    }
+
+    private static String prefixed(String alias) {
+        return alias + MessageRows.MESSAGE_COLUMNS.replace(", ", ", " + alias);
+    }
+
+    // ---- writing ----
+
+    @Override
+    public CompletableFuture<Void> append(List<JournalRecord> batch) {
+        return writer.submit(batch);
+    }
+
+    private void renewLease() {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!lease.renew(connection)) {
+                JournalException lost = new JournalException("The broker lost its lease on the journal database "
+                        + database + " to another broker; it no longer writes there. Stop one of the two brokers "
+                        + "and restart this one");
+                LOG.error(lost.getMessage());
+                writer.refuse(lost);
+                leaseRenewal.shutdown();
+            }
+        } catch (SQLException e) {
+            LOG.warn("Could not renew the journal lease on {}: {}", database, failures.explain(e));
+        }
+    }
+
+    @Override
+    public void close() {
+        leaseRenewal.shutdownNow();
+        writer.close();
+        try (Connection connection = dataSource.getConnection()) {
+            lease.release(connection);
+        } catch (SQLException e) {
+            LOG.warn("Could not release the journal lease on {}: {}", database, failures.explain(e));
+        }
+        closeQuietly(ownedPool);
+    }
+}

@@ -1,0 +1,132 @@
+package org.ferrymq.journal;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import org.ferrymq.api.journal.JournalException;
+import org.ferrymq.api.journal.SqlDialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal's tables, created on first start and migrated forward by FerryMQ itself. Every
+ * migration applied is a row of {@code FMQ_SCHEMA_VERSION}; a database whose version is
+ * newer than this FerryMQ knows is refused rather than misread. Identifiers stay within 30
+ * characters and clear of reserved words, so every dialect takes them unquoted.
+ */
+final class JournalSchema {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
+
+    private record Migration(int version, String description, List<String> statements) {}
+
+    /** The schema version this FerryMQ writes. */
+    static final int CURRENT_VERSION = 1;
+
+    private JournalSchema() {
+    }
+
+    private static List<Migration> migrations(SqlDialect d) {
+        String text = d.textType();
+        String bytes = d.binaryType();
+        String options = d.tableOptions();
+        return List.of(new Migration(1, "destinations, subscriptions, messages, queue references, lease", List.of(
+                "CREATE TABLE FMQ_LEASE (LEASE_ID INT NOT NULL PRIMARY KEY, HOLDER_BROKER VARCHAR(255), "
+                        + "HOLDER_HOST VARCHAR(255), HOLDER_PID BIGINT, HOLDER_INSTANCE VARCHAR(64), "
+                        + "ACQUIRED_AT BIGINT, EXPIRES_AT BIGINT)" + options,
+                "INSERT INTO FMQ_LEASE (LEASE_ID) VALUES (1)",
+                "CREATE TABLE FMQ_DESTINATION (DEST_TYPE VARCHAR(10) NOT NULL, DEST_NAME VARCHAR(255) NOT NULL, "
+                        + "CREATED_AT BIGINT NOT NULL, PRIMARY KEY (DEST_TYPE, DEST_NAME))" + options,
+                "CREATE TABLE FMQ_SUBSCRIPTION (QUEUE_NAME VARCHAR(512) NOT NULL PRIMARY KEY, "
+                        + "TOPIC_NAME VARCHAR(255) NOT NULL, CLIENT_ID VARCHAR(255), SUB_NAME VARCHAR(255) NOT NULL, "
+                        + "SELECTOR_TEXT " + text + ", NO_LOCAL SMALLINT NOT NULL, IS_SHARED SMALLINT NOT NULL, "
+                        + "CREATED_AT BIGINT NOT NULL)" + options,
+                "CREATE TABLE FMQ_MESSAGE (MSG_NO BIGINT NOT NULL PRIMARY KEY, REF_COUNT INT NOT NULL, "
+                        + "JMS_MESSAGE_ID VARCHAR(255), DEST_TYPE VARCHAR(10) NOT NULL, "
+                        + "DEST_NAME VARCHAR(255) NOT NULL, JMS_TIMESTAMP BIGINT NOT NULL, CORRELATION_ID " + text + ", "
+                        + "CORRELATION_IS_BYTES SMALLINT NOT NULL, REPLY_TO_TYPE VARCHAR(10), "
+                        + "REPLY_TO_NAME VARCHAR(255), JMS_TYPE " + text + ", PRIORITY SMALLINT NOT NULL, "
+                        + "EXPIRATION BIGINT NOT NULL, DELIVERY_TIME BIGINT NOT NULL, BODY_TYPE VARCHAR(10) NOT NULL, "
+                        + "BODY_TEXT " + text + ", BODY_BYTES " + bytes + ", PROPERTY_COUNT INT NOT NULL)" + options,
+                "CREATE TABLE FMQ_MSG_PROPERTY (MSG_NO BIGINT NOT NULL, PROP_NAME VARCHAR(255) NOT NULL, "
+                        + "PROP_TYPE VARCHAR(10) NOT NULL, PROP_VALUE " + text + ", PRIMARY KEY (MSG_NO, PROP_NAME))"
+                        + options,
+                "CREATE TABLE FMQ_QUEUE_REF (QUEUE_NAME VARCHAR(512) NOT NULL, SEQ_NO BIGINT NOT NULL, "
+                        + "MSG_NO BIGINT NOT NULL, DELIVERY_COUNT INT NOT NULL, PRIMARY KEY (QUEUE_NAME, SEQ_NO))"
+                        + options)));
+    }
+
+    /** Creates the schema or brings it up to {@link #CURRENT_VERSION}; refuses a newer one. */
+    static void ensure(Connection connection, SqlDialect dialect, String database) throws SQLException, JournalException {
+        connection.setAutoCommit(true);
+        int installed = installedVersion(connection);
+        if (installed > CURRENT_VERSION) {
+            throw new JournalException("The journal database " + database + " has schema version " + installed
+                    + ", written by a newer FerryMQ; this FerryMQ reads version " + CURRENT_VERSION
+                    + " at most. Upgrade FerryMQ, or point this broker at another database");
+        }
+        if (installed < 0) {
+            try (Statement create = connection.createStatement()) {
+                create.execute("CREATE TABLE FMQ_SCHEMA_VERSION (SCHEMA_VERSION INT NOT NULL PRIMARY KEY, "
+                        + "DESCRIPTION VARCHAR(200) NOT NULL, APPLIED_AT BIGINT NOT NULL)" + dialect.tableOptions());
+            }
+            installed = 0;
+        }
+        for (Migration migration : migrations(dialect)) {
+            if (migration.version() <= installed) {
+                continue;
+            }
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : migration.statements()) {
+                    statement.execute(sql);
+                }
+                try (PreparedStatement record = connection.prepareStatement(
+                        "INSERT INTO FMQ_SCHEMA_VERSION (SCHEMA_VERSION, DESCRIPTION, APPLIED_AT) VALUES (?, ?, ?)")) {
+                    record.setInt(1, migration.version());
+                    record.setString(2, migration.description());
+                    record.setLong(3, System.currentTimeMillis());
+                    record.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+            LOG.info("Journal database {}: schema version {} applied ({})", database, migration.version(),
+                    migration.description());
+        }
+    }
+
+    /** The highest migration applied, 0 for an empty version table, -1 when there is none. */
+    private static int installedVersion(Connection connection) throws SQLException {
+        if (!tableExists(connection, "FMQ_SCHEMA_VERSION")) {
+            return -1; // a new database
+        }
+        try (Statement query = connection.createStatement();
+                ResultSet rs = query.executeQuery("SELECT MAX(SCHEMA_VERSION) FROM FMQ_SCHEMA_VERSION")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Whether the connection's own schema has the table, however the database cases unquoted names. */
+    private static boolean tableExists(Connection connection, String table) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        for (String name : new String[] {table, table.toLowerCase(Locale.ROOT)}) {
+            try (ResultSet rs = meta.getTables(connection.getCatalog(), connection.getSchema(), name, null)) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

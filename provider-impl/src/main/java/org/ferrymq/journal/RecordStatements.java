@@ -1,0 +1,201 @@
+package org.ferrymq.journal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import org.ferrymq.api.journal.JournalRecord;
+
+/**
+ * Turns journal records into SQL on one connection. The frequent records (messages,
+ * references, delivery counts, removals) are collected into JDBC batches, one per statement,
+ * and executed together in {@link #flush}, in an order that keeps every record's effect:
+ * rows are inserted before they are updated, and counted down before they are deleted. The
+ * rare ones (destinations, subscriptions) flush what is collected and run at once.
+ */
+final class RecordStatements implements AutoCloseable {
+
+    /** The batched statements, in the order they are executed. */
+    private enum Batched {
+        INSERT_MESSAGE(MessageRows.INSERT_MESSAGE),
+        INSERT_PROPERTY(MessageRows.INSERT_PROPERTY),
+        INSERT_REF("INSERT INTO FMQ_QUEUE_REF (QUEUE_NAME, SEQ_NO, MSG_NO, DELIVERY_COUNT) VALUES (?, ?, ?, ?)"),
+        COUNT_DELIVERIES("UPDATE FMQ_QUEUE_REF SET DELIVERY_COUNT = ? WHERE QUEUE_NAME = ? AND SEQ_NO BETWEEN ? AND ?"),
+        MOVE_REF("UPDATE FMQ_QUEUE_REF SET QUEUE_NAME = ?, SEQ_NO = ?, DELIVERY_COUNT = 0 "
+                + "WHERE QUEUE_NAME = ? AND SEQ_NO = ?"),
+        // a message several queues share counts down only while the reference is still there: idempotent
+        RELEASE_SHARED("UPDATE FMQ_MESSAGE SET REF_COUNT = REF_COUNT - 1 WHERE MSG_NO = ? AND EXISTS "
+                + "(SELECT 1 FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = ? AND SEQ_NO = ?)"),
+        DELETE_REF("DELETE FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = ? AND SEQ_NO = ?"),
+        DELETE_PROPERTIES("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO = ?"),
+        DELETE_MESSAGE("DELETE FROM FMQ_MESSAGE WHERE MSG_NO = ?"),
+        SWEEP_SHARED_PROPERTIES("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN "
+                + "(SELECT MSG_NO FROM FMQ_MESSAGE WHERE MSG_NO = ? AND REF_COUNT <= 0)"),
+        SWEEP_SHARED_MESSAGE("DELETE FROM FMQ_MESSAGE WHERE MSG_NO = ? AND REF_COUNT <= 0");
+
+        final String sql;
+
+        Batched(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    private final Connection connection;
+    private final PreparedStatement[] statements = new PreparedStatement[Batched.values().length];
+    private final boolean[] pending = new boolean[Batched.values().length];
+
+    RecordStatements(Connection connection) {
+        this.connection = connection;
+    }
+
+    void add(JournalRecord record) throws SQLException {
+        if (record instanceof JournalRecord.MessageStored r) {
+            PersistentMessage message = (PersistentMessage) r.message();
+            MessageRows.bindMessage(batch(Batched.INSERT_MESSAGE), message);
+            added(Batched.INSERT_MESSAGE);
+            if (!message.data().properties().isEmpty()) {
+                MessageRows.addProperties(batch(Batched.INSERT_PROPERTY), message);
+                pending[Batched.INSERT_PROPERTY.ordinal()] = true;
+            }
+        } else if (record instanceof JournalRecord.ReferenceAdded r) {
+            PreparedStatement s = batch(Batched.INSERT_REF);
+            s.setString(1, r.queue());
+            s.setLong(2, r.seq());
+            s.setLong(3, r.messageNo());
+            s.setInt(4, r.deliveryCount());
+            added(Batched.INSERT_REF);
+        } else if (record instanceof JournalRecord.DeliveriesCounted r) {
+            PreparedStatement s = batch(Batched.COUNT_DELIVERIES);
+            s.setInt(1, r.deliveryCount());
+            s.setString(2, r.queue());
+            s.setLong(3, r.firstSeq());
+            s.setLong(4, r.lastSeq());
+            added(Batched.COUNT_DELIVERIES);
+        } else if (record instanceof JournalRecord.ReferenceMoved r) {
+            PreparedStatement s = batch(Batched.MOVE_REF);
+            s.setString(1, r.toQueue());
+            s.setLong(2, r.toSeq());
+            s.setString(3, r.fromQueue());
+            s.setLong(4, r.fromSeq());
+            added(Batched.MOVE_REF);
+        } else if (record instanceof JournalRecord.ReferenceRemoved r) {
+            removeReference(r);
+        } else {
+            flush();
+            runAtOnce(record);
+        }
+    }
+
+    private void removeReference(JournalRecord.ReferenceRemoved r) throws SQLException {
+        long messageNo = r.message().messageNo();
+        boolean shared = r.message().references() > 1;
+        if (shared) {
+            PreparedStatement release = batch(Batched.RELEASE_SHARED);
+            release.setLong(1, messageNo);
+            release.setString(2, r.queue());
+            release.setLong(3, r.seq());
+            added(Batched.RELEASE_SHARED);
+        }
+        PreparedStatement delete = batch(Batched.DELETE_REF);
+        delete.setString(1, r.queue());
+        delete.setLong(2, r.seq());
+        added(Batched.DELETE_REF);
+        if (shared) {
+            batch(Batched.SWEEP_SHARED_PROPERTIES).setLong(1, messageNo);
+            added(Batched.SWEEP_SHARED_PROPERTIES);
+            batch(Batched.SWEEP_SHARED_MESSAGE).setLong(1, messageNo);
+            added(Batched.SWEEP_SHARED_MESSAGE);
+        } else {
+            if (!((PersistentMessage) r.message()).data().properties().isEmpty()) {
+                batch(Batched.DELETE_PROPERTIES).setLong(1, messageNo);
+                added(Batched.DELETE_PROPERTIES);
+            }
+            batch(Batched.DELETE_MESSAGE).setLong(1, messageNo);
+            added(Batched.DELETE_MESSAGE);
+        }
+    }
+
+    private void runAtOnce(JournalRecord record) throws SQLException {
+        long now = System.currentTimeMillis();
+        if (record instanceof JournalRecord.DestinationCreated r) {
+            update("INSERT INTO FMQ_DESTINATION (DEST_TYPE, DEST_NAME, CREATED_AT) VALUES (?, ?, ?)", r.kind(), r.name(),
+                    now);
+        } else if (record instanceof JournalRecord.DestinationDeleted r) {
+            releaseQueue(r.name());
+            update("DELETE FROM FMQ_DESTINATION WHERE DEST_TYPE = ? AND DEST_NAME = ?", r.kind(), r.name());
+        } else if (record instanceof JournalRecord.SubscriptionCreated r) {
+            update("INSERT INTO FMQ_SUBSCRIPTION (QUEUE_NAME, TOPIC_NAME, CLIENT_ID, SUB_NAME, SELECTOR_TEXT, NO_LOCAL, "
+                    + "IS_SHARED, CREATED_AT) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r.queue(), r.topic(), r.clientId(),
+                    r.name(), r.selector(), (short) (r.noLocal() ? 1 : 0), (short) (r.shared() ? 1 : 0), now);
+        } else if (record instanceof JournalRecord.SubscriptionDeleted r) {
+            releaseQueue(r.queue());
+            update("DELETE FROM FMQ_SUBSCRIPTION WHERE QUEUE_NAME = ?", r.queue());
+        } else {
+            throw new IllegalArgumentException("The JDBC journal cannot store " + record);
+        }
+    }
+
+    /** Drops every reference a queue holds, and the messages no other queue references. */
+    private void releaseQueue(String queue) throws SQLException {
+        update("UPDATE FMQ_MESSAGE SET REF_COUNT = REF_COUNT - 1 WHERE MSG_NO IN "
+                + "(SELECT MSG_NO FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = ?)", queue);
+        update("DELETE FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = ?", queue);
+        update("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_MESSAGE WHERE REF_COUNT <= 0)");
+        update("DELETE FROM FMQ_MESSAGE WHERE REF_COUNT <= 0");
+    }
+
+    private void update(String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            s.executeUpdate();
+        }
+    }
+
+    /** Executes every collected batch, in {@link Batched} order. */
+    void flush() throws SQLException {
+        for (Batched b : Batched.values()) {
+            if (pending[b.ordinal()]) {
+                pending[b.ordinal()] = false;
+                statements[b.ordinal()].executeBatch();
+            }
+        }
+    }
+
+    /** Forgets what was collected, after a failed transaction. */
+    void clear() throws SQLException {
+        for (Batched b : Batched.values()) {
+            if (pending[b.ordinal()]) {
+                pending[b.ordinal()] = false;
+                statements[b.ordinal()].clearBatch();
+            }
+        }
+    }
+
+    private PreparedStatement batch(Batched b) throws SQLException {
+        PreparedStatement s = statements[b.ordinal()];
+        if (s == null) {
+            s = connection.prepareStatement(b.sql);
+            statements[b.ordinal()] = s;
+        }
+        return s;
+    }
+
+    private void added(Batched b) throws SQLException {
+        statements[b.ordinal()].addBatch();
+        pending[b.ordinal()] = true;
+    }
+
+    @Override
+    public void close() {
+        for (PreparedStatement s : statements) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (SQLException e) {
+                    // the connection is going too
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.ferrymq.journal.dialect;
+
+import java.sql.SQLException;
+import org.ferrymq.api.journal.SqlDialect;
+
+/** H2 2.x, the embedded default: a file database in the broker's data directory. */
+public final class H2Dialect implements SqlDialect {
+
+    /** H2's error code for a database file another process has open. */
+    private static final int DATABASE_ALREADY_OPEN = 90020;
+
+    @Override
+    public String name() {
+        return "h2";
+    }
+
+    @Override
+    public boolean accepts(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:h2:");
+    }
+
+    @Override
+    public String driverHint() {
+        return "org.h2.Driver (Maven: com.h2database:h2)";
+    }
+
+    @Override
+    public String textType() {
+        return "CHARACTER VARYING";
+    }
+
+    @Override
+    public String binaryType() {
+        return "BINARY VARYING";
+    }
+
+    @Override
+    public String explain(SQLException failure) {
+        if (failure.getErrorCode() == DATABASE_ALREADY_OPEN) {
+            return "The H2 database file is open in another process, most likely another FerryMQ broker with the "
+                    + "same data directory; stop it, or give this broker another dataDirectory";
+        }
+        return null;
+    }
+}
