@@ -55,6 +55,8 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean closing;
+    /** Set when the broker ended this connection (it shut down): closing then only cleans up here. */
+    private volatile boolean brokerGone;
     private volatile ExceptionListener exceptionListener;
 
     private FerryConnection(Transport transport, int prefetch, Domain domain) {
@@ -246,7 +248,9 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
                 try {
                     session.close();
                 } catch (JMSException e) {
-                    failure = failure == null ? e : failure;
+                    if (!brokerGone) { // once the broker is gone there is nothing left to close there
+                        failure = failure == null ? e : failure;
+                    }
                 }
             }
             try {
@@ -306,6 +310,7 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
 
     @Override
     public void connectionFailed(JMSException cause) {
+        brokerGone = true;
         ExceptionListener listener = exceptionListener;
         if (listener != null && !closed && !closing) {
             try {
