@@ -1,0 +1,130 @@
+package org.ferrymq.journal;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * A real database for journal tests. H2 (a file in a fresh directory) always; PostgreSQL at
+ * 127.0.0.1:5432 and MariaDB at 127.0.0.1:3306 when the system property
+ * {@code ferrymq.test.databases} or the environment variable {@code FERRYMQ_TEST_DATABASES}
+ * names them (CI sets it). The server databases use a schema / database of their own,
+ * {@code ferrymq_test}, emptied of FerryMQ tables before each use.
+ */
+public record JournalDatabase(String name, String jdbcUrl, String user, String password) {
+
+    public static final String FLAG = "ferrymq.test.databases";
+
+    private static final String SERVER_SCHEMA = "ferrymq_test";
+
+    public static Stream<JournalDatabase> all() {
+        return Stream.of(h2(), postgresql(), mariadb());
+    }
+
+    public static JournalDatabase h2() {
+        try {
+            Path dir = Files.createTempDirectory("ferrymq-journal-test");
+            dir.toFile().deleteOnExit();
+            return new JournalDatabase("h2", "jdbc:h2:file:" + dir.resolve("journal") + ";WRITE_DELAY=0", "", "");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JournalDatabase postgresql() {
+        return new JournalDatabase("postgresql",
+                "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SERVER_SCHEMA, "postgres", "");
+    }
+
+    public static JournalDatabase mariadb() {
+        return new JournalDatabase("mariadb", "jdbc:mariadb://127.0.0.1:3306/" + SERVER_SCHEMA, "root", "");
+    }
+
+    /** Whether the tests may use this database on this machine. */
+    public boolean enabled() {
+        if (name.equals("h2")) {
+            return true;
+        }
+        String flag = System.getProperty(FLAG, System.getenv("FERRYMQ_TEST_DATABASES"));
+        return flag != null && List.of(flag.toLowerCase(Locale.ROOT).split("[, ]+")).contains(name);
+    }
+
+    public String whyDisabled() {
+        return name + " tests need a running " + name + " server; enable them with -D" + FLAG + "=" + name
+                + " or FERRYMQ_TEST_DATABASES=" + name + " (.ci/run sets it)";
+    }
+
+    /** Creates the test schema if needed and drops every FerryMQ table in it. */
+    public JournalDatabase emptied() throws SQLException {
+        if (name.equals("postgresql")) {
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", user, password);
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + SERVER_SCHEMA);
+            }
+        } else if (name.equals("mariadb")) {
+            try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/test", user, password);
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE IF NOT EXISTS " + SERVER_SCHEMA);
+            }
+        }
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    String table = rs.getString("TABLE_NAME");
+                    if (table.toUpperCase(Locale.ROOT).startsWith("FMQ_")) {
+                        tables.add(table);
+                    }
+                }
+            }
+            for (String table : tables) {
+                s.execute("DROP TABLE " + table);
+            }
+        }
+        return this;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, user, password);
+    }
+
+    /** A single number from a query, e.g. a count. */
+    public long queryLong(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public void execute(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The vm:// URL of an embedded broker journaling here, with more parameters if given. */
+    public String brokerUrl(String broker, String... parameters) {
+        StringBuilder url = new StringBuilder("vm://").append(broker)
+                .append("?journalUrl=").append(URLEncoder.encode(jdbcUrl, StandardCharsets.UTF_8))
+                .append("&journalUser=").append(user).append("&journalPassword=").append(password);
+        for (String p : parameters) {
+            url.append('&').append(p);
+        }
+        return url.toString();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
