@@ -135,10 +135,27 @@ public final class Broker implements AutoCloseable {
         for (BrokerConnection connection : List.copyOf(connections)) {
             connection.brokerClosing();
         }
+        settleDeliveryCounts();
         scheduler.shutdownNow();
         pager.shutdownNow();
         journal.close();
         LOG.info("FerryMQ broker '{}' stopped", config.name());
+    }
+
+    private void settleDeliveryCounts() {
+        List<MessageQueue> durable = new ArrayList<>();
+        queues.values().stream().filter(q -> q.durable).forEach(durable::add);
+        synchronized (this) {
+            namedSubscriptions.values().stream().filter(s -> s.durable).forEach(s -> durable.add(s.queue));
+        }
+        List<JournalRecord> records = new ArrayList<>();
+        durable.forEach(q -> records.addAll(q.settleDeliveryCounts()));
+        try {
+            persist(records);
+        } catch (JMSException e) {
+            LOG.warn("Broker '{}' could not settle delivery counts on shutdown; some messages will come back "
+                    + "flagged as redelivered: {}", config.name(), e.getMessage());
+        }
     }
 
     // ---- security and client IDs ----

@@ -193,13 +193,18 @@ public final class BrokerConnection {
         }
     }
 
-    /** Closes everything this connection owns; what its sessions had in flight goes back to the queues. */
+    /**
+     * Closes everything this connection owns. The client closes its sessions first, saying
+     * what it consumed; sessions still open here (the broker is shutting down, or the client
+     * went away) may have shown the application anything they had in flight, so all of it
+     * comes back as redelivered.
+     */
     void close() {
         if (closed) {
             return;
         }
         for (long sessionId : List.copyOf(sessions.keySet())) {
-            closeSession(sessionId, new long[0]);
+            closeSession(sessionId, null);
         }
         for (DestinationName temporary : temporaries) {
             try {

@@ -138,17 +138,18 @@ final class BrokerSession {
     }
 
     /**
-     * Takes back everything in flight: {@code consumed} deliveries come back flagged as
-     * redelivered, the rest (prefetched, never seen) as they were. Answers the new generation.
+     * Takes back everything in flight: {@code consumed} deliveries (all of them when null)
+     * come back flagged as redelivered, the rest (prefetched, never seen) as they were.
+     * Answers the new generation.
      */
     int recover(long[] consumed) {
-        Set<Long> seen = toSet(consumed);
+        Set<Long> seen = consumed == null ? null : toSet(consumed);
         List<QueueEntry> redeliver = new ArrayList<>();
         List<QueueEntry> release = new ArrayList<>();
         int newGeneration;
         synchronized (this) {
             for (Map.Entry<Long, QueueEntry> e : inFlight.entrySet()) {
-                (seen.contains(e.getKey()) ? redeliver : release).add(e.getValue());
+                (seen == null || seen.contains(e.getKey()) ? redeliver : release).add(e.getValue());
             }
             inFlight.clear();
             newGeneration = ++generation;

@@ -292,6 +292,21 @@ final class MessageQueue {
         });
     }
 
+    /**
+     * For a clean shutdown: entries the journal counts as delivered more often than they were
+     * (stored counted for a waiting consumer, or prefetched and returned unseen) are counted
+     * right, so that they do not come back flagged as redelivered.
+     */
+    synchronized List<JournalRecord> settleDeliveryCounts() {
+        List<QueueEntry> overCounted = new ArrayList<>();
+        for (QueueEntry entry : available) {
+            if (entry.journaled() && entry.journaledDeliveryCount > entry.deliveryCount) {
+                overCounted.add(entry);
+            }
+        }
+        return overCounted.isEmpty() ? List.of() : countRecords(overCounted);
+    }
+
     private BrokerConsumer pickConsumer(MessageData message) {
         int n = consumers.size();
         for (int i = 0; i < n; i++) {

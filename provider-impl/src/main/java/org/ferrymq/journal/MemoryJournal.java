@@ -107,7 +107,7 @@ public final class MemoryJournal implements Journal {
             TreeMap<Long, Reference> refs = references.get(r.queue());
             if (refs != null) {
                 refs.subMap(r.firstSeq(), true, r.lastSeq(), true).replaceAll(
-                        (seq, ref) -> new Reference(ref.messageNo(), Math.max(ref.deliveryCount(), r.deliveryCount())));
+                        (seq, ref) -> new Reference(ref.messageNo(), r.deliveryCount()));
             }
         }
     }

@@ -220,6 +220,35 @@ class JdbcJournalTest {
 
     @ParameterizedTest
     @MethodSource("databases")
+    void prefetchedMessagesTheApplicationNeverSawAreNotFlaggedAfterACleanRestart(JournalDatabase database)
+            throws Exception {
+        FerryConnectionFactory factory = start(database);
+        try (Connection c = factory.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue("prefetched")); // waiting: sends are stored counted
+            send(factory, "prefetched", 5);
+            assertEquals("m0", ((TextMessage) consumer.receive(5000)).getText()); // m1..m4 only prefetched
+        }
+        restart();
+        try (Connection c = factory.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue("prefetched"));
+            TextMessage first = (TextMessage) consumer.receive(5000);
+            assertEquals("m0", first.getText());
+            assertTrue(first.getJMSRedelivered(), "m0 was seen before the restart");
+            for (int i = 1; i < 5; i++) {
+                TextMessage m = (TextMessage) consumer.receive(5000);
+                assertEquals("m" + i, m.getText());
+                assertFalse(m.getJMSRedelivered(), m.getText() + " was never seen, yet came back flagged");
+                assertEquals(1, m.getIntProperty("JMSXDeliveryCount"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
     void nonPersistentMessagesNeverReachTheDatabase(JournalDatabase database) throws Exception {
         FerryConnectionFactory factory = start(database);
         try (Connection c = factory.createConnection()) {
