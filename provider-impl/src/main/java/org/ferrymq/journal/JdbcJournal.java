@@ -197,25 +197,48 @@ public final class JdbcJournal implements Journal {
         }
     }
 
+    /**
+     * Reads in windows of places ({@code (lo, lo + max]}): a range bounded on both sides is
+     * an index range on every database, where an open one with ORDER BY and LIMIT can make a
+     * database sort the whole rest of the queue for each page. Empty windows are skipped with
+     * one index lookup of the next place.
+     */
     @Override
     public List<StoredReference> readQueue(String queue, long afterSeq, long uptoSeq, int max) throws JournalException {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(failures.dialect().limited(
+                        "SELECT r.SEQ_NO, r.DELIVERY_COUNT, m.PROPERTY_COUNT, " + prefixed("m.")
+                                + " FROM FMQ_QUEUE_REF r JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
+                                + "WHERE r.QUEUE_NAME = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ? ORDER BY r.SEQ_NO"));
+                PreparedStatement next = connection.prepareStatement("SELECT MIN(SEQ_NO) FROM FMQ_QUEUE_REF "
+                        + "WHERE QUEUE_NAME = ? AND SEQ_NO > ? AND SEQ_NO <= ?")) {
             List<long[]> places = new ArrayList<>(); // seq, delivery count
             List<PersistentMessage.Loaded> messages = new ArrayList<>();
             boolean anyProperties = false;
-            try (PreparedStatement select = connection.prepareStatement(failures.dialect().limited(
-                    "SELECT r.SEQ_NO, r.DELIVERY_COUNT, m.PROPERTY_COUNT, " + prefixed("m.") + " FROM FMQ_QUEUE_REF r "
-                            + "JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
-                            + "WHERE r.QUEUE_NAME = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ? ORDER BY r.SEQ_NO"))) {
+            long lo = afterSeq;
+            while (places.size() < max && lo < uptoSeq) {
+                long hi = Math.min(uptoSeq, lo + max);
+                int before = places.size();
                 select.setString(1, queue);
-                select.setLong(2, afterSeq);
-                select.setLong(3, uptoSeq);
-                select.setInt(4, max);
+                select.setLong(2, lo);
+                select.setLong(3, hi);
+                select.setInt(4, max - places.size());
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
                         places.add(new long[] {rs.getLong(1), rs.getInt(2)});
                         anyProperties |= rs.getInt(3) > 0;
                         messages.add(MessageRows.readMessage(rs, 4, null));
+                    }
+                }
+                lo = hi;
+                if (places.size() == before && lo < uptoSeq) {
+                    next.setString(1, queue);
+                    next.setLong(2, lo);
+                    next.setLong(3, uptoSeq);
+                    try (ResultSet rs = next.executeQuery()) {
+                        rs.next();
+                        long found = rs.getLong(1);
+                        lo = rs.wasNull() ? uptoSeq : found - 1;
                     }
                 }
             }
