@@ -1,22 +1,12 @@
 package org.ferrymq.benchmarks;
 
-import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.ConnectionMetaData;
-import jakarta.jms.JMSException;
-import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Point-to-point throughput of FerryMQ beside ActiveMQ Artemis, each embedded in this JVM:
@@ -50,7 +40,7 @@ public final class ThroughputBenchmark {
             System.exit(2);
             return;
         }
-        printEnvironment();
+        RunEnvironment.print();
         printParameters(settings);
         try {
             List<ThroughputResult> results = new ArrayList<>();
@@ -73,7 +63,7 @@ public final class ThroughputBenchmark {
         new Random(42).nextBytes(body);
         try {
             ConnectionFactory factory = broker.start();
-            String version = providerVersion(factory);
+            String version = RunEnvironment.providerVersion(factory);
             warmUp(broker.key(), factory, settings, body);
             List<Double> measured = new ArrayList<>();
             for (int i = 1; i <= settings.trials(); i++) {
@@ -128,41 +118,6 @@ public final class ThroughputBenchmark {
         ProducerConsumerTrial.Timing timing = new ProducerConsumerTrial(factory, QUEUE, messages, body).run();
         double seconds = timing.elapsedNanos() / 1e9;
         return new TrialFigures(seconds, timing.sendingNanos() / 1e9, messages / seconds);
-    }
-
-    /** The provider's own name and version, asked through the JMS API like everything else. */
-    private static String providerVersion(ConnectionFactory factory) throws JMSException {
-        try (Connection connection = factory.createConnection()) {
-            ConnectionMetaData metaData = connection.getMetaData();
-            return metaData.getJMSProviderName() + " " + metaData.getProviderVersion();
-        }
-    }
-
-    private static void printEnvironment() {
-        Runtime runtime = Runtime.getRuntime();
-        System.out.println("== Environment");
-        System.out.printf("java        %s (%s %s, %s)%n", System.getProperty("java.version"),
-                System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
-                System.getProperty("java.vm.vendor"));
-        System.out.printf("os          %s %s %s%n", System.getProperty("os.name"), System.getProperty("os.version"),
-                System.getProperty("os.arch"));
-        System.out.printf("cpu         %s%n", cpuModel());
-        System.out.printf("processors  %d available%n", runtime.availableProcessors());
-        System.out.printf("heap        %,d MiB max%n", runtime.maxMemory() / (1024 * 1024));
-        System.out.printf("gc          %s%n", ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", ")));
-        System.out.printf("jvm args    %s%n", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        System.out.println();
-    }
-
-    private static String cpuModel() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(line -> line.startsWith("model name"))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
-                    .findFirst().orElse("unknown");
-        } catch (IOException | RuntimeException e) {
-            return "unknown (" + System.getProperty("os.arch") + ")";
-        }
     }
 
     private static void printParameters(BenchmarkSettings settings) {

@@ -1,0 +1,165 @@
+package org.ferrymq.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The table a {@link JdbcJournalBenchmark} prints for one database: a row per scenario, with the
+ * raw-JDBC probe's matching figure beside the providers' as the yardstick, and the ratios the
+ * issue's targets are stated in. On PostgreSQL, where the targets are set, they are checked below.
+ */
+final class JdbcReport {
+
+    private static final String ARTEMIS = "artemis";
+    private static final String FERRYMQ = "ferrymq";
+
+    /** One scenario: its figure for the probe (null when the probe has none) and for a provider. */
+    private record Row(String scenario, String unit, Double probe, Function<ProviderFigures, Double> figure) {
+    }
+
+    private final DatabaseUnderTest database;
+    private final RawJdbcProbe.Result probe;
+    private final List<ProviderFigures> providers;
+    private final JdbcBenchmarkSettings settings;
+
+    JdbcReport(DatabaseUnderTest database, RawJdbcProbe.Result probe, List<ProviderFigures> providers,
+               JdbcBenchmarkSettings settings) {
+        this.database = database;
+        this.probe = probe;
+        this.providers = List.copyOf(providers);
+        this.settings = settings;
+    }
+
+    void print() {
+        System.out.println();
+        System.out.println("== Results on " + database.key() + ": " + database.description());
+        for (ProviderFigures figures : providers) {
+            System.out.printf("%-8s %s%s%n", figures.provider, figures.version == null ? "(version unknown)" : figures.version,
+                    figures.failure == null ? "" : "; FAILED: " + figures.failure);
+        }
+        printTable();
+        if (database.key().equals("postgresql")) {
+            printTargets();
+        }
+    }
+
+    private List<Row> rows() {
+        int batch = settings.batchMessages();
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row("1 producer, sync sends", "msg/s",
+                probe == null ? null : probe.singleRowCommitsPerSecond(), f -> f.oneProducerRate));
+        rows.add(new Row("send latency p50, 1 producer", "ms",
+                probe == null ? null : probe.commitLatency().percentileMillis(50), f -> f.latencyP50Millis));
+        rows.add(new Row("send latency p99, 1 producer", "ms",
+                probe == null ? null : probe.commitLatency().percentileMillis(99), f -> f.latencyP99Millis));
+        rows.add(new Row(settings.producers() + " producers, sync sends", "msg/s", null, f -> f.manyProducersRate));
+        rows.add(new Row("transactions of " + batch, "msg/s",
+                probe == null ? null : probe.batchRowsPerSecond(), f -> f.transactionRate));
+        rows.add(new Row(String.format("drain %,d backlog", settings.backlogMessages()), "msg/s",
+                probe == null ? null : probe.batchRowsPerSecond(), f -> f.drainRate));
+        rows.add(new Row(String.format("restart with %,d backlog", settings.backlogMessages()), "s", null,
+                f -> f.restartSeconds));
+        return rows;
+    }
+
+    private void printTable() {
+        ProviderFigures artemis = find(ARTEMIS);
+        ProviderFigures ferry = find(FERRYMQ);
+        String format = "%-30s %-6s %12s %12s %12s %16s %14s%n";
+        System.out.println();
+        System.out.printf(format, "scenario", "unit", "probe", "Artemis", "FerryMQ", "FerryMQ/Artemis", "FerryMQ/probe");
+        for (Row row : rows()) {
+            Double artemisFigure = figure(artemis, row);
+            Double ferryFigure = figure(ferry, row);
+            System.out.printf(format, row.scenario(), row.unit(), number(row.probe(), row.unit()),
+                    cell(artemis, artemisFigure, row.unit()), cell(ferry, ferryFigure, row.unit()),
+                    ratio(ferryFigure, artemisFigure), ratio(ferryFigure, row.probe()));
+        }
+        System.out.printf("probe: one thread, one connection, %,d-byte rows; single-row INSERT + COMMIT (rows/s, and"
+                + " p50/p99 of each commit)%n", settings.bodyBytes());
+        System.out.printf("       beside 1-producer sends and latency; batches of %d rows, one COMMIT each (rows/s),"
+                + " beside transactions and draining%n", settings.batchMessages());
+        System.out.printf("drain: one consumer, transacted session committing every %d messages, right after the"
+                + " restart%n", settings.batchMessages());
+        System.out.println("ratios divide FerryMQ's figure by the other; for latency and restart time lower is better;"
+                + " '-' not run or no figure");
+    }
+
+    private void printTargets() {
+        ProviderFigures artemis = find(ARTEMIS);
+        ProviderFigures ferry = find(FERRYMQ);
+        if (ferry == null) {
+            return;
+        }
+        Double probeSingle = probe == null ? null : probe.singleRowCommitsPerSecond();
+        Double probeBatch = probe == null ? null : probe.batchRowsPerSecond();
+        System.out.println();
+        System.out.println("== Targets on PostgreSQL");
+        String format = "%-58s %-32s %s%n";
+        target(format, "FerryMQ 1-producer sends >= 0.7 x probe single-row commits",
+                ferry.oneProducerRate, times(0.7, probeSingle), true);
+        target(format, "FerryMQ 1-producer sends ahead of Artemis's",
+                ferry.oneProducerRate, artemis == null ? null : artemis.oneProducerRate, true);
+        target(format, "FerryMQ " + settings.producers() + " producers >= 4 x FerryMQ 1 producer",
+                ferry.manyProducersRate, times(4, ferry.oneProducerRate), true);
+        target(format, "FerryMQ transactions of " + settings.batchMessages() + " >= 0.5 x probe batch rows",
+                ferry.transactionRate, times(0.5, probeBatch), true);
+        target(format, "FerryMQ draining >= 0.5 x probe batch rows",
+                ferry.drainRate, times(0.5, probeBatch), true);
+        target(format, "FerryMQ restart no slower than Artemis's",
+                ferry.restartSeconds, artemis == null ? null : artemis.restartSeconds, false);
+    }
+
+    private static void target(String format, String goal, Double actual, Double bound, boolean atLeast) {
+        if (actual == null || bound == null) {
+            System.out.printf(format, goal, "", "not measured");
+            return;
+        }
+        boolean met = atLeast ? actual >= bound : actual <= bound;
+        String comparison = String.format("%s %s %s", plain(actual), atLeast ? ">=" : "<=", plain(bound));
+        System.out.printf(format, goal, comparison, met ? "met" : "MISSED");
+    }
+
+    private ProviderFigures find(String provider) {
+        return providers.stream().filter(f -> f.provider.equals(provider)).findFirst().orElse(null);
+    }
+
+    private static Double figure(ProviderFigures figures, Row row) {
+        return figures == null ? null : row.figure().apply(figures);
+    }
+
+    private static Double times(double factor, Double value) {
+        return value == null ? null : factor * value;
+    }
+
+    /** A provider's cell: its figure, or why there is none. */
+    private static String cell(ProviderFigures figures, Double value, String unit) {
+        if (value == null && figures != null && figures.failure != null) {
+            return "failed";
+        }
+        return number(value, unit);
+    }
+
+    private static String number(Double value, String unit) {
+        if (value == null) {
+            return "-";
+        }
+        return switch (unit) {
+            case "msg/s" -> String.format("%,.0f", value);
+            case "ms" -> String.format("%,.3f", value);
+            default -> String.format("%,.2f", value);
+        };
+    }
+
+    private static String plain(double value) {
+        return value >= 100 ? String.format("%,.0f", value) : String.format("%.2f", value);
+    }
+
+    private static String ratio(Double numerator, Double denominator) {
+        if (numerator == null || denominator == null || denominator == 0) {
+            return "-";
+        }
+        return String.format("%.2f", numerator / denominator);
+    }
+}
