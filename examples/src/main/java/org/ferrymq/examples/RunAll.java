@@ -27,7 +27,8 @@ public final class RunAll {
             new Example("DurableSubscriber", "catching up after being offline", DurableSubscriber::run),
             new Example("TransactedPipeline", "consume, produce, commit or roll back", TransactedPipeline::run),
             new Example("Priorities", "higher priorities first", Priorities::run),
-            new Example("TimeToLive", "expired messages are never delivered", TimeToLive::run));
+            new Example("TimeToLive", "expired messages are never delivered", TimeToLive::run),
+            new Example("SurvivesRestart", "a persistent message outlives the JVM that sent it", SurvivesRestart::run));
 
     private RunAll() {
     }

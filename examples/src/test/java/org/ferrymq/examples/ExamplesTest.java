@@ -1,10 +1,13 @@
 package org.ferrymq.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.stream.Stream;
+import org.ferrymq.transport.invm.InVmBrokers;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -22,5 +25,12 @@ class ExamplesTest {
         return RunAll.EXAMPLES.stream().map(example -> DynamicTest.dynamicTest(
                 example.name() + ": " + example.shows(),
                 () -> assertTimeoutPreemptively(EXAMPLE_TIMEOUT, () -> example.program().run())));
+    }
+
+    @Test
+    void theNextRunFindsWhatThePreviousRunLeftAfterTheBrokerStopped() throws Exception {
+        int before = SurvivesRestart.runAndCount();
+        InVmBrokers.stop("examples"); // as when the JVM ends; the next connection starts the broker again
+        assertEquals(before + 1, SurvivesRestart.runAndCount(), "the message of the previous run was lost");
     }
 }
