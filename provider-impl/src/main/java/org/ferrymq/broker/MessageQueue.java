@@ -332,7 +332,8 @@ final class MessageQueue {
     // ---- paging ----
 
     private void readPageIfLow() {
-        if (paging && !pageReadPending && !deleted && available.size() < PAGE_SIZE / 2) {
+        // read the next page while a page's worth is still waiting, so consumers never wait for the database
+        if (paging && !pageReadPending && !deleted && available.size() < PAGE_SIZE) {
             pageReadPending = true;
             broker.readPageLater(this);
         }

@@ -3,6 +3,11 @@ package org.ferrymq.journal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.ferrymq.api.journal.JournalRecord;
 
 /**
@@ -25,9 +30,11 @@ final class RecordStatements implements AutoCloseable {
         // a message several queues share counts down only while the reference is still there: idempotent
         RELEASE_SHARED("UPDATE FMQ_MESSAGE SET REF_COUNT = REF_COUNT - 1 WHERE MSG_NO = ? AND EXISTS "
                 + "(SELECT 1 FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = ? AND SEQ_NO = ?)"),
-        DELETE_REF("DELETE FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = ? AND SEQ_NO = ?"),
-        DELETE_PROPERTIES("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO = ?"),
-        DELETE_MESSAGE("DELETE FROM FMQ_MESSAGE WHERE MSG_NO = ?"),
+        // removals are collected and deleted by runs of consecutive numbers: a drained queue
+        // deletes a whole acknowledged window in one statement per table
+        DELETE_REF("DELETE FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = ? AND SEQ_NO BETWEEN ? AND ?"),
+        DELETE_PROPERTIES("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO BETWEEN ? AND ?"),
+        DELETE_MESSAGE("DELETE FROM FMQ_MESSAGE WHERE MSG_NO BETWEEN ? AND ?"),
         SWEEP_SHARED_PROPERTIES("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN "
                 + "(SELECT MSG_NO FROM FMQ_MESSAGE WHERE MSG_NO = ? AND REF_COUNT <= 0)"),
         SWEEP_SHARED_MESSAGE("DELETE FROM FMQ_MESSAGE WHERE MSG_NO = ? AND REF_COUNT <= 0");
@@ -42,6 +49,10 @@ final class RecordStatements implements AutoCloseable {
     private final Connection connection;
     private final PreparedStatement[] statements = new PreparedStatement[Batched.values().length];
     private final boolean[] pending = new boolean[Batched.values().length];
+    /** Removals collected for the range deletes: places per queue, and message numbers. */
+    private final Map<String, List<Long>> removedPlaces = new HashMap<>();
+    private final List<Long> removedMessages = new ArrayList<>();
+    private final List<Long> removedProperties = new ArrayList<>();
 
     RecordStatements(Connection connection) {
         this.connection = connection;
@@ -95,10 +106,7 @@ final class RecordStatements implements AutoCloseable {
             release.setLong(3, r.seq());
             added(Batched.RELEASE_SHARED);
         }
-        PreparedStatement delete = batch(Batched.DELETE_REF);
-        delete.setString(1, r.queue());
-        delete.setLong(2, r.seq());
-        added(Batched.DELETE_REF);
+        removedPlaces.computeIfAbsent(r.queue(), q -> new ArrayList<>()).add(r.seq());
         if (shared) {
             batch(Batched.SWEEP_SHARED_PROPERTIES).setLong(1, messageNo);
             added(Batched.SWEEP_SHARED_PROPERTIES);
@@ -106,11 +114,9 @@ final class RecordStatements implements AutoCloseable {
             added(Batched.SWEEP_SHARED_MESSAGE);
         } else {
             if (!((PersistentMessage) r.message()).data().properties().isEmpty()) {
-                batch(Batched.DELETE_PROPERTIES).setLong(1, messageNo);
-                added(Batched.DELETE_PROPERTIES);
+                removedProperties.add(messageNo);
             }
-            batch(Batched.DELETE_MESSAGE).setLong(1, messageNo);
-            added(Batched.DELETE_MESSAGE);
+            removedMessages.add(messageNo);
         }
     }
 
@@ -154,6 +160,12 @@ final class RecordStatements implements AutoCloseable {
 
     /** Executes every collected batch, in {@link Batched} order. */
     void flush() throws SQLException {
+        for (Map.Entry<String, List<Long>> places : removedPlaces.entrySet()) {
+            addRanges(Batched.DELETE_REF, places.getKey(), places.getValue());
+        }
+        addRanges(Batched.DELETE_PROPERTIES, null, removedProperties);
+        addRanges(Batched.DELETE_MESSAGE, null, removedMessages);
+        forgetRemovals();
         for (Batched b : Batched.values()) {
             if (pending[b.ordinal()]) {
                 pending[b.ordinal()] = false;
@@ -162,8 +174,42 @@ final class RecordStatements implements AutoCloseable {
         }
     }
 
+    /** One batch entry per run of consecutive numbers, after the queue name when there is one. */
+    private void addRanges(Batched b, String queue, List<Long> numbers) throws SQLException {
+        if (numbers.isEmpty()) {
+            return;
+        }
+        Collections.sort(numbers);
+        PreparedStatement s = batch(b);
+        int first = queue == null ? 1 : 2;
+        long start = numbers.get(0);
+        long end = start;
+        for (int i = 1; i <= numbers.size(); i++) {
+            long n = i < numbers.size() ? numbers.get(i) : Long.MIN_VALUE;
+            if (i < numbers.size() && (n == end + 1 || n == end)) {
+                end = n;
+                continue;
+            }
+            if (queue != null) {
+                s.setString(1, queue);
+            }
+            s.setLong(first, start);
+            s.setLong(first + 1, end);
+            added(b);
+            start = n;
+            end = n;
+        }
+    }
+
+    private void forgetRemovals() {
+        removedPlaces.clear();
+        removedMessages.clear();
+        removedProperties.clear();
+    }
+
     /** Forgets what was collected, after a failed transaction. */
     void clear() throws SQLException {
+        forgetRemovals();
         for (Batched b : Batched.values()) {
             if (pending[b.ordinal()]) {
                 pending[b.ordinal()] = false;
