@@ -125,15 +125,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void writeInOneTransaction(List<Pending> group) throws SQLException {
         if (connection == null) {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(false);
-            try {
-                // a database that stops answering fails the write instead of hanging it
-                connection.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
-            } catch (SQLFeatureNotSupportedException e) {
-                // an embedded database has no network to time out
-            }
-            statements = new RecordStatements(connection);
+            connect();
         }
         for (Pending p : group) {
             for (JournalRecord record : p.records) {
@@ -145,6 +137,25 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private static final Executor DIRECT = Runnable::run;
+
+    /** A fresh connection for the writer; the fields are set only once it is ready to use. */
+    private void connect() throws SQLException {
+        Connection fresh = dataSource.getConnection();
+        try {
+            fresh.setAutoCommit(false);
+            try {
+                // a database that stops answering fails the write instead of hanging it
+                fresh.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+            } catch (SQLFeatureNotSupportedException e) {
+                // an embedded database has no network to time out
+            }
+        } catch (SQLException e) {
+            fresh.close();
+            throw e;
+        }
+        connection = fresh;
+        statements = new RecordStatements(fresh);
+    }
 
     private void rollback() {
         if (connection == null) {

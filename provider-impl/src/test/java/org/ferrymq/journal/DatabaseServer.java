@@ -23,6 +23,14 @@ final class DatabaseServer {
             run("pg_ctlcluster", "--skip-systemctl-redirect", postgresVersion(), "main", "stop", "-m", "fast");
         } else {
             run("mariadb-admin", "-h", "127.0.0.1", "-u", "root", "shutdown");
+            // the server stops answering before its process ends; starting it again meanwhile would do nothing
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (new ProcessBuilder("pgrep", "-x", "mariadbd").start().waitFor() == 0) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("mariadbd did not exit within 60 s of its shutdown");
+                }
+                Thread.sleep(200);
+            }
         }
         awaitReady(false);
     }
