@@ -63,9 +63,8 @@ final class MessageQueue {
 
     private boolean paging;
     private long pageCursor;
-    /** The highest place left in the journal only, and how many such entries there are. */
+    /** The highest place left in the journal only. */
     private long pagedHigh;
-    private long pagedCount;
     /** The highest place of a journaled entry held in memory. */
     private long memoryHigh;
     private boolean pageReadPending;
@@ -128,7 +127,6 @@ final class MessageQueue {
                 LOG.info("Queue '{}' is paging: the broker's memory limit is reached, new messages stay in the journal",
                         name);
             }
-            pagedCount++;
             pagedHigh = Math.max(pagedHigh, entry.sequence);
             return false;
         }
@@ -151,7 +149,6 @@ final class MessageQueue {
         if (references > 0) {
             paging = true;
             pageCursor = 0;
-            pagedCount = references;
             pagedHigh = lastSeq;
         }
     }
@@ -172,11 +169,6 @@ final class MessageQueue {
 
     synchronized int consumerCount() {
         return consumers.size();
-    }
-
-    /** Messages waiting, in memory and in the journal only; not those dispatched. */
-    synchronized long depth() {
-        return available.size() + pagedCount;
     }
 
     synchronized void addCredit(BrokerConsumer consumer, int credit) {
@@ -370,7 +362,6 @@ final class MessageQueue {
                 QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
                         reference.deliveryCount());
                 broker.memoryAcquired(entry);
-                pagedCount--;
                 memoryHigh = Math.max(memoryHigh, entry.sequence);
                 long deliveryTime = entry.message.data.deliveryTime();
                 if (deliveryTime > now) {
@@ -382,7 +373,6 @@ final class MessageQueue {
             pageCursor = page.size() < PAGE_SIZE ? upto : page.get(page.size() - 1).seq();
             if (pageCursor >= pagedHigh) {
                 paging = false;
-                pagedCount = 0;
                 LOG.debug("Queue '{}' has read back every paged message", name);
             }
             dispatch();
@@ -444,7 +434,6 @@ final class MessageQueue {
     synchronized List<QueueEntry> delete() {
         deleted = true;
         paging = false;
-        pagedCount = 0;
         List<QueueEntry> dropped = new ArrayList<>(available);
         available.clear();
         return dropped;
