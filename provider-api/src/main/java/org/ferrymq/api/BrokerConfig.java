@@ -68,11 +68,17 @@ public final class BrokerConfig {
      * k, m or g. Default a quarter of the maximum heap.
      */
     public static final String MAX_MEMORY = "maxMemory";
+    /**
+     * Seconds an XA transaction branch may take from its start to its prepare before the
+     * broker rolls it back, unless the transaction manager sets its own timeout with
+     * {@code XAResource.setTransactionTimeout}. Default 300.
+     */
+    public static final String TRANSACTION_TIMEOUT = "transactionTimeout";
 
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
             Set.of(USERS, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS,
                     DEAD_LETTER_QUEUE, JOURNAL, DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER, JOURNAL_PASSWORD,
-                    JOURNAL_DIALECT, JOURNAL_TIMEOUT, MAX_MEMORY)));
+                    JOURNAL_DIALECT, JOURNAL_TIMEOUT, MAX_MEMORY, TRANSACTION_TIMEOUT)));
 
     /** The journal kinds {@link #JOURNAL} accepts. */
     public enum JournalKind { JDBC, MEMORY }
@@ -96,6 +102,7 @@ public final class BrokerConfig {
     private DataSource dataSource;
     private long journalTimeoutMillis = 10_000;
     private long maxMemory = Runtime.getRuntime().maxMemory() / 4;
+    private int transactionTimeoutSeconds = 300;
 
     public BrokerConfig(String name) {
         if (name == null || name.isBlank()) {
@@ -140,6 +147,7 @@ public final class BrokerConfig {
             case JOURNAL_DIALECT -> journalDialect = requireValue(key, value);
             case JOURNAL_TIMEOUT -> journalTimeoutMillis(parseCount(key, value));
             case MAX_MEMORY -> maxMemory(parseBytes(key, value));
+            case TRANSACTION_TIMEOUT -> transactionTimeoutSeconds(parseCount(key, value));
             default -> throw new IllegalArgumentException("Unknown broker setting '" + key + "'; the settings are " + KEYS);
         }
         return this;
@@ -268,7 +276,17 @@ public final class BrokerConfig {
     public String journalPassword() { return journalPassword; }
     public String journalDialect() { return journalDialect; }
     public DataSource journalDataSource() { return dataSource; }
+    public BrokerConfig transactionTimeoutSeconds(int seconds) {
+        if (seconds < 1) {
+            throw new IllegalArgumentException("Broker setting '" + TRANSACTION_TIMEOUT + "' is " + seconds
+                    + "; use a number of seconds, 1 or more");
+        }
+        this.transactionTimeoutSeconds = seconds;
+        return this;
+    }
+
     public long journalTimeoutMillis() { return journalTimeoutMillis; }
+    public int transactionTimeoutSeconds() { return transactionTimeoutSeconds; }
     public long maxMemory() { return maxMemory; }
 
     private static String requireDestinationName(String name) {

@@ -7,6 +7,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,7 @@ import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.JournalReplay;
+import org.ferrymq.api.journal.PreparedTransaction;
 import org.ferrymq.journal.Journals;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.DestinationName;
@@ -64,6 +66,7 @@ public final class Broker implements AutoCloseable {
     private final AtomicLong messageNumbers = new AtomicLong();
     private final AtomicLong deliveryIds = new AtomicLong();
     private final AtomicLong temporaryNames = new AtomicLong();
+    private final XaTransactions xa;
     private volatile boolean closed;
 
     private Broker(BrokerConfig config, Journal journal) {
@@ -72,6 +75,7 @@ public final class Broker implements AutoCloseable {
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemon(config.name() + "-scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.pager = Executors.newSingleThreadExecutor(daemon(config.name() + "-pager"));
+        this.xa = new XaTransactions(this, config.transactionTimeoutSeconds());
     }
 
     private static ThreadFactory daemon(String name) {
@@ -410,7 +414,22 @@ public final class Broker implements AutoCloseable {
 
     /** Wraps a sent message for the broker. */
     ServerMessage accept(MessageData data, BrokerConnection sender) {
-        return new ServerMessage(messageNumbers.incrementAndGet(), data, sender.id, sender.clientId());
+        return new ServerMessage(nextNumber(), data, sender.id, sender.clientId());
+    }
+
+    /** The queues a message goes to: the queue it was sent to, or each subscription of its topic that accepts it. */
+    List<MessageQueue> targets(ServerMessage message) throws JMSException {
+        DestinationName destination = message.data.destination();
+        if (destination.kind().isQueue()) {
+            return List.of(queue(destination, false));
+        }
+        List<MessageQueue> targets = new ArrayList<>();
+        for (Subscription subscription : topic(destination, false).subscriptions) {
+            if (subscription.accepts(message)) {
+                targets.add(subscription.queue);
+            }
+        }
+        return targets;
     }
 
     /**
@@ -420,26 +439,31 @@ public final class Broker implements AutoCloseable {
      * every entry.
      */
     List<QueueEntry> route(ServerMessage message, List<JournalRecord> records) throws JMSException {
-        DestinationName destination = message.data.destination();
-        List<QueueEntry> entries = new ArrayList<>(1);
-        if (destination.kind().isQueue()) {
-            entries.add(queue(destination, false).newEntry(message));
-        } else {
-            for (Subscription subscription : topic(destination, false).subscriptions) {
-                if (subscription.accepts(message)) {
-                    entries.add(subscription.queue.newEntry(message));
+        return place(message, targets(message), records, true);
+    }
+
+    /**
+     * Entries for a message on each of {@code targets} still there, with the records of the
+     * journaled ones; {@code storeMessage} adds the message itself when any is journaled.
+     */
+    List<QueueEntry> place(ServerMessage message, List<MessageQueue> targets, List<JournalRecord> records,
+            boolean storeMessage) {
+        List<QueueEntry> entries = new ArrayList<>(targets.size());
+        int references = 0;
+        for (MessageQueue target : targets) {
+            if (!target.isDeleted()) {
+                QueueEntry entry = target.newEntry(message);
+                entries.add(entry);
+                if (entry.journaled()) {
+                    references++;
                 }
             }
         }
-        int references = 0;
-        for (QueueEntry entry : entries) {
-            if (entry.journaled()) {
-                references++;
-            }
-        }
         if (references > 0) {
-            message.references(references);
-            records.add(new JournalRecord.MessageStored(message));
+            if (storeMessage) {
+                message.references(references);
+                records.add(new JournalRecord.MessageStored(message));
+            }
             for (QueueEntry entry : entries) {
                 if (entry.journaled()) {
                     records.add(new JournalRecord.ReferenceAdded(entry.queue.name, entry.sequence, message.messageNo,
@@ -448,6 +472,60 @@ public final class Broker implements AutoCloseable {
             }
         }
         return entries;
+    }
+
+    /**
+     * Journals {@code routed} entries and the removal of {@code acked} ones in one batch, then
+     * makes the change visible. If the journal fails, nothing changes: the routed entries are
+     * dropped and the acknowledged ones go back for redelivery.
+     */
+    void store(List<JournalRecord> records, List<QueueEntry> routed, List<QueueEntry> acked) throws JMSException {
+        for (QueueEntry entry : acked) {
+            removal(entry, records);
+        }
+        CompletableFuture<Void> written = append(records);
+        try {
+            await(written);
+        } catch (JMSException e) {
+            giveBack(acked, List.of());
+            written.whenComplete((ok, failure) -> {
+                for (QueueEntry entry : routed) {
+                    if (failure == null) {
+                        entry.queue.enqueue(entry); // stored after all, only late: delivered, not lost
+                    } else {
+                        entry.queue.abandon(entry);
+                    }
+                }
+            });
+            throw e;
+        }
+        removed(acked);
+        for (QueueEntry entry : routed) {
+            entry.queue.enqueue(entry);
+        }
+    }
+
+    /**
+     * Gives dispatched entries back to their queues, one batch per queue so each keeps its
+     * order: {@code seen} ones count as delivered, {@code unseen} ones were only prefetched.
+     */
+    void giveBack(List<QueueEntry> seen, List<QueueEntry> unseen) {
+        if (seen.isEmpty() && unseen.isEmpty()) {
+            return;
+        }
+        Map<MessageQueue, List<QueueEntry>> byQueue = new HashMap<>();
+        for (QueueEntry entry : seen) {
+            byQueue.computeIfAbsent(entry.queue, q -> new ArrayList<>()).add(entry);
+        }
+        for (QueueEntry entry : unseen) {
+            byQueue.computeIfAbsent(entry.queue, q -> new ArrayList<>()).add(entry);
+        }
+        Set<QueueEntry> unseenSet = unseen.isEmpty() ? Set.of() : new HashSet<>(unseen);
+        List<QueueEntry> exhausted = new ArrayList<>();
+        byQueue.forEach((queue, list) -> exhausted.addAll(queue.release(list, unseenSet)));
+        if (!exhausted.isEmpty()) {
+            deadLetter(exhausted);
+        }
     }
 
     /** Records that an entry leaves its queue for good (acknowledged, expired or discarded). */
@@ -583,6 +661,24 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    XaTransactions xa() {
+        return xa;
+    }
+
+    /** A new message or XA branch number, unique in the journal. */
+    long nextNumber() {
+        return messageNumbers.incrementAndGet();
+    }
+
+    /** Runs a task after a delay unless cancelled first; nothing runs once the broker is closed. */
+    java.util.concurrent.ScheduledFuture<?> scheduleCancellable(long delayMillis, Runnable task) {
+        try {
+            return scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // the broker is closing
+        }
+    }
+
     void schedule(long atMillis, Runnable task) {
         long delay = Math.max(0, atMillis - System.currentTimeMillis());
         scheduler.schedule(task, delay, TimeUnit.MILLISECONDS);
@@ -597,6 +693,7 @@ public final class Broker implements AutoCloseable {
     private void recover() throws JMSException {
         Map<String, MessageQueue> durableQueues = new HashMap<>();
         Map<String, long[]> contents = new HashMap<>();
+        List<PreparedTransaction> prepared = new ArrayList<>();
         try {
             journal.load(new JournalReplay() {
                 @Override
@@ -636,6 +733,11 @@ public final class Broker implements AutoCloseable {
                 }
 
                 @Override
+                public void prepared(PreparedTransaction transaction) {
+                    prepared.add(transaction);
+                }
+
+                @Override
                 public void highestMessageNo(long messageNo) {
                     messageNumbers.accumulateAndGet(messageNo, Math::max);
                 }
@@ -654,7 +756,10 @@ public final class Broker implements AutoCloseable {
                 return;
             }
             queue.recovered(state[0], state[1]);
-            queue.readPage(); // the first page at once: the queue is ready when start returns
         });
+        // locks first: a page read must not deliver what a prepared branch acknowledged
+        prepared.forEach(tx -> xa.recovered(tx, durableQueues::get));
+        contents.keySet().stream().map(durableQueues::get).filter(q -> q != null)
+                .forEach(MessageQueue::readPage); // the first page at once: the queue is ready when start returns
     }
 }

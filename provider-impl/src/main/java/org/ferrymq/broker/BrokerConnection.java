@@ -97,6 +97,21 @@ public final class BrokerConnection {
             Set<MessageQueue> pending = new java.util.HashSet<>();
             sessions.values().forEach(s -> pending.addAll(s.queuesInFlight()));
             broker.unsubscribe(clientId, c.subscriptionName(), pending);
+        } else if (command instanceof Command.XaStart c) {
+            return (R) Integer.valueOf(broker.xa().start(session(c.sessionId()), c.xid(), c.flags(), c.timeoutSeconds()));
+        } else if (command instanceof Command.XaEnd c) {
+            // a session closed inside its branch has ended its association already
+            return (R) Integer.valueOf(broker.xa().end(sessions.get(c.sessionId()), c.xid(), c.flags(), c.consumed()));
+        } else if (command instanceof Command.XaPrepare c) {
+            return (R) Integer.valueOf(broker.xa().prepare(c.xid()));
+        } else if (command instanceof Command.XaCommit c) {
+            return (R) Integer.valueOf(broker.xa().commit(c.xid(), c.onePhase()));
+        } else if (command instanceof Command.XaRollback c) {
+            return (R) Integer.valueOf(broker.xa().rollback(c.xid()));
+        } else if (command instanceof Command.XaForget c) {
+            return (R) Integer.valueOf(broker.xa().forget(c.xid()));
+        } else if (command instanceof Command.XaRecover) {
+            return (R) broker.xa().recover();
         } else if (command instanceof Command.OpenConnection c) {
             open(c);
         } else if (command instanceof Command.SetClientId c) {

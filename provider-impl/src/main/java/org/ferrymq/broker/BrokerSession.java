@@ -32,6 +32,8 @@ final class BrokerSession {
     private final LinkedHashMap<Long, QueueEntry> inFlight = new LinkedHashMap<>();
     private final List<MessageData> pendingSends = new ArrayList<>();
     private int generation;
+    /** The XA branch the session is associated with, if any: its sends go there. */
+    private XaBranch branch;
 
     BrokerSession(Broker broker, BrokerConnection connection, long id, boolean transacted) {
         this.broker = broker;
@@ -61,11 +63,31 @@ final class BrokerSession {
             entry = inFlight.remove(deliveryId);
         }
         if (entry != null) {
-            returnToQueues(List.of(), List.of(entry));
+            broker.giveBack(List.of(), List.of(entry));
+        }
+    }
+
+    synchronized XaBranch branch() {
+        return branch;
+    }
+
+    synchronized void associate(XaBranch branch) {
+        this.branch = branch;
+    }
+
+    synchronized void dissociate(XaBranch ended) {
+        if (branch == ended) {
+            branch = null;
         }
     }
 
     void send(MessageData message) throws JMSException {
+        XaBranch xa = branch();
+        if (xa != null) {
+            broker.checkDestination(message.destination()); // a bad destination fails the send, not the prepare
+            broker.xa().send(xa, broker.accept(message, connection));
+            return;
+        }
         if (transacted) {
             broker.checkDestination(message.destination()); // a bad destination fails the send, not the commit
             synchronized (this) {
@@ -75,13 +97,13 @@ final class BrokerSession {
         }
         List<JournalRecord> records = new ArrayList<>(2);
         List<QueueEntry> entries = broker.route(broker.accept(message, connection), records);
-        store(records, entries, List.of());
+        broker.store(records, entries, List.of());
     }
 
     void acknowledge(long[] deliveryIds) throws JMSException {
         List<QueueEntry> acked = take(deliveryIds);
         List<JournalRecord> records = new ArrayList<>(acked.size());
-        store(records, List.of(), acked);
+        broker.store(records, List.of(), acked);
     }
 
     void commit(long[] consumed) throws JMSException {
@@ -95,39 +117,7 @@ final class BrokerSession {
         for (MessageData message : sends) {
             routed.addAll(broker.route(broker.accept(message, connection), records));
         }
-        store(records, routed, take(consumed));
-    }
-
-    /**
-     * Journals {@code routed} entries and the removal of {@code acked} ones in one batch, then
-     * makes the change visible. If the journal fails, nothing changes: the routed entries are
-     * dropped and the acknowledged ones go back for redelivery.
-     */
-    private void store(List<JournalRecord> records, List<QueueEntry> routed, List<QueueEntry> acked)
-            throws JMSException {
-        for (QueueEntry entry : acked) {
-            broker.removal(entry, records);
-        }
-        CompletableFuture<Void> written = broker.append(records);
-        try {
-            broker.await(written);
-        } catch (JMSException e) {
-            returnToQueues(acked, List.of());
-            written.whenComplete((ok, failure) -> {
-                for (QueueEntry entry : routed) {
-                    if (failure == null) {
-                        entry.queue.enqueue(entry); // stored after all, only late: delivered, not lost
-                    } else {
-                        entry.queue.abandon(entry);
-                    }
-                }
-            });
-            throw e;
-        }
-        broker.removed(acked);
-        for (QueueEntry entry : routed) {
-            entry.queue.enqueue(entry);
-        }
+        broker.store(records, routed, take(consumed));
     }
 
     int rollback(long[] consumed) {
@@ -154,7 +144,7 @@ final class BrokerSession {
             inFlight.clear();
             newGeneration = ++generation;
         }
-        returnToQueues(redeliver, release);
+        broker.giveBack(redeliver, release);
         return newGeneration;
     }
 
@@ -172,7 +162,7 @@ final class BrokerSession {
                 }
             }
         }
-        returnToQueues(List.of(), release);
+        broker.giveBack(List.of(), release);
     }
 
     /** Queues that hold deliveries this session has not yet settled. */
@@ -185,13 +175,15 @@ final class BrokerSession {
     }
 
     void close(long[] consumed) {
+        broker.xa().sessionClosed(this, consumed);
         synchronized (this) {
             pendingSends.clear();
         }
         recover(consumed);
     }
 
-    private synchronized List<QueueEntry> take(long[] deliveryIds) {
+    /** Takes deliveries out of flight, for acknowledgement; unknown ids are skipped. */
+    synchronized List<QueueEntry> take(long[] deliveryIds) {
         List<QueueEntry> taken = new ArrayList<>(deliveryIds.length);
         for (long deliveryId : deliveryIds) {
             QueueEntry entry = inFlight.remove(deliveryId);
@@ -200,26 +192,6 @@ final class BrokerSession {
             }
         }
         return taken;
-    }
-
-    /** Gives entries back to their queues, one batch per queue so each keeps its order. */
-    private void returnToQueues(List<QueueEntry> seen, List<QueueEntry> unseen) {
-        if (seen.isEmpty() && unseen.isEmpty()) {
-            return;
-        }
-        Map<MessageQueue, List<QueueEntry>> byQueue = new HashMap<>();
-        for (QueueEntry entry : seen) {
-            byQueue.computeIfAbsent(entry.queue, q -> new ArrayList<>()).add(entry);
-        }
-        for (QueueEntry entry : unseen) {
-            byQueue.computeIfAbsent(entry.queue, q -> new ArrayList<>()).add(entry);
-        }
-        Set<QueueEntry> unseenSet = unseen.isEmpty() ? Set.of() : new HashSet<>(unseen);
-        List<QueueEntry> exhausted = new ArrayList<>();
-        byQueue.forEach((queue, list) -> exhausted.addAll(queue.release(list, unseenSet)));
-        if (!exhausted.isEmpty()) {
-            broker.deadLetter(exhausted);
-        }
     }
 
     private static Set<Long> toSet(long[] ids) {

@@ -68,6 +68,8 @@ final class MessageQueue {
     /** The highest place of a journaled entry held in memory. */
     private long memoryHigh;
     private boolean pageReadPending;
+    /** Places acknowledged by prepared XA branches recovered from the journal: a page read skips them. */
+    private final Set<Long> locked = new java.util.HashSet<>();
 
     /** Completes when every delivery dispatched so far has gone out; later ones wait for it, keeping order. */
     private CompletableFuture<Void> deliveryGate = CompletableFuture.completedFuture(null);
@@ -151,6 +153,27 @@ final class MessageQueue {
             pageCursor = 0;
             pagedHigh = lastSeq;
         }
+    }
+
+    /** An entry a recovered prepared branch acknowledged: it is not delivered while the branch is undecided. */
+    synchronized void lock(QueueEntry entry) {
+        locked.add(entry.sequence);
+    }
+
+    /**
+     * The branch holding an entry ends. Answers whether the entry is in memory, to be given
+     * back if the branch rolled back; a locked entry in the part of the queue still in the
+     * journal is not, as a page read brings it back.
+     */
+    synchronized boolean unlock(QueueEntry entry, boolean rolledBack) {
+        if (!locked.remove(entry.sequence)) {
+            return true;
+        }
+        if (rolledBack && paging && entry.sequence > pageCursor) {
+            return false;
+        }
+        broker.memoryAcquired(entry);
+        return true;
     }
 
     synchronized void addConsumer(BrokerConsumer consumer) {
@@ -359,6 +382,9 @@ final class MessageQueue {
                 return;
             }
             for (StoredReference reference : page) {
+                if (locked.contains(reference.seq())) {
+                    continue;
+                }
                 QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
                         reference.deliveryCount());
                 broker.memoryAcquired(entry);

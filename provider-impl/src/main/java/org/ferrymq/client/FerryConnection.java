@@ -59,15 +59,16 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     private volatile boolean brokerGone;
     private volatile ExceptionListener exceptionListener;
 
-    private FerryConnection(Transport transport, int prefetch, Domain domain) {
+    FerryConnection(Transport transport, int prefetch, Domain domain) {
         this.transport = transport;
         this.prefetch = prefetch;
         this.domain = domain;
     }
 
-    static FerryConnection open(Transport transport, String user, String password, String clientId, int prefetch,
-            Domain domain) throws JMSException {
-        FerryConnection connection = new FerryConnection(transport, prefetch, domain);
+    /** Opens a connection made (not yet opened) on its transport. */
+    static <C extends FerryConnection> C open(C connection, String user, String password, String clientId)
+            throws JMSException {
+        Transport transport = connection.transport;
         transport.setClientChannel(connection);
         try {
             transport.request(new Command.OpenConnection(connection.connectionId, user, password, clientId));
@@ -75,11 +76,15 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
             transport.close();
             throw e;
         }
-        if (clientId != null) {
-            connection.clientId = clientId;
-            connection.clientIdFixed = true;
-        }
+        ((FerryConnection) connection).opened(clientId);
         return connection;
+    }
+
+    private void opened(String fixedClientId) {
+        if (fixedClientId != null) {
+            clientId = fixedClientId;
+            clientIdFixed = true;
+        }
     }
 
     long nextId() {
@@ -154,8 +159,12 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     }
 
     private FerrySession newSession(int mode, Domain sessionDomain) throws JMSException {
-        FerrySession session = new FerrySession(this, nextId(), mode, sessionDomain);
-        transport.request(new Command.CreateSession(session.id, mode == Session.SESSION_TRANSACTED));
+        return addSession(new FerrySession(this, nextId(), mode, sessionDomain));
+    }
+
+    /** Opens a session made on this connection at the broker, and starts it if the connection is started. */
+    <S extends FerrySession> S addSession(S session) throws JMSException {
+        transport.request(new Command.CreateSession(session.id, session.transacted()));
         sessions.add(session);
         if (started) {
             session.start();

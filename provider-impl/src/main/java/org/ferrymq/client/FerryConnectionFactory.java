@@ -108,8 +108,13 @@ public class FerryConnectionFactory implements ConnectionFactory, QueueConnectio
 
     FerryConnection connect(String user, String password, FerryConnection.Domain domain) throws JMSException {
         ConnectionUrl u = parsedUrl();
-        Transport transport = new InVmTransport(InVmBrokers.brokerFor(u));
-        return FerryConnection.open(transport, user, password, u.clientId(), u.prefetch(), domain);
+        return FerryConnection.open(new FerryConnection(transport(), u.prefetch(), domain), user, password,
+                u.clientId());
+    }
+
+    /** A new transport to the URL's broker. */
+    Transport transport() throws JMSException {
+        return new InVmTransport(InVmBrokers.brokerFor(parsedUrl()));
     }
 
     @Override

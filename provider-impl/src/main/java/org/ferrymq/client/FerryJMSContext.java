@@ -81,10 +81,15 @@ public class FerryJMSContext implements JMSContext {
         synchronized (lock) {
             checkOpen();
             if (session == null) {
-                session = (FerrySession) call(() -> shared.connection.createSession(sessionMode));
+                session = call(() -> newSession(shared.connection));
             }
             return session;
         }
+    }
+
+    /** Makes the context's session on its connection. */
+    FerrySession newSession(FerryConnection connection) throws JMSException {
+        return (FerrySession) connection.createSession(sessionMode);
     }
 
     /** The producer through which this context's JMSProducers send. */

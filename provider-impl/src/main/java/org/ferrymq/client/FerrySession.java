@@ -80,6 +80,8 @@ public class FerrySession implements QueueSession, TopicSession {
     private Thread listenerThread;
 
     private volatile int generation;
+    /** Set while an XA branch is associated with the session: consumed messages wait for its outcome. */
+    volatile boolean xaAssociated;
     private volatile boolean closed;
     private volatile boolean closing;
 
@@ -325,7 +327,7 @@ public class FerrySession implements QueueSession, TopicSession {
         if (mode == Session.CLIENT_ACKNOWLEDGE) {
             message.setAcknowledgeCallback(this::acknowledgeAll);
         }
-        if (transacted() || mode == Session.CLIENT_ACKNOWLEDGE || forListener) {
+        if (transacted() || mode == Session.CLIENT_ACKNOWLEDGE || forListener || xaAssociated) {
             recordConsumed(consumer, delivery.deliveryId());
         } else {
             connection.transport.request(new Command.Acknowledge(id, new long[] {delivery.deliveryId()}));
@@ -386,7 +388,7 @@ public class FerrySession implements QueueSession, TopicSession {
                 LOG.warn("MessageListener of {} threw {}; the message will be redelivered where the "
                         + "acknowledge mode allows", consumer, e.toString());
             }
-            if (closed || generation != generationBefore || (mode != Session.AUTO_ACKNOWLEDGE
+            if (closed || generation != generationBefore || xaAssociated || (mode != Session.AUTO_ACKNOWLEDGE
                     && mode != Session.DUPS_OK_ACKNOWLEDGE)) {
                 return;
             }
@@ -434,7 +436,7 @@ public class FerrySession implements QueueSession, TopicSession {
         });
     }
 
-    private void awaitCompletions() throws JMSException {
+    void awaitCompletions() throws JMSException {
         if (executor.isCurrentThread()) {
             return;
         }

@@ -9,6 +9,7 @@ import javax.naming.spi.InitialContextFactory;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryQueue;
 import org.ferrymq.client.FerryTopic;
+import org.ferrymq.client.FerryXAConnectionFactory;
 
 /**
  * JNDI for standalone JMS clients, in the convention users know from other providers. The
@@ -16,17 +17,20 @@ import org.ferrymq.client.FerryTopic;
  * <ul>
  * <li>{@code connectionFactory.NAME=URL}: a connection factory (plain, queue and topic) for
  * the URL, e.g. {@code vm://localhost?clientID=app};</li>
+ * <li>{@code xaConnectionFactory.NAME=URL}: an XA connection factory (also plain, queue and topic);</li>
  * <li>{@code queue.NAME=physicalName} and {@code topic.NAME=physicalName}: destinations.</li>
  * </ul>
- * When no factory is named, one called {@code ConnectionFactory} is bound to
- * {@code java.naming.provider.url}, or to {@code vm://localhost} without one.
+ * When no factory is named, {@code ConnectionFactory} and {@code XAConnectionFactory} are
+ * bound to {@code java.naming.provider.url}, or to {@code vm://localhost} without one.
  */
 public final class FerryInitialContextFactory implements InitialContextFactory {
 
     public static final String CONNECTION_FACTORY_PREFIX = "connectionFactory.";
+    public static final String XA_CONNECTION_FACTORY_PREFIX = "xaConnectionFactory.";
     public static final String QUEUE_PREFIX = "queue.";
     public static final String TOPIC_PREFIX = "topic.";
     public static final String DEFAULT_FACTORY_NAME = "ConnectionFactory";
+    public static final String DEFAULT_XA_FACTORY_NAME = "XAConnectionFactory";
     public static final String DEFAULT_URL = "vm://localhost";
 
     @Override
@@ -37,7 +41,10 @@ public final class FerryInitialContextFactory implements InitialContextFactory {
             String key = String.valueOf(entry.getKey());
             String value = String.valueOf(entry.getValue()).trim();
             if (key.startsWith(CONNECTION_FACTORY_PREFIX)) {
-                bindings.put(name(key, CONNECTION_FACTORY_PREFIX), factory(key, value));
+                bindings.put(name(key, CONNECTION_FACTORY_PREFIX), factory(key, value, false));
+                factoryNamed = true;
+            } else if (key.startsWith(XA_CONNECTION_FACTORY_PREFIX)) {
+                bindings.put(name(key, XA_CONNECTION_FACTORY_PREFIX), factory(key, value, true));
                 factoryNamed = true;
             } else if (key.startsWith(QUEUE_PREFIX)) {
                 bindings.put(name(key, QUEUE_PREFIX), new FerryQueue(physical(key, value)));
@@ -48,7 +55,8 @@ public final class FerryInitialContextFactory implements InitialContextFactory {
         if (!factoryNamed) {
             Object url = environment.get(Context.PROVIDER_URL);
             String u = url == null || url.toString().isBlank() ? DEFAULT_URL : url.toString().trim();
-            bindings.put(DEFAULT_FACTORY_NAME, factory(Context.PROVIDER_URL, u));
+            bindings.put(DEFAULT_FACTORY_NAME, factory(Context.PROVIDER_URL, u, false));
+            bindings.put(DEFAULT_XA_FACTORY_NAME, factory(Context.PROVIDER_URL, u, true));
         }
         return new ReadOnlyContext(environment, bindings);
     }
@@ -68,9 +76,9 @@ public final class FerryInitialContextFactory implements InitialContextFactory {
         return value;
     }
 
-    private static FerryConnectionFactory factory(String key, String url) throws NamingException {
+    private static FerryConnectionFactory factory(String key, String url, boolean xa) throws NamingException {
         try {
-            return new FerryConnectionFactory(url);
+            return xa ? new FerryXAConnectionFactory(url) : new FerryConnectionFactory(url);
         } catch (IllegalArgumentException e) {
             NamingException failure = new NamingException("JNDI property '" + key + "': " + e.getMessage());
             failure.setRootCause(e);

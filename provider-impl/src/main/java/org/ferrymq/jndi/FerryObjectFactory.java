@@ -8,6 +8,7 @@ import javax.naming.Reference;
 import javax.naming.spi.ObjectFactory;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryDestination;
+import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.protocol.DestinationName;
 
 /**
@@ -27,7 +28,8 @@ public final class FerryObjectFactory implements ObjectFactory {
         }
         String url = value(ref, URL);
         if (url != null) {
-            return new FerryConnectionFactory(url);
+            return FerryXAConnectionFactory.class.getName().equals(ref.getClassName())
+                    ? new FerryXAConnectionFactory(url) : new FerryConnectionFactory(url);
         }
         String kind = value(ref, KIND);
         String physical = value(ref, NAME);

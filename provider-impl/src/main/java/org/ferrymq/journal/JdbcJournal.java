@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +28,9 @@ import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.JournalReplay;
+import org.ferrymq.api.journal.PreparedTransaction;
 import org.ferrymq.api.journal.SqlDialect;
+import org.ferrymq.api.journal.StoredMessage;
 import org.ferrymq.api.journal.StoredReference;
 import org.ferrymq.journal.dialect.Dialects;
 import org.slf4j.Logger;
@@ -188,13 +191,73 @@ public final class JdbcJournal implements Journal {
                     replay.queue(rs.getString(1), rs.getLong(2), rs.getLong(3));
                 }
             }
+            long highestBranch = loadPrepared(connection, replay);
             try (ResultSet rs = query.executeQuery("SELECT MAX(MSG_NO) FROM FMQ_MESSAGE")) {
                 rs.next();
-                replay.highestMessageNo(rs.getLong(1));
+                replay.highestMessageNo(Math.max(rs.getLong(1), highestBranch));
             }
         } catch (SQLException e) {
             throw failures.describe("cannot read the journal", e);
         }
+    }
+
+    /** Replays the prepared XA branches, each with its messages; answers the highest branch number. */
+    private long loadPrepared(Connection connection, JournalReplay replay) throws SQLException {
+        record Branch(long txNo, int formatId, String globalId, String branchId, List<PreparedTransaction.Send> sends,
+                List<PreparedTransaction.Ack> acks) {}
+        Map<Long, Branch> branches = new java.util.LinkedHashMap<>();
+        try (Statement query = connection.createStatement()) {
+            try (ResultSet rs = query.executeQuery(
+                    "SELECT TX_NO, FORMAT_ID, GTRID, BQUAL FROM FMQ_XA_BRANCH ORDER BY TX_NO")) {
+                while (rs.next()) {
+                    branches.put(rs.getLong(1), new Branch(rs.getLong(1), rs.getInt(2), rs.getString(3),
+                            rs.getString(4), new ArrayList<>(), new ArrayList<>()));
+                }
+            }
+            if (branches.isEmpty()) {
+                return 0;
+            }
+            String ackedMessages = "SELECT r.MSG_NO FROM FMQ_XA_ACK a JOIN FMQ_QUEUE_REF r "
+                    + "ON r.QUEUE_NAME = a.QUEUE_NAME AND r.SEQ_NO = a.SEQ_NO";
+            Map<Long, Map<String, Object>> properties = new HashMap<>();
+            try (ResultSet rs = query.executeQuery("SELECT MSG_NO, PROP_NAME, PROP_TYPE, PROP_VALUE FROM FMQ_MSG_PROPERTY "
+                    + "WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND) OR MSG_NO IN (" + ackedMessages + ")")) {
+                while (rs.next()) {
+                    MessageRows.readProperty(rs, 1, properties);
+                }
+            }
+            Map<Long, StoredMessage> messages = new HashMap<>();
+            try (ResultSet rs = query.executeQuery("SELECT s.TX_NO, s.QUEUE_NAME, " + prefixed("m.")
+                    + " FROM FMQ_XA_SEND s JOIN FMQ_MESSAGE m ON m.MSG_NO = s.MSG_NO ORDER BY s.TX_NO, s.MSG_NO")) {
+                while (rs.next()) {
+                    long messageNo = rs.getLong(3);
+                    StoredMessage message = messages.get(messageNo);
+                    if (message == null) { // a message sent to several queues comes once per queue
+                        message = MessageRows.readMessage(rs, 3, properties.get(messageNo));
+                        messages.put(messageNo, message);
+                    }
+                    branches.get(rs.getLong(1)).sends().add(new PreparedTransaction.Send(rs.getString(2), message));
+                }
+            }
+            try (ResultSet rs = query.executeQuery("SELECT a.TX_NO, a.QUEUE_NAME, r.SEQ_NO, r.DELIVERY_COUNT, "
+                    + prefixed("m.") + " FROM FMQ_XA_ACK a JOIN FMQ_QUEUE_REF r ON r.QUEUE_NAME = a.QUEUE_NAME "
+                    + "AND r.SEQ_NO = a.SEQ_NO JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
+                    + "ORDER BY a.TX_NO, a.QUEUE_NAME, r.SEQ_NO")) {
+                while (rs.next()) {
+                    StoredMessage message = MessageRows.readMessage(rs, 5, properties.get(rs.getLong(5)));
+                    branches.get(rs.getLong(1)).acks().add(new PreparedTransaction.Ack(rs.getString(2),
+                            new StoredReference(rs.getLong(3), rs.getInt(4), message)));
+                }
+            }
+        }
+        HexFormat hex = HexFormat.of();
+        long highest = 0;
+        for (Branch b : branches.values()) {
+            replay.prepared(new PreparedTransaction(b.txNo(), b.formatId(), hex.parseHex(b.globalId()),
+                    hex.parseHex(b.branchId()), b.sends(), b.acks()));
+            highest = Math.max(highest, b.txNo());
+        }
+        return highest;
     }
 
     /**

@@ -26,7 +26,7 @@ final class JournalSchema {
     private record Migration(int version, String description, List<String> statements) {}
 
     /** The schema version this FerryMQ writes. */
-    static final int CURRENT_VERSION = 1;
+    static final int CURRENT_VERSION = 2;
 
     private JournalSchema() {
     }
@@ -58,7 +58,15 @@ final class JournalSchema {
                         + options,
                 "CREATE TABLE FMQ_QUEUE_REF (QUEUE_NAME VARCHAR(512) NOT NULL, SEQ_NO BIGINT NOT NULL, "
                         + "MSG_NO BIGINT NOT NULL, DELIVERY_COUNT INT NOT NULL, PRIMARY KEY (QUEUE_NAME, SEQ_NO))"
-                        + options)));
+                        + options)),
+                new Migration(2, "prepared XA transaction branches", List.of(
+                        "CREATE TABLE FMQ_XA_BRANCH (TX_NO BIGINT NOT NULL PRIMARY KEY, FORMAT_ID INT NOT NULL, "
+                                + "GTRID VARCHAR(128) NOT NULL, BQUAL VARCHAR(128) NOT NULL, "
+                                + "PREPARED_AT BIGINT NOT NULL)" + options,
+                        "CREATE TABLE FMQ_XA_SEND (TX_NO BIGINT NOT NULL, QUEUE_NAME VARCHAR(512) NOT NULL, "
+                                + "MSG_NO BIGINT NOT NULL, PRIMARY KEY (TX_NO, QUEUE_NAME, MSG_NO))" + options,
+                        "CREATE TABLE FMQ_XA_ACK (TX_NO BIGINT NOT NULL, QUEUE_NAME VARCHAR(512) NOT NULL, "
+                                + "SEQ_NO BIGINT NOT NULL, PRIMARY KEY (TX_NO, QUEUE_NAME, SEQ_NO))" + options)));
     }
 
     /** Creates the schema or brings it up to {@link #CURRENT_VERSION}; refuses a newer one. */

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.JournalReplay;
+import org.ferrymq.api.journal.PreparedTransaction;
 import org.ferrymq.api.journal.StoredMessage;
 import org.ferrymq.api.journal.StoredReference;
 
@@ -32,6 +33,8 @@ public final class MemoryJournal implements Journal {
     private final Map<String, TreeMap<Long, Reference>> references = new HashMap<>();
     /** Per stored message, how many queues still reference it; at zero it is forgotten. */
     private final Map<Long, Integer> referenceCounts = new HashMap<>();
+    /** Prepared XA branches by number; their sends' messages are in {@link #messages}, on no queue yet. */
+    private final Map<Long, PreparedTransaction> prepared = new LinkedHashMap<>();
     private long highestMessageNo;
 
     @Override
@@ -44,6 +47,18 @@ public final class MemoryJournal implements Journal {
                 replay.queue(queue, refs.size(), refs.lastKey());
             }
         });
+        for (PreparedTransaction tx : prepared.values()) {
+            List<PreparedTransaction.Ack> acks = new ArrayList<>();
+            for (PreparedTransaction.Ack ack : tx.acks()) {
+                Reference ref = references.getOrDefault(ack.queue(), new TreeMap<>()).get(ack.reference().seq());
+                if (ref != null) {
+                    acks.add(new PreparedTransaction.Ack(ack.queue(), new StoredReference(ack.reference().seq(),
+                            ref.deliveryCount(), messages.get(ref.messageNo()))));
+                }
+            }
+            replay.prepared(new PreparedTransaction(tx.txNo(), tx.formatId(), tx.globalId(), tx.branchId(), tx.sends(),
+                    acks));
+        }
         replay.highestMessageNo(highestMessageNo);
     }
 
@@ -102,6 +117,16 @@ public final class MemoryJournal implements Journal {
             if (moved != null) {
                 references.computeIfAbsent(r.toQueue(), q -> new TreeMap<>())
                         .put(r.toSeq(), new Reference(moved.messageNo(), 0));
+            }
+        } else if (record instanceof JournalRecord.TransactionPrepared r) {
+            PreparedTransaction tx = r.transaction();
+            tx.sends().forEach(send -> messages.put(send.message().messageNo(), send.message()));
+            prepared.put(tx.txNo(), tx);
+            highestMessageNo = Math.max(highestMessageNo, tx.txNo());
+        } else if (record instanceof JournalRecord.TransactionEnded r) {
+            PreparedTransaction tx = prepared.remove(r.txNo());
+            if (tx != null && !r.committed()) {
+                tx.sends().forEach(send -> messages.remove(send.message().messageNo()));
             }
         } else if (record instanceof JournalRecord.DeliveriesCounted r) {
             TreeMap<Long, Reference> refs = references.get(r.queue());

@@ -6,16 +6,20 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.ferrymq.api.journal.JournalRecord;
+import org.ferrymq.api.journal.PreparedTransaction;
 
 /**
  * Turns journal records into SQL on one connection. The frequent records (messages,
  * references, delivery counts, removals) are collected into JDBC batches, one per statement,
  * and executed together in {@link #flush}, in an order that keeps every record's effect:
  * rows are inserted before they are updated, and counted down before they are deleted. The
- * rare ones (destinations, subscriptions) flush what is collected and run at once.
+ * rare ones (destinations, subscriptions, XA branches) flush what is collected and run at once.
  */
 final class RecordStatements implements AutoCloseable {
 
@@ -90,6 +94,8 @@ final class RecordStatements implements AutoCloseable {
             added(Batched.MOVE_REF);
         } else if (record instanceof JournalRecord.ReferenceRemoved r) {
             removeReference(r);
+        } else if (record instanceof JournalRecord.TransactionPrepared r) {
+            prepare(r.transaction());
         } else {
             flush();
             runAtOnce(record);
@@ -135,8 +141,60 @@ final class RecordStatements implements AutoCloseable {
         } else if (record instanceof JournalRecord.SubscriptionDeleted r) {
             releaseQueue(r.queue());
             update("DELETE FROM FMQ_SUBSCRIPTION WHERE QUEUE_NAME = ?", r.queue());
+        } else if (record instanceof JournalRecord.TransactionEnded r) {
+            if (!r.committed()) { // its messages never reached a queue
+                update("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND WHERE TX_NO = ?)",
+                        r.txNo());
+                update("DELETE FROM FMQ_MESSAGE WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND WHERE TX_NO = ?)",
+                        r.txNo());
+            }
+            update("DELETE FROM FMQ_XA_SEND WHERE TX_NO = ?", r.txNo());
+            update("DELETE FROM FMQ_XA_ACK WHERE TX_NO = ?", r.txNo());
+            update("DELETE FROM FMQ_XA_BRANCH WHERE TX_NO = ?", r.txNo());
         } else {
             throw new IllegalArgumentException("The JDBC journal cannot store " + record);
+        }
+    }
+
+    /**
+     * A prepared branch: its messages (each once), then the branch, the queues its messages
+     * go to on commit and the places it acknowledged.
+     */
+    private void prepare(PreparedTransaction tx) throws SQLException {
+        Set<Long> stored = new HashSet<>();
+        for (PreparedTransaction.Send send : tx.sends()) {
+            if (stored.add(send.message().messageNo())) {
+                add(new JournalRecord.MessageStored(send.message()));
+            }
+        }
+        flush();
+        HexFormat hex = HexFormat.of();
+        update("INSERT INTO FMQ_XA_BRANCH (TX_NO, FORMAT_ID, GTRID, BQUAL, PREPARED_AT) VALUES (?, ?, ?, ?, ?)",
+                tx.txNo(), tx.formatId(), hex.formatHex(tx.globalId()), hex.formatHex(tx.branchId()),
+                System.currentTimeMillis());
+        if (!tx.sends().isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO FMQ_XA_SEND (TX_NO, QUEUE_NAME, MSG_NO) VALUES (?, ?, ?)")) {
+                for (PreparedTransaction.Send send : tx.sends()) {
+                    insert.setLong(1, tx.txNo());
+                    insert.setString(2, send.queue());
+                    insert.setLong(3, send.message().messageNo());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        if (!tx.acks().isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO FMQ_XA_ACK (TX_NO, QUEUE_NAME, SEQ_NO) VALUES (?, ?, ?)")) {
+                for (PreparedTransaction.Ack ack : tx.acks()) {
+                    insert.setLong(1, tx.txNo());
+                    insert.setString(2, ack.queue());
+                    insert.setLong(3, ack.reference().seq());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
         }
     }
 

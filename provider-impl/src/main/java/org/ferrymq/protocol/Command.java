@@ -70,4 +70,32 @@ public sealed interface Command<R> {
 
     /** Fails with InvalidDestinationException when the destination does not exist and cannot be created. */
     record CheckDestination(DestinationName destination) implements Command<Void> {}
+
+    // ---- XA: each answers an XAResource return code (XA_OK, XA_RDONLY) or fails with XaFailure ----
+
+    /**
+     * Associates the session with a branch ({@code flags}: TMNOFLAGS, TMJOIN or TMRESUME): its
+     * sends and the deliveries it consumes belong to the branch until {@link XaEnd}. A new
+     * branch is rolled back by the broker if not prepared within {@code timeoutSeconds} (0:
+     * the broker's default).
+     */
+    record XaStart(long sessionId, XidData xid, int flags, int timeoutSeconds) implements Command<Integer> {}
+
+    /**
+     * Ends (TMSUCCESS, TMFAIL) or suspends (TMSUSPEND) the session's association with a branch;
+     * the deliveries in {@code consumed} become part of the branch, acknowledged if it commits.
+     */
+    record XaEnd(long sessionId, XidData xid, int flags, long[] consumed) implements Command<Integer> {}
+
+    /** Prepares an ended branch: durable from now on, until committed or rolled back. */
+    record XaPrepare(XidData xid) implements Command<Integer> {}
+
+    record XaCommit(XidData xid, boolean onePhase) implements Command<Integer> {}
+
+    record XaRollback(XidData xid) implements Command<Integer> {}
+
+    record XaForget(XidData xid) implements Command<Integer> {}
+
+    /** Every prepared, unresolved branch, including those recovered from the journal. */
+    record XaRecover() implements Command<List<XidData>> {}
 }

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Where a broker keeps every state change that must survive it: destinations,
- * subscriptions, persistent messages and the queue references to them.
+ * subscriptions, persistent messages, the queue references to them and prepared XA branches.
  *
  * <p>The broker hands the journal batches of records; each batch is atomic, and its future
  * completes only once the batch is durable. Batches become durable in the order they were
@@ -19,7 +19,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Journal extends AutoCloseable {
 
-    /** Replays destinations, then subscriptions, then the state of every queue that holds references. */
+    /**
+     * Replays destinations, then subscriptions, then the state of every queue that holds
+     * references, then the prepared XA branches, then the highest message number.
+     */
     void load(JournalReplay replay) throws JournalException;
 
     /**

@@ -41,4 +41,18 @@ public sealed interface JournalRecord {
      * One record covers a whole dispatch window, so delivering costs no write per message.
      */
     record DeliveriesCounted(String queue, long firstSeq, long lastSeq, int deliveryCount) implements JournalRecord {}
+
+    /**
+     * An XA branch is prepared: its messages are stored (each once, whatever the number of
+     * its sends), its acknowledged places locked. Neither takes effect until it ends.
+     */
+    record TransactionPrepared(PreparedTransaction transaction) implements JournalRecord {}
+
+    /**
+     * A prepared branch ends. Committed: the broker adds the references of its sends
+     * ({@link ReferenceAdded}) and removes its acknowledged places ({@link ReferenceRemoved})
+     * in the same batch, before this record. Rolled back: the messages it stored are dropped
+     * and its places unlocked.
+     */
+    record TransactionEnded(long txNo, boolean committed) implements JournalRecord {}
 }

@@ -14,6 +14,12 @@ public interface JournalReplay {
      */
     void queue(String queue, long references, long lastSeq);
 
-    /** The highest message number in the journal, so new messages are numbered after it. */
+    /**
+     * A prepared XA branch not yet ended, after every queue and subscription; its
+     * acknowledged places are among the references {@link #queue} counted.
+     */
+    void prepared(PreparedTransaction transaction);
+
+    /** The highest message or branch number in the journal, so new ones are numbered after it. */
     void highestMessageNo(long messageNo);
 }
