@@ -19,7 +19,7 @@ import org.ferrymq.api.journal.PreparedTransaction;
  * references, delivery counts, removals) are collected into JDBC batches, one per statement,
  * and executed together in {@link #flush}, in an order that keeps every record's effect:
  * rows are inserted before they are updated, and counted down before they are deleted. The
- * rare ones (destinations, subscriptions, XA branches) flush what is collected and run at once.
+ * rare ones (destinations, subscriptions, rolled-back XA branches) flush what is collected and run at once.
  */
 final class RecordStatements implements AutoCloseable {
 
@@ -27,6 +27,9 @@ final class RecordStatements implements AutoCloseable {
     private enum Batched {
         INSERT_MESSAGE(MessageRows.INSERT_MESSAGE),
         INSERT_PROPERTY(MessageRows.INSERT_PROPERTY),
+        INSERT_XA_BRANCH("INSERT INTO FMQ_XA_BRANCH (TX_NO, FORMAT_ID, GTRID, BQUAL, PREPARED_AT) VALUES (?, ?, ?, ?, ?)"),
+        INSERT_XA_SEND("INSERT INTO FMQ_XA_SEND (TX_NO, QUEUE_NAME, MSG_NO) VALUES (?, ?, ?)"),
+        INSERT_XA_ACK("INSERT INTO FMQ_XA_ACK (TX_NO, QUEUE_NAME, SEQ_NO) VALUES (?, ?, ?)"),
         INSERT_REF("INSERT INTO FMQ_QUEUE_REF (QUEUE_NAME, SEQ_NO, MSG_NO, DELIVERY_COUNT) VALUES (?, ?, ?, ?)"),
         COUNT_DELIVERIES("UPDATE FMQ_QUEUE_REF SET DELIVERY_COUNT = ? WHERE QUEUE_NAME = ? AND SEQ_NO BETWEEN ? AND ?"),
         MOVE_REF("UPDATE FMQ_QUEUE_REF SET QUEUE_NAME = ?, SEQ_NO = ?, DELIVERY_COUNT = 0 "
@@ -41,7 +44,11 @@ final class RecordStatements implements AutoCloseable {
         DELETE_MESSAGE("DELETE FROM FMQ_MESSAGE WHERE MSG_NO BETWEEN ? AND ?"),
         SWEEP_SHARED_PROPERTIES("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN "
                 + "(SELECT MSG_NO FROM FMQ_MESSAGE WHERE MSG_NO = ? AND REF_COUNT <= 0)"),
-        SWEEP_SHARED_MESSAGE("DELETE FROM FMQ_MESSAGE WHERE MSG_NO = ? AND REF_COUNT <= 0");
+        SWEEP_SHARED_MESSAGE("DELETE FROM FMQ_MESSAGE WHERE MSG_NO = ? AND REF_COUNT <= 0"),
+        // an ended branch: after its references are added and removed
+        DELETE_XA_SEND("DELETE FROM FMQ_XA_SEND WHERE TX_NO = ?"),
+        DELETE_XA_ACK("DELETE FROM FMQ_XA_ACK WHERE TX_NO = ?"),
+        DELETE_XA_BRANCH("DELETE FROM FMQ_XA_BRANCH WHERE TX_NO = ?");
 
         final String sql;
 
@@ -96,6 +103,8 @@ final class RecordStatements implements AutoCloseable {
             removeReference(r);
         } else if (record instanceof JournalRecord.TransactionPrepared r) {
             prepare(r.transaction());
+        } else if (record instanceof JournalRecord.TransactionEnded r && r.committed()) {
+            end(r.txNo());
         } else {
             flush();
             runAtOnce(record);
@@ -141,16 +150,12 @@ final class RecordStatements implements AutoCloseable {
         } else if (record instanceof JournalRecord.SubscriptionDeleted r) {
             releaseQueue(r.queue());
             update("DELETE FROM FMQ_SUBSCRIPTION WHERE QUEUE_NAME = ?", r.queue());
-        } else if (record instanceof JournalRecord.TransactionEnded r) {
-            if (!r.committed()) { // its messages never reached a queue
-                update("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND WHERE TX_NO = ?)",
-                        r.txNo());
-                update("DELETE FROM FMQ_MESSAGE WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND WHERE TX_NO = ?)",
-                        r.txNo());
-            }
-            update("DELETE FROM FMQ_XA_SEND WHERE TX_NO = ?", r.txNo());
-            update("DELETE FROM FMQ_XA_ACK WHERE TX_NO = ?", r.txNo());
-            update("DELETE FROM FMQ_XA_BRANCH WHERE TX_NO = ?", r.txNo());
+        } else if (record instanceof JournalRecord.TransactionEnded r) { // rolled back: its messages reached no queue
+            update("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND WHERE TX_NO = ?)",
+                    r.txNo());
+            update("DELETE FROM FMQ_MESSAGE WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND WHERE TX_NO = ?)",
+                    r.txNo());
+            end(r.txNo());
         } else {
             throw new IllegalArgumentException("The JDBC journal cannot store " + record);
         }
@@ -167,34 +172,35 @@ final class RecordStatements implements AutoCloseable {
                 add(new JournalRecord.MessageStored(send.message()));
             }
         }
-        flush();
         HexFormat hex = HexFormat.of();
-        update("INSERT INTO FMQ_XA_BRANCH (TX_NO, FORMAT_ID, GTRID, BQUAL, PREPARED_AT) VALUES (?, ?, ?, ?, ?)",
-                tx.txNo(), tx.formatId(), hex.formatHex(tx.globalId()), hex.formatHex(tx.branchId()),
-                System.currentTimeMillis());
-        if (!tx.sends().isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO FMQ_XA_SEND (TX_NO, QUEUE_NAME, MSG_NO) VALUES (?, ?, ?)")) {
-                for (PreparedTransaction.Send send : tx.sends()) {
-                    insert.setLong(1, tx.txNo());
-                    insert.setString(2, send.queue());
-                    insert.setLong(3, send.message().messageNo());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
+        PreparedStatement branch = batch(Batched.INSERT_XA_BRANCH);
+        branch.setLong(1, tx.txNo());
+        branch.setInt(2, tx.formatId());
+        branch.setString(3, hex.formatHex(tx.globalId()));
+        branch.setString(4, hex.formatHex(tx.branchId()));
+        branch.setLong(5, System.currentTimeMillis());
+        added(Batched.INSERT_XA_BRANCH);
+        for (PreparedTransaction.Send send : tx.sends()) {
+            PreparedStatement s = batch(Batched.INSERT_XA_SEND);
+            s.setLong(1, tx.txNo());
+            s.setString(2, send.queue());
+            s.setLong(3, send.message().messageNo());
+            added(Batched.INSERT_XA_SEND);
         }
-        if (!tx.acks().isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO FMQ_XA_ACK (TX_NO, QUEUE_NAME, SEQ_NO) VALUES (?, ?, ?)")) {
-                for (PreparedTransaction.Ack ack : tx.acks()) {
-                    insert.setLong(1, tx.txNo());
-                    insert.setString(2, ack.queue());
-                    insert.setLong(3, ack.reference().seq());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
+        for (PreparedTransaction.Ack ack : tx.acks()) {
+            PreparedStatement s = batch(Batched.INSERT_XA_ACK);
+            s.setLong(1, tx.txNo());
+            s.setString(2, ack.queue());
+            s.setLong(3, ack.reference().seq());
+            added(Batched.INSERT_XA_ACK);
+        }
+    }
+
+    /** Forgets an ended branch's rows. */
+    private void end(long txNo) throws SQLException {
+        for (Batched b : new Batched[] {Batched.DELETE_XA_SEND, Batched.DELETE_XA_ACK, Batched.DELETE_XA_BRANCH}) {
+            batch(b).setLong(1, txNo);
+            added(b);
         }
     }
 
