@@ -20,6 +20,7 @@ public final class ChildJvm {
 
     private final Process process;
     private final Path output;
+    private Thread copier;
 
     private ChildJvm(Process process, Path output) {
         this.process = process;
@@ -38,6 +39,11 @@ public final class ChildJvm {
         return process.pid();
     }
 
+    /** The file its output is copied to. */
+    public Path output() {
+        return output;
+    }
+
     /**
      * Waits up to a minute for a line starting with {@code expected} and returns it; the rest
      * of the output goes on being copied. A JVM that exits or stays silent instead is killed,
@@ -52,7 +58,7 @@ public final class ChildJvm {
             seen.add(line);
             if (line.startsWith(expected)) {
                 Files.write(output, seen);
-                Thread copier = new Thread(() -> copyRest(out));
+                copier = new Thread(() -> copyRest(out));
                 copier.setDaemon(true);
                 copier.start();
                 return line;
@@ -85,12 +91,15 @@ public final class ChildJvm {
         }
     }
 
-    /** Waits for the JVM to exit by itself and returns its exit code. */
+    /** Waits for the JVM to exit by itself, and for its output to be copied, and returns its exit code. */
     public int awaitExit(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the JVM " + process.pid() + " did not finish within " + seconds + " s; see "
                     + output);
+        }
+        if (copier != null) {
+            copier.join(5_000);
         }
         return process.exitValue();
     }
