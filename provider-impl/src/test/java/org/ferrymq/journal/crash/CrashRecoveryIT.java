@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.ferrymq.journal.JournalDatabase;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,16 +48,14 @@ class CrashRecoveryIT {
         Random random = new Random(SEED);
         System.out.printf("CRASH %s: %d kills, seed %d (-Dcrash.seed to repeat)%n", db.name(), KILLS, SEED);
         for (int run = 1; run <= KILLS; run++) {
-            Process child = start(url, logs, run, "load");
-            awaitLine(child, "READY", logs.resolve("run" + run + "-stdout.txt"));
+            ChildJvm child = start(url, logs, run, "load");
+            child.awaitLine("READY");
             Thread.sleep(300 + random.nextInt(1700));
-            child.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no goodbye to the database
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the killed broker JVM did not go away");
+            child.kill();
         }
-        Process drain = start(url, logs, KILLS + 1, "drain");
-        awaitLine(drain, "DRAINED", logs.resolve("run" + (KILLS + 1) + "-stdout.txt"));
-        assertTrue(drain.waitFor(60, TimeUnit.SECONDS), "the draining broker JVM did not finish");
-        assertEquals(0, drain.exitValue());
+        ChildJvm drain = start(url, logs, KILLS + 1, "drain");
+        drain.awaitLine("DRAINED");
+        assertEquals(0, drain.awaitExit(60), "the draining broker JVM failed");
 
         Tally tally = Tally.read(logs, KILLS + 1);
         System.out.printf("CRASH %s: %d kills, %,d sends returned, %,d acknowledged, %,d delivered again after a "
@@ -79,44 +73,9 @@ class CrashRecoveryIT {
         return cids.stream().sorted().limit(20).toList();
     }
 
-    private static Process start(String url, Path logs, int run, String mode) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                CrashLoad.class.getName(), url, logs.toString(), String.valueOf(run), mode)
-                .redirectErrorStream(true).start();
-    }
-
-    /** Waits for a line of the child's output, copying all of it to a file for diagnosis. */
-    private static void awaitLine(Process child, String expected, Path copy) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        List<String> seen = new ArrayList<>();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        Thread copier = null;
-        for (String line; (line = out.readLine()) != null; ) {
-            seen.add(line);
-            if (line.startsWith(expected)) {
-                copier = new Thread(() -> {
-                    try {
-                        for (String rest; (rest = out.readLine()) != null; ) {
-                            Files.writeString(copy, rest + "\n", java.nio.file.StandardOpenOption.CREATE,
-                                    java.nio.file.StandardOpenOption.APPEND);
-                        }
-                    } catch (IOException e) {
-                        // the child was killed
-                    }
-                });
-                copier.setDaemon(true);
-                copier.start();
-                Files.write(copy, seen);
-                return;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                break;
-            }
-        }
-        child.destroyForcibly();
-        throw new AssertionError("the broker JVM never printed " + expected + "; its output:\n"
-                + String.join("\n", seen));
+    private static ChildJvm start(String url, Path logs, int run, String mode) throws IOException {
+        return ChildJvm.start(CrashLoad.class, logs.resolve("run" + run + "-stdout.txt"), url, logs.toString(),
+                String.valueOf(run), mode);
     }
 
     /** What the logs of all runs say. */
