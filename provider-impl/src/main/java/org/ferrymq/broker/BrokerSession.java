@@ -32,8 +32,8 @@ final class BrokerSession {
     private final LinkedHashMap<Long, QueueEntry> inFlight = new LinkedHashMap<>();
     private final List<MessageData> pendingSends = new ArrayList<>();
     private int generation;
-    /** The XA branch the session is associated with, if any: its sends go there. */
-    private XaBranch branch;
+    /** The XA branch the session is associated with, if any: its sends go there. Read on every send, unlocked. */
+    private volatile XaBranch branch;
 
     BrokerSession(Broker broker, BrokerConnection connection, long id, boolean transacted) {
         this.broker = broker;
@@ -67,7 +67,7 @@ final class BrokerSession {
         }
     }
 
-    synchronized XaBranch branch() {
+    XaBranch branch() {
         return branch;
     }
 
