@@ -111,6 +111,16 @@ class XaResourceTest {
         session.createProducer(queue).send(session.createTextMessage(text));
     }
 
+    /** Starts a new branch on the session's resource, sends {@code text} in it and ends the association. */
+    private Xid sentInBranch(XASession session, String text) throws Exception {
+        XAResource xa = session.getXAResource();
+        Xid xid = TestXid.next();
+        xa.start(xid, XAResource.TMNOFLAGS);
+        send(session, text);
+        xa.end(xid, XAResource.TMSUCCESS);
+        return xid;
+    }
+
     private String receivePlain() throws Exception {
         try (MessageConsumer consumer = plainSession.createConsumer(queue)) {
             Message m = consumer.receive(300);
@@ -126,10 +136,7 @@ class XaResourceTest {
     void aTwoPhaseCommitMakesTheSendVisibleOnlyAtCommit() throws Exception {
         XASession session = xaConnection.createXASession();
         XAResource xa = session.getXAResource();
-        Xid xid = TestXid.next();
-        xa.start(xid, XAResource.TMNOFLAGS);
-        send(session, "order-1");
-        xa.end(xid, XAResource.TMSUCCESS);
+        Xid xid = sentInBranch(session, "order-1");
         assertNull(receivePlain(), "visible before prepare");
         assertEquals(XAResource.XA_OK, xa.prepare(xid));
         assertNull(receivePlain(), "visible while prepared");
@@ -140,12 +147,7 @@ class XaResourceTest {
     @Test
     void aOnePhaseCommitNeedsNoPrepare() throws Exception {
         XASession session = xaConnection.createXASession();
-        XAResource xa = session.getXAResource();
-        Xid xid = TestXid.next();
-        xa.start(xid, XAResource.TMNOFLAGS);
-        send(session, "one-phase");
-        xa.end(xid, XAResource.TMSUCCESS);
-        xa.commit(xid, true);
+        session.getXAResource().commit(sentInBranch(session, "one-phase"), true);
         assertEquals("one-phase", receivePlain());
     }
 
@@ -333,10 +335,7 @@ class XaResourceTest {
     void aPreparedBranchRefusesOnePhaseCommitAndForgetButListsInRecover() throws Exception {
         XASession session = xaConnection.createXASession();
         XAResource xa = session.getXAResource();
-        Xid xid = TestXid.next();
-        xa.start(xid, XAResource.TMNOFLAGS);
-        send(session, "prepared");
-        xa.end(xid, XAResource.TMSUCCESS);
+        Xid xid = sentInBranch(session, "prepared");
         xa.prepare(xid);
         assertEquals(XAException.XAER_PROTO, code(assertThrows(XAException.class, () -> xa.commit(xid, true))));
         assertEquals(XAException.XAER_PROTO, code(assertThrows(XAException.class, () -> xa.prepare(xid))));
