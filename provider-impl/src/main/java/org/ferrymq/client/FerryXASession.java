@@ -31,6 +31,11 @@ public final class FerryXASession extends FerrySession implements XAQueueSession
         return resource;
     }
 
+    /** Whether a transaction branch is associated with the session now. */
+    public boolean inTransaction() {
+        return xaAssociated;
+    }
+
     @Override
     public Session getSession() throws JMSException {
         checkOpen();

@@ -1,0 +1,169 @@
+package org.ferrymq.ra;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ResourceAdapter;
+import java.io.Serializable;
+
+/**
+ * How a message-driven bean receives from FerryMQ: the standard activation properties of
+ * Jakarta Messaging ({@code destinationLookup}, {@code connectionFactoryLookup},
+ * {@code destinationType}, {@code subscriptionDurability}, {@code subscriptionName},
+ * {@code clientId}, {@code messageSelector}, {@code acknowledgeMode}), plus {@code destination}
+ * (a physical name, instead of a lookup) and {@code maxSession} (concurrent deliveries).
+ */
+public class FerryActivationSpec implements ActivationSpec, Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    static final String QUEUE = "jakarta.jms.Queue";
+    static final String TOPIC = "jakarta.jms.Topic";
+    static final String DURABLE = "Durable";
+    static final String NON_DURABLE = "NonDurable";
+
+    private transient ResourceAdapter resourceAdapter;
+    private String destinationLookup;
+    private String connectionFactoryLookup;
+    private String destination;
+    private String destinationType;
+    private String subscriptionDurability = NON_DURABLE;
+    private String subscriptionName;
+    private String clientId;
+    private String messageSelector;
+    private String acknowledgeMode = "Auto-acknowledge";
+    private int maxSession = 5;
+
+    /** Refuses settings that cannot work, naming the property and what it takes. */
+    @Override
+    public void validate() throws InvalidPropertyException {
+        if (blank(destinationLookup) && blank(destination)) {
+            throw invalid("destinationLookup", "set destinationLookup (a JNDI name) or destination (a physical name)");
+        }
+        if (destinationType != null && !destinationType.equals(QUEUE) && !destinationType.equals(TOPIC)) {
+            throw invalid("destinationType", "is '" + destinationType + "'; use " + QUEUE + " or " + TOPIC);
+        }
+        if (!DURABLE.equals(subscriptionDurability) && !NON_DURABLE.equals(subscriptionDurability)) {
+            throw invalid("subscriptionDurability", "is '" + subscriptionDurability + "'; use " + DURABLE + " or "
+                    + NON_DURABLE);
+        }
+        if (isDurable() && blank(subscriptionName)) {
+            throw invalid("subscriptionName", "a durable subscription needs a subscriptionName");
+        }
+        if (!"Auto-acknowledge".equals(acknowledgeMode) && !"Dups-ok-acknowledge".equals(acknowledgeMode)) {
+            throw invalid("acknowledgeMode", "is '" + acknowledgeMode + "'; use Auto-acknowledge or Dups-ok-acknowledge");
+        }
+        if (maxSession < 1) {
+            throw invalid("maxSession", "is " + maxSession + "; use 1 or more");
+        }
+    }
+
+    private static InvalidPropertyException invalid(String property, String message) {
+        return new InvalidPropertyException("FerryMQ activation property " + property + ": " + message);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    boolean isDurable() {
+        return DURABLE.equals(subscriptionDurability);
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter ra) throws ResourceException {
+        this.resourceAdapter = ra;
+    }
+
+    public String getDestinationLookup() {
+        return destinationLookup;
+    }
+
+    public void setDestinationLookup(String destinationLookup) {
+        this.destinationLookup = destinationLookup;
+    }
+
+    public String getConnectionFactoryLookup() {
+        return connectionFactoryLookup;
+    }
+
+    /** Accepted for portability; deliveries always come from the adapter's own broker. */
+    public void setConnectionFactoryLookup(String connectionFactoryLookup) {
+        this.connectionFactoryLookup = connectionFactoryLookup;
+    }
+
+    public String getDestination() {
+        return destination;
+    }
+
+    public void setDestination(String destination) {
+        this.destination = destination;
+    }
+
+    public String getDestinationType() {
+        return destinationType;
+    }
+
+    public void setDestinationType(String destinationType) {
+        this.destinationType = destinationType;
+    }
+
+    public String getSubscriptionDurability() {
+        return subscriptionDurability;
+    }
+
+    public void setSubscriptionDurability(String subscriptionDurability) {
+        this.subscriptionDurability = subscriptionDurability;
+    }
+
+    public String getSubscriptionName() {
+        return subscriptionName;
+    }
+
+    public void setSubscriptionName(String subscriptionName) {
+        this.subscriptionName = subscriptionName;
+    }
+
+    public String getClientId() {
+        return clientId;
+    }
+
+    public void setClientId(String clientId) {
+        this.clientId = clientId;
+    }
+
+    public String getMessageSelector() {
+        return messageSelector;
+    }
+
+    public void setMessageSelector(String messageSelector) {
+        this.messageSelector = messageSelector;
+    }
+
+    public String getAcknowledgeMode() {
+        return acknowledgeMode;
+    }
+
+    public void setAcknowledgeMode(String acknowledgeMode) {
+        this.acknowledgeMode = acknowledgeMode;
+    }
+
+    public int getMaxSession() {
+        return maxSession;
+    }
+
+    public void setMaxSession(int maxSession) {
+        this.maxSession = maxSession;
+    }
+
+    @Override
+    public String toString() {
+        return "FerryActivationSpec[" + (destination != null ? destination : destinationLookup) + ", "
+                + subscriptionDurability + (subscriptionName == null ? "" : " '" + subscriptionName + "'") + "]";
+    }
+}

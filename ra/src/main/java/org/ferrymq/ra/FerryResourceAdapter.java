@@ -1,0 +1,258 @@
+package org.ferrymq.ra;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.XAConnection;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import javax.transaction.xa.XAResource;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.broker.Broker;
+import org.ferrymq.client.FerryXAConnectionFactory;
+import org.ferrymq.transport.invm.InVmBrokers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FerryMQ in an application server. The adapter runs an embedded broker named
+ * {@link #setBrokerName brokerName}; its journal is the container data source named by
+ * {@link #setJournalDataSource journalDataSource}, or else an H2 file database under the
+ * server's data directory. Every outbound connection and every MDB activation reaches the
+ * broker through {@link #connectionUrl()}: a remote FerryMQ server will be one more setting
+ * there, not a second adapter.
+ *
+ * <p>The broker starts on first use (a connection, an activation or a recovery scan), after the
+ * server has bound its data sources, and stops with the adapter.
+ */
+public class FerryResourceAdapter implements ResourceAdapter, Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(FerryResourceAdapter.class);
+
+    private String brokerName = "ferrymq";
+    private String journalDataSource;
+    private String dataDirectory;
+    private String brokerProperties;
+
+    private transient Broker broker;
+    private transient Map<MessageEndpointFactory, InboundActivation> activations;
+    /** The connection the server's recovery manager works through: independent of any application handle. */
+    private transient XAConnection recoveryConnection;
+
+    // ---- configuration (JavaBean properties of ra.xml) ----
+
+    public String getBrokerName() {
+        return brokerName;
+    }
+
+    /** The embedded broker's name; the adapter's connections use {@code vm://<brokerName>}. Default {@code ferrymq}. */
+    public void setBrokerName(String brokerName) {
+        this.brokerName = brokerName;
+    }
+
+    public String getJournalDataSource() {
+        return journalDataSource;
+    }
+
+    /** The JNDI name of a container data source for the journal; none means an H2 file under {@link #setDataDirectory}. */
+    public void setJournalDataSource(String journalDataSource) {
+        this.journalDataSource = journalDataSource;
+    }
+
+    public String getDataDirectory() {
+        return dataDirectory;
+    }
+
+    /**
+     * Where the default H2 journal lives. Default {@code <server data directory>/ferrymq}: WildFly's
+     * {@code jboss.server.data.dir}, Payara's {@code com.sun.aas.instanceRoot}, else the working directory.
+     */
+    public void setDataDirectory(String dataDirectory) {
+        this.dataDirectory = dataDirectory;
+    }
+
+    public String getBrokerProperties() {
+        return brokerProperties;
+    }
+
+    /** More broker settings, {@code key=value} separated by {@code ;}, as in a broker configuration file. */
+    public void setBrokerProperties(String brokerProperties) {
+        this.brokerProperties = brokerProperties;
+    }
+
+    // ---- life cycle ----
+
+    @Override
+    public void start(BootstrapContext context) {
+        activations = new ConcurrentHashMap<>();
+        LOG.info("FerryMQ resource adapter started; broker '{}' starts on first use", brokerName);
+    }
+
+    @Override
+    public void stop() {
+        if (activations != null) {
+            activations.values().forEach(InboundActivation::stop);
+            activations.clear();
+        }
+        synchronized (this) {
+            closeRecoveryConnection();
+            if (broker != null) {
+                InVmBrokers.stop(brokerName);
+                broker = null;
+            }
+        }
+        LOG.info("FerryMQ resource adapter stopped");
+    }
+
+    /** The URL every connection of the adapter uses; the broker is running when this returns. */
+    String connectionUrl() throws ResourceException {
+        ensureBroker();
+        return "vm://" + brokerName;
+    }
+
+    private synchronized void ensureBroker() throws ResourceException {
+        if (broker != null) {
+            return;
+        }
+        BrokerConfig config = new BrokerConfig(brokerName);
+        if (brokerProperties != null) {
+            for (String pair : brokerProperties.split(";")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                if (eq < 1) {
+                    throw new ResourceAdapterInternalException("brokerProperties entry '" + pair.trim()
+                            + "' is not key=value; separate entries with ';'");
+                }
+                config.set(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        if (journalDataSource != null && !journalDataSource.isBlank()) {
+            config.journalDataSource(lookupDataSource(journalDataSource));
+        } else {
+            config.dataDirectory(defaultDataDirectory());
+        }
+        try {
+            broker = Broker.start(config);
+        } catch (JMSException | IllegalArgumentException e) {
+            throw new ResourceAdapterInternalException("FerryMQ broker '" + brokerName + "' could not start: "
+                    + e.getMessage(), e);
+        }
+        try {
+            InVmBrokers.register(broker);
+        } catch (IllegalStateException e) {
+            broker.close();
+            broker = null;
+            throw new ResourceAdapterInternalException("FerryMQ broker '" + brokerName + "' is already running in "
+                    + "this server outside the adapter; give the adapter another brokerName", e);
+        }
+    }
+
+    private static DataSource lookupDataSource(String name) throws ResourceException {
+        try {
+            Object found = new InitialContext().lookup(name);
+            if (found instanceof DataSource dataSource) {
+                return dataSource;
+            }
+            throw new ResourceAdapterInternalException("journalDataSource '" + name + "' names a "
+                    + (found == null ? "null" : found.getClass().getName()) + ", not a javax.sql.DataSource");
+        } catch (NamingException e) {
+            throw new ResourceAdapterInternalException("journalDataSource '" + name
+                    + "' is not bound in JNDI; define the data source in the server or remove the setting", e);
+        }
+    }
+
+    private Path defaultDataDirectory() {
+        if (dataDirectory != null && !dataDirectory.isBlank()) {
+            return Path.of(dataDirectory);
+        }
+        String wildfly = System.getProperty("jboss.server.data.dir");
+        if (wildfly != null) {
+            return Path.of(wildfly, "ferrymq");
+        }
+        String payara = System.getProperty("com.sun.aas.instanceRoot");
+        if (payara != null) {
+            return Path.of(payara, "ferrymq");
+        }
+        return Path.of("ferrymq-data");
+    }
+
+    // ---- inbound ----
+
+    @Override
+    public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
+        if (!(spec instanceof FerryActivationSpec ferrySpec)) {
+            throw new ResourceException("FerryMQ cannot activate an endpoint with " + spec.getClass().getName()
+                    + "; use org.ferrymq.ra.FerryActivationSpec");
+        }
+        ferrySpec.validate();
+        InboundActivation activation = new InboundActivation(this, factory, ferrySpec);
+        activation.start();
+        activations.put(factory, activation);
+    }
+
+    @Override
+    public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
+        InboundActivation activation = activations.remove(factory);
+        if (activation != null) {
+            activation.stop();
+        }
+    }
+
+    // ---- recovery ----
+
+    /**
+     * One resource on a connection of the adapter's own, so the server's recovery manager can
+     * list and complete in-doubt branches whether or not any application holds a handle; a
+     * connection lost between passes is opened again.
+     */
+    @Override
+    public synchronized XAResource[] getXAResources(ActivationSpec[] specs) throws ResourceException {
+        try {
+            if (recoveryConnection == null) {
+                recoveryConnection = new FerryXAConnectionFactory(connectionUrl()).createXAConnection();
+            }
+            return new XAResource[] {recoveryConnection.createXASession().getXAResource()};
+        } catch (JMSException e) {
+            closeRecoveryConnection();
+            throw new ResourceAdapterInternalException("FerryMQ recovery could not reach broker '" + brokerName
+                    + "': " + e.getMessage(), e);
+        }
+    }
+
+    private void closeRecoveryConnection() {
+        if (recoveryConnection != null) {
+            try {
+                recoveryConnection.close();
+            } catch (JMSException e) {
+                LOG.debug("Closing the recovery connection: {}", e.getMessage());
+            }
+            recoveryConnection = null;
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FerryResourceAdapter other && Objects.equals(brokerName, other.brokerName)
+                && Objects.equals(journalDataSource, other.journalDataSource)
+                && Objects.equals(dataDirectory, other.dataDirectory)
+                && Objects.equals(brokerProperties, other.brokerProperties);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(brokerName, journalDataSource, dataDirectory, brokerProperties);
+    }
+}
