@@ -7,6 +7,8 @@ public final class Names {
     public static final String ORDERS = "java:/jms/ferrymq/orders";
     public static final String FLAKY = "java:/jms/ferrymq/flaky";
     public static final String NEWS = "java:/jms/ferrymq/news";
+    /** The test application's own XA data source (H2 in memory), defined by {@link OrderService}. */
+    public static final String ORDERS_DATABASE = "java:app/jdbc/orders";
 
     private Names() {
     }

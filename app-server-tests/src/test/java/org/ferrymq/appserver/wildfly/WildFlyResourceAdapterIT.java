@@ -8,6 +8,7 @@ import java.io.File;
 import org.ferrymq.appserver.app.FlakyBean;
 import org.ferrymq.appserver.app.Names;
 import org.ferrymq.appserver.app.NewsBean;
+import org.ferrymq.appserver.app.OrderService;
 import org.ferrymq.appserver.app.OrdersBean;
 import org.ferrymq.appserver.app.Received;
 import org.ferrymq.appserver.app.Sender;
@@ -15,6 +16,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
@@ -41,13 +43,18 @@ class WildFlyResourceAdapterIT {
     static WebArchive application() {
         return ShrinkWrap.create(WebArchive.class, "ferrymq-app.war")
                 .addClasses(Names.class, Received.class, Sender.class, OrdersBean.class, FlakyBean.class,
-                        NewsBean.class)
+                        NewsBean.class, OrderService.class)
+                // the data source's H2 driver is WildFly's module
+                .addAsManifestResource(new StringAsset("Dependencies: com.h2database.h2\n"), "MANIFEST.MF")
                 .addAsWebInfResource(WildFlyResourceAdapterIT.class.getResource("/wildfly/jboss-ejb3.xml"),
                         "jboss-ejb3.xml");
     }
 
     @EJB
     private Sender sender;
+
+    @EJB
+    private OrderService orderService;
 
     @Test
     @OperateOnDeployment("app")
@@ -64,6 +71,22 @@ class WildFlyResourceAdapterIT {
         assertEquals("committed-after", Received.next("orders", 20),
                 "the message of the rolled-back transaction was delivered");
         assertNull(Received.next("orders", 2));
+    }
+
+    @Test
+    @OperateOnDeployment("app")
+    void aRowAndAMessageInOneTransactionAreBothThereExactlyOnceOrNeither() throws Exception {
+        orderService.createTable();
+        orderService.place("order-7", false);
+        assertEquals(1, orderService.count("order-7"));
+        assertEquals("order-7", Received.next("orders", 20));
+
+        orderService.place("order-8", true);
+        assertEquals(0, orderService.count("order-8"), "the row of the rolled-back transaction was inserted");
+        sender.toOrders("after-order-8", false);
+        assertEquals("after-order-8", Received.next("orders", 20),
+                "the message of the rolled-back transaction was delivered");
+        assertNull(Received.next("orders", 2), "a message was delivered twice");
     }
 
     @Test
