@@ -1,5 +1,10 @@
 package org.ferrymq.appserver.payara;
 
+import jakarta.annotation.Resource;
+import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
+import jakarta.resource.AdministeredObjectDefinition;
+import org.ferrymq.appserver.stubra.StubResourceAdapter;
 import org.ferrymq.appserver.stubra.StubResourceAdapterArchive;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
@@ -14,9 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Proves the layout the resource adapter's tests will use: the rar as its own deployment,
- * deployed first, and an application whose MDB binds to it.
+ * deployed first; an application whose MDB binds to it; and an administered object that the
+ * application defines with {@code @AdministeredObjectDefinition}, naming the adapter by its
+ * module name.
  */
 @ExtendWith(ArquillianExtension.class)
+@AdministeredObjectDefinition(name = "java:app/stub/orders", resourceAdapter = "stub-ra",
+        className = "org.ferrymq.appserver.stubra.StubQueue", interfaceName = "jakarta.jms.Queue",
+        properties = "queueName=orders")
 class PayaraResourceAdapterDeploymentIT {
 
     @Deployment(name = "ra", order = 1, testable = false)
@@ -30,9 +40,18 @@ class PayaraResourceAdapterDeploymentIT {
                 .addClass(StubDestinationListener.class);
     }
 
+    @Resource(lookup = "java:app/stub/orders")
+    private Queue orders;
+
     @Test
     @OperateOnDeployment("app")
     void messageDrivenBeanIsActivatedOnTheThirdPartyAdapter() {
-        assertEquals("payara-smoke", System.getProperty("ferrymq.stub-ra.activations"));
+        assertEquals("payara-smoke", System.getProperty(StubResourceAdapter.ACTIVATIONS_PROPERTY));
+    }
+
+    @Test
+    @OperateOnDeployment("app")
+    void applicationDefinesAnAdministeredObjectOfTheThirdPartyAdapter() throws JMSException {
+        assertEquals("orders", orders.getQueueName());
     }
 }

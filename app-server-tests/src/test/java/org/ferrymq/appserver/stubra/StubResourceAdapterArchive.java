@@ -20,6 +20,7 @@ public final class StubResourceAdapterArchive {
     public static ResourceAdapterArchive create() {
         return ShrinkWrap.create(ResourceAdapterArchive.class, NAME)
                 .addAsLibrary(ShrinkWrap.create(JavaArchive.class, "stub-ra.jar")
-                        .addClasses(StubResourceAdapter.class, StubActivationSpec.class));
+                        .addClasses(StubResourceAdapter.class, StubActivationSpec.class, StubQueue.class))
+                .addAsManifestResource("stub-ra/ironjacamar.xml", "ironjacamar.xml");
     }
 }

@@ -1,5 +1,9 @@
 package org.ferrymq.appserver.wildfly;
 
+import jakarta.annotation.Resource;
+import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
+import org.ferrymq.appserver.stubra.StubResourceAdapter;
 import org.ferrymq.appserver.stubra.StubResourceAdapterArchive;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
@@ -14,7 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Proves the layout the resource adapter's tests will use: the rar as its own deployment,
- * deployed first, and an application whose MDB binds to it.
+ * deployed first; an application whose MDB binds to it; and an administered object that the
+ * rar's own ironjacamar.xml defines (WildFly activates a rar with admin objects only with such
+ * a file or a resource-adapters subsystem entry).
  */
 @ExtendWith(ArquillianExtension.class)
 class WildFlyResourceAdapterDeploymentIT {
@@ -30,9 +36,18 @@ class WildFlyResourceAdapterDeploymentIT {
                 .addClass(StubDestinationListener.class);
     }
 
+    @Resource(lookup = "java:/jms/stub/orders")
+    private Queue orders;
+
     @Test
     @OperateOnDeployment("app")
     void messageDrivenBeanIsActivatedOnTheThirdPartyAdapter() {
-        assertEquals("wildfly-smoke", System.getProperty("ferrymq.stub-ra.activations"));
+        assertEquals("wildfly-smoke", System.getProperty(StubResourceAdapter.ACTIVATIONS_PROPERTY));
+    }
+
+    @Test
+    @OperateOnDeployment("app")
+    void administeredObjectOfTheAdaptersIronJacamarXmlIsBound() throws JMSException {
+        assertEquals("orders", orders.getQueueName());
     }
 }
