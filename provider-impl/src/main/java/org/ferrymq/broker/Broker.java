@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -671,7 +672,7 @@ public final class Broker implements AutoCloseable {
     }
 
     /** Runs a task after a delay unless cancelled first; nothing runs once the broker is closed. */
-    java.util.concurrent.ScheduledFuture<?> scheduleCancellable(long delayMillis, Runnable task) {
+    ScheduledFuture<?> scheduleCancellable(long delayMillis, Runnable task) {
         try {
             return scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {

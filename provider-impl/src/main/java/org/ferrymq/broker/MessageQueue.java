@@ -3,6 +3,7 @@ package org.ferrymq.broker;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -69,7 +70,7 @@ final class MessageQueue {
     private long memoryHigh;
     private boolean pageReadPending;
     /** Places acknowledged by prepared XA branches recovered from the journal: a page read skips them. */
-    private final Set<Long> locked = new java.util.HashSet<>();
+    private final Set<Long> locked = new HashSet<>();
 
     /** Completes when every delivery dispatched so far has gone out; later ones wait for it, keeping order. */
     private CompletableFuture<Void> deliveryGate = CompletableFuture.completedFuture(null);
