@@ -1,7 +1,7 @@
 package org.ferrymq.client;
 
-import static org.ferrymq.client.FerryJMSContext.call;
-import static org.ferrymq.client.FerryJMSContext.run;
+import static org.ferrymq.client.JmsExceptions.call;
+import static org.ferrymq.client.JmsExceptions.run;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.IllegalStateRuntimeException;
@@ -34,7 +34,7 @@ public class FerryJMSConsumer implements JMSConsumer {
     private final FerrySession session;
     private volatile boolean closed;
 
-    FerryJMSConsumer(FerryMessageConsumer consumer) {
+    public FerryJMSConsumer(FerryMessageConsumer consumer) {
         this.consumer = consumer;
         this.session = consumer.session;
     }

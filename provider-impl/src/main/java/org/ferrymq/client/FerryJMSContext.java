@@ -1,5 +1,8 @@
 package org.ferrymq.client;
 
+import static org.ferrymq.client.JmsExceptions.call;
+import static org.ferrymq.client.JmsExceptions.run;
+
 import jakarta.jms.BytesMessage;
 import jakarta.jms.ConnectionMetaData;
 import jakarta.jms.Destination;
@@ -32,7 +35,7 @@ import java.io.Serializable;
  * closes. Every checked {@link JMSException} of the classic objects underneath surfaces as
  * its runtime twin ({@link JmsExceptions#toRuntime}).
  */
-public class FerryJMSContext implements JMSContext {
+public class FerryJMSContext implements JMSContext, ProducerSource {
 
     private final SharedConnection shared;
     private final int sessionMode;
@@ -55,7 +58,7 @@ public class FerryJMSContext implements JMSContext {
     }
 
     /** Refuses anything but the four session modes of {@link JMSContext}. */
-    static void checkSessionMode(int sessionMode) {
+    public static void checkSessionMode(int sessionMode) {
         if (sessionMode != AUTO_ACKNOWLEDGE && sessionMode != CLIENT_ACKNOWLEDGE && sessionMode != DUPS_OK_ACKNOWLEDGE
                 && sessionMode != SESSION_TRANSACTED) {
             throw new JMSRuntimeException("Session mode " + sessionMode + " is not one of JMSContext.AUTO_ACKNOWLEDGE (1), "
@@ -77,7 +80,8 @@ public class FerryJMSContext implements JMSContext {
     }
 
     /** The context's session, created on first need. */
-    FerrySession session() {
+    @Override
+    public FerrySession session() {
         synchronized (lock) {
             checkOpen();
             if (session == null) {
@@ -93,7 +97,8 @@ public class FerryJMSContext implements JMSContext {
     }
 
     /** The producer through which this context's JMSProducers send. */
-    FerryMessageProducer producer() {
+    @Override
+    public FerryMessageProducer producer() {
         FerrySession s = session();
         synchronized (lock) {
             if (producer == null) {
@@ -410,37 +415,6 @@ public class FerryJMSContext implements JMSContext {
     @Override
     public String toString() {
         return "FerryJMSContext[" + shared.connection + ", session mode " + sessionMode + (closed ? ", closed" : "") + "]";
-    }
-
-    // ---- checked to runtime ----
-
-    /** A call into the classic API. */
-    @FunctionalInterface
-    interface JmsCall<T> {
-        T call() throws JMSException;
-    }
-
-    /** A call into the classic API without a result. */
-    @FunctionalInterface
-    interface JmsRun {
-        void run() throws JMSException;
-    }
-
-    /** Runs a classic call, turning its checked JMSException into the runtime twin. */
-    static <T> T call(JmsCall<T> call) {
-        try {
-            return call.call();
-        } catch (JMSException e) {
-            throw JmsExceptions.toRuntime(e);
-        }
-    }
-
-    static void run(JmsRun run) {
-        try {
-            run.run();
-        } catch (JMSException e) {
-            throw JmsExceptions.toRuntime(e);
-        }
     }
 
     /** A connection and the number of open contexts using it; the last one to go closes it. */

@@ -1,7 +1,7 @@
 package org.ferrymq.client;
 
-import static org.ferrymq.client.FerryJMSContext.call;
-import static org.ferrymq.client.FerryJMSContext.run;
+import static org.ferrymq.client.JmsExceptions.call;
+import static org.ferrymq.client.JmsExceptions.run;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
@@ -13,6 +13,7 @@ import jakarta.jms.JMSProducer;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
 import jakarta.jms.MessageFormatRuntimeException;
+import jakarta.jms.Session;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -23,8 +24,9 @@ import org.ferrymq.client.message.PropertyValues;
 
 /**
  * The simplified API's producer: send options, message properties and header values kept
- * here and applied to each message as it is sent, through the context's one producer
- * without a destination. Cheap to create; it holds no broker resource.
+ * here and applied to each message as it is sent, through the one producer without a
+ * destination of its {@link ProducerSource} (a JMSContext). Cheap to create; it holds no
+ * broker resource.
  *
  * <p>Properties follow the message property rules exactly (names, value types and the
  * conversion table of {@link PropertyValues}); a property or header value set here replaces
@@ -32,7 +34,7 @@ import org.ferrymq.client.message.PropertyValues;
  */
 public class FerryJMSProducer implements JMSProducer {
 
-    private final FerryJMSContext context;
+    private final ProducerSource context;
 
     private int deliveryMode = DeliveryMode.PERSISTENT;
     private int priority = Message.DEFAULT_PRIORITY;
@@ -53,7 +55,7 @@ public class FerryJMSProducer implements JMSProducer {
     private Destination replyTo;
     private boolean replyToSet;
 
-    FerryJMSProducer(FerryJMSContext context) {
+    public FerryJMSProducer(ProducerSource context) {
         this.context = context;
     }
 
@@ -78,14 +80,14 @@ public class FerryJMSProducer implements JMSProducer {
     @Override
     public JMSProducer send(Destination destination, String body) {
         checkDestination(destination);
-        FerrySession session = context.session();
+        Session session = context.session();
         return send(destination, call(() -> session.createTextMessage(body)));
     }
 
     @Override
     public JMSProducer send(Destination destination, Map<String, Object> body) {
         checkDestination(destination);
-        FerrySession session = context.session();
+        Session session = context.session();
         MapMessage message = call(session::createMapMessage);
         if (body != null) {
             run(() -> {
@@ -100,7 +102,7 @@ public class FerryJMSProducer implements JMSProducer {
     @Override
     public JMSProducer send(Destination destination, byte[] body) {
         checkDestination(destination);
-        FerrySession session = context.session();
+        Session session = context.session();
         BytesMessage message = call(session::createBytesMessage);
         if (body != null) {
             run(() -> message.writeBytes(body));
@@ -111,7 +113,7 @@ public class FerryJMSProducer implements JMSProducer {
     @Override
     public JMSProducer send(Destination destination, Serializable body) {
         checkDestination(destination);
-        FerrySession session = context.session();
+        Session session = context.session();
         return send(destination, call(() -> session.createObjectMessage(body)));
     }
 

@@ -23,7 +23,11 @@ import jakarta.jms.TransactionInProgressRuntimeException;
 import jakarta.jms.TransactionRolledBackException;
 import jakarta.jms.TransactionRolledBackRuntimeException;
 
-/** Maps the checked JMS exceptions to their runtime twins, for the simplified API. */
+/**
+ * Maps the checked JMS exceptions to their runtime twins, for the simplified API: a JMSContext,
+ * JMSProducer or JMSConsumer works through classic objects and passes their failures on with
+ * {@link #call} and {@link #run}.
+ */
 public final class JmsExceptions {
 
     private JmsExceptions() {
@@ -62,5 +66,35 @@ public final class JmsExceptions {
     /** An IllegalStateException with a message saying what is closed. */
     public static IllegalStateException closed(String what) {
         return new IllegalStateException("The " + what + " is closed");
+    }
+
+    /** A call into the classic API. */
+    @FunctionalInterface
+    public interface JmsCall<T> {
+        T call() throws JMSException;
+    }
+
+    /** A call into the classic API without a result. */
+    @FunctionalInterface
+    public interface JmsRun {
+        void run() throws JMSException;
+    }
+
+    /** Runs a classic call, turning its checked JMSException into the runtime twin. */
+    public static <T> T call(JmsCall<T> call) {
+        try {
+            return call.call();
+        } catch (JMSException e) {
+            throw toRuntime(e);
+        }
+    }
+
+    /** Runs a classic call without a result, turning its checked JMSException into the runtime twin. */
+    public static void run(JmsRun run) {
+        try {
+            run.run();
+        } catch (JMSException e) {
+            throw toRuntime(e);
+        }
     }
 }

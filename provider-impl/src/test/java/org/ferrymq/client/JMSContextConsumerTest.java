@@ -176,7 +176,7 @@ class JMSContextConsumerTest {
         JMSConsumer consumer = context.createConsumer(queue);
         assertNull(consumer.getMessageListener());
         CompletableFuture<String> received = new CompletableFuture<>();
-        MessageListener listener = m -> received.complete(FerryJMSContext.call(() -> m.getBody(String.class)));
+        MessageListener listener = m -> received.complete(JmsExceptions.call(() -> m.getBody(String.class)));
         consumer.setMessageListener(listener);
         assertSame(listener, consumer.getMessageListener());
         assertThrows(IllegalStateRuntimeException.class, () -> consumer.receive(10));
