@@ -86,7 +86,10 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
         return brokerProperties;
     }
 
-    /** More broker settings, {@code key=value} separated by {@code ;}, as in a broker configuration file. */
+    /**
+     * More broker settings, {@code key=value} separated by {@code ;}, as in a broker configuration file;
+     * a journal setting here ({@code journal=memory}, {@code journalUrl=...}) wins over the two above.
+     */
     public void setBrokerProperties(String brokerProperties) {
         this.brokerProperties = brokerProperties;
     }
@@ -126,6 +129,12 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
             return;
         }
         BrokerConfig config = new BrokerConfig(brokerName);
+        if (journalDataSource != null && !journalDataSource.isBlank()) {
+            config.journalDataSource(lookupDataSource(journalDataSource));
+        } else {
+            config.dataDirectory(defaultDataDirectory());
+        }
+        // after the journal, so that brokerProperties may choose another (journal=memory for tests)
         if (brokerProperties != null) {
             for (String pair : brokerProperties.split(";")) {
                 if (pair.isBlank()) {
@@ -138,11 +147,6 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
                 }
                 config.set(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
             }
-        }
-        if (journalDataSource != null && !journalDataSource.isBlank()) {
-            config.journalDataSource(lookupDataSource(journalDataSource));
-        } else {
-            config.dataDirectory(defaultDataDirectory());
         }
         try {
             broker = Broker.start(config);
