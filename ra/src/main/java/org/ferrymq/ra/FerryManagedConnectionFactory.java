@@ -64,11 +64,10 @@ public class FerryManagedConnectionFactory implements ManagedConnectionFactory, 
         return new ConnectionFactoryHandle(this, manager);
     }
 
-    /** Outside a server: connections are made directly, without pooling or transactions. */
+    /** Outside a server: each connection is made directly, without pooling or transactions, and closed with its handle. */
     @Override
     public Object createConnectionFactory() {
-        return new ConnectionFactoryHandle(this, (factory, info) ->
-                factory.createManagedConnection(null, info).getConnection(null, info));
+        return new ConnectionFactoryHandle(this, new NonManagedConnectionManager());
     }
 
     @Override
