@@ -4,7 +4,6 @@ import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
-import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.QueueConnection;
 import jakarta.jms.QueueConnectionFactory;
 import jakarta.jms.TopicConnection;
@@ -13,11 +12,14 @@ import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
 import java.io.Serializable;
 import javax.naming.Reference;
+import org.ferrymq.client.FerryJMSContext;
+import org.ferrymq.client.JmsExceptions;
 
 /**
- * The connection factory an application looks up or injects ({@code @Resource}): every
- * connection comes from the server's pool through its {@link ConnectionManager}, enlisted in
- * the caller's JTA transaction when there is one.
+ * The connection factory an application looks up or injects ({@code @Resource}, or through
+ * {@code @Inject JMSContext}): every connection and every JMSContext comes from the server's
+ * pool through its {@link ConnectionManager}, enlisted in the caller's JTA transaction when
+ * there is one.
  */
 final class ConnectionFactoryHandle implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory,
         Serializable, jakarta.resource.Referenceable {
@@ -75,29 +77,35 @@ final class ConnectionFactoryHandle implements ConnectionFactory, QueueConnectio
         return allocate(user, password);
     }
 
-    private static JMSRuntimeException noContext() {
-        return new JMSRuntimeException("A JMSContext from the FerryMQ resource adapter is not available yet; "
-                + "use createConnection() and a Session");
-    }
-
+    /**
+     * A context on a connection from the server's pool, enlisted in the caller's JTA transaction
+     * when there is one; the session mode is that of {@link #createContext(String, String, int)}.
+     */
     @Override
     public JMSContext createContext() {
-        throw noContext();
+        return createContext(null, null, JMSContext.AUTO_ACKNOWLEDGE);
     }
 
     @Override
     public JMSContext createContext(String userName, String password) {
-        throw noContext();
-    }
-
-    @Override
-    public JMSContext createContext(String userName, String password, int sessionMode) {
-        throw noContext();
+        return createContext(userName, password, JMSContext.AUTO_ACKNOWLEDGE);
     }
 
     @Override
     public JMSContext createContext(int sessionMode) {
-        throw noContext();
+        return createContext(null, null, sessionMode);
+    }
+
+    /**
+     * In a JTA transaction the session mode is ignored: the context's work belongs to the
+     * transaction. Outside one the context acknowledges automatically: {@code DUPS_OK_ACKNOWLEDGE}
+     * if asked for, otherwise {@code AUTO_ACKNOWLEDGE}, also in place of {@code CLIENT_ACKNOWLEDGE}
+     * and {@code SESSION_TRANSACTED} (Jakarta Messaging 3.1, section 12.3).
+     */
+    @Override
+    public JMSContext createContext(String userName, String password, int sessionMode) {
+        FerryJMSContext.checkSessionMode(sessionMode);
+        return ContextHandle.open(JmsExceptions.call(() -> allocate(userName, password)), sessionMode);
     }
 
     @Override

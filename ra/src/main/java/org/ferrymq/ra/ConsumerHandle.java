@@ -19,6 +19,11 @@ final class ConsumerHandle implements QueueReceiver, TopicSubscriber {
         this.physical = physical;
     }
 
+    /** The consumer of the pooled session, for the JMSConsumer of a {@link ContextHandle}. */
+    MessageConsumer physical() {
+        return physical;
+    }
+
     @Override
     public String getMessageSelector() throws JMSException {
         return physical.getMessageSelector();
