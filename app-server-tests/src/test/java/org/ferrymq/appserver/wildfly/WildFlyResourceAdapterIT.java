@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import jakarta.ejb.EJB;
 import java.io.File;
+import org.ferrymq.appserver.app.ContextSender;
 import org.ferrymq.appserver.app.FlakyBean;
 import org.ferrymq.appserver.app.Names;
 import org.ferrymq.appserver.app.NewsBean;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * FerryMQ's resource adapter in WildFly: an EJB sends through the adapter's connection factory
- * in container-managed JTA transactions, and message-driven beans bound to the adapter consume
- * a queue and a durable topic subscription, in transactions of their own.
+ * in container-managed JTA transactions (with a Connection and Session, with an injected
+ * JMSContext, and with one made by {@code createContext()}), and message-driven beans bound to
+ * the adapter consume a queue and a durable topic subscription, in transactions of their own.
  */
 @ExtendWith(ArquillianExtension.class)
 class WildFlyResourceAdapterIT {
@@ -42,8 +44,8 @@ class WildFlyResourceAdapterIT {
     @Deployment(name = "app", order = 2)
     static WebArchive application() {
         return ShrinkWrap.create(WebArchive.class, "ferrymq-app.war")
-                .addClasses(Names.class, Received.class, Sender.class, OrdersBean.class, FlakyBean.class,
-                        NewsBean.class, OrderService.class)
+                .addClasses(Names.class, Received.class, Sender.class, ContextSender.class, OrdersBean.class,
+                        FlakyBean.class, NewsBean.class, OrderService.class)
                 // the data source's H2 driver is WildFly's module
                 .addAsManifestResource(new StringAsset("Dependencies: com.h2database.h2\n"), "MANIFEST.MF")
                 .addAsWebInfResource(WildFlyResourceAdapterIT.class.getResource("/wildfly/jboss-ejb3.xml"),
@@ -55,6 +57,9 @@ class WildFlyResourceAdapterIT {
 
     @EJB
     private OrderService orderService;
+
+    @EJB
+    private ContextSender contextSender;
 
     @Test
     @OperateOnDeployment("app")
@@ -103,5 +108,39 @@ class WildFlyResourceAdapterIT {
     void aDurableTopicSubscriptionDeliversToItsBean() throws Exception {
         sender.toNews("headline-1");
         assertEquals("headline-1", Received.next("news", 20));
+    }
+
+    @Test
+    @OperateOnDeployment("app")
+    void anInjectedJMSContextSendsInTheCommittedTransaction() throws Exception {
+        contextSender.withInjectedContext("injected-committed", false);
+        assertEquals("injected-committed", Received.next("orders", 20));
+    }
+
+    @Test
+    @OperateOnDeployment("app")
+    void anInjectedJMSContextsMessageOfARolledBackTransactionIsNeverDelivered() throws Exception {
+        contextSender.withInjectedContext("injected-rolled-back", true);
+        contextSender.withInjectedContext("injected-after", false);
+        assertEquals("injected-after", Received.next("orders", 20),
+                "the message of the rolled-back transaction was delivered");
+        assertNull(Received.next("orders", 2));
+    }
+
+    @Test
+    @OperateOnDeployment("app")
+    void aContextFromCreateContextSendsInTheTransaction() throws Exception {
+        contextSender.withCreatedContext("created-rolled-back", true);
+        contextSender.withCreatedContext("created-committed", false);
+        assertEquals("created-committed", Received.next("orders", 20),
+                "the message of the rolled-back transaction was delivered");
+        assertNull(Received.next("orders", 2));
+    }
+
+    @Test
+    @OperateOnDeployment("app")
+    void aContextInATransactionIgnoresItsSessionModeAndRefusesALocalCommit() {
+        assertEquals("SESSION_TRANSACTED, TransactionInProgressRuntimeException",
+                contextSender.createdContextInTransaction());
     }
 }
