@@ -26,7 +26,8 @@ import org.ferrymq.protocol.Delivery;
  * it comes again, before any later message, not flagged as redelivered. So in those modes
  * the body is tried on a copy before the delivery is consumed, and a refused delivery goes
  * back to the broker as merely prefetched (a session recover that names no message as seen).
- * In CLIENT_ACKNOWLEDGE and transacted sessions the refused message counts as received.
+ * In CLIENT_ACKNOWLEDGE and transacted sessions, and in a session associated with an XA
+ * branch (whose acknowledge mode reads AUTO_ACKNOWLEDGE), the refused message counts as received.
  */
 public class FerryJMSConsumer implements JMSConsumer {
 
@@ -97,8 +98,9 @@ public class FerryJMSConsumer implements JMSConsumer {
             throw new MessageFormatRuntimeException("receiveBody needs the type to return the body as, "
                     + "such as String.class for a TextMessage");
         }
-        if (session.mode != Session.AUTO_ACKNOWLEDGE && session.mode != Session.DUPS_OK_ACKNOWLEDGE) {
-            // CLIENT_ACKNOWLEDGE and transacted: a refused body counts as received, as the spec says
+        if ((session.mode != Session.AUTO_ACKNOWLEDGE && session.mode != Session.DUPS_OK_ACKNOWLEDGE)
+                || session.xaAssociated) {
+            // CLIENT_ACKNOWLEDGE and transacted (an XA branch too): a refused body counts as received, as the spec says
             Message message = noWait ? consumer.receiveNoWait() : consumer.receive(timeout);
             return message == null ? null : bodyOf(message, c);
         }

@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.jms.Connection;
+import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageFormatRuntimeException;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -248,6 +250,22 @@ class XaResourceTest {
             xa.commit(xid, false);
         }
         assertEquals("from-context", receivePlain());
+    }
+
+    @Test
+    void inABranchABodyOfTheWrongTypeIsAMessageFormatErrorAndCountsAsReceived() throws Exception {
+        plainSession.createProducer(queue).send(plainSession.createTextMessage("not a number"));
+        try (XAJMSContext context = xaFactory.createXAContext()) {
+            XAResource xa = context.getXAResource();
+            Xid xid = TestXid.next();
+            xa.start(xid, XAResource.TMNOFLAGS);
+            JMSConsumer consumer = context.createConsumer(queue);
+            assertThrows(MessageFormatRuntimeException.class, () -> consumer.receiveBody(Integer.class, 5_000));
+            assertNull(consumer.receiveNoWait(), "the refused message came again in the same branch");
+            xa.end(xid, XAResource.TMSUCCESS);
+            xa.commit(xid, true);
+        }
+        assertNull(receivePlain(), "the message received in the committed branch came again");
     }
 
     @Test
