@@ -14,6 +14,7 @@ import jakarta.jms.InvalidSelectorRuntimeException;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
+import jakarta.jms.MessageFormatRuntimeException;
 import jakarta.jms.Queue;
 import jakarta.jms.TransactionInProgressRuntimeException;
 import jakarta.resource.ResourceException;
@@ -216,6 +217,27 @@ class ContextHandleTest {
             JMSConsumer consumer = context.createConsumer(queue);
             assertEquals("committed", consumer.receiveBody(String.class, 5_000));
             assertNull(consumer.receive(500), "the message of the rolled-back transaction was delivered");
+        }
+    }
+
+    @Test
+    void inATransactionABodyOfTheWrongTypeIsAMessageFormatErrorAndCountsAsReceived() throws Exception {
+        try (JMSContext context = factory.createContext()) {
+            context.createProducer().send(queue, "not a number");
+        }
+        try (JMSContext context = pooled.createContext()) {
+            XAResource branch = pool.created.get(0).getXAResource();
+            Xid xid = xid();
+            branch.start(xid, XAResource.TMNOFLAGS);
+            JMSConsumer consumer = context.createConsumer(queue);
+            assertThrows(MessageFormatRuntimeException.class, () -> consumer.receiveBody(Integer.class, 5_000));
+            assertNull(consumer.receiveNoWait(), "the refused message came again in the same transaction");
+            branch.end(xid, XAResource.TMSUCCESS);
+            branch.commit(xid, true);
+        }
+        try (JMSContext context = factory.createContext()) {
+            assertNull(context.createConsumer(queue).receive(500), "the message received in the committed "
+                    + "transaction came again");
         }
     }
 
