@@ -49,7 +49,7 @@ final class FerryManagedConnection implements ManagedConnection {
             if (credentials.clientId() != null && !credentials.clientId().isBlank()) {
                 physical.setClientID(credentials.clientId());
             }
-            physical.setExceptionListener(e -> failed(e));
+            physical.setExceptionListener(this::connectionFailed);
             session = (FerryXASession) physical.createXASession();
         } catch (JMSException e) {
             throw new ResourceAdapterInternalException("FerryMQ could not open a connection for " + credentials + ": "
@@ -104,7 +104,8 @@ final class FerryManagedConnection implements ManagedConnection {
         listeners.forEach(l -> l.connectionClosed(event));
     }
 
-    private void failed(JMSException cause) {
+    /** The physical connection failed: the server is told, and must not hand this connection out again. */
+    void connectionFailed(JMSException cause) {
         broken = true;
         ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED, cause);
         listeners.forEach(l -> l.connectionErrorOccurred(event));

@@ -97,7 +97,7 @@ public class FerryManagedConnectionFactory implements ManagedConnectionFactory, 
             ConnectionRequestInfo info) {
         Credentials wanted = credentials(subject, info);
         for (Object candidate : connections) {
-            if (candidate instanceof FerryManagedConnection mc && mc.factory() == this && mc.credentials().equals(wanted)
+            if (candidate instanceof FerryManagedConnection mc && equals(mc.factory()) && mc.credentials().equals(wanted)
                     && mc.isValid()) {
                 return mc;
             }
