@@ -2,6 +2,7 @@ package org.ferrymq.ra;
 
 import jakarta.jms.JMSException;
 import jakarta.jms.XAConnection;
+import jakarta.jms.XASession;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
@@ -49,6 +50,8 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
     private transient Map<MessageEndpointFactory, InboundActivation> activations;
     /** The connection the server's recovery manager works through: independent of any application handle. */
     private transient XAConnection recoveryConnection;
+    /** Its one session, whose resource every recovery pass gets: a pass runs every few minutes, forever. */
+    private transient XASession recoverySession;
 
     // ---- configuration (JavaBean properties of ra.xml) ----
 
@@ -219,16 +222,21 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
 
     /**
      * One resource on a connection of the adapter's own, so the server's recovery manager can
-     * list and complete in-doubt branches whether or not any application holds a handle; a
-     * connection lost between passes is opened again.
+     * list and complete in-doubt branches whether or not any application holds a handle. Every
+     * pass (WildFly: one per activation, every two minutes) gets the same resource; a
+     * connection lost between passes is opened again on the next.
      */
     @Override
     public synchronized XAResource[] getXAResources(ActivationSpec[] specs) throws ResourceException {
         try {
-            if (recoveryConnection == null) {
-                recoveryConnection = new FerryXAConnectionFactory(connectionUrl()).createXAConnection();
+            if (recoverySession == null) {
+                closeRecoveryConnection();
+                XAConnection connection = new FerryXAConnectionFactory(connectionUrl()).createXAConnection();
+                recoveryConnection = connection;
+                connection.setExceptionListener(e -> recoveryConnectionLost(connection));
+                recoverySession = connection.createXASession();
             }
-            return new XAResource[] {recoveryConnection.createXASession().getXAResource()};
+            return new XAResource[] {recoverySession.getXAResource()};
         } catch (JMSException e) {
             closeRecoveryConnection();
             throw new ResourceAdapterInternalException("FerryMQ recovery could not reach broker '" + brokerName
@@ -236,7 +244,14 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
         }
     }
 
+    private synchronized void recoveryConnectionLost(XAConnection lost) {
+        if (recoveryConnection == lost) {
+            closeRecoveryConnection();
+        }
+    }
+
     private void closeRecoveryConnection() {
+        recoverySession = null; // closed with its connection
         if (recoveryConnection != null) {
             try {
                 recoveryConnection.close();

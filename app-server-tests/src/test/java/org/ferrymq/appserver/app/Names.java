@@ -9,6 +9,11 @@ public final class Names {
     public static final String NEWS = "java:/jms/ferrymq/news";
     /** The test application's own XA data source (H2 in memory), defined by {@link OrderService}. */
     public static final String ORDERS_DATABASE = "java:app/jdbc/orders";
+    /**
+     * The crash-recovery test's XA data source, an H2 file database in the server's data
+     * directory (so it survives a kill), defined by {@code wildfly/recovery-orders-ds.xml}.
+     */
+    public static final String RECOVERY_ORDERS_DATABASE = "java:jboss/datasources/ferrymq-recovery-orders";
 
     private Names() {
     }

@@ -6,6 +6,7 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
+@EnabledIfSystemProperty(named = "arquillian.launch", matches = ".*-manual",
+        disabledReason = "controls a server of its own: runs in the hard-kill failsafe execution")
 class WildFlyHardKillIT {
 
     private static final String SERVER = "wildfly-manual";
