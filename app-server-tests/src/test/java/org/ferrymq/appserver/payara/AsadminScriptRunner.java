@@ -72,8 +72,8 @@ public class AsadminScriptRunner {
         System.out.println("asadmin multimode --file " + script + " (exit " + exit + "):\n" + output);
         // multimode goes on after a failed command and still exits 0; it reports each failure
         if (exit != 0 || FAILED_COMMAND.matcher(output).find()) {
-            throw new IllegalStateException("asadmin script " + script + " failed with exit code " + exit + ":\n"
-                    + output);
+            throw new IllegalStateException("asadmin script " + script + " failed (exit code " + exit
+                    + "); fix the command that failed, or the domain's state it met:\n" + output);
         }
     }
 
