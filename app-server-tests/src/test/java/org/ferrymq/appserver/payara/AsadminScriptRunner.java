@@ -22,7 +22,9 @@ import org.jboss.arquillian.test.spi.TestClass;
  * Runs a test class's {@link AsadminScripts} with the domain's own {@code bin/asadmin} against
  * the domain Arquillian started (its {@code payaraHome} and {@code adminPort}). The Payara
  * connector has no hook between two deployments; this observer of Arquillian's deployment
- * events is that hook. A failing command fails the deployment, with asadmin's output.
+ * events is that hook. A failing setup command fails the deployment, with asadmin's output; a
+ * failing teardown command is only reported, so that the undeployment is still tried (after a
+ * failed setup, deleting what was never created fails).
  */
 public class AsadminScriptRunner {
 
@@ -37,14 +39,20 @@ public class AsadminScriptRunner {
     public void afterDeploy(@Observes AfterDeploy event) throws IOException, InterruptedException {
         AsadminScripts scripts = scriptsAround(event);
         if (scripts != null) {
-            run(event, scripts.setup());
+            String failure = run(event, scripts.setup());
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
         }
     }
 
     public void beforeUndeploy(@Observes BeforeUnDeploy event) throws IOException, InterruptedException {
         AsadminScripts scripts = scriptsAround(event);
         if (scripts != null) {
-            run(event, scripts.teardown());
+            String failure = run(event, scripts.teardown());
+            if (failure != null) {
+                System.out.println("WARNING " + failure);
+            }
         }
     }
 
@@ -54,7 +62,8 @@ public class AsadminScriptRunner {
         return scripts != null && scripts.deployment().equals(event.getDeployment().getName()) ? scripts : null;
     }
 
-    private void run(DeployerEvent event, String script) throws IOException, InterruptedException {
+    /** Runs the script; returns null if every command succeeded, else what failed. */
+    private String run(DeployerEvent event, String script) throws IOException, InterruptedException {
         Map<String, String> configuration = containers.get().getContainer(event.getDeployment().getTarget())
                 .getContainerConfiguration().getContainerProperties();
         String payaraHome = configuration.get("payaraHome");
@@ -72,9 +81,10 @@ public class AsadminScriptRunner {
         System.out.println("asadmin multimode --file " + script + " (exit " + exit + "):\n" + output);
         // multimode goes on after a failed command and still exits 0; it reports each failure
         if (exit != 0 || FAILED_COMMAND.matcher(output).find()) {
-            throw new IllegalStateException("asadmin script " + script + " failed (exit code " + exit
-                    + "); fix the command that failed, or the domain's state it met:\n" + output);
+            return "asadmin script " + script + " failed (exit code " + exit
+                    + "); fix the command that failed, or the domain's state it met:\n" + output;
         }
+        return null;
     }
 
     private static Path file(String script) {
