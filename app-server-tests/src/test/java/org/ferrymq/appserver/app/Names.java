@@ -3,10 +3,10 @@ package org.ferrymq.appserver.app;
 /** The JNDI names the servers' adapter configuration binds, and the test application uses. */
 public final class Names {
 
-    public static final String CONNECTION_FACTORY = "java:/jms/ferrymq/ConnectionFactory";
-    public static final String ORDERS = "java:/jms/ferrymq/orders";
-    public static final String FLAKY = "java:/jms/ferrymq/flaky";
-    public static final String NEWS = "java:/jms/ferrymq/news";
+    public static final String CONNECTION_FACTORY = "java:global/jms/ferrymq/ConnectionFactory";
+    public static final String ORDERS = "java:global/jms/ferrymq/orders";
+    public static final String FLAKY = "java:global/jms/ferrymq/flaky";
+    public static final String NEWS = "java:global/jms/ferrymq/news";
     /** The test application's own XA data source (H2 in memory), defined by {@link OrderService}. */
     public static final String ORDERS_DATABASE = "java:app/jdbc/orders";
     /**
