@@ -11,6 +11,7 @@ import org.ferrymq.appserver.app.Names;
 import org.ferrymq.appserver.app.NewsBean;
 import org.ferrymq.appserver.app.OrderService;
 import org.ferrymq.appserver.app.OrdersBean;
+import org.ferrymq.appserver.app.OrdersTable;
 import org.ferrymq.appserver.app.Received;
 import org.ferrymq.appserver.app.Sender;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
@@ -45,7 +46,8 @@ public abstract class ResourceAdapterTests {
     protected static WebArchive application() {
         return ShrinkWrap.create(WebArchive.class, "ferrymq-app.war")
                 .addClasses(Names.class, Received.class, Sender.class, ContextSender.class, OrdersBean.class,
-                        FlakyBean.class, NewsBean.class, OrderService.class, ResourceAdapterTests.class);
+                        FlakyBean.class, NewsBean.class, OrderService.class, OrdersTable.class,
+                        ResourceAdapterTests.class);
     }
 
     @EJB

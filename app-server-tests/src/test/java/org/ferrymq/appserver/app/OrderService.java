@@ -11,10 +11,7 @@ import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import javax.sql.DataSource;
 
 /**
@@ -40,17 +37,11 @@ public class OrderService {
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void createTable() throws SQLException {
-        try (java.sql.Connection c = database.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS ORDERS (ID VARCHAR(64) PRIMARY KEY)");
-        }
+        OrdersTable.create(database);
     }
 
     public void place(String id, boolean rollbackOnly) throws SQLException, JMSException {
-        try (java.sql.Connection c = database.getConnection();
-                PreparedStatement insert = c.prepareStatement("INSERT INTO ORDERS (ID) VALUES (?)")) {
-            insert.setString(1, id);
-            insert.executeUpdate();
-        }
+        OrdersTable.insert(database, id);
         try (Connection connection = factory.createConnection()) {
             Session session = connection.createSession();
             session.createProducer(orders).send(session.createTextMessage(id));
@@ -61,13 +52,6 @@ public class OrderService {
     }
 
     public long count(String id) throws SQLException {
-        try (java.sql.Connection c = database.getConnection();
-                PreparedStatement query = c.prepareStatement("SELECT COUNT(*) FROM ORDERS WHERE ID = ?")) {
-            query.setString(1, id);
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return OrdersTable.count(database, id);
     }
 }

@@ -13,10 +13,7 @@ import jakarta.transaction.RollbackException;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import javax.sql.DataSource;
 
 /**
@@ -41,9 +38,7 @@ public class StallingOrderService {
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void createTable() throws SQLException {
-        try (java.sql.Connection c = database.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS ORDERS (ID VARCHAR(64) PRIMARY KEY)");
-        }
+        OrdersTable.create(database);
     }
 
     /**
@@ -54,11 +49,7 @@ public class StallingOrderService {
             throws SystemException, RollbackException, SQLException, JMSException {
         Path marker = StallingResource.BRANCHES.resolve(id + ".committing");
         transactions.getTransaction().enlistResource(StallingResource.stallingInCommit(marker));
-        try (java.sql.Connection c = database.getConnection();
-                PreparedStatement insert = c.prepareStatement("INSERT INTO ORDERS (ID) VALUES (?)")) {
-            insert.setString(1, id);
-            insert.executeUpdate();
-        }
+        OrdersTable.insert(database, id);
         try (Connection connection = factory.createConnection()) {
             Session session = connection.createSession();
             session.createProducer(orders).send(session.createTextMessage(id));
@@ -67,13 +58,6 @@ public class StallingOrderService {
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public long count(String id) throws SQLException {
-        try (java.sql.Connection c = database.getConnection();
-                PreparedStatement query = c.prepareStatement("SELECT COUNT(*) FROM ORDERS WHERE ID = ?")) {
-            query.setString(1, id);
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return OrdersTable.count(database, id);
     }
 }

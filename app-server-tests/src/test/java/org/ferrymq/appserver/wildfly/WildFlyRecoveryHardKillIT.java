@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import javax.transaction.xa.XAResource;
 import org.ferrymq.appserver.app.Names;
 import org.ferrymq.appserver.app.OrdersBean;
+import org.ferrymq.appserver.app.OrdersTable;
 import org.ferrymq.appserver.app.Received;
 import org.ferrymq.appserver.app.RecoveryEndpoint;
 import org.ferrymq.appserver.app.StalledBranchRecovery;
@@ -81,7 +82,8 @@ class WildFlyRecoveryHardKillIT {
     static WebArchive application() {
         return ShrinkWrap.create(WebArchive.class, "ferrymq-recovery.war")
                 .addClasses(Names.class, Received.class, OrdersBean.class, StallingResource.class,
-                        StalledBranchRecovery.class, StallingOrderService.class, RecoveryEndpoint.class)
+                        StalledBranchRecovery.class, StallingOrderService.class, OrdersTable.class,
+                        RecoveryEndpoint.class)
                 // the recovery helper's Narayana is WildFly's module
                 .addAsManifestResource(new StringAsset("Dependencies: org.jboss.jts\n"), "MANIFEST.MF")
                 .addAsWebInfResource(WildFlyRecoveryHardKillIT.class.getResource("/wildfly/recovery-orders-ds.xml"),
