@@ -46,11 +46,6 @@ final class ConnectionHandle implements QueueConnection, TopicConnection {
         }
     }
 
-    private static IllegalStateException forbidden(String method) {
-        return new IllegalStateException(method + " must not be called in a Jakarta EE web or EJB container "
-                + "(Jakarta Messaging 3.1, section 12.2)");
-    }
-
     // ---- sessions ----
 
     private synchronized SessionHandle newSession() throws JMSException {
@@ -100,7 +95,7 @@ final class ConnectionHandle implements QueueConnection, TopicConnection {
     @Override
     public void setClientID(String clientID) throws JMSException {
         checkOpen();
-        throw forbidden("Connection.setClientID");
+        throw ContainerRules.forbidden("Connection.setClientID", "set the ClientId property of the connection factory");
     }
 
     @Override
@@ -118,7 +113,8 @@ final class ConnectionHandle implements QueueConnection, TopicConnection {
     @Override
     public void setExceptionListener(ExceptionListener listener) throws JMSException {
         checkOpen();
-        throw forbidden("Connection.setExceptionListener");
+        throw ContainerRules.forbidden("Connection.setExceptionListener",
+                "the server watches the pooled connection itself");
     }
 
     @Override
@@ -130,7 +126,7 @@ final class ConnectionHandle implements QueueConnection, TopicConnection {
     @Override
     public void stop() throws JMSException {
         checkOpen();
-        throw forbidden("Connection.stop");
+        throw ContainerRules.forbidden("Connection.stop", "close the connection when it is no longer needed");
     }
 
     @Override
@@ -154,36 +150,36 @@ final class ConnectionHandle implements QueueConnection, TopicConnection {
     @Override
     public ConnectionConsumer createConnectionConsumer(Destination destination, String messageSelector,
             ServerSessionPool sessionPool, int maxMessages) throws JMSException {
-        throw forbidden("Connection.createConnectionConsumer");
+        throw ContainerRules.forbidden("Connection.createConnectionConsumer", "use a message-driven bean");
     }
 
     @Override
     public ConnectionConsumer createSharedConnectionConsumer(Topic topic, String subscriptionName,
             String messageSelector, ServerSessionPool sessionPool, int maxMessages) throws JMSException {
-        throw forbidden("Connection.createSharedConnectionConsumer");
+        throw ContainerRules.forbidden("Connection.createSharedConnectionConsumer", "use a message-driven bean");
     }
 
     @Override
     public ConnectionConsumer createDurableConnectionConsumer(Topic topic, String subscriptionName,
             String messageSelector, ServerSessionPool sessionPool, int maxMessages) throws JMSException {
-        throw forbidden("Connection.createDurableConnectionConsumer");
+        throw ContainerRules.forbidden("Connection.createDurableConnectionConsumer", "use a message-driven bean");
     }
 
     @Override
     public ConnectionConsumer createSharedDurableConnectionConsumer(Topic topic, String subscriptionName,
             String messageSelector, ServerSessionPool sessionPool, int maxMessages) throws JMSException {
-        throw forbidden("Connection.createSharedDurableConnectionConsumer");
+        throw ContainerRules.forbidden("Connection.createSharedDurableConnectionConsumer", "use a message-driven bean");
     }
 
     @Override
     public ConnectionConsumer createConnectionConsumer(Queue queue, String messageSelector,
             ServerSessionPool sessionPool, int maxMessages) throws JMSException {
-        throw forbidden("Connection.createConnectionConsumer");
+        throw ContainerRules.forbidden("Connection.createConnectionConsumer", "use a message-driven bean");
     }
 
     @Override
     public ConnectionConsumer createConnectionConsumer(Topic topic, String messageSelector,
             ServerSessionPool sessionPool, int maxMessages) throws JMSException {
-        throw forbidden("Connection.createConnectionConsumer");
+        throw ContainerRules.forbidden("Connection.createConnectionConsumer", "use a message-driven bean");
     }
 }

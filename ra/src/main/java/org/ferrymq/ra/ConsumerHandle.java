@@ -1,6 +1,5 @@
 package org.ferrymq.ra;
 
-import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -36,8 +35,7 @@ final class ConsumerHandle implements QueueReceiver, TopicSubscriber {
 
     @Override
     public void setMessageListener(MessageListener listener) throws JMSException {
-        throw new IllegalStateException("MessageConsumer.setMessageListener must not be called in a Jakarta EE web or "
-                + "EJB container; use a message-driven bean, or receive()");
+        throw ContainerRules.forbidden("MessageConsumer.setMessageListener", "use a message-driven bean, or receive()");
     }
 
     @Override

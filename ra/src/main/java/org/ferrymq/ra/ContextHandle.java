@@ -82,8 +82,7 @@ final class ContextHandle implements JMSContext, ProducerSource {
     }
 
     private static IllegalStateRuntimeException forbidden(String method, String instead) {
-        return new IllegalStateRuntimeException(method + " must not be called in a Jakarta EE web or EJB container "
-                + "(Jakarta Messaging 3.1, section 12.2); " + instead);
+        return new IllegalStateRuntimeException(ContainerRules.forbiddenMessage(method, instead));
     }
 
     private ConnectionHandle connection() {

@@ -109,8 +109,7 @@ final class SessionHandle implements QueueSession, TopicSession {
     @Override
     public void setMessageListener(MessageListener listener) throws JMSException {
         session();
-        throw new IllegalStateException("Session.setMessageListener must not be called in a Jakarta EE web or EJB "
-                + "container; use a message-driven bean");
+        throw ContainerRules.forbidden("Session.setMessageListener", "use a message-driven bean");
     }
 
     @Override
