@@ -36,8 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 public abstract class ResourceAdapterTests {
 
-    /** ferrymq-ra.rar as the ra module built it. */
-    protected static ResourceAdapterArchive builtAdapter() {
+    /** ferrymq-ra.rar as the ra module built it (every server test deploys this one). */
+    public static ResourceAdapterArchive builtAdapter() {
         File rar = new File(System.getProperty("ferrymq.rar", "../ra/target/ferrymq-ra.rar"));
         return ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class, rar);
     }

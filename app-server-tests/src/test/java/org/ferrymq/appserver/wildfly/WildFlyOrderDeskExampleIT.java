@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.ferrymq.appserver.ResourceAdapterTests;
 import org.ferrymq.examples.ee.OrderDesk;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
@@ -35,8 +36,7 @@ class WildFlyOrderDeskExampleIT {
 
     @Deployment(name = "ra", order = 1, testable = false)
     static ResourceAdapterArchive adapter() {
-        File rar = new File(System.getProperty("ferrymq.rar", "../ra/target/ferrymq-ra.rar"));
-        return ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class, rar);
+        return ResourceAdapterTests.builtAdapter();
     }
 
     @Deployment(name = "app", order = 2)

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.jms.XAConnection;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -71,10 +70,7 @@ class WildFlyRecoveryHardKillIT {
     @Deployment(name = "ra", order = 1, managed = false, testable = false)
     @TargetsContainer(SERVER)
     static ResourceAdapterArchive adapter() {
-        File rar = new File(System.getProperty("ferrymq.rar", "../ra/target/ferrymq-ra.rar"));
-        return ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class, rar)
-                .addAsManifestResource(WildFlyRecoveryHardKillIT.class.getResource("/wildfly/ironjacamar.xml"),
-                        "ironjacamar.xml");
+        return WildFlyResourceAdapterIT.adapter();
     }
 
     @Deployment(name = "app", order = 2, managed = false, testable = false)
