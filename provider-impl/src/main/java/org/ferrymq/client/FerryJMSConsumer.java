@@ -12,7 +12,6 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageFormatRuntimeException;
 import jakarta.jms.MessageListener;
 import jakarta.jms.ObjectMessage;
-import jakarta.jms.Session;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
 import org.ferrymq.client.message.FerryMessage;
@@ -98,8 +97,7 @@ public class FerryJMSConsumer implements JMSConsumer {
             throw new MessageFormatRuntimeException("receiveBody needs the type to return the body as, "
                     + "such as String.class for a TextMessage");
         }
-        if ((session.mode != Session.AUTO_ACKNOWLEDGE && session.mode != Session.DUPS_OK_ACKNOWLEDGE)
-                || session.xaAssociated) {
+        if (!session.acknowledgesOnReceipt()) {
             // CLIENT_ACKNOWLEDGE and transacted (an XA branch too): a refused body counts as received, as the spec says
             Message message = noWait ? consumer.receiveNoWait() : consumer.receive(timeout);
             return message == null ? null : bodyOf(message, c);

@@ -112,6 +112,15 @@ public class FerrySession implements QueueSession, TopicSession {
         return mode == Session.SESSION_TRANSACTED;
     }
 
+    /**
+     * Whether a message counts as consumed the moment it is received: AUTO_ACKNOWLEDGE and
+     * DUPS_OK_ACKNOWLEDGE, unless the session works in an XA branch (its mode still reads AUTO
+     * then, but what it receives belongs to the branch).
+     */
+    boolean acknowledgesOnReceipt() {
+        return (mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE) && !xaAssociated;
+    }
+
     int generation() {
         return generation;
     }
@@ -327,7 +336,7 @@ public class FerrySession implements QueueSession, TopicSession {
         if (mode == Session.CLIENT_ACKNOWLEDGE) {
             message.setAcknowledgeCallback(this::acknowledgeAll);
         }
-        if (transacted() || mode == Session.CLIENT_ACKNOWLEDGE || forListener || xaAssociated) {
+        if (forListener || !acknowledgesOnReceipt()) {
             recordConsumed(consumer, delivery.deliveryId());
         } else {
             connection.transport.request(new Command.Acknowledge(id, new long[] {delivery.deliveryId()}));
@@ -388,8 +397,7 @@ public class FerrySession implements QueueSession, TopicSession {
                 LOG.warn("MessageListener of {} threw {}; the message will be redelivered where the "
                         + "acknowledge mode allows", consumer, e.toString());
             }
-            if (closed || generation != generationBefore || xaAssociated || (mode != Session.AUTO_ACKNOWLEDGE
-                    && mode != Session.DUPS_OK_ACKNOWLEDGE)) {
+            if (closed || generation != generationBefore || !acknowledgesOnReceipt()) {
                 return;
             }
             if (threw) {
