@@ -19,13 +19,28 @@ import java.util.stream.Stream;
  * 127.0.0.1:5432 and MariaDB at 127.0.0.1:3306 when the system property
  * {@code ferrymq.test.databases} or the environment variable {@code FERRYMQ_TEST_DATABASES}
  * names them (CI sets it). The server databases use a schema / database of their own,
- * {@code ferrymq_test}, emptied of FerryMQ tables before each use.
+ * {@code ferrymq_test} (or the name in {@code ferrymq.test.schema} / {@code FERRYMQ_TEST_SCHEMA},
+ * so that two checkouts can run their tests at once), emptied of FerryMQ tables before each use.
  */
 public record JournalDatabase(String name, String jdbcUrl, String user, String password) {
 
     public static final String FLAG = "ferrymq.test.databases";
 
-    private static final String SERVER_SCHEMA = "ferrymq_test";
+    public static final String SCHEMA_FLAG = "ferrymq.test.schema";
+
+    private static final String SERVER_SCHEMA = serverSchema();
+
+    private static String serverSchema() {
+        String schema = System.getProperty(SCHEMA_FLAG, System.getenv("FERRYMQ_TEST_SCHEMA"));
+        if (schema == null || schema.isBlank()) {
+            return "ferrymq_test";
+        }
+        if (!schema.matches("[a-z][a-z0-9_]{0,40}")) {
+            throw new IllegalArgumentException(SCHEMA_FLAG + " / FERRYMQ_TEST_SCHEMA '" + schema
+                    + "' must be lower-case letters, digits and underscores, starting with a letter");
+        }
+        return schema;
+    }
 
     public static Stream<JournalDatabase> all() {
         return Stream.of(h2(), postgresql(), mariadb());
