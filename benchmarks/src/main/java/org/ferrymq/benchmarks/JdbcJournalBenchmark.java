@@ -16,7 +16,8 @@ import java.util.function.Function;
  * On each database a raw-JDBC probe first measures what the database itself manages from one
  * thread; then each provider, on an empty database of its own, runs the scenarios: 1-producer
  * and N-producer synchronous sends, transactions, single-send latency, a restart with a backlog
- * and the draining of that backlog. Artemis runs once per configured journal sync period, so
+ * and the draining of that backlog, in transactions and again (after another fill and restart)
+ * with an AUTO_ACKNOWLEDGE consumer. Artemis runs once per configured journal sync period, so
  * that it is shown at its best as well as at its default. A database that cannot be reached is
  * skipped with a message.
  *
@@ -29,6 +30,7 @@ public final class JdbcJournalBenchmark {
     private static final String LATENCY_QUEUE = "jdbcbench.latency";
     private static final String TRANSACTIONS_QUEUE = "jdbcbench.transactions";
     private static final String BACKLOG_QUEUE = "jdbcbench.backlog";
+    private static final String AUTO_BACKLOG_QUEUE = "jdbcbench.autobacklog";
 
     /** The providers by their -Djdbcbench.providers key, in the order the help text lists them: each runs once per variant. */
     private static final Map<String, Function<JdbcBenchmarkSettings, List<PersistentBrokerUnderTest>>> BROKERS =
@@ -226,6 +228,17 @@ public final class JdbcJournalBenchmark {
         PersistentWorkloads.Throughput drained = restarted.drain(BACKLOG_QUEUE, backlog, true);
         print(provider, "drain backlog, commit every " + batch, drained);
         figures.drainRate = drained.rate();
+
+        // The same again with one AUTO_ACKNOWLEDGE consumer, also right after a restart.
+        filled = onCleanHeap(() -> restarted.fillBacklog(AUTO_BACKLOG_QUEUE, backlog));
+        print(provider, "(backlog sent again)", filled);
+        broker.stop();
+        System.gc();
+        PersistentWorkloads restartedAgain = new PersistentWorkloads(broker.start(scratch), body, batch);
+        PersistentWorkloads.Throughput autoDrained = restartedAgain.drainAutoAcknowledge(AUTO_BACKLOG_QUEUE, backlog,
+                true);
+        print(provider, "drain backlog, AUTO_ACKNOWLEDGE", autoDrained);
+        figures.autoAcknowledgeDrainRate = autoDrained.rate();
     }
 
     /** A scenario that returns its own timing; each starts on a clean heap, so it does not pay for the last one's garbage. */
@@ -268,7 +281,8 @@ public final class JdbcJournalBenchmark {
                 + " %d%n", settings.sendSeconds(), settings.producers(), settings.batchMessages());
         System.out.printf("latency     %,d single sends from 1 producer%n", settings.latencyMessages());
         System.out.printf("backlog     %,d messages: stop, restart until the first is received, drain with one"
-                + " consumer committing every %d%n", settings.backlogMessages(), settings.batchMessages());
+                + " consumer committing every %d;%n            again: fill, stop, restart, drain with one"
+                + " AUTO_ACKNOWLEDGE consumer%n", settings.backlogMessages(), settings.batchMessages());
         System.out.printf("artemis     jdbc-journal-sync-period %s ms, one run each%n",
                 settings.artemisSyncPeriods().stream().map(String::valueOf).collect(Collectors.joining(", ")));
         System.out.printf("probe       %d s each: single-row INSERT + COMMIT; batches of %d rows, one COMMIT each%n",

@@ -17,6 +17,7 @@ final class ProviderFigures {
     Double manyProducersRate;
     Double transactionRate;
     Double drainRate;
+    Double autoAcknowledgeDrainRate;
     Double restartSeconds;
     /** Why the provider's run stopped early, or null when it ran to the end. */
     String failure;
