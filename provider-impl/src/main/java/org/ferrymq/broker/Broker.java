@@ -222,8 +222,9 @@ public final class Broker implements AutoCloseable {
         synchronized (this) {
             queue = queues.get(name);
             if (queue == null) {
-                persist(List.of(new JournalRecord.DestinationCreated("queue", name.name())));
-                queue = new MessageQueue(this, name.name(), true);
+                long id = nextNumber();
+                persist(List.of(new JournalRecord.DestinationCreated(id, "queue", name.name())));
+                queue = new MessageQueue(this, name.name(), id);
                 queues.put(name, queue);
             }
             return queue;
@@ -246,7 +247,7 @@ public final class Broker implements AutoCloseable {
         synchronized (this) {
             topic = topics.get(name);
             if (topic == null) {
-                persist(List.of(new JournalRecord.DestinationCreated("topic", name.name())));
+                persist(List.of(new JournalRecord.DestinationCreated(0, "topic", name.name())));
                 topic = new BrokerTopic(name.name(), null);
                 topics.put(name, topic);
             }
@@ -267,7 +268,7 @@ public final class Broker implements AutoCloseable {
                 + owner.id + "-" + temporaryNames.incrementAndGet();
         DestinationName destination = new DestinationName(kind, name);
         if (kind == DestinationName.Kind.TEMP_QUEUE) {
-            queues.put(destination, new MessageQueue(this, name, false));
+            queues.put(destination, new MessageQueue(this, name, MessageQueue.NOT_JOURNALED));
         } else {
             topics.put(destination, new BrokerTopic(name, owner));
         }
@@ -316,7 +317,8 @@ public final class Broker implements AutoCloseable {
 
     /** A private, non-durable subscription for one topic consumer. */
     Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, BrokerConnection owner) {
-        MessageQueue queue = new MessageQueue(this, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(), false);
+        MessageQueue queue = new MessageQueue(this, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(),
+                MessageQueue.NOT_JOURNALED);
         Subscription subscription = new Subscription(queue, topic, owner.clientId(), null, selector, noLocal,
                 false, false, owner.id);
         topic.subscriptions.add(subscription);
@@ -356,17 +358,22 @@ public final class Broker implements AutoCloseable {
             }
             removeSubscription(existing);
         }
-        String queueName = "sub:" + (clientId == null ? "" : clientId) + ":" + name;
-        MessageQueue queue = new MessageQueue(this, queueName, durable);
+        long id = durable ? nextNumber() : MessageQueue.NOT_JOURNALED;
+        MessageQueue queue = new MessageQueue(this, subscriptionQueueName(clientId, name), id);
         Subscription created = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared,
                 owner.id);
         if (durable) {
-            persist(List.of(new JournalRecord.SubscriptionCreated(queueName, topic.name, clientId, name, selectorText,
+            persist(List.of(new JournalRecord.SubscriptionCreated(id, clientId, name, topic.name, selectorText,
                     noLocal, shared)));
         }
         namedSubscriptions.put(key, created);
         topic.subscriptions.add(created);
         return created;
+    }
+
+    /** What a subscription's queue is called in log messages; the journal knows it by its id alone. */
+    private static String subscriptionQueueName(String clientId, String name) {
+        return "sub:" + (clientId == null ? "" : clientId) + ":" + name;
     }
 
     /** Called when a consumer of a subscription closes: non-durable ones die with their last consumer. */
@@ -403,7 +410,7 @@ public final class Broker implements AutoCloseable {
         removed(subscription.queue.delete());
         if (subscription.durable) {
             // the journal drops the subscription's references with it, those paged out included
-            persist(List.of(new JournalRecord.SubscriptionDeleted(subscription.queue.name)));
+            persist(List.of(new JournalRecord.SubscriptionDeleted(subscription.queue.id)));
         }
     }
 
@@ -467,7 +474,7 @@ public final class Broker implements AutoCloseable {
             }
             for (QueueEntry entry : entries) {
                 if (entry.journaled()) {
-                    records.add(new JournalRecord.ReferenceAdded(entry.queue.name, entry.sequence, message.messageNo,
+                    records.add(new JournalRecord.ReferenceAdded(entry.queue.id, entry.sequence, message.messageNo,
                             entry.journaledDeliveryCount));
                 }
             }
@@ -532,7 +539,7 @@ public final class Broker implements AutoCloseable {
     /** Records that an entry leaves its queue for good (acknowledged, expired or discarded). */
     void removal(QueueEntry entry, List<JournalRecord> records) {
         if (entry.journaled() && !entry.queue.isDeleted()) {
-            records.add(new JournalRecord.ReferenceRemoved(entry.queue.name, entry.sequence, entry.message));
+            records.add(new JournalRecord.ReferenceRemoved(entry.queue.id, entry.sequence, entry.message));
         }
     }
 
@@ -582,7 +589,8 @@ public final class Broker implements AutoCloseable {
     /** Whether an entry that came back from a consumer has had all the deliveries it may have. */
     boolean deliveryAttemptsUsedUp(QueueEntry entry) {
         int max = config.maxDeliveryAttempts();
-        return max > 0 && entry.deliveryCount >= max && !entry.queue.name.equals(config.deadLetterQueue());
+        return max > 0 && entry.deliveryCount >= max
+                && entry.queue != queues.get(DestinationName.queue(config.deadLetterQueue()));
     }
 
     /**
@@ -604,11 +612,11 @@ public final class Broker implements AutoCloseable {
         for (QueueEntry entry : exhausted) {
             QueueEntry dead = dlq.newEntry(entry.message);
             if (entry.journaled()) {
-                records.add(new JournalRecord.ReferenceMoved(entry.queue.name, entry.sequence, dlq.name, dead.sequence));
+                records.add(new JournalRecord.ReferenceMoved(entry.queue.id, entry.sequence, dlq.id, dead.sequence));
             } else if (dead.journaled()) { // a persistent message from a non-durable subscription: stored only now
                 entry.message.references(1);
                 records.add(new JournalRecord.MessageStored(entry.message));
-                records.add(new JournalRecord.ReferenceAdded(dlq.name, dead.sequence, entry.message.messageNo, 0));
+                records.add(new JournalRecord.ReferenceAdded(dlq.id, dead.sequence, entry.message.messageNo, 0));
             }
             moved.add(dead);
             LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
@@ -666,7 +674,7 @@ public final class Broker implements AutoCloseable {
         return xa;
     }
 
-    /** A new message or XA branch number, unique in the journal. */
+    /** A new message number, XA branch number or queue id, unique in the journal. */
     long nextNumber() {
         return messageNumbers.incrementAndGet();
     }
@@ -692,19 +700,19 @@ public final class Broker implements AutoCloseable {
     // ---- recovery ----
 
     private void recover() throws JMSException {
-        Map<String, MessageQueue> durableQueues = new HashMap<>();
-        Map<String, long[]> contents = new HashMap<>();
+        Map<Long, MessageQueue> durableQueues = new HashMap<>();
+        Map<Long, long[]> contents = new HashMap<>();
         List<PreparedTransaction> prepared = new ArrayList<>();
         try {
             journal.load(new JournalReplay() {
                 @Override
-                public void destination(String kind, String name) {
-                    if (kind.equals("queue")) {
-                        MessageQueue queue = new MessageQueue(Broker.this, name, true);
-                        queues.put(DestinationName.queue(name), queue);
-                        durableQueues.put(name, queue);
+                public void destination(JournalRecord.DestinationCreated d) {
+                    if (d.kind().equals("queue")) {
+                        MessageQueue queue = new MessageQueue(Broker.this, d.name(), d.queueId());
+                        queues.put(DestinationName.queue(d.name()), queue);
+                        durableQueues.put(d.queueId(), queue);
                     } else {
-                        topics.put(DestinationName.topic(name), new BrokerTopic(name, null));
+                        topics.put(DestinationName.topic(d.name()), new BrokerTopic(d.name(), null));
                     }
                 }
 
@@ -720,17 +728,18 @@ public final class Broker implements AutoCloseable {
                                 s.name(), e.getMessage());
                         selector = null;
                     }
-                    MessageQueue queue = new MessageQueue(Broker.this, s.queue(), true);
+                    MessageQueue queue = new MessageQueue(Broker.this, subscriptionQueueName(s.clientId(), s.name()),
+                            s.queueId());
                     Subscription subscription = new Subscription(queue, topic, s.clientId(), s.name(), selector,
                             s.noLocal(), true, s.shared(), null);
                     topic.subscriptions.add(subscription);
                     namedSubscriptions.put(subscriptionKey(s.clientId(), s.name()), subscription);
-                    durableQueues.put(s.queue(), queue);
+                    durableQueues.put(s.queueId(), queue);
                 }
 
                 @Override
-                public void queue(String queue, long references, long lastSeq) {
-                    contents.put(queue, new long[] {references, lastSeq});
+                public void queue(long queueId, long references, long lastSeq) {
+                    contents.put(queueId, new long[] {references, lastSeq});
                 }
 
                 @Override
@@ -739,8 +748,8 @@ public final class Broker implements AutoCloseable {
                 }
 
                 @Override
-                public void highestMessageNo(long messageNo) {
-                    messageNumbers.accumulateAndGet(messageNo, Math::max);
+                public void highestNumber(long number) {
+                    messageNumbers.accumulateAndGet(number, Math::max);
                 }
             });
         } catch (JournalException e) {
@@ -749,11 +758,11 @@ public final class Broker implements AutoCloseable {
             failure.initCause(e);
             throw failure;
         }
-        contents.forEach((name, state) -> {
-            MessageQueue queue = durableQueues.get(name);
+        contents.forEach((queueId, state) -> {
+            MessageQueue queue = durableQueues.get(queueId);
             if (queue == null) {
-                LOG.warn("The journal holds {} message(s) for '{}', which is neither a queue nor a durable "
-                        + "subscription; they are left where they are", state[0], name);
+                LOG.warn("The journal holds {} message(s) for queue id {}, which is neither a queue nor a durable "
+                        + "subscription; they are left where they are", state[0], queueId);
                 return;
             }
             queue.recovered(state[0], state[1]);

@@ -20,16 +20,22 @@ import java.util.concurrent.CompletableFuture;
 public interface Journal extends AutoCloseable {
 
     /**
+     * The longest name of a destination, client ID or subscription (in Java {@code char}s) a
+     * journal must keep; the broker refuses longer ones before they reach it.
+     */
+    int MAX_NAME_LENGTH = 255;
+
+    /**
      * Replays destinations, then subscriptions, then the state of every queue that holds
-     * references, then the prepared XA branches, then the highest message number.
+     * references, then the prepared XA branches, then the highest number in use.
      */
     void load(JournalReplay replay) throws JournalException;
 
     /**
-     * Up to {@code max} references of a queue with places in {@code (afterSeq, uptoSeq]}, in
-     * place order, each with its message.
+     * Up to {@code max} references of queue {@code queueId} with places in
+     * {@code (afterSeq, uptoSeq]}, in place order, each with its message.
      */
-    List<StoredReference> readQueue(String queue, long afterSeq, long uptoSeq, int max) throws JournalException;
+    List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max) throws JournalException;
 
     /** Appends one atomic batch; the future completes when it is durable, or exceptionally with a JournalException. */
     CompletableFuture<Void> append(List<JournalRecord> batch);
