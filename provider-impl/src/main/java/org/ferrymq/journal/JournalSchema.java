@@ -101,16 +101,18 @@ final class JournalSchema {
                                 + "MSG_NO BIGINT NOT NULL, PRIMARY KEY (TX_NO, QUEUE_NAME, MSG_NO))" + options,
                         "CREATE TABLE FMQ_XA_ACK (TX_NO BIGINT NOT NULL, QUEUE_NAME VARCHAR(512) NOT NULL, "
                                 + "SEQ_NO BIGINT NOT NULL, PRIMARY KEY (TX_NO, QUEUE_NAME, SEQ_NO))" + options))),
-                new Migration(3, "queues keyed by id; subscriptions by client ID and name",
+                new Migration(3, "queues keyed by id; subscriptions by client ID and name; names compared exactly",
                         connection -> new QueueIdMigration(connection, queueIdTables(d, connection), database).apply()));
     }
 
     /**
      * The tables of migration 3 as it creates them: every reference to a queue is by
-     * {@code QUEUE_ID}, and a subscription is unique by client ID and name.
+     * {@code QUEUE_ID}, a subscription is unique by client ID and name, and names compare
+     * exactly (no collation that pads or folds them).
      */
     private static List<String> queueIdTables(SqlDialect d, Connection connection) throws SQLException {
-        String name = "VARCHAR(" + Journal.MAX_NAME_LENGTH + ")";
+        DatabaseMetaData meta = connection.getMetaData();
+        String name = d.nameType(Journal.MAX_NAME_LENGTH, meta);
         String options = d.tableOptions();
         return List.of(
                 "CREATE TABLE FMQ_DESTINATION (QUEUE_ID BIGINT, DEST_TYPE VARCHAR(10) NOT NULL, DEST_NAME " + name
