@@ -219,6 +219,7 @@ public final class Broker implements AutoCloseable {
             throw new InvalidDestinationException("Queue '" + name.name() + "' does not exist on broker '"
                     + config.name() + "'; declare it in the broker configuration or enable autoCreateDestinations");
         }
+        refuseUnstorable(name);
         synchronized (this) {
             queue = queues.get(name);
             if (queue == null) {
@@ -244,6 +245,7 @@ public final class Broker implements AutoCloseable {
             throw new InvalidDestinationException("Topic '" + name.name() + "' does not exist on broker '"
                     + config.name() + "'; declare it in the broker configuration or enable autoCreateDestinations");
         }
+        refuseUnstorable(name);
         synchronized (this) {
             topic = topics.get(name);
             if (topic == null) {
@@ -253,6 +255,43 @@ public final class Broker implements AutoCloseable {
             }
             return topic;
         }
+    }
+
+    private static void refuseUnstorable(DestinationName name) throws InvalidDestinationException {
+        String problem = unstorable(name.name());
+        if (problem != null) {
+            throw new InvalidDestinationException((name.kind().isQueue() ? "Queue" : "Topic") + " name '"
+                    + shown(name.name()) + "' " + problem + "; choose another name");
+        }
+    }
+
+    /**
+     * Why the journal cannot keep a name exactly as it is, or null when it can: too long for
+     * its columns, or holding what not every database stores (PostgreSQL refuses NUL; an
+     * unpaired surrogate is no character, and a driver would store it as '?').
+     */
+    static String unstorable(String name) {
+        if (name.length() > Journal.MAX_NAME_LENGTH) {
+            return "is " + name.length() + " characters long; the journal keeps names of at most "
+                    + Journal.MAX_NAME_LENGTH + " characters";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '\u0000') {
+                return "contains a NUL character (U+0000), which not every journal database can store";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "contains an unpaired UTF-16 surrogate (at index " + i + "), which is not a character";
+            }
+        }
+        return null;
+    }
+
+    /** A name for an error message: a long one cut short. */
+    private static String shown(String name) {
+        return name.length() <= 40 ? name : name.substring(0, 40) + "...";
     }
 
     void checkDestination(DestinationName name) throws JMSException {
@@ -358,6 +397,9 @@ public final class Broker implements AutoCloseable {
             }
             removeSubscription(existing);
         }
+        if (durable) {
+            refuseUnstorable(clientId, name);
+        }
         long id = durable ? nextNumber() : MessageQueue.NOT_JOURNALED;
         MessageQueue queue = new MessageQueue(this, subscriptionQueueName(clientId, name), id);
         Subscription created = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared,
@@ -374,6 +416,19 @@ public final class Broker implements AutoCloseable {
     /** What a subscription's queue is called in log messages; the journal knows it by its id alone. */
     private static String subscriptionQueueName(String clientId, String name) {
         return "sub:" + (clientId == null ? "" : clientId) + ":" + name;
+    }
+
+    private static void refuseUnstorable(String clientId, String name) throws JMSException {
+        String problem = unstorable(name);
+        if (problem != null) {
+            throw new JMSException("Durable subscription name '" + shown(name) + "' " + problem
+                    + "; choose another name");
+        }
+        problem = clientId == null ? null : unstorable(clientId);
+        if (problem != null) {
+            throw new JMSException("Client ID '" + shown(clientId) + "' " + problem + ", so its durable subscriptions "
+                    + "cannot be kept; choose another client ID");
+        }
     }
 
     /** Called when a consumer of a subscription closes: non-durable ones die with their last consumer. */
