@@ -138,7 +138,7 @@ class JournalIdentityTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void namesLongerThanTheJournalKeepsAreRefusedWithTheLimit(JournalDatabase database) throws Exception {
+    void namesTheJournalCannotKeepAreRefusedWithTheReason(JournalDatabase database) throws Exception {
         start(database);
         String longest = "q".repeat(255);
         String tooLong = "q".repeat(256);
@@ -152,6 +152,9 @@ class JournalIdentityTest {
             InvalidDestinationException topic = assertThrows(InvalidDestinationException.class,
                     () -> producer.send(s.createTopic(tooLong), s.createTextMessage("too long")));
             assertTrue(topic.getMessage().contains("at most 255 characters"), topic.getMessage());
+            InvalidDestinationException nul = assertThrows(InvalidDestinationException.class,
+                    () -> producer.send(s.createQueue("nul\0inside"), s.createTextMessage("PostgreSQL refuses NUL")));
+            assertTrue(nul.getMessage().contains("U+0000"), nul.getMessage());
             JMSException subscription = assertThrows(JMSException.class,
                     () -> s.createDurableSubscriber(s.createTopic("limits"), "s".repeat(256)));
             assertTrue(subscription.getMessage().contains("at most 255 characters"), subscription.getMessage());
