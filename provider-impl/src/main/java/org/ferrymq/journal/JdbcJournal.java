@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The journal in a relational database: H2 by default, PostgreSQL, MariaDB or any database a
- * {@link SqlDialect} describes. Writes go through one {@link GroupCommitWriter}; reads (start
- * and pages) use pooled connections of their own. The README documents the tables.
+ * {@link SqlDialect} describes. Writes go through one {@link GroupCommitWriter}, except the
+ * creations of destinations and subscriptions, which a {@link CreationWriter} writes apart;
+ * reads (start and pages) use pooled connections of their own. The README documents the tables.
  */
 public final class JdbcJournal implements Journal {
 
@@ -51,6 +52,7 @@ public final class JdbcJournal implements Journal {
     private final ConnectionFailures failures;
     private final BrokerLease lease;
     private final GroupCommitWriter writer;
+    private final CreationWriter creations;
     private final ScheduledExecutorService leaseRenewal;
 
     private JdbcJournal(String name, String database, DataSource dataSource, HikariDataSource ownedPool,
@@ -61,6 +63,7 @@ public final class JdbcJournal implements Journal {
         this.failures = failures;
         this.lease = lease;
         this.writer = new GroupCommitWriter(name, dataSource, failures, timeoutMillis);
+        this.creations = new CreationWriter(name, dataSource, failures, timeoutMillis);
         this.leaseRenewal = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ferrymq-" + name + "-lease");
             t.setDaemon(true);
@@ -143,7 +146,8 @@ public final class JdbcJournal implements Journal {
         hikari.setUsername(config.journalUser());
         hikari.setPassword(config.journalPassword());
         dialect.connectionProperties().forEach(hikari::addDataSourceProperty);
-        hikari.setMaximumPoolSize(4); // the writer, page reads, the lease, and one to spare
+        // the writer, page reads, the lease, one to spare, and one for each creation waiting on the database
+        hikari.setMaximumPoolSize(4 + CreationWriter.THREADS);
         hikari.setMinimumIdle(1);
         hikari.setConnectionTimeout(Math.max(250, config.journalTimeoutMillis()));
         hikari.setValidationTimeout(Math.max(250, Math.min(5_000, config.journalTimeoutMillis())));
@@ -355,7 +359,7 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public CompletableFuture<Void> append(List<JournalRecord> batch) {
-        return writer.submit(batch);
+        return CreationWriter.takes(batch) ? creations.submit(batch) : writer.submit(batch);
     }
 
     private void renewLease() {
@@ -366,6 +370,7 @@ public final class JdbcJournal implements Journal {
                         + "and restart this one");
                 LOG.error(lost.getMessage());
                 writer.refuse(lost);
+                creations.refuse(lost);
                 leaseRenewal.shutdown();
             }
         } catch (SQLException e) {
@@ -376,6 +381,7 @@ public final class JdbcJournal implements Journal {
     @Override
     public void close() {
         leaseRenewal.shutdownNow();
+        creations.close();
         writer.close();
         try (Connection connection = dataSource.getConnection()) {
             lease.release(connection);

@@ -59,6 +59,8 @@ final class RecordStatements implements AutoCloseable {
     }
 
     private final Connection connection;
+    /** Seconds any one statement may run before the driver cancels it; 0 for no limit. */
+    private final int queryTimeoutSeconds;
     private final PreparedStatement[] statements = new PreparedStatement[Batched.values().length];
     private final boolean[] pending = new boolean[Batched.values().length];
     /** Removals collected for the range deletes: places per queue id, and message numbers. */
@@ -67,7 +69,20 @@ final class RecordStatements implements AutoCloseable {
     private final List<Long> removedProperties = new ArrayList<>();
 
     RecordStatements(Connection connection) {
+        this(connection, 0);
+    }
+
+    RecordStatements(Connection connection, int queryTimeoutSeconds) {
         this.connection = connection;
+        this.queryTimeoutSeconds = queryTimeoutSeconds;
+    }
+
+    private PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        if (queryTimeoutSeconds > 0) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+        }
+        return statement;
     }
 
     void add(JournalRecord record) throws SQLException {
@@ -139,7 +154,7 @@ final class RecordStatements implements AutoCloseable {
     private void runAtOnce(JournalRecord record) throws SQLException {
         long now = System.currentTimeMillis();
         if (record instanceof JournalRecord.DestinationCreated r) {
-            try (PreparedStatement s = connection.prepareStatement(
+            try (PreparedStatement s = prepare(
                     "INSERT INTO FMQ_DESTINATION (QUEUE_ID, DEST_TYPE, DEST_NAME, CREATED_AT) VALUES (?, ?, ?, ?)")) {
                 if (r.queueId() == 0) {
                     s.setNull(1, Types.BIGINT); // a topic: its messages are on its subscriptions' queues
@@ -226,7 +241,7 @@ final class RecordStatements implements AutoCloseable {
     }
 
     private void update(String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
+        try (PreparedStatement s = prepare(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 s.setObject(i + 1, parameters[i]);
             }
@@ -297,7 +312,7 @@ final class RecordStatements implements AutoCloseable {
     private PreparedStatement batch(Batched b) throws SQLException {
         PreparedStatement s = statements[b.ordinal()];
         if (s == null) {
-            s = connection.prepareStatement(b.sql);
+            s = prepare(b.sql);
             statements[b.ordinal()] = s;
         }
         return s;

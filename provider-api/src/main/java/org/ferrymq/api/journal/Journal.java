@@ -9,9 +9,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The broker hands the journal batches of records; each batch is atomic, and its future
  * completes only once the batch is durable. Batches become durable in the order they were
- * appended. Implementations are free to merge batches from many callers into one storage
- * transaction (group commit), as long as every caller's future completes after its own
- * records are durable.
+ * appended, but for one exception: a batch of nothing but {@link JournalRecord.DestinationCreated}
+ * and {@link JournalRecord.SubscriptionCreated} records may be written apart from the others,
+ * so that a creation waiting for the database holds up no message. That is safe because the
+ * broker appends nothing about a queue before its creation is durable. Implementations are
+ * free to merge batches from many callers into one storage transaction (group commit), as
+ * long as every caller's future completes after its own records are durable.
  *
  * <p>On start the broker replays the journal through {@link #load(JournalReplay)}, then reads
  * queue contents page by page with {@link #readQueue}, so a backlog never has to fit in
