@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
@@ -44,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * <p>Every state change that must survive a restart is written to the journal before it
  * becomes visible: a persistent message is stored before any consumer can see it, and an
  * acknowledgement is stored before the message leaves its queue for good.
+ *
+ * <p>No lock is held while waiting for the journal. A destination or named subscription whose
+ * record is being written is known by name in {@link #queueCreations}, {@link #topicCreations}
+ * or {@link #subscriptionChanges} until the write settles: a call for the same name waits for
+ * that write, calls for other names and sends to existing destinations go on.
  */
 public final class Broker implements AutoCloseable {
 
@@ -59,8 +65,13 @@ public final class Broker implements AutoCloseable {
 
     private final Map<DestinationName, MessageQueue> queues = new ConcurrentHashMap<>();
     private final Map<DestinationName, BrokerTopic> topics = new ConcurrentHashMap<>();
-    /** Durable and shared subscriptions by {@link #subscriptionKey}. */
+    /** Queues and topics whose creation record is being written: they join {@link #queues} or {@link #topics} when it is. */
+    private final Map<DestinationName, CompletableFuture<MessageQueue>> queueCreations = new ConcurrentHashMap<>();
+    private final Map<DestinationName, CompletableFuture<BrokerTopic>> topicCreations = new ConcurrentHashMap<>();
+    /** Durable and shared subscriptions by {@link #subscriptionKey}; guarded by this broker's monitor. */
     private final Map<String, Subscription> namedSubscriptions = new HashMap<>();
+    /** Named subscriptions whose creation or removal is being journaled, by key. */
+    private final Map<String, CompletableFuture<Void>> subscriptionChanges = new ConcurrentHashMap<>();
     private final Set<String> clientIds = ConcurrentHashMap.newKeySet();
     private final Set<BrokerConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -220,16 +231,11 @@ public final class Broker implements AutoCloseable {
                     + config.name() + "'; declare it in the broker configuration or enable autoCreateDestinations");
         }
         refuseUnstorable(name);
-        synchronized (this) {
-            queue = queues.get(name);
-            if (queue == null) {
-                long id = nextNumber();
-                persist(List.of(new JournalRecord.DestinationCreated(id, "queue", name.name())));
-                queue = new MessageQueue(this, name.name(), id);
-                queues.put(name, queue);
-            }
-            return queue;
-        }
+        return createOnce(name, queues, queueCreations, () -> {
+            long id = nextNumber();
+            return new Creation<>(new JournalRecord.DestinationCreated(id, "queue", name.name()),
+                    () -> new MessageQueue(this, name.name(), id));
+        });
     }
 
     BrokerTopic topic(DestinationName name, boolean create) throws JMSException {
@@ -246,15 +252,46 @@ public final class Broker implements AutoCloseable {
                     + config.name() + "'; declare it in the broker configuration or enable autoCreateDestinations");
         }
         refuseUnstorable(name);
-        synchronized (this) {
-            topic = topics.get(name);
-            if (topic == null) {
-                persist(List.of(new JournalRecord.DestinationCreated(0, "topic", name.name())));
-                topic = new BrokerTopic(name.name(), null);
-                topics.put(name, topic);
+        return createOnce(name, topics, topicCreations, () -> new Creation<>(
+                new JournalRecord.DestinationCreated(0, "topic", name.name()), () -> new BrokerTopic(name.name(), null)));
+    }
+
+    /** A destination's creation record, and the destination it makes once the record is stored. */
+    private record Creation<T>(JournalRecord record, Supplier<T> make) {}
+
+    /**
+     * The destination {@code name} of {@code existing}, created if it is not there yet. The
+     * record is written with no lock held; a second caller for the same name waits for the first
+     * one's write instead of writing again. A write that outlasts the caller's journal timeout
+     * stays in {@code pending} until it settles: the destination appears if it lands, and later
+     * callers wait for it meanwhile.
+     */
+    private <T> T createOnce(DestinationName name, Map<DestinationName, T> existing,
+            Map<DestinationName, CompletableFuture<T>> pending, Supplier<Creation<T>> creation) throws JMSException {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        CompletableFuture<T> underWay = pending.putIfAbsent(name, mine);
+        if (underWay == null) {
+            T found = existing.get(name); // made by a write that settled after the caller looked
+            if (found != null) {
+                pending.remove(name, mine);
+                return found;
             }
-            return topic;
+            Creation<T> c = creation.get();
+            journal.append(List.of(c.record())).whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    T made = c.make().get();
+                    existing.put(name, made); // before it leaves pending: a caller always finds one or the other
+                    pending.remove(name, mine);
+                    mine.complete(made);
+                } else {
+                    pending.remove(name, mine);
+                    mine.completeExceptionally(failure);
+                }
+            });
+            underWay = mine;
         }
+        await(underWay.thenAccept(made -> { }));
+        return underWay.join();
     }
 
     private static void refuseUnstorable(DestinationName name) throws InvalidDestinationException {
@@ -367,50 +404,104 @@ public final class Broker implements AutoCloseable {
     /**
      * Finds or creates a named subscription (durable, shared, or both). A durable one that
      * differs in topic, selector or noLocal and has no consumer is replaced, as the spec says.
+     * The journal is written with no lock held; a call for a subscription whose change is being
+     * written waits for it, then looks again.
      */
-    synchronized Subscription namedSubscription(BrokerTopic topic, String clientId, String name, Selector selector,
+    Subscription namedSubscription(BrokerTopic topic, String clientId, String name, Selector selector,
             boolean noLocal, boolean durable, boolean shared, BrokerConnection owner) throws JMSException {
-        String key = subscriptionKey(shared ? clientId : clientId, name);
-        Subscription existing = namedSubscriptions.get(key);
+        String key = subscriptionKey(clientId, name);
         String selectorText = selector == null ? null : selector.expression();
-        if (existing != null) {
-            if (existing.durable != durable) {
-                throw new JMSException("There is already a " + (existing.durable ? "durable" : "non-durable")
-                        + " subscription named '" + name + "'" + forClient(clientId)
-                        + "; use another name or remove it first");
-            }
-            if (existing.shared != shared) {
-                throw new JMSException("Subscription '" + name + "'" + forClient(clientId) + " already exists as "
-                        + (existing.shared ? "a shared" : "an unshared") + " subscription; it cannot also be "
-                        + (shared ? "shared" : "unshared"));
-            }
-            if (!shared && existing.queue.consumerCount() > 0) {
-                throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
-                        + " already has an active consumer; close it first or use a shared subscription");
-            }
-            if (existing.sameAs(topic, selectorText, noLocal)) {
-                return existing;
-            }
-            if (existing.queue.consumerCount() > 0) {
-                throw new JMSException("Shared subscription '" + name + "'" + forClient(clientId)
-                        + " is active with another topic or selector; close its consumers first");
-            }
-            removeSubscription(existing);
-        }
         if (durable) {
             refuseUnstorable(clientId, name);
         }
-        long id = durable ? nextNumber() : MessageQueue.NOT_JOURNALED;
-        MessageQueue queue = new MessageQueue(this, subscriptionQueueName(clientId, name), id);
-        Subscription created = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared,
-                owner.id);
-        if (durable) {
-            persist(List.of(new JournalRecord.SubscriptionCreated(id, clientId, name, topic.name, selectorText,
-                    noLocal, shared)));
+        while (true) {
+            CompletableFuture<Void> underWay;
+            CompletableFuture<Void> change = null;
+            Subscription existing = null;
+            Subscription made = null;
+            synchronized (this) {
+                underWay = subscriptionChanges.get(key);
+                if (underWay == null) {
+                    existing = namedSubscriptions.get(key);
+                    if (existing != null) {
+                        if (existing.durable != durable) {
+                            throw new JMSException("There is already a " + (existing.durable ? "durable" : "non-durable")
+                                    + " subscription named '" + name + "'" + forClient(clientId)
+                                    + "; use another name or remove it first");
+                        }
+                        if (existing.shared != shared) {
+                            throw new JMSException("Subscription '" + name + "'" + forClient(clientId)
+                                    + " already exists as " + (existing.shared ? "a shared" : "an unshared")
+                                    + " subscription; it cannot also be " + (shared ? "shared" : "unshared"));
+                        }
+                        if (!shared && existing.queue.consumerCount() > 0) {
+                            throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
+                                    + " already has an active consumer; close it first or use a shared subscription");
+                        }
+                        if (existing.sameAs(topic, selectorText, noLocal)) {
+                            return existing;
+                        }
+                        if (existing.queue.consumerCount() > 0) {
+                            throw new JMSException("Shared subscription '" + name + "'" + forClient(clientId)
+                                    + " is active with another topic or selector; close its consumers first");
+                        }
+                        forget(existing);
+                    }
+                    long id = durable ? nextNumber() : MessageQueue.NOT_JOURNALED;
+                    MessageQueue queue = new MessageQueue(this, subscriptionQueueName(clientId, name), id);
+                    made = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared, owner.id);
+                    if (!durable) {
+                        namedSubscriptions.put(key, made);
+                        topic.subscriptions.add(made);
+                        return made;
+                    }
+                    change = new CompletableFuture<>();
+                    subscriptionChanges.put(key, change);
+                }
+            }
+            if (underWay != null) {
+                awaitOther(underWay);
+                continue;
+            }
+            Subscription replaced = existing;
+            Subscription created = made;
+            // the old one's references go with it, those paged out included; then the new one is made
+            CompletableFuture<Void> written = (replaced == null ? CompletableFuture.<Void>completedFuture(null)
+                    : journal.append(List.of(new JournalRecord.SubscriptionDeleted(replaced.queue.id))))
+                    .thenCompose(ok -> journal.append(List.of(new JournalRecord.SubscriptionCreated(created.queue.id,
+                            clientId, name, topic.name, selectorText, noLocal, shared))));
+            settle(key, change, written, () -> {
+                namedSubscriptions.put(key, created);
+                topic.subscriptions.add(created);
+            });
+            await(change);
+            return created;
         }
-        namedSubscriptions.put(key, created);
-        topic.subscriptions.add(created);
-        return created;
+    }
+
+    /**
+     * When {@code written} settles: on success runs {@code apply} under the monitor, and in any
+     * case ends the change of subscription {@code key}, so calls waiting for it look again.
+     */
+    private void settle(String key, CompletableFuture<Void> change, CompletableFuture<Void> written, Runnable apply) {
+        written.whenComplete((ok, failure) -> {
+            synchronized (this) {
+                if (failure == null) {
+                    apply.run();
+                }
+                subscriptionChanges.remove(key, change);
+            }
+            if (failure == null) {
+                change.complete(null);
+            } else {
+                change.completeExceptionally(failure);
+            }
+        });
+    }
+
+    /** Waits for another call's change of a subscription to settle, however it ends (its caller hears how). */
+    private void awaitOther(CompletableFuture<Void> change) throws JMSException {
+        await(change.exceptionally(failure -> null));
     }
 
     /** What a subscription's queue is called in log messages; the journal knows it by its id alone. */
@@ -442,31 +533,50 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    synchronized void unsubscribe(String clientId, String name, Set<MessageQueue> pendingInSession) throws JMSException {
-        Subscription subscription = namedSubscriptions.get(subscriptionKey(clientId, name));
-        if (subscription == null || !subscription.durable) {
-            throw new InvalidDestinationException("There is no durable subscription named '" + name + "'"
-                    + forClient(clientId));
+    void unsubscribe(String clientId, String name, Set<MessageQueue> pendingInSession) throws JMSException {
+        String key = subscriptionKey(clientId, name);
+        while (true) {
+            CompletableFuture<Void> underWay;
+            CompletableFuture<Void> change = null;
+            Subscription subscription = null;
+            synchronized (this) {
+                underWay = subscriptionChanges.get(key);
+                if (underWay == null) {
+                    subscription = namedSubscriptions.get(key);
+                    if (subscription == null || !subscription.durable) {
+                        throw new InvalidDestinationException("There is no durable subscription named '" + name + "'"
+                                + forClient(clientId));
+                    }
+                    if (subscription.queue.consumerCount() > 0) {
+                        throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
+                                + " has an active consumer; close the consumer before unsubscribing");
+                    }
+                    if (pendingInSession.contains(subscription.queue)) {
+                        throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
+                                + " has messages not yet acknowledged or committed in this session; finish them first");
+                    }
+                    forget(subscription);
+                    change = new CompletableFuture<>();
+                    subscriptionChanges.put(key, change);
+                }
+            }
+            if (underWay != null) {
+                awaitOther(underWay);
+                continue;
+            }
+            // the journal drops the subscription's references with it, those paged out included
+            settle(key, change, journal.append(List.of(new JournalRecord.SubscriptionDeleted(subscription.queue.id))),
+                    () -> { });
+            await(change);
+            return;
         }
-        if (subscription.queue.consumerCount() > 0) {
-            throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
-                    + " has an active consumer; close the consumer before unsubscribing");
-        }
-        if (pendingInSession.contains(subscription.queue)) {
-            throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
-                    + " has messages not yet acknowledged or committed in this session; finish them first");
-        }
-        removeSubscription(subscription);
     }
 
-    private void removeSubscription(Subscription subscription) throws JMSException {
+    /** Takes a named subscription out of routing and lookup, and empties its queue; the journal is the caller's. */
+    private void forget(Subscription subscription) {
         namedSubscriptions.remove(subscriptionKey(subscription.clientId, subscription.name));
         subscription.topic.subscriptions.remove(subscription);
         removed(subscription.queue.delete());
-        if (subscription.durable) {
-            // the journal drops the subscription's references with it, those paged out included
-            persist(List.of(new JournalRecord.SubscriptionDeleted(subscription.queue.id)));
-        }
     }
 
     private static String forClient(String clientId) {
