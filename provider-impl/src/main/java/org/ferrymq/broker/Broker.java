@@ -885,18 +885,21 @@ public final class Broker implements AutoCloseable {
                 public void subscription(JournalRecord.SubscriptionCreated s) {
                     BrokerTopic topic = topics.computeIfAbsent(DestinationName.topic(s.topic()),
                             n -> new BrokerTopic(s.topic(), null));
-                    Selector selector;
+                    Selector selector = null;
+                    String unreadable = null;
                     try {
                         selector = Selector.parse(s.selector());
                     } catch (JMSException e) {
-                        LOG.warn("Durable subscription '{}' has a selector that no longer parses ({}); it selects all",
-                                s.name(), e.getMessage());
-                        selector = null;
+                        unreadable = s.selector();
+                        LOG.error("Durable subscription '{}'{} on topic '{}' has the selector \"{}\", which no longer "
+                                + "parses ({}). It keeps the messages it holds but takes no new ones until it is "
+                                + "subscribed again with a valid selector (which replaces it and its messages) or "
+                                + "unsubscribed", s.name(), forClient(s.clientId()), s.topic(), unreadable, e.getMessage());
                     }
                     MessageQueue queue = new MessageQueue(Broker.this, subscriptionQueueName(s.clientId(), s.name()),
                             s.queueId());
-                    Subscription subscription = new Subscription(queue, topic, s.clientId(), s.name(), selector,
-                            s.noLocal(), true, s.shared(), null);
+                    Subscription subscription = Subscription.recovered(queue, topic, s.clientId(), s.name(), selector,
+                            unreadable, s.noLocal(), s.shared());
                     topic.subscriptions.add(subscription);
                     namedSubscriptions.put(subscriptionKey(s.clientId(), s.name()), subscription);
                     durableQueues.put(s.queueId(), queue);
