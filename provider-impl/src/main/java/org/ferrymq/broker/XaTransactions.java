@@ -271,7 +271,7 @@ final class XaTransactions {
             for (MessageQueue target : targets) {
                 if (target.durable && message.persistent()) {
                     journaled++;
-                    sends.add(new PreparedTransaction.Send(target.name, message));
+                    sends.add(new PreparedTransaction.Send(target.id, message));
                 }
             }
             message.references(journaled);
@@ -279,7 +279,7 @@ final class XaTransactions {
         List<PreparedTransaction.Ack> acks = new ArrayList<>();
         for (QueueEntry entry : branch.acks) {
             if (entry.journaled() && !entry.queue.isDeleted()) {
-                acks.add(new PreparedTransaction.Ack(entry.queue.name,
+                acks.add(new PreparedTransaction.Ack(entry.queue.id,
                         new StoredReference(entry.sequence, entry.deliveryCount, entry.message)));
             }
         }
@@ -487,7 +487,7 @@ final class XaTransactions {
      * A branch the journal held prepared: its sends wait for their queues, its acknowledged
      * places are locked on theirs until the transaction manager decides.
      */
-    void recovered(PreparedTransaction tx, Function<String, MessageQueue> queues) {
+    void recovered(PreparedTransaction tx, Function<Long, MessageQueue> queues) {
         XidData xid = new XidData(tx.formatId(), tx.globalId(), tx.branchId());
         XaBranch branch = new XaBranch(xid);
         branch.state = XaBranch.State.PREPARED;
@@ -495,12 +495,12 @@ final class XaTransactions {
         branch.recovered = true;
         Map<Long, XaBranch.Send> sends = new HashMap<>();
         for (PreparedTransaction.Send send : tx.sends()) {
-            MessageQueue queue = queues.apply(send.queue());
+            MessageQueue queue = queues.apply(send.queueId());
             XaBranch.Send s = sends.computeIfAbsent(send.message().messageNo(),
                     n -> new XaBranch.Send(ServerMessage.restored(send.message()), new ArrayList<>()));
             if (queue == null) {
-                LOG.warn("{} sent message {} to '{}', which no longer exists; it is not delivered there",
-                        branch, send.message().messageId(), send.queue());
+                LOG.warn("{} sent message {} to queue id {}, which no longer exists; it is not delivered there",
+                        branch, send.message().messageId(), send.queueId());
             } else {
                 s.targets().add(queue);
             }
@@ -508,7 +508,7 @@ final class XaTransactions {
         branch.sends.addAll(sends.values());
         branch.sends.sort((a, b) -> Long.compare(a.message().messageNo, b.message().messageNo));
         for (PreparedTransaction.Ack ack : tx.acks()) {
-            MessageQueue queue = queues.apply(ack.queue());
+            MessageQueue queue = queues.apply(ack.queueId());
             if (queue == null) {
                 continue;
             }
