@@ -69,6 +69,8 @@ public final class Broker implements AutoCloseable {
     private final AtomicLong temporaryNames = new AtomicLong();
     private final XaTransactions xa;
     private volatile boolean closed;
+    /** Why the broker stopped by itself (its journal failed beyond repair), or null. */
+    private volatile String stoppedBecause;
 
     private Broker(BrokerConfig config, Journal journal) {
         this.config = config;
@@ -101,6 +103,7 @@ public final class Broker implements AutoCloseable {
             }
         }
         Broker broker = new Broker(config, journal);
+        journal.onFailure(broker::journalFailed);
         try {
             broker.recover();
         } catch (JMSException | RuntimeException e) {
@@ -124,11 +127,31 @@ public final class Broker implements AutoCloseable {
     /** A new connection from a client; the client talks to it with commands. */
     public BrokerConnection connect(ClientChannel channel) throws JMSException {
         if (closed) {
-            throw new IllegalStateException("Broker '" + config.name() + "' is closed");
+            throw new IllegalStateException(closedMessage());
         }
         BrokerConnection connection = new BrokerConnection(this, channel);
         connections.add(connection);
         return connection;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** What a client of a closed broker is told: that it was shut down, or why it stopped by itself. */
+    String closedMessage() {
+        String reason = stoppedBecause;
+        return reason == null ? "Broker '" + config.name() + "' was shut down"
+                : "Broker '" + config.name() + "' stopped because " + reason + "; restart it";
+    }
+
+    /**
+     * The journal failed beyond repair (its writer died of an Error): the broker stops, as if
+     * closed, without writing anything more; its clients hear why on their next call.
+     */
+    private void journalFailed(JournalException reason) {
+        stoppedBecause = reason.getMessage();
+        close();
     }
 
     @Override
@@ -140,11 +163,13 @@ public final class Broker implements AutoCloseable {
         for (BrokerConnection connection : List.copyOf(connections)) {
             connection.brokerClosing();
         }
-        settleDeliveryCounts();
+        if (stoppedBecause == null) {
+            settleDeliveryCounts();
+        }
         scheduler.shutdownNow();
         pager.shutdownNow();
         journal.close();
-        LOG.info("FerryMQ broker '{}' stopped", config.name());
+        LOG.info("FerryMQ broker '{}' stopped{}", config.name(), stoppedBecause == null ? "" : " because " + stoppedBecause);
     }
 
     private void settleDeliveryCounts() {
