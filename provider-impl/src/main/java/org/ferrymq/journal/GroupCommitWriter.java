@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.ferrymq.api.journal.JournalException;
+import org.ferrymq.api.journal.JournalOutcomeUnknownException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>Invariant: a batch's future completes only after the transaction holding it committed,
  * and batches commit in the order they were submitted. A group that fails, whatever the
  * failure, is rolled back and its statements discarded before the next group starts, so
- * nothing of a batch reported failed can commit with a later one.
+ * nothing of a batch reported failed can commit with a later one. Failing before the commit
+ * call is a plain {@link JournalException} (nothing is stored); a failure of the commit call
+ * itself is a {@link JournalOutcomeUnknownException}, as the database may have committed.
  *
  * <p>An {@link Error} (an OutOfMemoryError copying a large body, say) ends the writer: the
  * connection is dropped, every batch held or waiting fails, later ones are refused, and
@@ -51,6 +54,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private Connection connection;
     private RecordStatements statements;
+    /** Set while the database is asked to commit: a failure then leaves the outcome unknown. */
+    private boolean committing;
 
     /**
      * @param name the broker's name, for the thread and the log
@@ -122,7 +127,7 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         try {
-            writeInOneTransaction(group);
+            flushInOneTransaction(group);
         } catch (SQLException | RuntimeException e) {
             boolean connectionLost = e instanceof SQLException sql && failures.isConnectionFailure(sql);
             if (e instanceof RuntimeException) {
@@ -148,10 +153,25 @@ final class GroupCommitWriter implements AutoCloseable {
             group.forEach(p -> p.done.completeExceptionally(failure));
             return;
         }
+        try {
+            commit();
+        } catch (SQLException | RuntimeException e) {
+            // the database may have committed before failing to say so: the connection's state
+            // is unknown, so it goes, and the batches are neither done nor failed
+            disconnect();
+            JournalException unknown = new JournalOutcomeUnknownException("Journal database " + failures.database()
+                    + ": the commit of " + group.size() + " batch(es) failed, so whether they were stored is "
+                    + "unknown: " + (e instanceof SQLException sql ? failures.explain(sql) : e.toString()), e);
+            LOG.warn("Broker '{}': {}; what they change is held as it is until the broker restarts and reads the "
+                    + "outcome from the database", name, unknown.getMessage());
+            group.forEach(p -> p.done.completeExceptionally(unknown));
+            return;
+        }
         group.forEach(p -> p.done.complete(null));
     }
 
-    private void writeInOneTransaction(List<Pending> group) throws SQLException {
+    /** Executes the group's statements in the connection's transaction, without committing it. */
+    private void flushInOneTransaction(List<Pending> group) throws SQLException {
         if (connection == null) {
             connect();
         }
@@ -161,7 +181,15 @@ final class GroupCommitWriter implements AutoCloseable {
             }
         }
         statements.flush();
-        connection.commit();
+    }
+
+    private void commit() throws SQLException {
+        committing = true;
+        try {
+            connection.commit();
+        } finally {
+            committing = false;
+        }
     }
 
     /**
@@ -169,15 +197,20 @@ final class GroupCommitWriter implements AutoCloseable {
      * group reached it), every batch held or waiting fails, and later ones are refused.
      */
     private void died(Error error, List<Pending> group) {
-        JournalException reason = new JournalException("the journal writer failed with " + error
-                + " and stopped; nothing of the " + group.size() + " batch(es) it was writing was committed", error);
+        boolean inCommit = committing;
+        String what = group.size() + " batch(es) it was writing";
+        JournalException reason = inCommit
+                ? new JournalOutcomeUnknownException("the journal writer failed with " + error + " while committing "
+                        + what + ", which may or may not be stored, and stopped", error)
+                : new JournalException("the journal writer failed with " + error + " and stopped; nothing of the "
+                        + what + " was committed", error);
         fatal = reason;
         abandonConnection();
         group.forEach(p -> p.done.completeExceptionally(reason));
         failWaiting(reason);
-        LOG.error("Broker '{}' stops: its journal writer failed with {} while writing {} batch(es), which were "
-                + "rolled back; restart the broker (if the heap ran out, with a larger one)", name, error,
-                group.size(), error);
+        LOG.error("Broker '{}' stops: its journal writer failed with {} while writing {} batch(es), {}; restart the "
+                + "broker (if the heap ran out, with a larger one)", name, error, group.size(),
+                inCommit ? "whose commit may or may not have happened" : "which were rolled back", error);
         try {
             dead.accept(reason);
         } catch (RuntimeException | Error e) {
@@ -199,8 +232,11 @@ final class GroupCommitWriter implements AutoCloseable {
         try {
             fresh.setAutoCommit(false);
             try {
-                // a database that stops answering fails the write instead of hanging it
-                fresh.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+                // a database that stops answering fails the write instead of hanging it; but a slow
+                // one (a lock held, a long checkpoint) gets longer than the callers' journalTimeout,
+                // so the write it is doing still settles there instead of being cut off as callers give up
+                long networkTimeout = Math.max(timeoutMillis, BrokerLease.LEASE_MILLIS);
+                fresh.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, networkTimeout));
             } catch (SQLFeatureNotSupportedException e) {
                 // an embedded database has no network to time out
             }

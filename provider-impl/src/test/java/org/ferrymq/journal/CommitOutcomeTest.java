@@ -17,7 +17,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.TransactionRolledBackException;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
@@ -57,8 +57,8 @@ class CommitOutcomeTest {
     private static List<String> browse(Session session, Queue queue) throws JMSException {
         List<String> texts = new ArrayList<>();
         try (QueueBrowser browser = session.createBrowser(queue)) {
-            for (Object m : Collections.list(browser.getEnumeration())) {
-                texts.add(((TextMessage) m).getText());
+            for (Enumeration<?> messages = browser.getEnumeration(); messages.hasMoreElements(); ) {
+                texts.add(((TextMessage) messages.nextElement()).getText());
             }
         }
         return texts;
@@ -135,9 +135,12 @@ class CommitOutcomeTest {
             Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Session transacted = consumedAndSent(connection, plain);
 
-            try (JournalStall stall = JournalStall.hold(db)) {
+            JournalStall stall = JournalStall.hold(db);
+            try {
                 assertThrows(TransactionRolledBackException.class, transacted::commit,
                         "a commit whose write the database refused was not reported rolled back");
+            } finally {
+                stall.release();
             }
 
             try (MessageConsumer again = transacted.createConsumer(transacted.createQueue("in"))) {
@@ -148,6 +151,53 @@ class CommitOutcomeTest {
             plain.createProducer(out).send(plain.createTextMessage("marker"));
             assertEquals("marker", text(plain.createConsumer(out).receive(30_000)),
                     "the rolled-back transaction's send was delivered");
+        }
+    }
+
+    /**
+     * PostgreSQL checks a deferred constraint when the transaction commits, so the commit call
+     * itself fails: the writer cannot tell a refused commit from one whose answer was lost, so
+     * the outcome is unknown, and the broker holds what the transaction consumed until a
+     * restart reads the truth from the database (here: not committed).
+     */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aCommitWhoseCommitCallFailsIsUnknownUntilARestartReadsTheOutcome(JournalDatabase database) throws Exception {
+        assumeTrue(database.name().equals("postgresql"), "a deferred constraint is PostgreSQL's");
+        JournalDatabase db = emptied(database);
+        try (Connection connection = new FerryConnectionFactory(db.brokerUrl(broker)).createConnection()) {
+            connection.start();
+            Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue in = plain.createQueue("in");
+            plain.createProducer(in).send(plain.createTextMessage("work"));
+            db.execute("CREATE OR REPLACE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN "
+                    + "IF NEW.body_text = 'poison' THEN RAISE EXCEPTION 'poison refused at commit'; END IF; "
+                    + "RETURN NEW; END $$ LANGUAGE plpgsql");
+            db.execute("CREATE CONSTRAINT TRIGGER refuse_poison AFTER INSERT ON fmq_message "
+                    + "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
+
+            Session transacted = connection.createSession(true, Session.SESSION_TRANSACTED);
+            try (MessageConsumer consumer = transacted.createConsumer(in)) {
+                assertEquals("work", text(consumer.receive(5000)));
+            }
+            transacted.createProducer(transacted.createQueue("out")).send(transacted.createTextMessage("poison"));
+            JMSException unknown = assertThrows(JMSException.class, transacted::commit);
+            assertFalse(unknown instanceof TransactionRolledBackException, unknown.toString());
+            assertTrue(unknown.getMessage().contains("unknown"), unknown.getMessage());
+            assertEquals(List.of(), browse(plain, in), "the message consumed in the unsettled transaction is available");
+
+            plain.createProducer(in).send(plain.createTextMessage("after")); // the broker goes on
+            assertEquals("after", text(plain.createConsumer(in).receive(30_000)));
+        }
+        InVmBrokers.stop(broker);
+
+        try (Connection connection = new FerryConnectionFactory(db.brokerUrl(broker)).createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertEquals("work (redelivered)", text(session.createConsumer(session.createQueue("in")).receive(30_000)),
+                    "the consumed message of the refused commit did not come back after the restart");
+            assertEquals(null, session.createConsumer(session.createQueue("out")).receive(1000),
+                    "the refused commit's send was delivered");
         }
     }
 }

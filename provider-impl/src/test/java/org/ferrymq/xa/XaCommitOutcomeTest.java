@@ -18,7 +18,7 @@ import jakarta.jms.XAConnection;
 import jakarta.jms.XASession;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.UUID;
 import javax.transaction.xa.XAException;
@@ -70,8 +70,8 @@ class XaCommitOutcomeTest {
     private static List<String> browse(Session session, Queue queue) throws JMSException {
         List<String> texts = new ArrayList<>();
         try (QueueBrowser browser = session.createBrowser(queue)) {
-            for (Object m : Collections.list(browser.getEnumeration())) {
-                texts.add(((TextMessage) m).getText());
+            for (Enumeration<?> messages = browser.getEnumeration(); messages.hasMoreElements(); ) {
+                texts.add(((TextMessage) messages.nextElement()).getText());
             }
         }
         return texts;
@@ -156,9 +156,12 @@ class XaCommitOutcomeTest {
             XAResource xa = session.getXAResource();
             Xid xid = consumedAndSentInBranch(session, plain);
 
-            try (JournalStall stall = JournalStall.hold(db)) {
+            JournalStall stall = JournalStall.hold(db);
+            try {
                 XAException rolledBack = assertThrows(XAException.class, () -> xa.commit(xid, true));
                 assertEquals(XAException.XA_RBROLLBACK, rolledBack.errorCode, rolledBack.toString());
+            } finally {
+                stall.release();
             }
             assertEquals("work (redelivered)", text(plain.createConsumer(plain.createQueue("in")).receive(30_000)));
             Queue out = plain.createQueue("out");

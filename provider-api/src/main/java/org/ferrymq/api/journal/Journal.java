@@ -32,7 +32,12 @@ public interface Journal extends AutoCloseable {
      */
     List<StoredReference> readQueue(String queue, long afterSeq, long uptoSeq, int max) throws JournalException;
 
-    /** Appends one atomic batch; the future completes when it is durable, or exceptionally with a JournalException. */
+    /**
+     * Appends one atomic batch. The future completes when the batch is durable; exceptionally
+     * with a {@link JournalException} when nothing of it is, or with a
+     * {@link JournalOutcomeUnknownException} when the journal cannot tell (the database failed
+     * while committing it).
+     */
     CompletableFuture<Void> append(List<JournalRecord> batch);
 
     /**
