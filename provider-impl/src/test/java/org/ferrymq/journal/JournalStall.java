@@ -7,9 +7,10 @@ import java.sql.Statement;
 
 /**
  * A journal write held up by a real lock: a connection of the test's own locks every stored
- * message row ({@code SELECT ... FOR UPDATE} on {@code FMQ_MESSAGE}), so the broker's writer
- * waits inside the first write that removes a stored message (an acknowledgement, a commit
- * that consumed one), and every write queued behind it waits too, until {@link #release}.
+ * message and every queue reference ({@code SELECT ... FOR UPDATE} on {@code FMQ_MESSAGE}
+ * and {@code FMQ_QUEUE_REF}), so the broker's writer waits inside the first write that
+ * changes one of them (an acknowledgement, a commit that consumed a message, a move to the
+ * dead-letter queue), and every write queued behind it waits too, until {@link #release}.
  */
 public final class JournalStall implements AutoCloseable {
 
@@ -19,17 +20,20 @@ public final class JournalStall implements AutoCloseable {
         this.connection = connection;
     }
 
-    /** Locks the message rows now in the journal; at least one must be there. */
+    /** Locks the message and reference rows now in the journal; a persistent message must be waiting on a queue. */
     public static JournalStall hold(JournalDatabase db) throws SQLException {
         Connection connection = db.connect();
         connection.setAutoCommit(false);
-        try (Statement s = connection.createStatement();
-                ResultSet rows = s.executeQuery("SELECT MSG_NO FROM FMQ_MESSAGE FOR UPDATE")) {
-            if (!rows.next()) {
-                throw new IllegalStateException("no stored message to lock: send a persistent one first");
-            }
-            while (rows.next()) {
-                // every row read is locked
+        try (Statement s = connection.createStatement()) {
+            for (String table : new String[] {"FMQ_MESSAGE", "FMQ_QUEUE_REF"}) {
+                try (ResultSet rows = s.executeQuery("SELECT * FROM " + table + " FOR UPDATE")) {
+                    if (!rows.next()) {
+                        throw new IllegalStateException("no row in " + table + " to lock: send a persistent message first");
+                    }
+                    while (rows.next()) {
+                        // every row read is locked
+                    }
+                }
             }
         } catch (SQLException | RuntimeException e) {
             connection.close();
