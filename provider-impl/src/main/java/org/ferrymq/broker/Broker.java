@@ -55,7 +55,14 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final Journal journal;
+    /**
+     * Runs timed work that never waits for the journal: delayed deliveries above all. Timed work
+     * that may wait for it (an XA branch's timeout) is only handed over here to {@link #journalWork},
+     * so a database outage cannot hold up unrelated timers.
+     */
     private final ScheduledThreadPoolExecutor scheduler;
+    /** Runs timed work that may wait for the journal, each task on a thread of its own. */
+    private final ExecutorService journalWork;
     /** Reads pages back from the journal, so no dispatching thread waits for the database. */
     private final ExecutorService pager;
     /**
@@ -87,6 +94,7 @@ public final class Broker implements AutoCloseable {
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemon(config.name() + "-scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.pager = Executors.newSingleThreadExecutor(daemon(config.name() + "-pager"));
+        this.journalWork = Executors.newCachedThreadPool(daemon(config.name() + "-journal-work"));
         this.lateWrites = Executors.newSingleThreadExecutor(daemon(config.name() + "-late-writes"));
         this.xa = new XaTransactions(this, config.transactionTimeoutSeconds());
     }
@@ -178,6 +186,7 @@ public final class Broker implements AutoCloseable {
         }
         scheduler.shutdownNow();
         pager.shutdownNow();
+        journalWork.shutdownNow();
         journal.close();
         lateWrites.shutdown(); // what the journal settled on closing is still carried out
         LOG.info("FerryMQ broker '{}' stopped{}", config.name(), stoppedBecause == null ? "" : " because " + stoppedBecause);
@@ -774,6 +783,21 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #scheduleCancellable}, for a task that may wait for the journal: when due, the
+     * scheduler only hands it over to a thread of its own, and runs the next timer at once.
+     */
+    ScheduledFuture<?> scheduleJournalWork(long delayMillis, Runnable task) {
+        return scheduleCancellable(delayMillis, () -> {
+            try {
+                journalWork.execute(task);
+            } catch (RejectedExecutionException e) {
+                // the broker is closing
+            }
+        });
+    }
+
+    /** Runs a task at a time; it must not wait for the journal (see {@link #scheduleJournalWork}). */
     void schedule(long atMillis, Runnable task) {
         long delay = Math.max(0, atMillis - System.currentTimeMillis());
         scheduler.schedule(task, delay, TimeUnit.MILLISECONDS);

@@ -119,7 +119,9 @@ final class XaTransactions {
                 branch.associated.add(session);
                 session.associate(branch);
                 int seconds = timeoutSeconds > 0 ? timeoutSeconds : defaultTimeoutSeconds;
-                branch.timeout = broker.scheduleCancellable(seconds * 1000L, () -> timedOut(branch, seconds));
+                // rolling back may wait for the journal (dead-lettering), and for a prepare or commit
+                // holding the branch while it waits for the journal: never on the scheduler's thread
+                branch.timeout = broker.scheduleJournalWork(seconds * 1000L, () -> timedOut(branch, seconds));
             }
             return XA_OK;
         }
