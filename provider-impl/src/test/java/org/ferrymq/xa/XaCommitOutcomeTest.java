@@ -170,4 +170,42 @@ class XaCommitOutcomeTest {
                     "the rolled-back branch's send was delivered");
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aPreparedBranchWhoseCommitOutlivesTheTimeoutStaysInDoubtWithItsReceiveLocked(JournalDatabase database)
+            throws Exception {
+        JournalDatabase db = emptied(database);
+        String url = JournalStall.lockWaitsAtMost(db, 60_000).brokerUrl(broker, "journalTimeout=1000");
+        try (XAConnection xaConnection = new FerryXAConnectionFactory(url).createXAConnection();
+                Connection connection = new FerryConnectionFactory(url).createConnection()) {
+            xaConnection.start();
+            connection.start();
+            Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue in = plain.createQueue("in");
+            XASession session = xaConnection.createXASession();
+            XAResource xa = session.getXAResource();
+            Xid xid = consumedAndSentInBranch(session, plain);
+            assertEquals(XAResource.XA_OK, xa.prepare(xid));
+
+            try (JournalStall stall = JournalStall.hold(db)) {
+                XAException inDoubt = assertThrows(XAException.class, () -> xa.commit(xid, false));
+                assertEquals(XAException.XAER_RMFAIL, inDoubt.errorCode, inDoubt.toString());
+                assertTrue(listed(xa, xid), "the branch being committed is not listed by recover()");
+                assertEquals(List.of(), browse(plain, in), "the message the prepared branch consumed is available");
+                stall.release();
+            }
+
+            MessageConsumer out = plain.createConsumer(plain.createQueue("out"));
+            assertEquals("result", text(out.receive(30_000)), "the branch's send did not arrive once it landed");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (listed(xa, xid)) {
+                assertTrue(System.currentTimeMillis() < deadline, "the committed branch stays listed by recover()");
+                Thread.sleep(100);
+            }
+            plain.createProducer(in).send(plain.createTextMessage("next"));
+            assertEquals("next", text(plain.createConsumer(in).receive(30_000)),
+                    "the message the committed branch consumed came back");
+        }
+    }
 }
