@@ -189,7 +189,8 @@ public final class Broker implements AutoCloseable {
         journalWork.shutdownNow();
         journal.close();
         lateWrites.shutdown(); // what the journal settled on closing is still carried out
-        LOG.info("FerryMQ broker '{}' stopped{}", config.name(), stoppedBecause == null ? "" : " because " + stoppedBecause);
+        LOG.info("FerryMQ broker '{}' stopped{}", config.name(),
+                stoppedBecause == null ? "" : " because " + stoppedBecause);
     }
 
     private void settleDeliveryCounts() {

@@ -389,8 +389,8 @@ final class XaTransactions {
             branch.markRollbackOnly(XA_HEURRB, "its one-phase commit could not be stored after all, so it was "
                     + "rolled back");
             branch.state = XaBranch.State.ROLLED_BACK;
-            LOG.warn("{}: its one-phase commit, answered XAER_RMFAIL, could not be stored after all; broker '{}' rolled "
-                    + "it back and answers XA_HEURRB to the transaction manager", branch, broker.name());
+            LOG.warn("{}: its one-phase commit, answered XAER_RMFAIL, could not be stored after all; broker '{}' "
+                    + "rolled it back and answers XA_HEURRB to the transaction manager", branch, broker.name());
         }
         broker.scheduleCancellable(ROLLED_BACK_MEMORY_MILLIS, () -> branches.remove(branch.xid, branch));
     }

@@ -237,9 +237,10 @@ public class FerrySession implements QueueSession, TopicSession {
         } catch (OutcomeUnknownException e) {
             // not a rollback: the broker holds what was consumed until the write settles
             JMSException unknown = new JMSException("The outcome of the commit is unknown; the transaction may still "
-                    + "commit. " + e.getMessage() + ". The broker settles it by itself: if it commits, its messages "
-                    + "are sent and what it consumed is gone; if not, what it consumed is delivered again. Before "
-                    + "repeating its work, check whether it took effect (whether its messages arrived)");
+                    + "commit. " + e.getMessage() + ". The broker settles it as soon as its journal knows (at the "
+                    + "latest when it restarts): committed, its messages are sent and what it consumed is gone; not "
+                    + "committed, what it consumed is delivered again. Before repeating the transaction's work, check "
+                    + "whether it took effect (whether its messages arrived)");
             unknown.setLinkedException(e);
             unknown.initCause(e);
             throw unknown;

@@ -184,7 +184,8 @@ class CommitOutcomeTest {
             JMSException unknown = assertThrows(JMSException.class, transacted::commit);
             assertFalse(unknown instanceof TransactionRolledBackException, unknown.toString());
             assertTrue(unknown.getMessage().contains("unknown"), unknown.getMessage());
-            assertEquals(List.of(), browse(plain, in), "the message consumed in the unsettled transaction is available");
+            assertEquals(List.of(), browse(plain, in),
+                    "the message consumed in the unsettled transaction is available");
 
             plain.createProducer(in).send(plain.createTextMessage("after")); // the broker goes on
             assertEquals("after", text(plain.createConsumer(in).receive(30_000)));

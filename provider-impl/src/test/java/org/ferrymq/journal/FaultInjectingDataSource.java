@@ -35,7 +35,7 @@ final class FaultInjectingDataSource implements DataSource {
         this.database = database;
     }
 
-    /** From now on, {@code executeBatch} of a statement whose SQL starts with {@code sqlPrefix} throws {@code failure}. */
+    /** From now on, {@code executeBatch} of a statement whose SQL starts with {@code sqlPrefix} throws. */
     void failBatches(String sqlPrefix, Supplier<Throwable> failure) {
         fired.set(0);
         armed.set(new Fault(sqlPrefix, failure));

@@ -28,7 +28,8 @@ public final class JournalStall implements AutoCloseable {
             for (String table : new String[] {"FMQ_MESSAGE", "FMQ_QUEUE_REF"}) {
                 try (ResultSet rows = s.executeQuery("SELECT * FROM " + table + " FOR UPDATE")) {
                     if (!rows.next()) {
-                        throw new IllegalStateException("no row in " + table + " to lock: send a persistent message first");
+                        throw new IllegalStateException("no row in " + table
+                                + " to lock: send a persistent message first");
                     }
                     while (rows.next()) {
                         // every row read is locked

@@ -48,7 +48,8 @@ class JournalWriterFailureTest {
     }
 
     private FerryConnectionFactory start(String name, DataSource journal) throws Exception {
-        InVmBrokers.register(Broker.start(new BrokerConfig(name).journalDataSource(journal).journalTimeoutMillis(5_000)));
+        BrokerConfig config = new BrokerConfig(name).journalDataSource(journal).journalTimeoutMillis(5_000);
+        InVmBrokers.register(Broker.start(config));
         brokers.add(name);
         return new FerryConnectionFactory("vm://" + name);
     }
