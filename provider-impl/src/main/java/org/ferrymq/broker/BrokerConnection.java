@@ -236,7 +236,8 @@ public final class BrokerConnection {
     }
 
     void brokerClosing() {
-        close();
+        // the client hears it first, so that a call refused below is known to mean the broker is gone
         channel.connectionFailed(new IllegalStateException(broker.closedMessage()));
+        close();
     }
 }
