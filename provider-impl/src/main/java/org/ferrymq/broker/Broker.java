@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,10 +24,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
+import org.ferrymq.api.journal.JournalOutcomeUnknownException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.JournalReplay;
 import org.ferrymq.api.journal.PreparedTransaction;
@@ -34,6 +37,7 @@ import org.ferrymq.journal.Journals;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.MessageData;
+import org.ferrymq.protocol.OutcomeUnknownException;
 import org.ferrymq.selector.Selector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,9 +61,21 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final Journal journal;
+    /**
+     * Runs timed work that never waits for the journal: delayed deliveries above all. Timed work
+     * that may wait for it (an XA branch's timeout) is only handed over here to {@link #journalWork},
+     * so a database outage cannot hold up unrelated timers.
+     */
     private final ScheduledThreadPoolExecutor scheduler;
+    /** Runs timed work that may wait for the journal, each task on a thread of its own. */
+    private final ExecutorService journalWork;
     /** Reads pages back from the journal, so no dispatching thread waits for the database. */
     private final ExecutorService pager;
+    /**
+     * Carries out what follows a journal write that settled after its caller gave up on it, in
+     * the order the writes settle; never on the journal's own thread, which must not wait for itself.
+     */
+    private final ExecutorService lateWrites;
     /** Bytes of journaled messages held in memory, against {@link BrokerConfig#maxMemory()}. */
     private final AtomicLong memoryInUse = new AtomicLong();
 
@@ -80,6 +96,8 @@ public final class Broker implements AutoCloseable {
     private final AtomicLong temporaryNames = new AtomicLong();
     private final XaTransactions xa;
     private volatile boolean closed;
+    /** Why the broker stopped by itself (its journal failed beyond repair), or null. */
+    private volatile String stoppedBecause;
 
     private Broker(BrokerConfig config, Journal journal) {
         this.config = config;
@@ -87,6 +105,8 @@ public final class Broker implements AutoCloseable {
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemon(config.name() + "-scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.pager = Executors.newSingleThreadExecutor(daemon(config.name() + "-pager"));
+        this.journalWork = Executors.newCachedThreadPool(daemon(config.name() + "-journal-work"));
+        this.lateWrites = Executors.newSingleThreadExecutor(daemon(config.name() + "-late-writes"));
         this.xa = new XaTransactions(this, config.transactionTimeoutSeconds());
     }
 
@@ -112,6 +132,7 @@ public final class Broker implements AutoCloseable {
             }
         }
         Broker broker = new Broker(config, journal);
+        journal.onFailure(broker::journalFailed);
         try {
             broker.recover();
         } catch (JMSException | RuntimeException e) {
@@ -135,11 +156,31 @@ public final class Broker implements AutoCloseable {
     /** A new connection from a client; the client talks to it with commands. */
     public BrokerConnection connect(ClientChannel channel) throws JMSException {
         if (closed) {
-            throw new IllegalStateException("Broker '" + config.name() + "' is closed");
+            throw new IllegalStateException(closedMessage());
         }
         BrokerConnection connection = new BrokerConnection(this, channel);
         connections.add(connection);
         return connection;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** What a client of a closed broker is told: that it was shut down, or why it stopped by itself. */
+    String closedMessage() {
+        String reason = stoppedBecause;
+        return reason == null ? "Broker '" + config.name() + "' was shut down"
+                : "Broker '" + config.name() + "' stopped because " + reason + "; restart it";
+    }
+
+    /**
+     * The journal failed beyond repair (its writer died of an Error): the broker stops, as if
+     * closed, without writing anything more; its clients hear why on their next call.
+     */
+    private void journalFailed(JournalException reason) {
+        stoppedBecause = reason.getMessage();
+        close();
     }
 
     @Override
@@ -151,11 +192,16 @@ public final class Broker implements AutoCloseable {
         for (BrokerConnection connection : List.copyOf(connections)) {
             connection.brokerClosing();
         }
-        settleDeliveryCounts();
+        if (stoppedBecause == null) {
+            settleDeliveryCounts();
+        }
         scheduler.shutdownNow();
         pager.shutdownNow();
+        journalWork.shutdownNow();
         journal.close();
-        LOG.info("FerryMQ broker '{}' stopped", config.name());
+        lateWrites.shutdown(); // what the journal settled on closing is still carried out
+        LOG.info("FerryMQ broker '{}' stopped{}", config.name(),
+                stoppedBecause == null ? "" : " because " + stoppedBecause);
     }
 
     private void settleDeliveryCounts() {
@@ -650,32 +696,81 @@ public final class Broker implements AutoCloseable {
     /**
      * Journals {@code routed} entries and the removal of {@code acked} ones in one batch, then
      * makes the change visible. If the journal fails, nothing changes: the routed entries are
-     * dropped and the acknowledged ones go back for redelivery.
+     * dropped and the acknowledged ones go back for redelivery. If its outcome is unknown (see
+     * {@link #store(List, List, List, Consumer)}), an {@link OutcomeUnknownException} says so.
      */
     void store(List<JournalRecord> records, List<QueueEntry> routed, List<QueueEntry> acked) throws JMSException {
+        store(records, routed, acked, stored -> { });
+    }
+
+    /**
+     * As {@link #store(List, List, List)}; when the journal does not confirm the write within
+     * the journal timeout, or cannot tell whether it committed, the outcome is unknown: an
+     * {@link OutcomeUnknownException} is thrown and the acknowledged entries are held (neither
+     * available nor redelivered, locked as a prepared XA branch's are) until the write
+     * settles. Stored after all, the change then takes effect, once; failed, it is undone as
+     * above. {@code settled} then hears which (true: stored). If even the journal cannot tell,
+     * nothing is undone and {@code settled} is not called: the held entries wait for a restart,
+     * which reads the outcome from the database.
+     */
+    void store(List<JournalRecord> records, List<QueueEntry> routed, List<QueueEntry> acked, Consumer<Boolean> settled)
+            throws JMSException {
         for (QueueEntry entry : acked) {
             removal(entry, records);
         }
         CompletableFuture<Void> written = append(records);
         try {
             await(written);
-        } catch (JMSException e) {
-            giveBack(acked, List.of());
-            written.whenComplete((ok, failure) -> {
-                for (QueueEntry entry : routed) {
-                    if (failure == null) {
-                        entry.queue.enqueue(entry); // stored after all, only late: delivered, not lost
-                    } else {
-                        entry.queue.abandon(entry);
-                    }
+        } catch (OutcomeUnknownException e) {
+            afterSettled(written, failure -> {
+                if (failure == null) {
+                    applied(routed, acked);
+                    settled.accept(true);
+                } else if (failure instanceof JournalOutcomeUnknownException) {
+                    routed.forEach(entry -> entry.queue.abandon(entry)); // the journal, if anything, holds them
+                    LOG.warn("Broker '{}' holds {} acknowledged message(s) and {} sent one(s) of a write whose outcome "
+                            + "the journal cannot tell; restart the broker to settle them from the database",
+                            config.name(), acked.size(), routed.size());
+                } else {
+                    undone(routed, acked);
+                    settled.accept(false);
                 }
             });
             throw e;
+        } catch (JMSException e) {
+            undone(routed, acked);
+            throw e;
         }
+        applied(routed, acked);
+    }
+
+    /** A store took effect: the acknowledged entries are gone, the routed ones join their queues. */
+    private void applied(List<QueueEntry> routed, List<QueueEntry> acked) {
         removed(acked);
         for (QueueEntry entry : routed) {
             entry.queue.enqueue(entry);
         }
+    }
+
+    /** A store failed: the routed entries never join their queues, the acknowledged ones are delivered again. */
+    private void undone(List<QueueEntry> routed, List<QueueEntry> acked) {
+        routed.forEach(entry -> entry.queue.abandon(entry));
+        giveBack(acked, List.of());
+    }
+
+    /**
+     * Runs {@code then} once a journal write a caller gave up on settles, with its failure
+     * (null once stored), on the broker's own thread for late writes, in settling order.
+     */
+    void afterSettled(CompletableFuture<Void> written, Consumer<Throwable> then) {
+        written.whenCompleteAsync((ok, failure) -> {
+            Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            try {
+                then.accept(cause);
+            } catch (RuntimeException e) {
+                LOG.error("Broker '{}' could not settle a late journal write", config.name(), e);
+            }
+        }, lateWrites);
     }
 
     /**
@@ -814,7 +909,9 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Waits for a journal write, at most the journal timeout: a sender hears of a database
-     * outage as a JMSException, not as a hang.
+     * outage as a JMSException, not as a hang. A write still unfinished by then, or one whose
+     * commit the database failed to confirm, may still be stored: that is an
+     * {@link OutcomeUnknownException}, never a plain failure.
      */
     void await(CompletableFuture<Void> written) throws JMSException {
         long timeout = config.journalTimeoutMillis();
@@ -822,15 +919,22 @@ public final class Broker implements AutoCloseable {
             written.get(timeout, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JMSException("Interrupted while waiting for the journal of broker '" + config.name() + "'");
+            throw new OutcomeUnknownException("Interrupted while waiting for the journal of broker '" + config.name()
+                    + "'; the change may still be stored", e);
         } catch (TimeoutException e) {
-            throw new JMSException("The journal of broker '" + config.name() + "' did not store the change within "
-                    + timeout + " ms (setting " + BrokerConfig.JOURNAL_TIMEOUT + "); its database may be down or "
-                    + "overloaded. The change was not applied here and may still reach the database.");
+            throw new OutcomeUnknownException("The journal of broker '" + config.name() + "' did not confirm the "
+                    + "change within " + timeout + " ms (setting " + BrokerConfig.JOURNAL_TIMEOUT + "); its database "
+                    + "may be down, overloaded or waiting for a lock. The change is not applied yet, but its outcome "
+                    + "is unknown: it may still be stored", e);
         } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof JournalOutcomeUnknownException) {
+                throw new OutcomeUnknownException("The journal of broker '" + config.name() + "' cannot tell whether "
+                        + "the change was stored: " + cause.getMessage(), cause);
+            }
             JMSException failure = new JMSException("The journal of broker '" + config.name()
-                    + "' could not store the change: " + e.getCause().getMessage());
-            failure.initCause(e.getCause());
+                    + "' could not store the change: " + cause.getMessage());
+            failure.initCause(cause);
             throw failure;
         }
     }
@@ -853,6 +957,21 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #scheduleCancellable}, for a task that may wait for the journal: when due, the
+     * scheduler only hands it over to a thread of its own, and runs the next timer at once.
+     */
+    ScheduledFuture<?> scheduleJournalWork(long delayMillis, Runnable task) {
+        return scheduleCancellable(delayMillis, () -> {
+            try {
+                journalWork.execute(task);
+            } catch (RejectedExecutionException e) {
+                // the broker is closing
+            }
+        });
+    }
+
+    /** Runs a task at a time; it must not wait for the journal (see {@link #scheduleJournalWork}). */
     void schedule(long atMillis, Runnable task) {
         long delay = Math.max(0, atMillis - System.currentTimeMillis());
         scheduler.schedule(task, delay, TimeUnit.MILLISECONDS);

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
@@ -51,9 +52,14 @@ public final class JdbcJournal implements Journal {
     private final HikariDataSource ownedPool;
     private final ConnectionFailures failures;
     private final BrokerLease lease;
+    private final String broker;
     private final GroupCommitWriter writer;
     private final CreationWriter creations;
     private final ScheduledExecutorService leaseRenewal;
+    /** Why the journal failed beyond repair, once it has; then the broker is told, once. */
+    private JournalException failed;
+    private Consumer<JournalException> failureListener;
+    private boolean failureReported;
 
     private JdbcJournal(String name, String database, DataSource dataSource, HikariDataSource ownedPool,
             ConnectionFailures failures, BrokerLease lease, long timeoutMillis) {
@@ -62,7 +68,8 @@ public final class JdbcJournal implements Journal {
         this.ownedPool = ownedPool;
         this.failures = failures;
         this.lease = lease;
-        this.writer = new GroupCommitWriter(name, dataSource, failures, timeoutMillis);
+        this.broker = name;
+        this.writer = new GroupCommitWriter(name, dataSource, failures, timeoutMillis, this::writerDied);
         this.creations = new CreationWriter(name, dataSource, failures, timeoutMillis);
         this.leaseRenewal = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ferrymq-" + name + "-lease");
@@ -376,6 +383,44 @@ public final class JdbcJournal implements Journal {
         } catch (SQLException e) {
             LOG.warn("Could not renew the journal lease on {}: {}", database, failures.explain(e));
         }
+    }
+
+    /**
+     * The writer stopped for good: the lease is no longer renewed (a broker without a journal
+     * must not keep the database from another), and the broker hears of it on a thread of its
+     * own, so that stopping it never waits for the writer's thread from within it.
+     */
+    private void writerDied(JournalException reason) {
+        leaseRenewal.shutdown();
+        creations.refuse(reason);
+        synchronized (this) {
+            failed = reason;
+        }
+        reportFailure();
+    }
+
+    @Override
+    public void onFailure(Consumer<JournalException> listener) {
+        synchronized (this) {
+            failureListener = listener;
+        }
+        reportFailure();
+    }
+
+    private void reportFailure() {
+        Consumer<JournalException> listener;
+        JournalException reason;
+        synchronized (this) {
+            if (failed == null || failureListener == null || failureReported) {
+                return;
+            }
+            failureReported = true;
+            listener = failureListener;
+            reason = failed;
+        }
+        Thread report = new Thread(() -> listener.accept(reason), "ferrymq-" + broker + "-journal-failed");
+        report.setDaemon(true);
+        report.start();
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.ferrymq.api.journal;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Where a broker keeps every state change that must survive it: destinations,
@@ -40,8 +41,22 @@ public interface Journal extends AutoCloseable {
      */
     List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max) throws JournalException;
 
-    /** Appends one atomic batch; the future completes when it is durable, or exceptionally with a JournalException. */
+    /**
+     * Appends one atomic batch. The future completes when the batch is durable; exceptionally
+     * with a {@link JournalException} when nothing of it is, or with a
+     * {@link JournalOutcomeUnknownException} when the journal cannot tell (the database failed
+     * while committing it).
+     */
     CompletableFuture<Void> append(List<JournalRecord> batch);
+
+    /**
+     * Registers what to do when the journal fails beyond repair (its writer died, say): the
+     * listener is called once, on a thread of the journal's own, with the reason, and every
+     * append is refused from then on. The broker stops. A journal that cannot fail so never
+     * calls it.
+     */
+    default void onFailure(Consumer<JournalException> listener) {
+    }
 
     @Override
     void close();
