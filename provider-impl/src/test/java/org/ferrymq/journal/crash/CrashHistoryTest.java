@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,7 +153,19 @@ class CrashHistoryTest {
                 "ACK 2 t4", "ACKED 2", "RECEIVED t5 false 1 client", "ACK 3 t5", "ACKED 3");
         log(3, "drain");
 
-        assertEquals(List.of(), CrashHistory.read(logs, 3).violations());
+        CrashHistory history = CrashHistory.read(logs, 3);
+        assertEquals(List.of(), history.violations());
+        assertEquals(4, history.sendsReturned(), "s1 s2 t1 t2");
+        assertEquals(7, history.received(), "s1 s2 s3 t1 t2 t4 t5");
+        assertEquals(10, history.receptions());
+        assertEquals(7, history.acknowledged(), "everything received, in the end");
+        assertEquals(3, history.redelivered());
+        assertEquals(2, history.redeliveredAfterGiveBack(), "s1 t1");
+        assertEquals(1, history.redeliveredAfterKill(), "t2");
+        assertEquals(2, history.inFlightAtKills(), "t2 held, s2 being committed");
+        assertEquals(3, history.batchesInDoubt(), "the send of s3, the sends t4 t5, the commit of s2");
+        assertEquals(Map.of("sync-producer", 2, "tx-producer", 2, "client-ack-consumer", 2, "auto-ack-consumer", 1,
+                "drain", 3), history.progress());
     }
 
     /** Appends events to run {@code run}'s log of {@code role}, each a tick later than the last. */
