@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,12 @@ public final class ChildJvm {
      * and the failure shows what it printed.
      */
     public String awaitLine(String expected) throws IOException {
-        long deadline = System.currentTimeMillis() + 60_000;
+        return awaitLine(expected, Duration.ofMinutes(1));
+    }
+
+    /** Like {@link #awaitLine(String)}, within {@code within}. */
+    public String awaitLine(String expected, Duration within) throws IOException {
+        long deadline = System.currentTimeMillis() + within.toMillis();
         List<String> seen = new ArrayList<>();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
