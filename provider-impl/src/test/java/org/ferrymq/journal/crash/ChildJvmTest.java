@@ -51,6 +51,19 @@ class ChildJvmTest {
         assertTrue(failure.getMessage().contains("exit code 3"), failure.getMessage());
     }
 
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void killingAChildThatHadAlreadyExitedFailsWithItsOutput() throws Exception {
+        ChildJvm child = start(GivesUp.class);
+        child.awaitLine("giving up");
+        ProcessHandle.of(child.pid()).ifPresent(p -> p.onExit().join());
+
+        AssertionError failure = assertThrows(AssertionError.class, child::kill);
+
+        assertTrue(failure.getMessage().contains("had already exited, with exit code 3"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("giving up"), failure.getMessage());
+    }
+
     private ChildJvm start(Class<?> main) throws Exception {
         ChildJvm child = ChildJvm.start(main, dir.resolve(main.getSimpleName() + ".txt"));
         started.add(child.pid());

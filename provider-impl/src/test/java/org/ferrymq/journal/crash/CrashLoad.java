@@ -27,7 +27,9 @@ import org.ferrymq.client.FerryConnectionFactory;
  * run in the killed JVM, so each line is written with one unbuffered {@code write} before the call
  * is made: the kernel keeps what was written when the process dies.
  *
- * <p>Arguments: broker URL, log directory, run number, {@code load} or {@code drain}.
+ * <p>Arguments: broker URL, log directory, run number, {@code load} or {@code drain}. It prints
+ * {@code READY} when the load runs, {@code DRAINED n} when a drain is done, and
+ * {@code ROLE FAILED} with a stack trace before it stops when a role throws.
  */
 public final class CrashLoad {
 
@@ -68,13 +70,22 @@ public final class CrashLoad {
         void run(EventLog log) throws Exception;
     }
 
+    /**
+     * A role that throws stops the JVM at once (exit code 2) after printing {@code ROLE FAILED}
+     * and its stack trace: the test must not go on killing a load that lost a role.
+     */
     private static Thread role(Path logs, int run, String name, Role role) throws IOException {
         EventLog log = new EventLog(logs.resolve("run" + run + "-" + name + ".log"));
         return new Thread(() -> {
             try {
                 role.run(log);
-            } catch (Exception e) {
-                System.out.println(name + " stopped: " + e);
+            } catch (Throwable e) {
+                synchronized (System.out) {
+                    System.out.println("ROLE FAILED " + name);
+                    e.printStackTrace(System.out);
+                    System.out.flush();
+                }
+                Runtime.getRuntime().halt(2);
             }
         }, name);
     }

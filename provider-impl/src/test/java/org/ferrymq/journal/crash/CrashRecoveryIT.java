@@ -53,7 +53,10 @@ class CrashRecoveryIT {
             ChildJvm child = start(url, logs, run, "load");
             child.awaitLine("READY");
             Thread.sleep(300 + random.nextInt(1700));
-            child.kill();
+            child.kill(); // fails if the load stopped by itself
+            if (child.lines().stream().anyMatch(line -> line.startsWith("ROLE FAILED"))) {
+                throw new AssertionError("a role of the load failed in run " + run + "; " + child.lastOutput());
+            }
         }
         int drained = drain(url, logs, KILLS + 1);
         // a clean restart after the drain: nothing acknowledged comes back, nothing is left
