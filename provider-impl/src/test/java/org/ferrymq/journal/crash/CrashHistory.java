@@ -130,6 +130,7 @@ final class CrashHistory {
     private int receptions;
     private int redelivered;
     private int redeliveredAfterKill;
+    private int autoReceiptsAgain;
     private int redeliveredAfterGiveBack;
     private int inFlightAtKills;
     private int batchesInDoubt;
@@ -298,6 +299,7 @@ final class CrashHistory {
                 } else {
                     m.autoReceipts.cameAgain.add(cid);
                     redeliveredAfterKill++;
+                    autoReceiptsAgain++;
                 }
             }
             case ACKNOWLEDGING -> {
@@ -490,6 +492,11 @@ final class CrashHistory {
         return redeliveredAfterKill;
     }
 
+    /** Of those, receptions of a message an AUTO_ACKNOWLEDGE consumer had received before the kill. */
+    int autoReceiptsAgain() {
+        return autoReceiptsAgain;
+    }
+
     /** Receptions of a message a rollback or recover gave back, in the same run. */
     int redeliveredAfterGiveBack() {
         return redeliveredAfterGiveBack;
@@ -512,8 +519,9 @@ final class CrashHistory {
 
     String summary() {
         return String.format("%,d sends returned, %,d received (%,d receptions), %,d acknowledged, %,d redelivered "
-                        + "(%,d after a kill, %,d after rollback/recover), %,d in flight at kills, %,d batches in doubt",
+                        + "(%,d after a kill, %,d of them AUTO_ACKNOWLEDGE receipts, %,d after rollback/recover), "
+                        + "%,d in flight at kills, %,d batches in doubt",
                 sendsReturned(), received(), receptions, acknowledged(), redelivered, redeliveredAfterKill,
-                redeliveredAfterGiveBack, inFlightAtKills, batchesInDoubt);
+                autoReceiptsAgain, redeliveredAfterGiveBack, inFlightAtKills, batchesInDoubt);
     }
 }

@@ -123,8 +123,9 @@ class CrashHistoryTest {
                 "ACKED 2");
 
         assertBroken("unflagged redeliveries", 2);
-        assertEquals(1, CrashHistory.read(logs, 2).violations().size(), "a flagged is allowed: "
-                + CrashHistory.read(logs, 2).violations());
+        CrashHistory history = CrashHistory.read(logs, 2);
+        assertEquals(1, history.violations().size(), "a flagged is allowed: " + history.violations());
+        assertEquals(2, history.autoReceiptsAgain());
     }
 
     @Test
@@ -162,6 +163,7 @@ class CrashHistoryTest {
         assertEquals(3, history.redelivered());
         assertEquals(2, history.redeliveredAfterGiveBack(), "s1 t1");
         assertEquals(1, history.redeliveredAfterKill(), "t2");
+        assertEquals(0, history.autoReceiptsAgain(), "s3's acknowledgement landed");
         assertEquals(2, history.inFlightAtKills(), "t2 held, s2 being committed");
         assertEquals(3, history.batchesInDoubt(), "the send of s3, the sends t4 t5, the commit of s2");
         assertEquals(Map.of("sync-producer", 2, "tx-producer", 2, "client-ack-consumer", 2, "auto-ack-consumer", 1,
