@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -24,9 +25,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
+import org.ferrymq.api.journal.JournalOutcomeUnknownException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.JournalReplay;
 import org.ferrymq.api.journal.PreparedTransaction;
@@ -34,6 +37,7 @@ import org.ferrymq.journal.Journals;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.MessageData;
+import org.ferrymq.protocol.OutcomeUnknownException;
 import org.ferrymq.selector.Selector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * <p>Every state change that must survive a restart is written to the journal before it
  * becomes visible: a persistent message is stored before any consumer can see it, and an
  * acknowledgement is stored before the message leaves its queue for good.
+ *
+ * <p>No lock is held while waiting for the journal. A destination or named subscription whose
+ * record is being written is known by name in {@link #queueCreations}, {@link #topicCreations}
+ * or {@link #subscriptionChanges} until the write settles: a call for the same name waits for
+ * that write, calls for other names and sends to existing destinations go on.
  */
 public final class Broker implements AutoCloseable {
 
@@ -52,16 +61,33 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final Journal journal;
+    /**
+     * Runs timed work that never waits for the journal: delayed deliveries above all. Timed work
+     * that may wait for it (an XA branch's timeout) is only handed over here to {@link #journalWork},
+     * so a database outage cannot hold up unrelated timers.
+     */
     private final ScheduledThreadPoolExecutor scheduler;
+    /** Runs timed work that may wait for the journal, each task on a thread of its own. */
+    private final ExecutorService journalWork;
     /** Reads pages back from the journal, so no dispatching thread waits for the database. */
     private final ExecutorService pager;
+    /**
+     * Carries out what follows a journal write that settled after its caller gave up on it, in
+     * the order the writes settle; never on the journal's own thread, which must not wait for itself.
+     */
+    private final ExecutorService lateWrites;
     /** Bytes of journaled messages held in memory, against {@link BrokerConfig#maxMemory()}. */
     private final AtomicLong memoryInUse = new AtomicLong();
 
     private final Map<DestinationName, MessageQueue> queues = new ConcurrentHashMap<>();
     private final Map<DestinationName, BrokerTopic> topics = new ConcurrentHashMap<>();
-    /** Durable and shared subscriptions by {@link #subscriptionKey}. */
+    /** Queues and topics whose creation record is being written: they join {@link #queues} or {@link #topics} when it is. */
+    private final Map<DestinationName, CompletableFuture<MessageQueue>> queueCreations = new ConcurrentHashMap<>();
+    private final Map<DestinationName, CompletableFuture<BrokerTopic>> topicCreations = new ConcurrentHashMap<>();
+    /** Durable and shared subscriptions by {@link #subscriptionKey}; guarded by this broker's monitor. */
     private final Map<String, Subscription> namedSubscriptions = new HashMap<>();
+    /** Named subscriptions whose creation or removal is being journaled, by key. */
+    private final Map<String, CompletableFuture<Void>> subscriptionChanges = new ConcurrentHashMap<>();
     private final Set<String> clientIds = ConcurrentHashMap.newKeySet();
     private final Set<BrokerConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -70,6 +96,8 @@ public final class Broker implements AutoCloseable {
     private final AtomicLong temporaryNames = new AtomicLong();
     private final XaTransactions xa;
     private volatile boolean closed;
+    /** Why the broker stopped by itself (its journal failed beyond repair), or null. */
+    private volatile String stoppedBecause;
 
     private Broker(BrokerConfig config, Journal journal) {
         this.config = config;
@@ -77,6 +105,8 @@ public final class Broker implements AutoCloseable {
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemon(config.name() + "-scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.pager = Executors.newSingleThreadExecutor(daemon(config.name() + "-pager"));
+        this.journalWork = Executors.newCachedThreadPool(daemon(config.name() + "-journal-work"));
+        this.lateWrites = Executors.newSingleThreadExecutor(daemon(config.name() + "-late-writes"));
         this.xa = new XaTransactions(this, config.transactionTimeoutSeconds());
     }
 
@@ -102,6 +132,7 @@ public final class Broker implements AutoCloseable {
             }
         }
         Broker broker = new Broker(config, journal);
+        journal.onFailure(broker::journalFailed);
         try {
             broker.recover();
         } catch (JMSException | RuntimeException e) {
@@ -125,11 +156,31 @@ public final class Broker implements AutoCloseable {
     /** A new connection from a client; the client talks to it with commands. */
     public BrokerConnection connect(ClientChannel channel) throws JMSException {
         if (closed) {
-            throw new IllegalStateException("Broker '" + config.name() + "' is closed");
+            throw new IllegalStateException(closedMessage());
         }
         BrokerConnection connection = new BrokerConnection(this, channel);
         connections.add(connection);
         return connection;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** What a client of a closed broker is told: that it was shut down, or why it stopped by itself. */
+    String closedMessage() {
+        String reason = stoppedBecause;
+        return reason == null ? "Broker '" + config.name() + "' was shut down"
+                : "Broker '" + config.name() + "' stopped because " + reason + "; restart it";
+    }
+
+    /**
+     * The journal failed beyond repair (its writer died of an Error): the broker stops, as if
+     * closed, without writing anything more; its clients hear why on their next call.
+     */
+    private void journalFailed(JournalException reason) {
+        stoppedBecause = reason.getMessage();
+        close();
     }
 
     @Override
@@ -141,11 +192,16 @@ public final class Broker implements AutoCloseable {
         for (BrokerConnection connection : List.copyOf(connections)) {
             connection.brokerClosing();
         }
-        settleDeliveryCounts();
+        if (stoppedBecause == null) {
+            settleDeliveryCounts();
+        }
         scheduler.shutdownNow();
         pager.shutdownNow();
+        journalWork.shutdownNow();
         journal.close();
-        LOG.info("FerryMQ broker '{}' stopped", config.name());
+        lateWrites.shutdown(); // what the journal settled on closing is still carried out
+        LOG.info("FerryMQ broker '{}' stopped{}", config.name(),
+                stoppedBecause == null ? "" : " because " + stoppedBecause);
     }
 
     private void settleDeliveryCounts() {
@@ -220,15 +276,12 @@ public final class Broker implements AutoCloseable {
             throw new InvalidDestinationException("Queue '" + name.name() + "' does not exist on broker '"
                     + config.name() + "'; declare it in the broker configuration or enable autoCreateDestinations");
         }
-        synchronized (this) {
-            queue = queues.get(name);
-            if (queue == null) {
-                persist(List.of(new JournalRecord.DestinationCreated("queue", name.name())));
-                queue = new MessageQueue(this, name.name(), true);
-                queues.put(name, queue);
-            }
-            return queue;
-        }
+        refuseUnstorable(name);
+        return createOnce(name, queues, queueCreations, () -> {
+            long id = nextNumber();
+            return new Creation<>(new JournalRecord.DestinationCreated(id, "queue", name.name()),
+                    () -> new MessageQueue(this, name.name(), id));
+        });
     }
 
     BrokerTopic topic(DestinationName name, boolean create) throws JMSException {
@@ -244,15 +297,84 @@ public final class Broker implements AutoCloseable {
             throw new InvalidDestinationException("Topic '" + name.name() + "' does not exist on broker '"
                     + config.name() + "'; declare it in the broker configuration or enable autoCreateDestinations");
         }
-        synchronized (this) {
-            topic = topics.get(name);
-            if (topic == null) {
-                persist(List.of(new JournalRecord.DestinationCreated("topic", name.name())));
-                topic = new BrokerTopic(name.name(), null);
-                topics.put(name, topic);
+        refuseUnstorable(name);
+        return createOnce(name, topics, topicCreations, () -> new Creation<>(
+                new JournalRecord.DestinationCreated(0, "topic", name.name()), () -> new BrokerTopic(name.name(), null)));
+    }
+
+    /** A destination's creation record, and the destination it makes once the record is stored. */
+    private record Creation<T>(JournalRecord record, Supplier<T> make) {}
+
+    /**
+     * The destination {@code name} of {@code existing}, created if it is not there yet. The
+     * record is written with no lock held; a second caller for the same name waits for the first
+     * one's write instead of writing again. A write that outlasts the caller's journal timeout
+     * stays in {@code pending} until it settles: the destination appears if it lands, and later
+     * callers wait for it meanwhile.
+     */
+    private <T> T createOnce(DestinationName name, Map<DestinationName, T> existing,
+            Map<DestinationName, CompletableFuture<T>> pending, Supplier<Creation<T>> creation) throws JMSException {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        CompletableFuture<T> underWay = pending.putIfAbsent(name, mine);
+        if (underWay == null) {
+            T found = existing.get(name); // made by a write that settled after the caller looked
+            if (found != null) {
+                pending.remove(name, mine);
+                return found;
             }
-            return topic;
+            Creation<T> c = creation.get();
+            journal.append(List.of(c.record())).whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    T made = c.make().get();
+                    existing.put(name, made); // before it leaves pending: a caller always finds one or the other
+                    pending.remove(name, mine);
+                    mine.complete(made);
+                } else {
+                    pending.remove(name, mine);
+                    mine.completeExceptionally(failure);
+                }
+            });
+            underWay = mine;
         }
+        await(underWay.thenAccept(made -> { }));
+        return underWay.join();
+    }
+
+    private static void refuseUnstorable(DestinationName name) throws InvalidDestinationException {
+        String problem = unstorable(name.name());
+        if (problem != null) {
+            throw new InvalidDestinationException((name.kind().isQueue() ? "Queue" : "Topic") + " name '"
+                    + shown(name.name()) + "' " + problem + "; choose another name");
+        }
+    }
+
+    /**
+     * Why the journal cannot keep a name exactly as it is, or null when it can: too long for
+     * its columns, or holding what not every database stores (PostgreSQL refuses NUL; an
+     * unpaired surrogate is no character, and a driver would store it as '?').
+     */
+    static String unstorable(String name) {
+        if (name.length() > Journal.MAX_NAME_LENGTH) {
+            return "is " + name.length() + " characters long; the journal keeps names of at most "
+                    + Journal.MAX_NAME_LENGTH + " characters";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '\u0000') {
+                return "contains a NUL character (U+0000), which not every journal database can store";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "contains an unpaired UTF-16 surrogate (at index " + i + "), which is not a character";
+            }
+        }
+        return null;
+    }
+
+    /** A name for an error message: a long one cut short. */
+    private static String shown(String name) {
+        return name.length() <= 40 ? name : name.substring(0, 40) + "...";
     }
 
     void checkDestination(DestinationName name) throws JMSException {
@@ -268,7 +390,7 @@ public final class Broker implements AutoCloseable {
                 + owner.id + "-" + temporaryNames.incrementAndGet();
         DestinationName destination = new DestinationName(kind, name);
         if (kind == DestinationName.Kind.TEMP_QUEUE) {
-            queues.put(destination, new MessageQueue(this, name, false));
+            queues.put(destination, new MessageQueue(this, name, MessageQueue.NOT_JOURNALED));
         } else {
             topics.put(destination, new BrokerTopic(name, owner));
         }
@@ -317,7 +439,8 @@ public final class Broker implements AutoCloseable {
 
     /** A private, non-durable subscription for one topic consumer. */
     Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, BrokerConnection owner) {
-        MessageQueue queue = new MessageQueue(this, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(), false);
+        MessageQueue queue = new MessageQueue(this, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(),
+                MessageQueue.NOT_JOURNALED);
         Subscription subscription = new Subscription(queue, topic, owner.clientId(), null, selector, noLocal,
                 false, false, owner.id);
         topic.subscriptions.add(subscription);
@@ -327,47 +450,122 @@ public final class Broker implements AutoCloseable {
     /**
      * Finds or creates a named subscription (durable, shared, or both). A durable one that
      * differs in topic, selector or noLocal and has no consumer is replaced, as the spec says.
+     * The journal is written with no lock held; a call for a subscription whose change is being
+     * written waits for it, then looks again.
      */
-    synchronized Subscription namedSubscription(BrokerTopic topic, String clientId, String name, Selector selector,
+    Subscription namedSubscription(BrokerTopic topic, String clientId, String name, Selector selector,
             boolean noLocal, boolean durable, boolean shared, BrokerConnection owner) throws JMSException {
-        String key = subscriptionKey(shared ? clientId : clientId, name);
-        Subscription existing = namedSubscriptions.get(key);
+        String key = subscriptionKey(clientId, name);
         String selectorText = selector == null ? null : selector.expression();
-        if (existing != null) {
-            if (existing.durable != durable) {
-                throw new JMSException("There is already a " + (existing.durable ? "durable" : "non-durable")
-                        + " subscription named '" + name + "'" + forClient(clientId)
-                        + "; use another name or remove it first");
-            }
-            if (existing.shared != shared) {
-                throw new JMSException("Subscription '" + name + "'" + forClient(clientId) + " already exists as "
-                        + (existing.shared ? "a shared" : "an unshared") + " subscription; it cannot also be "
-                        + (shared ? "shared" : "unshared"));
-            }
-            if (!shared && existing.queue.consumerCount() > 0) {
-                throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
-                        + " already has an active consumer; close it first or use a shared subscription");
-            }
-            if (existing.sameAs(topic, selectorText, noLocal)) {
-                return existing;
-            }
-            if (existing.queue.consumerCount() > 0) {
-                throw new JMSException("Shared subscription '" + name + "'" + forClient(clientId)
-                        + " is active with another topic or selector; close its consumers first");
-            }
-            removeSubscription(existing);
-        }
-        String queueName = "sub:" + (clientId == null ? "" : clientId) + ":" + name;
-        MessageQueue queue = new MessageQueue(this, queueName, durable);
-        Subscription created = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared,
-                owner.id);
         if (durable) {
-            persist(List.of(new JournalRecord.SubscriptionCreated(queueName, topic.name, clientId, name, selectorText,
-                    noLocal, shared)));
+            refuseUnstorable(clientId, name);
         }
-        namedSubscriptions.put(key, created);
-        topic.subscriptions.add(created);
-        return created;
+        while (true) {
+            CompletableFuture<Void> underWay;
+            CompletableFuture<Void> change = null;
+            Subscription existing = null;
+            Subscription made = null;
+            synchronized (this) {
+                underWay = subscriptionChanges.get(key);
+                if (underWay == null) {
+                    existing = namedSubscriptions.get(key);
+                    if (existing != null) {
+                        if (existing.durable != durable) {
+                            throw new JMSException("There is already a " + (existing.durable ? "durable" : "non-durable")
+                                    + " subscription named '" + name + "'" + forClient(clientId)
+                                    + "; use another name or remove it first");
+                        }
+                        if (existing.shared != shared) {
+                            throw new JMSException("Subscription '" + name + "'" + forClient(clientId)
+                                    + " already exists as " + (existing.shared ? "a shared" : "an unshared")
+                                    + " subscription; it cannot also be " + (shared ? "shared" : "unshared"));
+                        }
+                        if (!shared && existing.queue.consumerCount() > 0) {
+                            throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
+                                    + " already has an active consumer; close it first or use a shared subscription");
+                        }
+                        if (existing.sameAs(topic, selectorText, noLocal)) {
+                            return existing;
+                        }
+                        if (existing.queue.consumerCount() > 0) {
+                            throw new JMSException("Shared subscription '" + name + "'" + forClient(clientId)
+                                    + " is active with another topic or selector; close its consumers first");
+                        }
+                        forget(existing);
+                    }
+                    long id = durable ? nextNumber() : MessageQueue.NOT_JOURNALED;
+                    MessageQueue queue = new MessageQueue(this, subscriptionQueueName(clientId, name), id);
+                    made = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared, owner.id);
+                    if (!durable) {
+                        namedSubscriptions.put(key, made);
+                        topic.subscriptions.add(made);
+                        return made;
+                    }
+                    change = new CompletableFuture<>();
+                    subscriptionChanges.put(key, change);
+                }
+            }
+            if (underWay != null) {
+                awaitOther(underWay);
+                continue;
+            }
+            Subscription replaced = existing;
+            Subscription created = made;
+            // the old one's references go with it, those paged out included; then the new one is made
+            CompletableFuture<Void> written = (replaced == null ? CompletableFuture.<Void>completedFuture(null)
+                    : journal.append(List.of(new JournalRecord.SubscriptionDeleted(replaced.queue.id))))
+                    .thenCompose(ok -> journal.append(List.of(new JournalRecord.SubscriptionCreated(created.queue.id,
+                            clientId, name, topic.name, selectorText, noLocal, shared))));
+            settle(key, change, written, () -> {
+                namedSubscriptions.put(key, created);
+                topic.subscriptions.add(created);
+            });
+            await(change);
+            return created;
+        }
+    }
+
+    /**
+     * When {@code written} settles: on success runs {@code apply} under the monitor, and in any
+     * case ends the change of subscription {@code key}, so calls waiting for it look again.
+     */
+    private void settle(String key, CompletableFuture<Void> change, CompletableFuture<Void> written, Runnable apply) {
+        written.whenComplete((ok, failure) -> {
+            synchronized (this) {
+                if (failure == null) {
+                    apply.run();
+                }
+                subscriptionChanges.remove(key, change);
+            }
+            if (failure == null) {
+                change.complete(null);
+            } else {
+                change.completeExceptionally(failure);
+            }
+        });
+    }
+
+    /** Waits for another call's change of a subscription to settle, however it ends (its caller hears how). */
+    private void awaitOther(CompletableFuture<Void> change) throws JMSException {
+        await(change.exceptionally(failure -> null));
+    }
+
+    /** What a subscription's queue is called in log messages; the journal knows it by its id alone. */
+    private static String subscriptionQueueName(String clientId, String name) {
+        return "sub:" + (clientId == null ? "" : clientId) + ":" + name;
+    }
+
+    private static void refuseUnstorable(String clientId, String name) throws JMSException {
+        String problem = unstorable(name);
+        if (problem != null) {
+            throw new JMSException("Durable subscription name '" + shown(name) + "' " + problem
+                    + "; choose another name");
+        }
+        problem = clientId == null ? null : unstorable(clientId);
+        if (problem != null) {
+            throw new JMSException("Client ID '" + shown(clientId) + "' " + problem + ", so its durable subscriptions "
+                    + "cannot be kept; choose another client ID");
+        }
     }
 
     /** Called when a consumer of a subscription closes: non-durable ones die with their last consumer. */
@@ -381,31 +579,50 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    synchronized void unsubscribe(String clientId, String name, Set<MessageQueue> pendingInSession) throws JMSException {
-        Subscription subscription = namedSubscriptions.get(subscriptionKey(clientId, name));
-        if (subscription == null || !subscription.durable) {
-            throw new InvalidDestinationException("There is no durable subscription named '" + name + "'"
-                    + forClient(clientId));
+    void unsubscribe(String clientId, String name, Set<MessageQueue> pendingInSession) throws JMSException {
+        String key = subscriptionKey(clientId, name);
+        while (true) {
+            CompletableFuture<Void> underWay;
+            CompletableFuture<Void> change = null;
+            Subscription subscription = null;
+            synchronized (this) {
+                underWay = subscriptionChanges.get(key);
+                if (underWay == null) {
+                    subscription = namedSubscriptions.get(key);
+                    if (subscription == null || !subscription.durable) {
+                        throw new InvalidDestinationException("There is no durable subscription named '" + name + "'"
+                                + forClient(clientId));
+                    }
+                    if (subscription.queue.consumerCount() > 0) {
+                        throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
+                                + " has an active consumer; close the consumer before unsubscribing");
+                    }
+                    if (pendingInSession.contains(subscription.queue)) {
+                        throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
+                                + " has messages not yet acknowledged or committed in this session; finish them first");
+                    }
+                    forget(subscription);
+                    change = new CompletableFuture<>();
+                    subscriptionChanges.put(key, change);
+                }
+            }
+            if (underWay != null) {
+                awaitOther(underWay);
+                continue;
+            }
+            // the journal drops the subscription's references with it, those paged out included
+            settle(key, change, journal.append(List.of(new JournalRecord.SubscriptionDeleted(subscription.queue.id))),
+                    () -> { });
+            await(change);
+            return;
         }
-        if (subscription.queue.consumerCount() > 0) {
-            throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
-                    + " has an active consumer; close the consumer before unsubscribing");
-        }
-        if (pendingInSession.contains(subscription.queue)) {
-            throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
-                    + " has messages not yet acknowledged or committed in this session; finish them first");
-        }
-        removeSubscription(subscription);
     }
 
-    private void removeSubscription(Subscription subscription) throws JMSException {
+    /** Takes a named subscription out of routing and lookup, and empties its queue; the journal is the caller's. */
+    private void forget(Subscription subscription) {
         namedSubscriptions.remove(subscriptionKey(subscription.clientId, subscription.name));
         subscription.topic.subscriptions.remove(subscription);
         removed(subscription.queue.delete());
-        if (subscription.durable) {
-            // the journal drops the subscription's references with it, those paged out included
-            persist(List.of(new JournalRecord.SubscriptionDeleted(subscription.queue.name)));
-        }
     }
 
     private static String forClient(String clientId) {
@@ -468,7 +685,7 @@ public final class Broker implements AutoCloseable {
             }
             for (QueueEntry entry : entries) {
                 if (entry.journaled()) {
-                    records.add(new JournalRecord.ReferenceAdded(entry.queue.name, entry.sequence, message.messageNo,
+                    records.add(new JournalRecord.ReferenceAdded(entry.queue.id, entry.sequence, message.messageNo,
                             entry.journaledDeliveryCount));
                 }
             }
@@ -479,32 +696,81 @@ public final class Broker implements AutoCloseable {
     /**
      * Journals {@code routed} entries and the removal of {@code acked} ones in one batch, then
      * makes the change visible. If the journal fails, nothing changes: the routed entries are
-     * dropped and the acknowledged ones go back for redelivery.
+     * dropped and the acknowledged ones go back for redelivery. If its outcome is unknown (see
+     * {@link #store(List, List, List, Consumer)}), an {@link OutcomeUnknownException} says so.
      */
     void store(List<JournalRecord> records, List<QueueEntry> routed, List<QueueEntry> acked) throws JMSException {
+        store(records, routed, acked, stored -> { });
+    }
+
+    /**
+     * As {@link #store(List, List, List)}; when the journal does not confirm the write within
+     * the journal timeout, or cannot tell whether it committed, the outcome is unknown: an
+     * {@link OutcomeUnknownException} is thrown and the acknowledged entries are held (neither
+     * available nor redelivered, locked as a prepared XA branch's are) until the write
+     * settles. Stored after all, the change then takes effect, once; failed, it is undone as
+     * above. {@code settled} then hears which (true: stored). If even the journal cannot tell,
+     * nothing is undone and {@code settled} is not called: the held entries wait for a restart,
+     * which reads the outcome from the database.
+     */
+    void store(List<JournalRecord> records, List<QueueEntry> routed, List<QueueEntry> acked, Consumer<Boolean> settled)
+            throws JMSException {
         for (QueueEntry entry : acked) {
             removal(entry, records);
         }
         CompletableFuture<Void> written = append(records);
         try {
             await(written);
-        } catch (JMSException e) {
-            giveBack(acked, List.of());
-            written.whenComplete((ok, failure) -> {
-                for (QueueEntry entry : routed) {
-                    if (failure == null) {
-                        entry.queue.enqueue(entry); // stored after all, only late: delivered, not lost
-                    } else {
-                        entry.queue.abandon(entry);
-                    }
+        } catch (OutcomeUnknownException e) {
+            afterSettled(written, failure -> {
+                if (failure == null) {
+                    applied(routed, acked);
+                    settled.accept(true);
+                } else if (failure instanceof JournalOutcomeUnknownException) {
+                    routed.forEach(entry -> entry.queue.abandon(entry)); // the journal, if anything, holds them
+                    LOG.warn("Broker '{}' holds {} acknowledged message(s) and {} sent one(s) of a write whose outcome "
+                            + "the journal cannot tell; restart the broker to settle them from the database",
+                            config.name(), acked.size(), routed.size());
+                } else {
+                    undone(routed, acked);
+                    settled.accept(false);
                 }
             });
             throw e;
+        } catch (JMSException e) {
+            undone(routed, acked);
+            throw e;
         }
+        applied(routed, acked);
+    }
+
+    /** A store took effect: the acknowledged entries are gone, the routed ones join their queues. */
+    private void applied(List<QueueEntry> routed, List<QueueEntry> acked) {
         removed(acked);
         for (QueueEntry entry : routed) {
             entry.queue.enqueue(entry);
         }
+    }
+
+    /** A store failed: the routed entries never join their queues, the acknowledged ones are delivered again. */
+    private void undone(List<QueueEntry> routed, List<QueueEntry> acked) {
+        routed.forEach(entry -> entry.queue.abandon(entry));
+        giveBack(acked, List.of());
+    }
+
+    /**
+     * Runs {@code then} once a journal write a caller gave up on settles, with its failure
+     * (null once stored), on the broker's own thread for late writes, in settling order.
+     */
+    void afterSettled(CompletableFuture<Void> written, Consumer<Throwable> then) {
+        written.whenCompleteAsync((ok, failure) -> {
+            Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            try {
+                then.accept(cause);
+            } catch (RuntimeException e) {
+                LOG.error("Broker '{}' could not settle a late journal write", config.name(), e);
+            }
+        }, lateWrites);
     }
 
     /**
@@ -577,7 +843,7 @@ public final class Broker implements AutoCloseable {
     /** Records that an entry leaves its queue for good (acknowledged, expired or discarded). */
     void removal(QueueEntry entry, List<JournalRecord> records) {
         if (entry.journaled() && !entry.queue.isDeleted()) {
-            records.add(new JournalRecord.ReferenceRemoved(entry.queue.name, entry.sequence, entry.message));
+            records.add(new JournalRecord.ReferenceRemoved(entry.queue.id, entry.sequence, entry.message));
         }
     }
 
@@ -627,7 +893,8 @@ public final class Broker implements AutoCloseable {
     /** Whether an entry that came back from a consumer has had all the deliveries it may have. */
     boolean deliveryAttemptsUsedUp(QueueEntry entry) {
         int max = config.maxDeliveryAttempts();
-        return max > 0 && entry.deliveryCount >= max && !entry.queue.name.equals(config.deadLetterQueue());
+        return max > 0 && entry.deliveryCount >= max
+                && entry.queue != queues.get(DestinationName.queue(config.deadLetterQueue()));
     }
 
     /**
@@ -649,11 +916,11 @@ public final class Broker implements AutoCloseable {
         for (QueueEntry entry : exhausted) {
             QueueEntry dead = dlq.newEntry(entry.message);
             if (entry.journaled()) {
-                records.add(new JournalRecord.ReferenceMoved(entry.queue.name, entry.sequence, dlq.name, dead.sequence));
+                records.add(new JournalRecord.ReferenceMoved(entry.queue.id, entry.sequence, dlq.id, dead.sequence));
             } else if (dead.journaled()) { // a persistent message from a non-durable subscription: stored only now
                 entry.message.references(1);
                 records.add(new JournalRecord.MessageStored(entry.message));
-                records.add(new JournalRecord.ReferenceAdded(dlq.name, dead.sequence, entry.message.messageNo, 0));
+                records.add(new JournalRecord.ReferenceAdded(dlq.id, dead.sequence, entry.message.messageNo, 0));
             }
             moved.add(dead);
             LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
@@ -686,7 +953,9 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Waits for a journal write, at most the journal timeout: a sender hears of a database
-     * outage as a JMSException, not as a hang.
+     * outage as a JMSException, not as a hang. A write still unfinished by then, or one whose
+     * commit the database failed to confirm, may still be stored: that is an
+     * {@link OutcomeUnknownException}, never a plain failure.
      */
     void await(CompletableFuture<Void> written) throws JMSException {
         long timeout = config.journalTimeoutMillis();
@@ -694,15 +963,22 @@ public final class Broker implements AutoCloseable {
             written.get(timeout, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JMSException("Interrupted while waiting for the journal of broker '" + config.name() + "'");
+            throw new OutcomeUnknownException("Interrupted while waiting for the journal of broker '" + config.name()
+                    + "'; the change may still be stored", e);
         } catch (TimeoutException e) {
-            throw new JMSException("The journal of broker '" + config.name() + "' did not store the change within "
-                    + timeout + " ms (setting " + BrokerConfig.JOURNAL_TIMEOUT + "); its database may be down or "
-                    + "overloaded. The change was not applied here and may still reach the database.");
+            throw new OutcomeUnknownException("The journal of broker '" + config.name() + "' did not confirm the "
+                    + "change within " + timeout + " ms (setting " + BrokerConfig.JOURNAL_TIMEOUT + "); its database "
+                    + "may be down, overloaded or waiting for a lock. The change is not applied yet, but its outcome "
+                    + "is unknown: it may still be stored", e);
         } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof JournalOutcomeUnknownException) {
+                throw new OutcomeUnknownException("The journal of broker '" + config.name() + "' cannot tell whether "
+                        + "the change was stored: " + cause.getMessage(), cause);
+            }
             JMSException failure = new JMSException("The journal of broker '" + config.name()
-                    + "' could not store the change: " + e.getCause().getMessage());
-            failure.initCause(e.getCause());
+                    + "' could not store the change: " + cause.getMessage());
+            failure.initCause(cause);
             throw failure;
         }
     }
@@ -711,7 +987,7 @@ public final class Broker implements AutoCloseable {
         return xa;
     }
 
-    /** A new message or XA branch number, unique in the journal. */
+    /** A new message number, XA branch number or queue id, unique in the journal. */
     long nextNumber() {
         return messageNumbers.incrementAndGet();
     }
@@ -725,6 +1001,21 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #scheduleCancellable}, for a task that may wait for the journal: when due, the
+     * scheduler only hands it over to a thread of its own, and runs the next timer at once.
+     */
+    ScheduledFuture<?> scheduleJournalWork(long delayMillis, Runnable task) {
+        return scheduleCancellable(delayMillis, () -> {
+            try {
+                journalWork.execute(task);
+            } catch (RejectedExecutionException e) {
+                // the broker is closing
+            }
+        });
+    }
+
+    /** Runs a task at a time; it must not wait for the journal (see {@link #scheduleJournalWork}). */
     void schedule(long atMillis, Runnable task) {
         long delay = Math.max(0, atMillis - System.currentTimeMillis());
         scheduler.schedule(task, delay, TimeUnit.MILLISECONDS);
@@ -737,19 +1028,19 @@ public final class Broker implements AutoCloseable {
     // ---- recovery ----
 
     private void recover() throws JMSException {
-        Map<String, MessageQueue> durableQueues = new HashMap<>();
-        Map<String, long[]> contents = new HashMap<>();
+        Map<Long, MessageQueue> durableQueues = new HashMap<>();
+        Map<Long, long[]> contents = new HashMap<>();
         List<PreparedTransaction> prepared = new ArrayList<>();
         try {
             journal.load(new JournalReplay() {
                 @Override
-                public void destination(String kind, String name) {
-                    if (kind.equals("queue")) {
-                        MessageQueue queue = new MessageQueue(Broker.this, name, true);
-                        queues.put(DestinationName.queue(name), queue);
-                        durableQueues.put(name, queue);
+                public void destination(JournalRecord.DestinationCreated d) {
+                    if (d.kind().equals("queue")) {
+                        MessageQueue queue = new MessageQueue(Broker.this, d.name(), d.queueId());
+                        queues.put(DestinationName.queue(d.name()), queue);
+                        durableQueues.put(d.queueId(), queue);
                     } else {
-                        topics.put(DestinationName.topic(name), new BrokerTopic(name, null));
+                        topics.put(DestinationName.topic(d.name()), new BrokerTopic(d.name(), null));
                     }
                 }
 
@@ -757,25 +1048,29 @@ public final class Broker implements AutoCloseable {
                 public void subscription(JournalRecord.SubscriptionCreated s) {
                     BrokerTopic topic = topics.computeIfAbsent(DestinationName.topic(s.topic()),
                             n -> new BrokerTopic(s.topic(), null));
-                    Selector selector;
+                    Selector selector = null;
+                    String unreadable = null;
                     try {
                         selector = Selector.parse(s.selector());
                     } catch (JMSException e) {
-                        LOG.warn("Durable subscription '{}' has a selector that no longer parses ({}); it selects all",
-                                s.name(), e.getMessage());
-                        selector = null;
+                        unreadable = s.selector();
+                        LOG.error("Durable subscription '{}'{} on topic '{}' has the selector \"{}\", which no longer "
+                                + "parses ({}). It keeps the messages it holds but takes no new ones until it is "
+                                + "subscribed again with a valid selector (which replaces it and its messages) or "
+                                + "unsubscribed", s.name(), forClient(s.clientId()), s.topic(), unreadable, e.getMessage());
                     }
-                    MessageQueue queue = new MessageQueue(Broker.this, s.queue(), true);
-                    Subscription subscription = new Subscription(queue, topic, s.clientId(), s.name(), selector,
-                            s.noLocal(), true, s.shared(), null);
+                    MessageQueue queue = new MessageQueue(Broker.this, subscriptionQueueName(s.clientId(), s.name()),
+                            s.queueId());
+                    Subscription subscription = Subscription.recovered(queue, topic, s.clientId(), s.name(), selector,
+                            unreadable, s.noLocal(), s.shared());
                     topic.subscriptions.add(subscription);
                     namedSubscriptions.put(subscriptionKey(s.clientId(), s.name()), subscription);
-                    durableQueues.put(s.queue(), queue);
+                    durableQueues.put(s.queueId(), queue);
                 }
 
                 @Override
-                public void queue(String queue, long references, long lastSeq) {
-                    contents.put(queue, new long[] {references, lastSeq});
+                public void queue(long queueId, long references, long lastSeq) {
+                    contents.put(queueId, new long[] {references, lastSeq});
                 }
 
                 @Override
@@ -784,8 +1079,8 @@ public final class Broker implements AutoCloseable {
                 }
 
                 @Override
-                public void highestMessageNo(long messageNo) {
-                    messageNumbers.accumulateAndGet(messageNo, Math::max);
+                public void highestNumber(long number) {
+                    messageNumbers.accumulateAndGet(number, Math::max);
                 }
             });
         } catch (JournalException e) {
@@ -794,11 +1089,11 @@ public final class Broker implements AutoCloseable {
             failure.initCause(e);
             throw failure;
         }
-        contents.forEach((name, state) -> {
-            MessageQueue queue = durableQueues.get(name);
+        contents.forEach((queueId, state) -> {
+            MessageQueue queue = durableQueues.get(queueId);
             if (queue == null) {
-                LOG.warn("The journal holds {} message(s) for '{}', which is neither a queue nor a durable "
-                        + "subscription; they are left where they are", state[0], name);
+                LOG.warn("The journal holds {} message(s) for queue id {}, which is neither a queue nor a durable "
+                        + "subscription; they are left where they are", state[0], queueId);
                 return;
             }
             queue.recovered(state[0], state[1]);

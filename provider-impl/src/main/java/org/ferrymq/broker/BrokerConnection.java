@@ -48,7 +48,8 @@ public final class BrokerConnection {
     @SuppressWarnings("unchecked")
     public <R> R handle(Command<R> command) throws JMSException {
         if (closed) {
-            throw new IllegalStateException("The connection to broker '" + broker.name() + "' is closed");
+            throw new IllegalStateException(broker.isClosed() ? broker.closedMessage()
+                    : "The connection to broker '" + broker.name() + "' is closed");
         }
         if (command instanceof Command.Send c) {
             session(c.sessionId()).send(c.message());
@@ -237,7 +238,8 @@ public final class BrokerConnection {
     }
 
     void brokerClosing() {
+        // the client hears it first, so that a call refused below is known to mean the broker is gone
+        channel.connectionFailed(new IllegalStateException(broker.closedMessage()));
         close();
-        channel.connectionFailed(new IllegalStateException("Broker '" + broker.name() + "' was shut down"));
     }
 }

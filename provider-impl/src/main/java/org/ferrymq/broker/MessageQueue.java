@@ -46,7 +46,12 @@ final class MessageQueue {
     static final int PAGE_SIZE = 1000;
     private static final long RETRY_MILLIS = 1000;
 
+    /** The id of a queue whose references are never journaled (temporary queues, non-durable subscriptions). */
+    static final long NOT_JOURNALED = 0;
+
     final String name;
+    /** The queue's id in the journal, which names it in every record; {@link #NOT_JOURNALED} for none. */
+    final long id;
     /** Whether references to persistent messages are journaled (queues and durable subscriptions). */
     final boolean durable;
     private final Broker broker;
@@ -75,10 +80,11 @@ final class MessageQueue {
     /** Completes when every delivery dispatched so far has gone out; later ones wait for it, keeping order. */
     private CompletableFuture<Void> deliveryGate = CompletableFuture.completedFuture(null);
 
-    MessageQueue(Broker broker, String name, boolean durable) {
+    MessageQueue(Broker broker, String name, long id) {
         this.broker = broker;
         this.name = name;
-        this.durable = durable;
+        this.id = id;
+        this.durable = id != NOT_JOURNALED;
     }
 
     /**
@@ -278,7 +284,7 @@ final class MessageQueue {
         QueueEntry last = null;
         for (QueueEntry entry : entries) {
             if (first != null && (entry.sequence != last.sequence + 1 || entry.deliveryCount != first.deliveryCount)) {
-                records.add(new JournalRecord.DeliveriesCounted(name, first.sequence, last.sequence, first.deliveryCount));
+                records.add(new JournalRecord.DeliveriesCounted(id, first.sequence, last.sequence, first.deliveryCount));
                 first = null;
             }
             if (first == null) {
@@ -287,7 +293,7 @@ final class MessageQueue {
             last = entry;
             entry.journaledDeliveryCount = entry.deliveryCount;
         }
-        records.add(new JournalRecord.DeliveriesCounted(name, first.sequence, last.sequence, first.deliveryCount));
+        records.add(new JournalRecord.DeliveriesCounted(id, first.sequence, last.sequence, first.deliveryCount));
         return records;
     }
 
@@ -366,7 +372,7 @@ final class MessageQueue {
         }
         List<StoredReference> page;
         try {
-            page = upto > after ? broker.journal().readQueue(name, after, upto, PAGE_SIZE) : List.of();
+            page = upto > after ? broker.journal().readQueue(id, after, upto, PAGE_SIZE) : List.of();
         } catch (JournalException e) {
             LOG.warn("Queue '{}': could not read messages back from the journal, trying again in {} ms: {}", name,
                     RETRY_MILLIS, e.getMessage());

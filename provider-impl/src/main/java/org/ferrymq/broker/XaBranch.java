@@ -14,9 +14,10 @@ import org.ferrymq.protocol.XidData;
  *
  * <p>Life: ACTIVE while a session is associated (or suspended), IDLE once every association
  * has ended, PREPARED once its prepare record is durable, then COMMITTING while a commit's
- * record is on its way; a branch leaves the broker when committed or rolled back. A branch
- * the broker rolls back by itself (its timeout passed) stays behind as ROLLED_BACK for a
- * while, so that the calls still to come hear why.
+ * record is on its way and unconfirmed (a one-phase commit too); a branch leaves the broker
+ * when committed or rolled back. A branch the broker rolls back by itself (its timeout
+ * passed, or the write of a commit it could not confirm failed after all) stays behind as
+ * ROLLED_BACK for a while, so that the calls still to come hear why.
  */
 final class XaBranch {
 

@@ -6,6 +6,7 @@ import static javax.transaction.xa.XAException.XAER_NOTA;
 import static javax.transaction.xa.XAException.XAER_PROTO;
 import static javax.transaction.xa.XAException.XAER_RMERR;
 import static javax.transaction.xa.XAException.XAER_RMFAIL;
+import static javax.transaction.xa.XAException.XA_HEURRB;
 import static javax.transaction.xa.XAException.XA_RBROLLBACK;
 import static javax.transaction.xa.XAException.XA_RBTIMEOUT;
 import static javax.transaction.xa.XAResource.TMFAIL;
@@ -26,9 +27,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.ferrymq.api.journal.JournalOutcomeUnknownException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.PreparedTransaction;
 import org.ferrymq.api.journal.StoredReference;
+import org.ferrymq.protocol.OutcomeUnknownException;
 import org.ferrymq.protocol.XaFailure;
 import org.ferrymq.protocol.XidData;
 import org.slf4j.Logger;
@@ -44,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * {@code XAER_NOTA}, a call out of order {@code XAER_PROTO}, a second start of a known Xid
  * {@code XAER_DUPID}, bad flags {@code XAER_INVAL}; a branch that was marked rollback-only
  * or timed out answers {@code XA_RBROLLBACK} or {@code XA_RBTIMEOUT}.
+ *
+ * <p>A commit whose journal write the broker cannot confirm in time is never answered with a
+ * rollback code, as the write may still land: it answers {@code XAER_RMFAIL} and keeps the
+ * branch, COMMITTING and listed by {@code recover()}, until the write settles.
  */
 final class XaTransactions {
 
@@ -112,7 +119,9 @@ final class XaTransactions {
                 branch.associated.add(session);
                 session.associate(branch);
                 int seconds = timeoutSeconds > 0 ? timeoutSeconds : defaultTimeoutSeconds;
-                branch.timeout = broker.scheduleCancellable(seconds * 1000L, () -> timedOut(branch, seconds));
+                // rolling back may wait for the journal (dead-lettering), and for a prepare or commit
+                // holding the branch while it waits for the journal: never on the scheduler's thread
+                branch.timeout = broker.scheduleJournalWork(seconds * 1000L, () -> timedOut(branch, seconds));
             }
             return XA_OK;
         }
@@ -271,7 +280,7 @@ final class XaTransactions {
             for (MessageQueue target : targets) {
                 if (target.durable && message.persistent()) {
                     journaled++;
-                    sends.add(new PreparedTransaction.Send(target.name, message));
+                    sends.add(new PreparedTransaction.Send(target.id, message));
                 }
             }
             message.references(journaled);
@@ -279,7 +288,7 @@ final class XaTransactions {
         List<PreparedTransaction.Ack> acks = new ArrayList<>();
         for (QueueEntry entry : branch.acks) {
             if (entry.journaled() && !entry.queue.isDeleted()) {
-                acks.add(new PreparedTransaction.Ack(entry.queue.name,
+                acks.add(new PreparedTransaction.Ack(entry.queue.id,
                         new StoredReference(entry.sequence, entry.deliveryCount, entry.message)));
             }
         }
@@ -295,7 +304,11 @@ final class XaTransactions {
                 throw failure(XAER_PROTO, branch + " is still associated with a session; end it before commit");
             }
             if (onePhase) {
-                if (branch.state == XaBranch.State.PREPARED || branch.state == XaBranch.State.COMMITTING) {
+                if (branch.state == XaBranch.State.COMMITTING) {
+                    throw failure(XAER_RMFAIL, branch + " is still being committed: its journal write has not "
+                            + "settled; try again");
+                }
+                if (branch.state == XaBranch.State.PREPARED) {
                     throw failure(XAER_PROTO, branch + " is prepared; commit it with onePhase false");
                 }
                 checkRollbackOnly(branch, true);
@@ -317,7 +330,14 @@ final class XaTransactions {
         return XA_OK;
     }
 
-    /** Commits an unprepared branch as a local transaction would; if that fails, the branch is rolled back. */
+    /**
+     * Commits an unprepared branch as a local transaction would; if that fails, the branch is
+     * rolled back. If the journal cannot confirm the write in time, the outcome is unknown:
+     * the branch stays, COMMITTING and listed by {@code recover()}, until the write settles,
+     * and the transaction manager hears {@code XAER_RMFAIL}, which makes it keep the
+     * transaction for recovery (Narayana records it as committing and calls
+     * {@code commit(xid, false)} again) rather than assume a rollback.
+     */
     private void commitOnePhase(XaBranch branch) throws XaFailure {
         List<JournalRecord> records = new ArrayList<>();
         List<QueueEntry> routed = new ArrayList<>();
@@ -331,7 +351,17 @@ final class XaTransactions {
                 undo(branch);
                 throw e;
             }
-            broker.store(records, routed, branch.acks); // on failure it gives the acknowledged entries back
+            // on failure it gives the acknowledged entries back; on an unknown outcome it holds them
+            broker.store(records, routed, branch.acks, stored -> onePhaseSettled(branch, stored));
+        } catch (OutcomeUnknownException e) {
+            branch.cancelTimeout();
+            branch.state = XaBranch.State.COMMITTING;
+            XaFailure failure = failure(XAER_RMFAIL, branch + " was committed in one phase, but whether that took "
+                    + "effect is unknown: " + e.getMessage() + ". The broker keeps the branch until it knows; "
+                    + "ask again with commit(xid, false), as a transaction manager's recovery does: XAER_NOTA then "
+                    + "means committed, XA_HEURRB rolled back");
+            failure.initCause(e);
+            throw failure;
         } catch (JMSException e) {
             finish(branch, XaBranch.State.DONE);
             XaFailure failure = failure(XA_RBROLLBACK, branch + " could not be committed and was rolled back: "
@@ -343,9 +373,35 @@ final class XaTransactions {
     }
 
     /**
+     * The write of a one-phase commit that answered {@code XAER_RMFAIL} settled. Stored, the
+     * branch is done. Failed, it was rolled back (its acknowledged entries are back on their
+     * queues) after the transaction manager was told it may have committed: the branch stays a
+     * while as heuristically rolled back, so that the manager's next commit hears {@code XA_HEURRB}.
+     */
+    private void onePhaseSettled(XaBranch branch, boolean stored) {
+        synchronized (branch) {
+            if (stored) {
+                finish(branch, XaBranch.State.DONE);
+                return;
+            }
+            branch.acks.clear();
+            branch.sends.clear();
+            branch.markRollbackOnly(XA_HEURRB, "its one-phase commit could not be stored after all, so it was "
+                    + "rolled back");
+            branch.state = XaBranch.State.ROLLED_BACK;
+            LOG.warn("{}: its one-phase commit, answered XAER_RMFAIL, could not be stored after all; broker '{}' "
+                    + "rolled it back and answers XA_HEURRB to the transaction manager", branch, broker.name());
+        }
+        broker.scheduleCancellable(ROLLED_BACK_MEMORY_MILLIS, () -> branches.remove(branch.xid, branch));
+    }
+
+    /**
      * Commits a prepared branch: its sends take new places on their queues and its
-     * acknowledged places go, in one batch with the end of the branch. If the journal does not
-     * answer in time the branch stays prepared, unless the write lands after all.
+     * acknowledged places go, in one batch with the end of the branch. If the journal fails,
+     * the branch stays prepared; if it does not answer in time, the branch is COMMITTING
+     * (its acknowledged entries still locked) until the write settles: committed, or prepared
+     * again if it failed. If even the journal cannot tell, it stays COMMITTING until a restart
+     * reads the outcome from the database.
      */
     private void commitPrepared(XaBranch branch) throws XaFailure {
         List<JournalRecord> records = new ArrayList<>();
@@ -360,18 +416,26 @@ final class XaTransactions {
         CompletableFuture<Void> written = broker.append(records);
         try {
             broker.await(written);
-        } catch (JMSException e) {
+        } catch (OutcomeUnknownException e) {
             branch.state = XaBranch.State.COMMITTING;
-            written.whenComplete((ok, writeFailure) -> {
+            broker.afterSettled(written, writeFailure -> {
                 synchronized (branch) {
                     if (writeFailure == null) {
                         committed(branch, routed);
                     } else {
                         routed.forEach(entry -> entry.queue.abandon(entry));
-                        branch.state = XaBranch.State.PREPARED;
+                        if (!(writeFailure instanceof JournalOutcomeUnknownException)) {
+                            branch.state = XaBranch.State.PREPARED;
+                        }
                     }
                 }
             });
+            XaFailure failure = failure(XAER_RMFAIL, branch + " is being committed, but the journal has not confirmed "
+                    + "it yet: " + e.getMessage() + ". Commit it again later");
+            failure.initCause(e);
+            throw failure;
+        } catch (JMSException e) {
+            routed.forEach(entry -> entry.queue.abandon(entry));
             XaFailure failure = failure(XAER_RMFAIL, branch + " could not be committed now; it stays prepared, "
                     + "commit it again: " + e.getMessage());
             failure.initCause(e);
@@ -418,15 +482,23 @@ final class XaTransactions {
 
     int forget(XidData xid) throws JMSException {
         XaBranch branch = find(xid);
+        synchronized (branch) {
+            if (branch.state == XaBranch.State.ROLLED_BACK && branch.rollbackCode == XA_HEURRB) {
+                finish(branch, XaBranch.State.DONE);
+                return XA_OK;
+            }
+        }
         throw failure(XAER_PROTO, branch + " was not completed heuristically, so there is nothing to forget; "
                 + "commit or roll it back");
     }
 
+    /** The branches in doubt: prepared, being committed, or rolled back heuristically and not yet forgotten. */
     List<XidData> recover() {
         List<XidData> prepared = new ArrayList<>();
         for (XaBranch branch : branches.values()) {
             synchronized (branch) {
-                if (branch.state == XaBranch.State.PREPARED || branch.state == XaBranch.State.COMMITTING) {
+                boolean heuristic = branch.state == XaBranch.State.ROLLED_BACK && branch.rollbackCode == XA_HEURRB;
+                if (branch.state == XaBranch.State.PREPARED || branch.state == XaBranch.State.COMMITTING || heuristic) {
                     prepared.add(branch.xid);
                 }
             }
@@ -487,7 +559,7 @@ final class XaTransactions {
      * A branch the journal held prepared: its sends wait for their queues, its acknowledged
      * places are locked on theirs until the transaction manager decides.
      */
-    void recovered(PreparedTransaction tx, Function<String, MessageQueue> queues) {
+    void recovered(PreparedTransaction tx, Function<Long, MessageQueue> queues) {
         XidData xid = new XidData(tx.formatId(), tx.globalId(), tx.branchId());
         XaBranch branch = new XaBranch(xid);
         branch.state = XaBranch.State.PREPARED;
@@ -495,12 +567,12 @@ final class XaTransactions {
         branch.recovered = true;
         Map<Long, XaBranch.Send> sends = new HashMap<>();
         for (PreparedTransaction.Send send : tx.sends()) {
-            MessageQueue queue = queues.apply(send.queue());
+            MessageQueue queue = queues.apply(send.queueId());
             XaBranch.Send s = sends.computeIfAbsent(send.message().messageNo(),
                     n -> new XaBranch.Send(ServerMessage.restored(send.message()), new ArrayList<>()));
             if (queue == null) {
-                LOG.warn("{} sent message {} to '{}', which no longer exists; it is not delivered there",
-                        branch, send.message().messageId(), send.queue());
+                LOG.warn("{} sent message {} to queue id {}, which no longer exists; it is not delivered there",
+                        branch, send.message().messageId(), send.queueId());
             } else {
                 s.targets().add(queue);
             }
@@ -508,7 +580,7 @@ final class XaTransactions {
         branch.sends.addAll(sends.values());
         branch.sends.sort((a, b) -> Long.compare(a.message().messageNo, b.message().messageNo));
         for (PreparedTransaction.Ack ack : tx.acks()) {
-            MessageQueue queue = queues.apply(ack.queue());
+            MessageQueue queue = queues.apply(ack.queueId());
             if (queue == null) {
                 continue;
             }

@@ -44,6 +44,7 @@ import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.ConsumerInfo;
 import org.ferrymq.protocol.Delivery;
 import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.protocol.OutcomeUnknownException;
 import org.ferrymq.selector.Selector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -241,6 +242,16 @@ public class FerrySession implements QueueSession, TopicSession {
         long[] consumedIds = takeConsumed();
         try {
             connection.transport.request(new Command.Commit(id, consumedIds));
+        } catch (OutcomeUnknownException e) {
+            // not a rollback: the broker holds what was consumed until the write settles
+            JMSException unknown = new JMSException("The outcome of the commit is unknown; the transaction may still "
+                    + "commit. " + e.getMessage() + ". The broker settles it as soon as its journal knows (at the "
+                    + "latest when it restarts): committed, its messages are sent and what it consumed is gone; not "
+                    + "committed, what it consumed is delivered again. Before repeating the transaction's work, check "
+                    + "whether it took effect (whether its messages arrived)");
+            unknown.setLinkedException(e);
+            unknown.initCause(e);
+            throw unknown;
         } catch (JMSException e) {
             // the broker kept nothing of the transaction: roll back, so what was consumed comes again
             try {

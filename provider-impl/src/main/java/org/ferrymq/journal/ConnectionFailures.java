@@ -24,6 +24,11 @@ final class ConnectionFailures {
         return dialect;
     }
 
+    /** The database as messages name it (its URL, any password masked). */
+    String database() {
+        return database;
+    }
+
     /** A JDBC URL fit for messages: any password in it is masked. */
     static String shown(String jdbcUrl) {
         return jdbcUrl == null ? "(the configured DataSource)"

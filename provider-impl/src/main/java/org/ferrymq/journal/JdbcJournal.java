@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The journal in a relational database: H2 by default, PostgreSQL, MariaDB or any database a
- * {@link SqlDialect} describes. Writes go through one {@link GroupCommitWriter}; reads (start
- * and pages) use pooled connections of their own. The README documents the tables.
+ * {@link SqlDialect} describes. Writes go through one {@link GroupCommitWriter}, except the
+ * creations of destinations and subscriptions, which a {@link CreationWriter} writes apart;
+ * reads (start and pages) use pooled connections of their own. The README documents the tables.
  */
 public final class JdbcJournal implements Journal {
 
@@ -50,8 +52,14 @@ public final class JdbcJournal implements Journal {
     private final HikariDataSource ownedPool;
     private final ConnectionFailures failures;
     private final BrokerLease lease;
+    private final String broker;
     private final GroupCommitWriter writer;
+    private final CreationWriter creations;
     private final ScheduledExecutorService leaseRenewal;
+    /** Why the journal failed beyond repair, once it has; then the broker is told, once. */
+    private JournalException failed;
+    private Consumer<JournalException> failureListener;
+    private boolean failureReported;
 
     private JdbcJournal(String name, String database, DataSource dataSource, HikariDataSource ownedPool,
             ConnectionFailures failures, BrokerLease lease, long timeoutMillis) {
@@ -60,7 +68,9 @@ public final class JdbcJournal implements Journal {
         this.ownedPool = ownedPool;
         this.failures = failures;
         this.lease = lease;
-        this.writer = new GroupCommitWriter(name, dataSource, failures, timeoutMillis);
+        this.broker = name;
+        this.writer = new GroupCommitWriter(name, dataSource, failures, timeoutMillis, this::writerDied);
+        this.creations = new CreationWriter(name, dataSource, failures, timeoutMillis);
         this.leaseRenewal = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ferrymq-" + name + "-lease");
             t.setDaemon(true);
@@ -143,7 +153,8 @@ public final class JdbcJournal implements Journal {
         hikari.setUsername(config.journalUser());
         hikari.setPassword(config.journalPassword());
         dialect.connectionProperties().forEach(hikari::addDataSourceProperty);
-        hikari.setMaximumPoolSize(4); // the writer, page reads, the lease, and one to spare
+        // the writer, page reads, the lease, one to spare, and one for each creation waiting on the database
+        hikari.setMaximumPoolSize(4 + CreationWriter.THREADS);
         hikari.setMinimumIdle(1);
         hikari.setConnectionTimeout(Math.max(250, config.journalTimeoutMillis()));
         hikari.setValidationTimeout(Math.max(250, Math.min(5_000, config.journalTimeoutMillis())));
@@ -171,30 +182,35 @@ public final class JdbcJournal implements Journal {
     @Override
     public void load(JournalReplay replay) throws JournalException {
         try (Connection connection = dataSource.getConnection(); Statement query = connection.createStatement()) {
+            long highest = 0;
             try (ResultSet rs = query.executeQuery(
-                    "SELECT DEST_TYPE, DEST_NAME FROM FMQ_DESTINATION ORDER BY CREATED_AT, DEST_NAME")) {
+                    "SELECT QUEUE_ID, DEST_TYPE, DEST_NAME FROM FMQ_DESTINATION ORDER BY CREATED_AT, DEST_NAME")) {
                 while (rs.next()) {
-                    replay.destination(rs.getString(1), rs.getString(2));
+                    long queueId = rs.getLong(1); // 0 for a topic's NULL
+                    replay.destination(new JournalRecord.DestinationCreated(queueId, rs.getString(2), rs.getString(3)));
+                    highest = Math.max(highest, queueId);
                 }
             }
-            try (ResultSet rs = query.executeQuery("SELECT QUEUE_NAME, TOPIC_NAME, CLIENT_ID, SUB_NAME, SELECTOR_TEXT, "
-                    + "NO_LOCAL, IS_SHARED FROM FMQ_SUBSCRIPTION ORDER BY CREATED_AT, QUEUE_NAME")) {
+            try (ResultSet rs = query.executeQuery("SELECT QUEUE_ID, CLIENT_ID, SUB_NAME, TOPIC_NAME, SELECTOR_TEXT, "
+                    + "NO_LOCAL, IS_SHARED FROM FMQ_SUBSCRIPTION ORDER BY CREATED_AT, QUEUE_ID")) {
                 while (rs.next()) {
-                    replay.subscription(new JournalRecord.SubscriptionCreated(rs.getString(1), rs.getString(2),
-                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getShort(6) != 0,
-                            rs.getShort(7) != 0));
+                    replay.subscription(new JournalRecord.SubscriptionCreated(rs.getLong(1),
+                            JournalSchema.clientId(rs.getString(2)), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getShort(6) != 0, rs.getShort(7) != 0));
+                    highest = Math.max(highest, rs.getLong(1));
                 }
             }
             try (ResultSet rs = query.executeQuery(
-                    "SELECT QUEUE_NAME, COUNT(*), MAX(SEQ_NO) FROM FMQ_QUEUE_REF GROUP BY QUEUE_NAME")) {
+                    "SELECT QUEUE_ID, COUNT(*), MAX(SEQ_NO) FROM FMQ_QUEUE_REF GROUP BY QUEUE_ID")) {
                 while (rs.next()) {
-                    replay.queue(rs.getString(1), rs.getLong(2), rs.getLong(3));
+                    replay.queue(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                    highest = Math.max(highest, rs.getLong(1)); // a queue gone but for its references: never reused
                 }
             }
-            long highestBranch = loadPrepared(connection, replay);
+            highest = Math.max(highest, loadPrepared(connection, replay));
             try (ResultSet rs = query.executeQuery("SELECT MAX(MSG_NO) FROM FMQ_MESSAGE")) {
                 rs.next();
-                replay.highestMessageNo(Math.max(rs.getLong(1), highestBranch));
+                replay.highestNumber(Math.max(rs.getLong(1), highest));
             }
         } catch (SQLException e) {
             throw failures.describe("cannot read the journal", e);
@@ -218,7 +234,7 @@ public final class JdbcJournal implements Journal {
                 return 0;
             }
             String ackedMessages = "SELECT r.MSG_NO FROM FMQ_XA_ACK a JOIN FMQ_QUEUE_REF r "
-                    + "ON r.QUEUE_NAME = a.QUEUE_NAME AND r.SEQ_NO = a.SEQ_NO";
+                    + "ON r.QUEUE_ID = a.QUEUE_ID AND r.SEQ_NO = a.SEQ_NO";
             Map<Long, Map<String, Object>> properties = new HashMap<>();
             try (ResultSet rs = query.executeQuery("SELECT MSG_NO, PROP_NAME, PROP_TYPE, PROP_VALUE FROM FMQ_MSG_PROPERTY "
                     + "WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND) OR MSG_NO IN (" + ackedMessages + ")")) {
@@ -227,7 +243,7 @@ public final class JdbcJournal implements Journal {
                 }
             }
             Map<Long, StoredMessage> messages = new HashMap<>();
-            try (ResultSet rs = query.executeQuery("SELECT s.TX_NO, s.QUEUE_NAME, " + prefixed("m.")
+            try (ResultSet rs = query.executeQuery("SELECT s.TX_NO, s.QUEUE_ID, " + prefixed("m.")
                     + " FROM FMQ_XA_SEND s JOIN FMQ_MESSAGE m ON m.MSG_NO = s.MSG_NO ORDER BY s.TX_NO, s.MSG_NO")) {
                 while (rs.next()) {
                     long messageNo = rs.getLong(3);
@@ -236,16 +252,16 @@ public final class JdbcJournal implements Journal {
                         message = MessageRows.readMessage(rs, 3, properties.get(messageNo));
                         messages.put(messageNo, message);
                     }
-                    branches.get(rs.getLong(1)).sends().add(new PreparedTransaction.Send(rs.getString(2), message));
+                    branches.get(rs.getLong(1)).sends().add(new PreparedTransaction.Send(rs.getLong(2), message));
                 }
             }
-            try (ResultSet rs = query.executeQuery("SELECT a.TX_NO, a.QUEUE_NAME, r.SEQ_NO, r.DELIVERY_COUNT, "
-                    + prefixed("m.") + " FROM FMQ_XA_ACK a JOIN FMQ_QUEUE_REF r ON r.QUEUE_NAME = a.QUEUE_NAME "
+            try (ResultSet rs = query.executeQuery("SELECT a.TX_NO, a.QUEUE_ID, r.SEQ_NO, r.DELIVERY_COUNT, "
+                    + prefixed("m.") + " FROM FMQ_XA_ACK a JOIN FMQ_QUEUE_REF r ON r.QUEUE_ID = a.QUEUE_ID "
                     + "AND r.SEQ_NO = a.SEQ_NO JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
-                    + "ORDER BY a.TX_NO, a.QUEUE_NAME, r.SEQ_NO")) {
+                    + "ORDER BY a.TX_NO, a.QUEUE_ID, r.SEQ_NO")) {
                 while (rs.next()) {
                     StoredMessage message = MessageRows.readMessage(rs, 5, properties.get(rs.getLong(5)));
-                    branches.get(rs.getLong(1)).acks().add(new PreparedTransaction.Ack(rs.getString(2),
+                    branches.get(rs.getLong(1)).acks().add(new PreparedTransaction.Ack(rs.getLong(2),
                             new StoredReference(rs.getLong(3), rs.getInt(4), message)));
                 }
             }
@@ -267,14 +283,14 @@ public final class JdbcJournal implements Journal {
      * one index lookup of the next place.
      */
     @Override
-    public List<StoredReference> readQueue(String queue, long afterSeq, long uptoSeq, int max) throws JournalException {
+    public List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max) throws JournalException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(failures.dialect().limited(
                         "SELECT r.SEQ_NO, r.DELIVERY_COUNT, m.PROPERTY_COUNT, " + prefixed("m.")
                                 + " FROM FMQ_QUEUE_REF r JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
-                                + "WHERE r.QUEUE_NAME = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ? ORDER BY r.SEQ_NO"));
+                                + "WHERE r.QUEUE_ID = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ? ORDER BY r.SEQ_NO"));
                 PreparedStatement next = connection.prepareStatement("SELECT MIN(SEQ_NO) FROM FMQ_QUEUE_REF "
-                        + "WHERE QUEUE_NAME = ? AND SEQ_NO > ? AND SEQ_NO <= ?")) {
+                        + "WHERE QUEUE_ID = ? AND SEQ_NO > ? AND SEQ_NO <= ?")) {
             List<long[]> places = new ArrayList<>(); // seq, delivery count
             List<PersistentMessage.Loaded> messages = new ArrayList<>();
             boolean anyProperties = false;
@@ -282,7 +298,7 @@ public final class JdbcJournal implements Journal {
             while (places.size() < max && lo < uptoSeq) {
                 long hi = Math.min(uptoSeq, lo + max);
                 int before = places.size();
-                select.setString(1, queue);
+                select.setLong(1, queueId);
                 select.setLong(2, lo);
                 select.setLong(3, hi);
                 select.setInt(4, max - places.size());
@@ -295,7 +311,7 @@ public final class JdbcJournal implements Journal {
                 }
                 lo = hi;
                 if (places.size() == before && lo < uptoSeq) {
-                    next.setString(1, queue);
+                    next.setLong(1, queueId);
                     next.setLong(2, lo);
                     next.setLong(3, uptoSeq);
                     try (ResultSet rs = next.executeQuery()) {
@@ -306,7 +322,7 @@ public final class JdbcJournal implements Journal {
                 }
             }
             if (anyProperties) {
-                messages = withProperties(connection, queue, afterSeq, places.get(places.size() - 1)[0], messages);
+                messages = withProperties(connection, queueId, afterSeq, places.get(places.size() - 1)[0], messages);
             }
             List<StoredReference> page = new ArrayList<>(places.size());
             for (int i = 0; i < places.size(); i++) {
@@ -314,17 +330,17 @@ public final class JdbcJournal implements Journal {
             }
             return page;
         } catch (SQLException e) {
-            throw failures.describe("cannot read queue '" + queue + "'", e);
+            throw failures.describe("cannot read the queue with id " + queueId, e);
         }
     }
 
-    private List<PersistentMessage.Loaded> withProperties(Connection connection, String queue, long afterSeq,
+    private List<PersistentMessage.Loaded> withProperties(Connection connection, long queueId, long afterSeq,
             long lastSeq, List<PersistentMessage.Loaded> messages) throws SQLException {
         Map<Long, Map<String, Object>> properties = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT p.MSG_NO, p.PROP_NAME, p.PROP_TYPE, "
                 + "p.PROP_VALUE FROM FMQ_QUEUE_REF r JOIN FMQ_MSG_PROPERTY p ON p.MSG_NO = r.MSG_NO "
-                + "WHERE r.QUEUE_NAME = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ?")) {
-            select.setString(1, queue);
+                + "WHERE r.QUEUE_ID = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ?")) {
+            select.setLong(1, queueId);
             select.setLong(2, afterSeq);
             select.setLong(3, lastSeq);
             try (ResultSet rs = select.executeQuery()) {
@@ -350,7 +366,7 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public CompletableFuture<Void> append(List<JournalRecord> batch) {
-        return writer.submit(batch);
+        return CreationWriter.takes(batch) ? creations.submit(batch) : writer.submit(batch);
     }
 
     private void renewLease() {
@@ -361,6 +377,7 @@ public final class JdbcJournal implements Journal {
                         + "and restart this one");
                 LOG.error(lost.getMessage());
                 writer.refuse(lost);
+                creations.refuse(lost);
                 leaseRenewal.shutdown();
             }
         } catch (SQLException e) {
@@ -368,9 +385,48 @@ public final class JdbcJournal implements Journal {
         }
     }
 
+    /**
+     * The writer stopped for good: the lease is no longer renewed (a broker without a journal
+     * must not keep the database from another), and the broker hears of it on a thread of its
+     * own, so that stopping it never waits for the writer's thread from within it.
+     */
+    private void writerDied(JournalException reason) {
+        leaseRenewal.shutdown();
+        creations.refuse(reason);
+        synchronized (this) {
+            failed = reason;
+        }
+        reportFailure();
+    }
+
+    @Override
+    public void onFailure(Consumer<JournalException> listener) {
+        synchronized (this) {
+            failureListener = listener;
+        }
+        reportFailure();
+    }
+
+    private void reportFailure() {
+        Consumer<JournalException> listener;
+        JournalException reason;
+        synchronized (this) {
+            if (failed == null || failureListener == null || failureReported) {
+                return;
+            }
+            failureReported = true;
+            listener = failureListener;
+            reason = failed;
+        }
+        Thread report = new Thread(() -> listener.accept(reason), "ferrymq-" + broker + "-journal-failed");
+        report.setDaemon(true);
+        report.start();
+    }
+
     @Override
     public void close() {
         leaseRenewal.shutdownNow();
+        creations.close();
         writer.close();
         try (Connection connection = dataSource.getConnection()) {
             lease.release(connection);

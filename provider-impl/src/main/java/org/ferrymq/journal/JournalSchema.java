@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
+import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.SqlDialect;
 import org.slf4j.Logger;
@@ -18,24 +19,57 @@ import org.slf4j.LoggerFactory;
  * migration applied is a row of {@code FMQ_SCHEMA_VERSION}; a database whose version is
  * newer than this FerryMQ knows is refused rather than misread. Identifiers stay within 30
  * characters and clear of reserved words, so every dialect takes them unquoted.
+ *
+ * <p>A new database runs every migration in order, so it ends up exactly like an upgraded one.
+ * Migrations are never edited once released: a change is a new migration.
  */
 final class JournalSchema {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
 
-    private record Migration(int version, String description, List<String> statements) {}
+    /** One migration: what it does to the connection's schema, in the transaction {@link #ensure} commits. */
+    interface Step {
+        void apply(Connection connection) throws SQLException;
+    }
+
+    private record Migration(int version, String description, Step step) {}
 
     /** The schema version this FerryMQ writes. */
-    static final int CURRENT_VERSION = 2;
+    static final int CURRENT_VERSION = 3;
+
+    /**
+     * {@code FMQ_SUBSCRIPTION.CLIENT_ID} of a subscription without a client ID (a shared one):
+     * the empty text, which no client ID can be. A NULL would not do: databases disagree on
+     * whether two NULLs in a unique key are equal.
+     */
+    static final String NO_CLIENT_ID = "";
 
     private JournalSchema() {
     }
 
-    private static List<Migration> migrations(SqlDialect d) {
+    static String clientIdColumn(String clientId) {
+        return clientId == null ? NO_CLIENT_ID : clientId;
+    }
+
+    static String clientId(String column) {
+        return column == null || column.equals(NO_CLIENT_ID) ? null : column;
+    }
+
+    private static Step statements(List<String> sql) {
+        return connection -> {
+            try (Statement statement = connection.createStatement()) {
+                for (String s : sql) {
+                    statement.execute(s);
+                }
+            }
+        };
+    }
+
+    private static List<Migration> migrations(SqlDialect d, String database) {
         String text = d.textType();
         String bytes = d.binaryType();
         String options = d.tableOptions();
-        return List.of(new Migration(1, "destinations, subscriptions, messages, queue references, lease", List.of(
+        return List.of(new Migration(1, "destinations, subscriptions, messages, queue references, lease", statements(List.of(
                 "CREATE TABLE FMQ_LEASE (LEASE_ID INT NOT NULL PRIMARY KEY, HOLDER_BROKER VARCHAR(255), "
                         + "HOLDER_HOST VARCHAR(255), HOLDER_PID BIGINT, HOLDER_INSTANCE VARCHAR(64), "
                         + "ACQUIRED_AT BIGINT, EXPIRES_AT BIGINT)" + options,
@@ -58,15 +92,42 @@ final class JournalSchema {
                         + options,
                 "CREATE TABLE FMQ_QUEUE_REF (QUEUE_NAME VARCHAR(512) NOT NULL, SEQ_NO BIGINT NOT NULL, "
                         + "MSG_NO BIGINT NOT NULL, DELIVERY_COUNT INT NOT NULL, PRIMARY KEY (QUEUE_NAME, SEQ_NO))"
-                        + options)),
-                new Migration(2, "prepared XA transaction branches", List.of(
+                        + options))),
+                new Migration(2, "prepared XA transaction branches", statements(List.of(
                         "CREATE TABLE FMQ_XA_BRANCH (TX_NO BIGINT NOT NULL PRIMARY KEY, FORMAT_ID INT NOT NULL, "
                                 + "GTRID VARCHAR(128) NOT NULL, BQUAL VARCHAR(128) NOT NULL, "
                                 + "PREPARED_AT BIGINT NOT NULL)" + options,
                         "CREATE TABLE FMQ_XA_SEND (TX_NO BIGINT NOT NULL, QUEUE_NAME VARCHAR(512) NOT NULL, "
                                 + "MSG_NO BIGINT NOT NULL, PRIMARY KEY (TX_NO, QUEUE_NAME, MSG_NO))" + options,
                         "CREATE TABLE FMQ_XA_ACK (TX_NO BIGINT NOT NULL, QUEUE_NAME VARCHAR(512) NOT NULL, "
-                                + "SEQ_NO BIGINT NOT NULL, PRIMARY KEY (TX_NO, QUEUE_NAME, SEQ_NO))" + options)));
+                                + "SEQ_NO BIGINT NOT NULL, PRIMARY KEY (TX_NO, QUEUE_NAME, SEQ_NO))" + options))),
+                new Migration(3, "queues keyed by id; subscriptions by client ID and name; names compared exactly",
+                        connection -> new QueueIdMigration(connection, queueIdTables(d, connection), database).apply()));
+    }
+
+    /**
+     * The tables of migration 3 as it creates them: every reference to a queue is by
+     * {@code QUEUE_ID}, a subscription is unique by client ID and name, and names compare
+     * exactly (no collation that pads or folds them).
+     */
+    private static List<String> queueIdTables(SqlDialect d, Connection connection) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        String name = d.nameType(Journal.MAX_NAME_LENGTH, meta);
+        String options = d.tableOptions();
+        return List.of(
+                "CREATE TABLE FMQ_DESTINATION (QUEUE_ID BIGINT, DEST_TYPE VARCHAR(10) NOT NULL, DEST_NAME " + name
+                        + " NOT NULL, CREATED_AT BIGINT NOT NULL, PRIMARY KEY (DEST_TYPE, DEST_NAME), UNIQUE (QUEUE_ID))"
+                        + options,
+                "CREATE TABLE FMQ_SUBSCRIPTION (QUEUE_ID BIGINT NOT NULL PRIMARY KEY, CLIENT_ID " + name + " NOT NULL, "
+                        + "SUB_NAME " + name + " NOT NULL, TOPIC_NAME " + name + " NOT NULL, SELECTOR_TEXT "
+                        + d.textType() + ", NO_LOCAL SMALLINT NOT NULL, IS_SHARED SMALLINT NOT NULL, "
+                        + "CREATED_AT BIGINT NOT NULL, UNIQUE (CLIENT_ID, SUB_NAME))" + options,
+                "CREATE TABLE FMQ_QUEUE_REF (QUEUE_ID BIGINT NOT NULL, SEQ_NO BIGINT NOT NULL, MSG_NO BIGINT NOT NULL, "
+                        + "DELIVERY_COUNT INT NOT NULL, PRIMARY KEY (QUEUE_ID, SEQ_NO))" + options,
+                "CREATE TABLE FMQ_XA_SEND (TX_NO BIGINT NOT NULL, QUEUE_ID BIGINT NOT NULL, MSG_NO BIGINT NOT NULL, "
+                        + "PRIMARY KEY (TX_NO, QUEUE_ID, MSG_NO))" + options,
+                "CREATE TABLE FMQ_XA_ACK (TX_NO BIGINT NOT NULL, QUEUE_ID BIGINT NOT NULL, SEQ_NO BIGINT NOT NULL, "
+                        + "PRIMARY KEY (TX_NO, QUEUE_ID, SEQ_NO))" + options);
     }
 
     /** Creates the schema or brings it up to {@link #CURRENT_VERSION}; refuses a newer one. */
@@ -85,15 +146,13 @@ final class JournalSchema {
             }
             installed = 0;
         }
-        for (Migration migration : migrations(dialect)) {
+        for (Migration migration : migrations(dialect, database)) {
             if (migration.version() <= installed) {
                 continue;
             }
             connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                for (String sql : migration.statements()) {
-                    statement.execute(sql);
-                }
+            try {
+                migration.step().apply(connection);
                 try (PreparedStatement record = connection.prepareStatement(
                         "INSERT INTO FMQ_SCHEMA_VERSION (SCHEMA_VERSION, DESCRIPTION, APPLIED_AT) VALUES (?, ?, ?)")) {
                     record.setInt(1, migration.version());
@@ -111,6 +170,9 @@ final class JournalSchema {
             LOG.info("Journal database {}: schema version {} applied ({})", database, migration.version(),
                     migration.description());
         }
+        // where DDL commits by itself (H2, MariaDB), the tables migration 3 replaced go only once
+        // the version row is committed: a migration stopped before it starts over from them
+        QueueIdMigration.dropRetiredTables(connection);
     }
 
     /** The highest migration applied, 0 for an empty version table, -1 when there is none. */
@@ -126,7 +188,7 @@ final class JournalSchema {
     }
 
     /** Whether the connection's own schema has the table, however the database cases unquoted names. */
-    private static boolean tableExists(Connection connection, String table) throws SQLException {
+    static boolean tableExists(Connection connection, String table) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
         for (String name : new String[] {table, table.toLowerCase(Locale.ROOT)}) {
             try (ResultSet rs = meta.getTables(connection.getCatalog(), connection.getSchema(), name, null)) {

@@ -3,10 +3,8 @@ package org.ferrymq.journal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.ferrymq.api.journal.Journal;
@@ -25,22 +23,24 @@ public final class MemoryJournal implements Journal {
 
     private record Reference(long messageNo, int deliveryCount) {}
 
-    private final Set<String> queues = new LinkedHashSet<>();
-    private final Set<String> topics = new LinkedHashSet<>();
-    private final Map<String, JournalRecord.SubscriptionCreated> subscriptions = new LinkedHashMap<>();
+    private record DestinationKey(String kind, String name) {}
+
+    /** Queues and topics in the order they were created, by kind and name. */
+    private final Map<DestinationKey, JournalRecord.DestinationCreated> destinations = new LinkedHashMap<>();
+    /** Durable subscriptions by queue id. */
+    private final Map<Long, JournalRecord.SubscriptionCreated> subscriptions = new LinkedHashMap<>();
     private final Map<Long, StoredMessage> messages = new HashMap<>();
-    /** Per queue, its references by place. */
-    private final Map<String, TreeMap<Long, Reference>> references = new HashMap<>();
+    /** Per queue id, its references by place. */
+    private final Map<Long, TreeMap<Long, Reference>> references = new HashMap<>();
     /** Per stored message, how many queues still reference it; at zero it is forgotten. */
     private final Map<Long, Integer> referenceCounts = new HashMap<>();
     /** Prepared XA branches by number; their sends' messages are in {@link #messages}, on no queue yet. */
     private final Map<Long, PreparedTransaction> prepared = new LinkedHashMap<>();
-    private long highestMessageNo;
+    private long highestNumber;
 
     @Override
     public synchronized void load(JournalReplay replay) {
-        queues.forEach(q -> replay.destination("queue", q));
-        topics.forEach(t -> replay.destination("topic", t));
+        destinations.values().forEach(replay::destination);
         subscriptions.values().forEach(replay::subscription);
         references.forEach((queue, refs) -> {
             if (!refs.isEmpty()) {
@@ -50,21 +50,21 @@ public final class MemoryJournal implements Journal {
         for (PreparedTransaction tx : prepared.values()) {
             List<PreparedTransaction.Ack> acks = new ArrayList<>();
             for (PreparedTransaction.Ack ack : tx.acks()) {
-                Reference ref = references.getOrDefault(ack.queue(), new TreeMap<>()).get(ack.reference().seq());
+                Reference ref = references.getOrDefault(ack.queueId(), new TreeMap<>()).get(ack.reference().seq());
                 if (ref != null) {
-                    acks.add(new PreparedTransaction.Ack(ack.queue(), new StoredReference(ack.reference().seq(),
+                    acks.add(new PreparedTransaction.Ack(ack.queueId(), new StoredReference(ack.reference().seq(),
                             ref.deliveryCount(), messages.get(ref.messageNo()))));
                 }
             }
             replay.prepared(new PreparedTransaction(tx.txNo(), tx.formatId(), tx.globalId(), tx.branchId(), tx.sends(),
                     acks));
         }
-        replay.highestMessageNo(highestMessageNo);
+        replay.highestNumber(highestNumber);
     }
 
     @Override
-    public synchronized List<StoredReference> readQueue(String queue, long afterSeq, long uptoSeq, int max) {
-        TreeMap<Long, Reference> refs = references.get(queue);
+    public synchronized List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max) {
+        TreeMap<Long, Reference> refs = references.get(queueId);
         List<StoredReference> page = new ArrayList<>();
         if (refs == null) {
             return page;
@@ -88,48 +88,50 @@ public final class MemoryJournal implements Journal {
 
     private void apply(JournalRecord record) {
         if (record instanceof JournalRecord.DestinationCreated r) {
-            (r.kind().equals("queue") ? queues : topics).add(r.name());
+            destinations.put(new DestinationKey(r.kind(), r.name()), r);
+            highestNumber = Math.max(highestNumber, r.queueId());
         } else if (record instanceof JournalRecord.DestinationDeleted r) {
-            (r.kind().equals("queue") ? queues : topics).remove(r.name());
-            removeQueue(r.name());
+            destinations.remove(new DestinationKey(r.kind(), r.name()));
+            removeQueue(r.queueId());
         } else if (record instanceof JournalRecord.SubscriptionCreated r) {
-            subscriptions.put(r.queue(), r);
+            subscriptions.put(r.queueId(), r);
+            highestNumber = Math.max(highestNumber, r.queueId());
         } else if (record instanceof JournalRecord.SubscriptionDeleted r) {
-            subscriptions.remove(r.queue());
-            removeQueue(r.queue());
+            subscriptions.remove(r.queueId());
+            removeQueue(r.queueId());
         } else if (record instanceof JournalRecord.MessageStored r) {
             messages.put(r.message().messageNo(), r.message());
-            highestMessageNo = Math.max(highestMessageNo, r.message().messageNo());
+            highestNumber = Math.max(highestNumber, r.message().messageNo());
         } else if (record instanceof JournalRecord.ReferenceAdded r) {
-            if (references.computeIfAbsent(r.queue(), q -> new TreeMap<>())
+            if (references.computeIfAbsent(r.queueId(), q -> new TreeMap<>())
                     .put(r.seq(), new Reference(r.messageNo(), r.deliveryCount())) == null) {
                 referenceCounts.merge(r.messageNo(), 1, Integer::sum);
             }
         } else if (record instanceof JournalRecord.ReferenceRemoved r) {
-            TreeMap<Long, Reference> refs = references.get(r.queue());
+            TreeMap<Long, Reference> refs = references.get(r.queueId());
             Reference removed = refs == null ? null : refs.remove(r.seq());
             if (removed != null) {
                 unreference(removed.messageNo());
             }
         } else if (record instanceof JournalRecord.ReferenceMoved r) {
-            TreeMap<Long, Reference> from = references.get(r.fromQueue());
+            TreeMap<Long, Reference> from = references.get(r.fromQueueId());
             Reference moved = from == null ? null : from.remove(r.fromSeq());
             if (moved != null) {
-                references.computeIfAbsent(r.toQueue(), q -> new TreeMap<>())
+                references.computeIfAbsent(r.toQueueId(), q -> new TreeMap<>())
                         .put(r.toSeq(), new Reference(moved.messageNo(), 0));
             }
         } else if (record instanceof JournalRecord.TransactionPrepared r) {
             PreparedTransaction tx = r.transaction();
             tx.sends().forEach(send -> messages.put(send.message().messageNo(), send.message()));
             prepared.put(tx.txNo(), tx);
-            highestMessageNo = Math.max(highestMessageNo, tx.txNo());
+            highestNumber = Math.max(highestNumber, tx.txNo());
         } else if (record instanceof JournalRecord.TransactionEnded r) {
             PreparedTransaction tx = prepared.remove(r.txNo());
             if (tx != null && !r.committed()) {
                 tx.sends().forEach(send -> messages.remove(send.message().messageNo()));
             }
         } else if (record instanceof JournalRecord.DeliveriesCounted r) {
-            TreeMap<Long, Reference> refs = references.get(r.queue());
+            TreeMap<Long, Reference> refs = references.get(r.queueId());
             if (refs != null) {
                 refs.subMap(r.firstSeq(), true, r.lastSeq(), true).replaceAll(
                         (seq, ref) -> new Reference(ref.messageNo(), r.deliveryCount()));
@@ -137,8 +139,8 @@ public final class MemoryJournal implements Journal {
         }
     }
 
-    private void removeQueue(String queue) {
-        TreeMap<Long, Reference> refs = references.remove(queue);
+    private void removeQueue(long queueId) {
+        TreeMap<Long, Reference> refs = references.remove(queueId);
         if (refs != null) {
             refs.values().forEach(ref -> unreference(ref.messageNo()));
         }

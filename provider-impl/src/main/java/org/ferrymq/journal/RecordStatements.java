@@ -3,6 +3,7 @@ package org.ferrymq.journal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -28,18 +29,18 @@ final class RecordStatements implements AutoCloseable {
         INSERT_MESSAGE(MessageRows.INSERT_MESSAGE),
         INSERT_PROPERTY(MessageRows.INSERT_PROPERTY),
         INSERT_XA_BRANCH("INSERT INTO FMQ_XA_BRANCH (TX_NO, FORMAT_ID, GTRID, BQUAL, PREPARED_AT) VALUES (?, ?, ?, ?, ?)"),
-        INSERT_XA_SEND("INSERT INTO FMQ_XA_SEND (TX_NO, QUEUE_NAME, MSG_NO) VALUES (?, ?, ?)"),
-        INSERT_XA_ACK("INSERT INTO FMQ_XA_ACK (TX_NO, QUEUE_NAME, SEQ_NO) VALUES (?, ?, ?)"),
-        INSERT_REF("INSERT INTO FMQ_QUEUE_REF (QUEUE_NAME, SEQ_NO, MSG_NO, DELIVERY_COUNT) VALUES (?, ?, ?, ?)"),
-        COUNT_DELIVERIES("UPDATE FMQ_QUEUE_REF SET DELIVERY_COUNT = ? WHERE QUEUE_NAME = ? AND SEQ_NO BETWEEN ? AND ?"),
-        MOVE_REF("UPDATE FMQ_QUEUE_REF SET QUEUE_NAME = ?, SEQ_NO = ?, DELIVERY_COUNT = 0 "
-                + "WHERE QUEUE_NAME = ? AND SEQ_NO = ?"),
+        INSERT_XA_SEND("INSERT INTO FMQ_XA_SEND (TX_NO, QUEUE_ID, MSG_NO) VALUES (?, ?, ?)"),
+        INSERT_XA_ACK("INSERT INTO FMQ_XA_ACK (TX_NO, QUEUE_ID, SEQ_NO) VALUES (?, ?, ?)"),
+        INSERT_REF("INSERT INTO FMQ_QUEUE_REF (QUEUE_ID, SEQ_NO, MSG_NO, DELIVERY_COUNT) VALUES (?, ?, ?, ?)"),
+        COUNT_DELIVERIES("UPDATE FMQ_QUEUE_REF SET DELIVERY_COUNT = ? WHERE QUEUE_ID = ? AND SEQ_NO BETWEEN ? AND ?"),
+        MOVE_REF("UPDATE FMQ_QUEUE_REF SET QUEUE_ID = ?, SEQ_NO = ?, DELIVERY_COUNT = 0 "
+                + "WHERE QUEUE_ID = ? AND SEQ_NO = ?"),
         // a message several queues share counts down only while the reference is still there: idempotent
         RELEASE_SHARED("UPDATE FMQ_MESSAGE SET REF_COUNT = REF_COUNT - 1 WHERE MSG_NO = ? AND EXISTS "
-                + "(SELECT 1 FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = ? AND SEQ_NO = ?)"),
+                + "(SELECT 1 FROM FMQ_QUEUE_REF WHERE QUEUE_ID = ? AND SEQ_NO = ?)"),
         // removals are collected and deleted by runs of consecutive numbers: a drained queue
         // deletes a whole acknowledged window in one statement per table
-        DELETE_REF("DELETE FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = ? AND SEQ_NO BETWEEN ? AND ?"),
+        DELETE_REF("DELETE FROM FMQ_QUEUE_REF WHERE QUEUE_ID = ? AND SEQ_NO BETWEEN ? AND ?"),
         DELETE_PROPERTIES("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO BETWEEN ? AND ?"),
         DELETE_MESSAGE("DELETE FROM FMQ_MESSAGE WHERE MSG_NO BETWEEN ? AND ?"),
         SWEEP_SHARED_PROPERTIES("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN "
@@ -58,15 +59,30 @@ final class RecordStatements implements AutoCloseable {
     }
 
     private final Connection connection;
+    /** Seconds any one statement may run before the driver cancels it; 0 for no limit. */
+    private final int queryTimeoutSeconds;
     private final PreparedStatement[] statements = new PreparedStatement[Batched.values().length];
     private final boolean[] pending = new boolean[Batched.values().length];
-    /** Removals collected for the range deletes: places per queue, and message numbers. */
-    private final Map<String, List<Long>> removedPlaces = new HashMap<>();
+    /** Removals collected for the range deletes: places per queue id, and message numbers. */
+    private final Map<Long, List<Long>> removedPlaces = new HashMap<>();
     private final List<Long> removedMessages = new ArrayList<>();
     private final List<Long> removedProperties = new ArrayList<>();
 
     RecordStatements(Connection connection) {
+        this(connection, 0);
+    }
+
+    RecordStatements(Connection connection, int queryTimeoutSeconds) {
         this.connection = connection;
+        this.queryTimeoutSeconds = queryTimeoutSeconds;
+    }
+
+    private PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        if (queryTimeoutSeconds > 0) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+        }
+        return statement;
     }
 
     void add(JournalRecord record) throws SQLException {
@@ -80,7 +96,7 @@ final class RecordStatements implements AutoCloseable {
             }
         } else if (record instanceof JournalRecord.ReferenceAdded r) {
             PreparedStatement s = batch(Batched.INSERT_REF);
-            s.setString(1, r.queue());
+            s.setLong(1, r.queueId());
             s.setLong(2, r.seq());
             s.setLong(3, r.messageNo());
             s.setInt(4, r.deliveryCount());
@@ -88,15 +104,15 @@ final class RecordStatements implements AutoCloseable {
         } else if (record instanceof JournalRecord.DeliveriesCounted r) {
             PreparedStatement s = batch(Batched.COUNT_DELIVERIES);
             s.setInt(1, r.deliveryCount());
-            s.setString(2, r.queue());
+            s.setLong(2, r.queueId());
             s.setLong(3, r.firstSeq());
             s.setLong(4, r.lastSeq());
             added(Batched.COUNT_DELIVERIES);
         } else if (record instanceof JournalRecord.ReferenceMoved r) {
             PreparedStatement s = batch(Batched.MOVE_REF);
-            s.setString(1, r.toQueue());
+            s.setLong(1, r.toQueueId());
             s.setLong(2, r.toSeq());
-            s.setString(3, r.fromQueue());
+            s.setLong(3, r.fromQueueId());
             s.setLong(4, r.fromSeq());
             added(Batched.MOVE_REF);
         } else if (record instanceof JournalRecord.ReferenceRemoved r) {
@@ -117,11 +133,11 @@ final class RecordStatements implements AutoCloseable {
         if (shared) {
             PreparedStatement release = batch(Batched.RELEASE_SHARED);
             release.setLong(1, messageNo);
-            release.setString(2, r.queue());
+            release.setLong(2, r.queueId());
             release.setLong(3, r.seq());
             added(Batched.RELEASE_SHARED);
         }
-        removedPlaces.computeIfAbsent(r.queue(), q -> new ArrayList<>()).add(r.seq());
+        removedPlaces.computeIfAbsent(r.queueId(), q -> new ArrayList<>()).add(r.seq());
         if (shared) {
             batch(Batched.SWEEP_SHARED_PROPERTIES).setLong(1, messageNo);
             added(Batched.SWEEP_SHARED_PROPERTIES);
@@ -138,18 +154,29 @@ final class RecordStatements implements AutoCloseable {
     private void runAtOnce(JournalRecord record) throws SQLException {
         long now = System.currentTimeMillis();
         if (record instanceof JournalRecord.DestinationCreated r) {
-            update("INSERT INTO FMQ_DESTINATION (DEST_TYPE, DEST_NAME, CREATED_AT) VALUES (?, ?, ?)", r.kind(), r.name(),
-                    now);
+            try (PreparedStatement s = prepare(
+                    "INSERT INTO FMQ_DESTINATION (QUEUE_ID, DEST_TYPE, DEST_NAME, CREATED_AT) VALUES (?, ?, ?, ?)")) {
+                if (r.queueId() == 0) {
+                    s.setNull(1, Types.BIGINT); // a topic: its messages are on its subscriptions' queues
+                } else {
+                    s.setLong(1, r.queueId());
+                }
+                s.setString(2, r.kind());
+                s.setString(3, r.name());
+                s.setLong(4, now);
+                s.executeUpdate();
+            }
         } else if (record instanceof JournalRecord.DestinationDeleted r) {
-            releaseQueue(r.name());
+            releaseQueue(r.queueId());
             update("DELETE FROM FMQ_DESTINATION WHERE DEST_TYPE = ? AND DEST_NAME = ?", r.kind(), r.name());
         } else if (record instanceof JournalRecord.SubscriptionCreated r) {
-            update("INSERT INTO FMQ_SUBSCRIPTION (QUEUE_NAME, TOPIC_NAME, CLIENT_ID, SUB_NAME, SELECTOR_TEXT, NO_LOCAL, "
-                    + "IS_SHARED, CREATED_AT) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r.queue(), r.topic(), r.clientId(),
-                    r.name(), r.selector(), (short) (r.noLocal() ? 1 : 0), (short) (r.shared() ? 1 : 0), now);
+            update("INSERT INTO FMQ_SUBSCRIPTION (QUEUE_ID, CLIENT_ID, SUB_NAME, TOPIC_NAME, SELECTOR_TEXT, NO_LOCAL, "
+                    + "IS_SHARED, CREATED_AT) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r.queueId(),
+                    JournalSchema.clientIdColumn(r.clientId()), r.name(), r.topic(), r.selector(),
+                    (short) (r.noLocal() ? 1 : 0), (short) (r.shared() ? 1 : 0), now);
         } else if (record instanceof JournalRecord.SubscriptionDeleted r) {
-            releaseQueue(r.queue());
-            update("DELETE FROM FMQ_SUBSCRIPTION WHERE QUEUE_NAME = ?", r.queue());
+            releaseQueue(r.queueId());
+            update("DELETE FROM FMQ_SUBSCRIPTION WHERE QUEUE_ID = ?", r.queueId());
         } else if (record instanceof JournalRecord.TransactionEnded r) { // rolled back: its messages reached no queue
             update("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND WHERE TX_NO = ?)",
                     r.txNo());
@@ -183,14 +210,14 @@ final class RecordStatements implements AutoCloseable {
         for (PreparedTransaction.Send send : tx.sends()) {
             PreparedStatement s = batch(Batched.INSERT_XA_SEND);
             s.setLong(1, tx.txNo());
-            s.setString(2, send.queue());
+            s.setLong(2, send.queueId());
             s.setLong(3, send.message().messageNo());
             added(Batched.INSERT_XA_SEND);
         }
         for (PreparedTransaction.Ack ack : tx.acks()) {
             PreparedStatement s = batch(Batched.INSERT_XA_ACK);
             s.setLong(1, tx.txNo());
-            s.setString(2, ack.queue());
+            s.setLong(2, ack.queueId());
             s.setLong(3, ack.reference().seq());
             added(Batched.INSERT_XA_ACK);
         }
@@ -205,16 +232,16 @@ final class RecordStatements implements AutoCloseable {
     }
 
     /** Drops every reference a queue holds, and the messages no other queue references. */
-    private void releaseQueue(String queue) throws SQLException {
+    private void releaseQueue(long queueId) throws SQLException {
         update("UPDATE FMQ_MESSAGE SET REF_COUNT = REF_COUNT - 1 WHERE MSG_NO IN "
-                + "(SELECT MSG_NO FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = ?)", queue);
-        update("DELETE FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = ?", queue);
+                + "(SELECT MSG_NO FROM FMQ_QUEUE_REF WHERE QUEUE_ID = ?)", queueId);
+        update("DELETE FROM FMQ_QUEUE_REF WHERE QUEUE_ID = ?", queueId);
         update("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_MESSAGE WHERE REF_COUNT <= 0)");
         update("DELETE FROM FMQ_MESSAGE WHERE REF_COUNT <= 0");
     }
 
     private void update(String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
+        try (PreparedStatement s = prepare(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 s.setObject(i + 1, parameters[i]);
             }
@@ -224,7 +251,7 @@ final class RecordStatements implements AutoCloseable {
 
     /** Executes every collected batch, in {@link Batched} order. */
     void flush() throws SQLException {
-        for (Map.Entry<String, List<Long>> places : removedPlaces.entrySet()) {
+        for (Map.Entry<Long, List<Long>> places : removedPlaces.entrySet()) {
             addRanges(Batched.DELETE_REF, places.getKey(), places.getValue());
         }
         addRanges(Batched.DELETE_PROPERTIES, null, removedProperties);
@@ -238,14 +265,14 @@ final class RecordStatements implements AutoCloseable {
         }
     }
 
-    /** One batch entry per run of consecutive numbers, after the queue name when there is one. */
-    private void addRanges(Batched b, String queue, List<Long> numbers) throws SQLException {
+    /** One batch entry per run of consecutive numbers, after the queue id when there is one. */
+    private void addRanges(Batched b, Long queueId, List<Long> numbers) throws SQLException {
         if (numbers.isEmpty()) {
             return;
         }
         Collections.sort(numbers);
         PreparedStatement s = batch(b);
-        int first = queue == null ? 1 : 2;
+        int first = queueId == null ? 1 : 2;
         long start = numbers.get(0);
         long end = start;
         for (int i = 1; i <= numbers.size(); i++) {
@@ -254,8 +281,8 @@ final class RecordStatements implements AutoCloseable {
                 end = n;
                 continue;
             }
-            if (queue != null) {
-                s.setString(1, queue);
+            if (queueId != null) {
+                s.setLong(1, queueId);
             }
             s.setLong(first, start);
             s.setLong(first + 1, end);
@@ -285,7 +312,7 @@ final class RecordStatements implements AutoCloseable {
     private PreparedStatement batch(Batched b) throws SQLException {
         PreparedStatement s = statements[b.ordinal()];
         if (s == null) {
-            s = connection.prepareStatement(b.sql);
+            s = prepare(b.sql);
             statements[b.ordinal()] = s;
         }
         return s;

@@ -39,8 +39,19 @@ class ConnectionRulesTest {
 
     @Test
     void rightCredentialsAndNoCredentialsAreAccepted() throws Exception {
-        broker.track(broker.factory().createConnection("alice", "secret"));
-        broker.connection();
+        assertConnectionWorks(broker.track(broker.factory().createConnection("alice", "secret")), "as alice");
+        assertConnectionWorks(broker.connection(), "without credentials");
+    }
+
+    /** The connection sends and receives: accepting it meant more than not throwing. */
+    private static void assertConnectionWorks(Connection connection, String how) throws JMSException {
+        connection.start();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createTemporaryQueue();
+        session.createProducer(queue).send(session.createTextMessage("sent " + how));
+        TextMessage received = (TextMessage) session.createConsumer(queue).receive(30_000);
+        assertNotNull(received, "a connection made " + how + " did not deliver its own message");
+        assertEquals("sent " + how, received.getText());
     }
 
     @Test
@@ -122,11 +133,12 @@ class ConnectionRulesTest {
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue queue = session.createQueue("slow");
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         session.createConsumer(queue).setMessageListener(m -> {
             entered.countDown();
             try {
-                Thread.sleep(300);
+                release.await(); // the listener runs until the test has seen stop() wait for it
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -134,9 +146,28 @@ class ConnectionRulesTest {
         });
         Session producer = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         producer.createProducer(queue).send(producer.createTextMessage("x"));
-        assertTrue(entered.await(5, java.util.concurrent.TimeUnit.SECONDS));
-        connection.stop();
-        assertTrue(finished.get(), "stop() returned while the listener was still running");
+        assertTrue(entered.await(30, java.util.concurrent.TimeUnit.SECONDS));
+
+        java.util.concurrent.CompletableFuture<Boolean> finishedWhenStopReturned = new java.util.concurrent.CompletableFuture<>();
+        Thread stopper = new Thread(() -> {
+            try {
+                connection.stop();
+                finishedWhenStopReturned.complete(finished.get());
+            } catch (JMSException e) {
+                finishedWhenStopReturned.completeExceptionally(e);
+            }
+        }, "stopper");
+        stopper.start();
+        // until stop() is waiting (or, wrongly, has returned while the listener still runs)
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (stopper.getState() != Thread.State.WAITING && stopper.getState() != Thread.State.TIMED_WAITING
+                && stopper.getState() != Thread.State.TERMINATED) {
+            assertTrue(System.nanoTime() < deadline, "stop() neither waited nor returned within 30 s");
+            Thread.sleep(5);
+        }
+        release.countDown();
+        assertTrue(finishedWhenStopReturned.get(30, java.util.concurrent.TimeUnit.SECONDS),
+                "stop() returned while the listener was still running");
     }
 
     @Test

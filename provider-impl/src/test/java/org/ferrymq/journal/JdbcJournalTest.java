@@ -276,9 +276,9 @@ class JdbcJournalTest {
         send(factory, "orders", 7);
         send(factory, "other", 2);
         // the query the README shows
-        assertEquals(7, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = 'orders'"));
+        assertEquals(7, db.depth("orders"));
         receiveTexts(factory, "orders", 3);
-        assertEquals(4, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = 'orders'"));
+        assertEquals(4, db.depth("orders"));
     }
 
     @ParameterizedTest
@@ -364,7 +364,7 @@ class JdbcJournalTest {
             }
             s.commit();
         }
-        assertEquals(5, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = 'tx'"));
+        assertEquals(5, db.depth("tx"));
         restart();
         assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), receiveTexts(factory, "tx", 5));
     }
@@ -397,7 +397,7 @@ class JdbcJournalTest {
         } finally {
             pool.shutdown();
         }
-        assertEquals(senders * each, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = 'busy'"));
+        assertEquals(senders * each, db.depth("busy"));
         restart();
         List<String> received = receiveTexts(factory, "busy", senders * each);
         for (int t = 0; t < senders; t++) {

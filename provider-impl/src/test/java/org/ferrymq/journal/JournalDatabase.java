@@ -121,6 +121,12 @@ public record JournalDatabase(String name, String jdbcUrl, String user, String p
         }
     }
 
+    /** How many messages queue {@code queue} holds: the query the README shows. */
+    public long depth(String queue) throws SQLException {
+        return queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF r JOIN FMQ_DESTINATION d ON d.QUEUE_ID = r.QUEUE_ID "
+                + "WHERE d.DEST_TYPE = 'queue' AND d.DEST_NAME = '" + queue.replace("'", "''") + "'");
+    }
+
     public void execute(String sql) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute(sql);

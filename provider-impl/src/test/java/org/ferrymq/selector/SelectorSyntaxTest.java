@@ -1,8 +1,8 @@
 package org.ferrymq.selector;
 
 import static org.ferrymq.selector.SelectorTesting.matches;
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,10 +76,14 @@ class SelectorSyntaxTest {
     }
 
     @Test
-    void nestingUpToTheLimitIsAccepted() {
+    void nestingUpToTheLimitIsAcceptedAndEvaluated() throws Exception {
         int depth = Parser.MAX_NESTING;
-        assertDoesNotThrow(() -> Selector.parse("(".repeat(depth) + "a" + ")".repeat(depth)));
-        assertDoesNotThrow(() -> Selector.parse("NOT ".repeat(depth) + "a"));
+        String parenthesised = "(".repeat(depth) + "a" + ")".repeat(depth);
+        assertTrue(matches(parenthesised, "a", true));
+        assertFalse(matches(parenthesised, "a", false));
+        String negated = "NOT ".repeat(depth) + "a";
+        assertEquals(depth % 2 == 0, matches(negated, "a", true));
+        assertEquals(depth % 2 != 0, matches(negated, "a", false));
     }
 
     @Test

@@ -234,7 +234,13 @@ class NarayanaXaTest {
         start(database);
         tm.setTransactionTimeout(1);
         sendAndInsert(begin(), "order-1");
-        Thread.sleep(2000); // both Narayana's reaper and the broker's branch timer act at 1 s
+        // Narayana's reaper and the broker's branch timer both act at 1 s: wait until the reaper
+        // has rolled the transaction back (or marked it so), however late it runs on a busy machine
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (tm.getStatus() == Status.STATUS_ACTIVE) {
+            assertTrue(System.nanoTime() < deadline, "the transaction was still active 30 s after its 1 s timeout");
+            Thread.sleep(20);
+        }
         assertThrows(RollbackException.class, tm::commit);
         assertNothingVisible();
         assertArrayEquals(new Xid[0], ferryInDoubt(), "FerryMQ kept a branch of the timed-out transaction");

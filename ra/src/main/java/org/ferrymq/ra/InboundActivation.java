@@ -7,7 +7,6 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Topic;
 import jakarta.jms.XAConnection;
-import jakarta.jms.XASession;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
@@ -17,6 +16,7 @@ import javax.naming.NamingException;
 import org.ferrymq.client.FerryQueue;
 import org.ferrymq.client.FerryTopic;
 import org.ferrymq.client.FerryXAConnectionFactory;
+import org.ferrymq.client.FerryXASession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * XAResource: the container starts the branch in {@code beforeDelivery} and ends it in
  * {@code afterDelivery}, and the message the session received joins that branch, acknowledged
  * if the transaction commits and delivered again, flagged as redelivered, if it rolls back.
- * Without a transaction, a message whose endpoint throws is delivered again.
+ * Without a transaction, a message whose endpoint throws is delivered again. A delivery the
+ * container refuses or fails never acknowledges the message (see {@link #deliver}).
  */
 final class InboundActivation {
 
@@ -69,7 +70,7 @@ final class InboundActivation {
             }
             int sessions = destination instanceof Topic && !sharedSubscription() ? 1 : spec.getMaxSession();
             for (int i = 0; i < sessions; i++) {
-                XASession session = connection.createXASession();
+                FerryXASession session = (FerryXASession) connection.createXASession();
                 MessageConsumer consumer = consumer(session, destination);
                 consumer.setMessageListener(message -> deliver(session, message, transacted));
             }
@@ -88,7 +89,7 @@ final class InboundActivation {
         return spec.isDurable() ? noClientId : spec.getSubscriptionName() != null;
     }
 
-    private MessageConsumer consumer(XASession session, Destination destination) throws JMSException {
+    private MessageConsumer consumer(FerryXASession session, Destination destination) throws JMSException {
         String selector = spec.getMessageSelector();
         if (!(destination instanceof Topic topic)) {
             return session.createConsumer(destination, selector);
@@ -120,13 +121,27 @@ final class InboundActivation {
                 : new FerryQueue(spec.getDestination());
     }
 
-    private void deliver(XASession session, Message message, boolean transacted) {
+    /**
+     * Hands one message to a new endpoint. When the container refuses or fails the delivery
+     * (no endpoint, {@code beforeDelivery} or {@code afterDelivery} throws), this throws back
+     * to the session, which then delivers again, flagged, every message it received that no
+     * transaction took; so a message is consumed only if the delivery succeeded or a
+     * transaction that took it committed. Non-transacted, the session's acknowledgement is
+     * all there is, and a throw withholds it. Transacted, the message joins the container's
+     * branch when the container ends it, and from then on the branch's outcome decides: rolled
+     * back (or timed out), the broker delivers it again; committed, it is consumed even if
+     * {@code afterDelivery} then fails; in doubt, it stays locked until the transaction
+     * manager resolves it. Before that (a refused {@code beforeDelivery}, a branch never
+     * started) the session still holds it and delivers it again. A bean that throws in a
+     * transacted delivery is the container's to settle in {@code afterDelivery}.
+     */
+    private void deliver(FerryXASession session, Message message, boolean transacted) {
         MessageEndpoint endpoint;
         try {
             endpoint = factory.createEndpoint(transacted ? session.getXAResource() : null);
         } catch (ResourceException e) {
-            // thrown back to the session: the message comes again
-            throw new IllegalStateException("No endpoint for " + factory.getActivationName() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("No endpoint for " + factory.getActivationName() + ": " + e.getMessage()
+                    + "; the message will be delivered again", e);
         }
         try {
             endpoint.beforeDelivery(ON_MESSAGE);
@@ -136,16 +151,23 @@ final class InboundActivation {
                 endpoint.afterDelivery();
             }
         } catch (ResourceException | NoSuchMethodException e) {
-            LOG.warn("Delivery to {} failed: {}", factory.getActivationName(), e.toString());
-            if (!transacted) {
-                throw new IllegalStateException(e);
+            if (transacted && session.inTransaction()) {
+                // Only the container knows the Xid: the message waits, unacknowledged, until the
+                // transaction manager ends the branch (it then goes with the branch's outcome).
+                LOG.error("The container of {} failed a delivery and left FerryMQ's session in its transaction "
+                        + "branch ({}); the message stays unacknowledged until the transaction manager ends that "
+                        + "branch, and the session cannot start another until then", factory.getActivationName(),
+                        e.toString());
             }
+            throw new IllegalStateException("The container failed the delivery to " + factory.getActivationName()
+                    + ": " + e + "; the message will be delivered again unless a transaction that took it committed", e);
         } catch (RuntimeException e) {
             if (!transacted) {
                 throw e; // the session delivers the message again
             }
-            // the container rolled the transaction back: the message comes again with it
-            LOG.debug("Endpoint {} threw; its transaction rolled back: {}", factory.getActivationName(), e.toString());
+            // afterDelivery completed the container's transaction: the message went with it
+            LOG.debug("Endpoint {} threw; the container settled its transaction: {}", factory.getActivationName(),
+                    e.toString());
         } finally {
             endpoint.release();
         }

@@ -153,7 +153,14 @@ class ContextHandleTest {
         try (JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED)) {
             assertThrows(IllegalStateRuntimeException.class, context::commit);
             assertThrows(IllegalStateRuntimeException.class, context::rollback);
-            assertDoesNotThrow(context::acknowledge);
+
+            context.createProducer().send(queue, "received").send(queue, "not yet received");
+            assertEquals("received", context.createConsumer(queue).receiveBody(String.class, 30_000));
+            context.acknowledge();
+        }
+        // the received message was acknowledged on receipt; acknowledge() took nothing the application had not seen
+        try (JMSContext context = factory.createContext()) {
+            assertEquals("not yet received", context.createConsumer(queue).receiveBody(String.class, 30_000));
         }
     }
 

@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
@@ -24,22 +27,28 @@ import org.xml.sax.helpers.DefaultHandler;
 /**
  * Tallies a failsafe run of the TCK from its reports ({@code TEST-*.xml}, one per test class)
  * and prints, last, the line {@code TCK: N passed, N failed} (with {@code , N skipped} when
- * any test was skipped), so that {@code grep '^TCK: '} finds the result in any log. The
- * classes with failures come before it, one a line, to show where to look.
+ * any test was skipped, and the expected count and the method order when given), so that
+ * {@code grep '^TCK: '} finds the result in any log. The classes with failures come before
+ * it, one a line, to show where to look.
  *
  * <p>An error (an unexpected exception) counts as a failure: for the TCK both mean the
  * provider did not do what the specification says. Runs inside Maven (exec:java), so it
- * never calls {@code System.exit}: it fails the build by throwing when a test failed that
- * is not in the known-failures file (each entry there says why it cannot pass), and it
- * names any known failure that now passes, so the list only ever shrinks.
+ * never calls {@code System.exit}: it fails the build by throwing. The tally is the only
+ * judge of the run (failsafe's {@code verify} would fail on the known failures too), so it
+ * passes a run only when every test it expected ran and nothing else went wrong: it fails
+ * when there are no reports, when failsafe's summary is missing or records a crashed or
+ * timed-out fork, when a test was skipped, when the number of tests differs from the
+ * expected one, when a test failed that is not in the known-failures file (each entry there
+ * says why it cannot pass), and when a known failure passed, so the list only ever shrinks.
  */
 public final class TckTally {
 
     /** The outcome of one test class. */
-    record ClassResult(String className, int passed, int failed, int skipped, List<String> failedTests) {
+    record ClassResult(String className, int passed, int failed, int skipped, List<String> failedTests,
+            List<String> skippedTests) {
 
         ClassResult(String className, int passed, int failed, int skipped) {
-            this(className, passed, failed, skipped, List.of());
+            this(className, passed, failed, skipped, List.of(), List.of());
         }
 
         int total() {
@@ -72,19 +81,44 @@ public final class TckTally {
     private TckTally() {
     }
 
+    /**
+     * {@code TckTally <reports directory> <known-failures file> [<expected tests>|any [<method order>]]}:
+     * the method order is the class name of JUnit's {@code junit.jupiter.testmethod.order.default}
+     * the run used, printed with the result line.
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            throw new IllegalArgumentException("TckTally needs failsafe's reports directory (target/failsafe-reports) "
-                    + "and optionally the known-failures file; got " + args.length + " arguments");
+        if (args.length < 2 || args.length > 4) {
+            throw new IllegalArgumentException("TckTally needs failsafe's reports directory (target/failsafe-reports), "
+                    + "the known-failures file, and optionally the number of tests that must run (or 'any') and the "
+                    + "JUnit method order the run used; got " + args.length + " arguments");
         }
         Path reports = Path.of(args[0]);
+        Set<String> known = readKnownFailures(Path.of(args[1]));
+        OptionalInt expectedTests = args.length >= 3 ? expectedTests(args[2]) : OptionalInt.empty();
+        String methodOrder = args.length == 4 ? args[3] : null;
         Tally tally = read(reports);
-        print(tally, reports, System.out);
-        Set<String> known = args.length == 2 ? readKnownFailures(Path.of(args[1])) : Set.of();
-        String verdict = verdict(tally, known, System.out);
-        if (verdict != null) {
-            throw new IllegalStateException(verdict);
+        print(tally, reports, expectedTests, methodOrder, System.out);
+        List<String> problems = verdict(tally, readSummary(reports), known, expectedTests);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("The TCK run failed:\n  - " + String.join("\n  - ", problems)
+                    + "\nDetails in " + reports);
         }
+    }
+
+    private static OptionalInt expectedTests(String argument) {
+        if (argument.equals("any")) {
+            return OptionalInt.empty();
+        }
+        try {
+            int expected = Integer.parseInt(argument);
+            if (expected > 0) {
+                return OptionalInt.of(expected);
+            }
+        } catch (NumberFormatException e) {
+            // refused below with the value
+        }
+        throw new IllegalArgumentException("The number of TCK tests that must run is '" + argument
+                + "'; give a positive number (tck.expected.tests, 903 for the standalone TCK) or 'any'");
     }
 
     /**
@@ -105,32 +139,84 @@ public final class TckTally {
     }
 
     /**
-     * Null when every failure is a known one; otherwise what failed unexpectedly. Known
-     * failures that passed are reported so they can be taken off the list.
+     * What is wrong with the run, one sentence each; empty when it passes: every expected test
+     * ran, none was skipped, every failure is a known one, every known failure of a class that
+     * ran still fails, and failsafe's forks ended normally.
+     *
+     * @param summary failsafe's {@code failsafe-summary.xml}, or null when there is none
      */
-    static String verdict(Tally tally, Set<String> known, PrintStream out) {
-        Set<String> failed = new TreeSet<>();
-        for (ClassResult c : tally.classes()) {
-            for (String test : c.failedTests()) {
-                failed.add(c.className() + "#" + test);
+    static List<String> verdict(Tally tally, RunSummary summary, Set<String> known, OptionalInt expectedTests) {
+        List<String> problems = new ArrayList<>();
+        if (tally.classes().isEmpty()) {
+            problems.add("No TCK test ran: there are no TEST-*.xml reports (did failsafe find the jms-tck classes?)");
+        }
+        if (summary == null) {
+            problems.add("failsafe wrote no failsafe-summary.xml, so whether its forks ended normally is unknown");
+        } else {
+            if (summary.timedOut()) {
+                problems.add("failsafe's fork timed out, so tests may be missing from the reports");
+            }
+            if (summary.failureMessage() != null) {
+                problems.add("failsafe's fork did not end normally: " + summary.failureMessage());
             }
         }
-        Set<String> ran = new TreeSet<>();
-        tally.classes().forEach(c -> ran.add(c.className()));
-        for (String k : known) {
-            if (!failed.contains(k) && ran.contains(k.substring(0, Math.max(0, k.indexOf('#'))))) {
-                out.println("Known failure now passes; take it off the known-failures list: " + k);
-            }
+        int ran = tally.passed() + tally.failed() + tally.skipped();
+        if (expectedTests.isPresent() && ran != expectedTests.getAsInt()) {
+            problems.add(ran + " TCK tests ran, " + expectedTests.getAsInt() + " expected (tck.expected.tests): "
+                    + "a fork that died, a test class that was not found or an excluded package changes the count");
         }
+        Set<String> skipped = tests(tally, ClassResult::skippedTests);
+        if (!skipped.isEmpty()) {
+            problems.add(skipped.size() + " TCK test(s) skipped: " + skipped
+                    + "; the TCK counts only when every test runs");
+        }
+        Set<String> failed = tests(tally, ClassResult::failedTests);
         List<String> unexpected = failed.stream().filter(f -> !known.contains(f)).toList();
-        if (unexpected.isEmpty()) {
-            if (!failed.isEmpty()) {
-                out.println("Every failure is a known one (see the known-failures list for why).");
+        if (!unexpected.isEmpty()) {
+            problems.add(unexpected.size() + " TCK test(s) failed that are not known failures: " + unexpected);
+        }
+        Set<String> ranClasses = new TreeSet<>();
+        tally.classes().forEach(c -> ranClasses.add(c.className()));
+        List<String> fixed = known.stream()
+                .filter(k -> !failed.contains(k) && ranClasses.contains(k.substring(0, Math.max(0, k.indexOf('#')))))
+                .toList();
+        for (String k : fixed) {
+            problems.add("A known failure passed; take it off the known-failures list: " + k);
+        }
+        return problems;
+    }
+
+    private static Set<String> tests(Tally tally, Function<ClassResult, List<String>> which) {
+        Set<String> tests = new TreeSet<>();
+        for (ClassResult c : tally.classes()) {
+            for (String test : which.apply(c)) {
+                tests.add(c.className() + "#" + test);
             }
+        }
+        return tests;
+    }
+
+    /**
+     * What failsafe's {@code failsafe-summary.xml} says about its forks: a timeout
+     * ({@code forkedProcessTimeoutInSeconds}) or a failure message (a fork that crashed or
+     * could not start), null when they ended normally.
+     */
+    record RunSummary(boolean timedOut, String failureMessage) {
+    }
+
+    /** The run's {@code failsafe-summary.xml} in {@code reports}, or null when there is none. */
+    static RunSummary readSummary(Path reports) throws IOException {
+        Path file = reports.resolve("failsafe-summary.xml");
+        if (!Files.isRegularFile(file)) {
             return null;
         }
-        return unexpected.size() + " TCK test(s) failed that are not known failures: " + unexpected
-                + "; details in target/failsafe-reports";
+        Element summary = parse(file).getDocumentElement();
+        String failureMessage = null;
+        NodeList messages = summary.getElementsByTagName("failureMessage");
+        if (messages.getLength() > 0 && !messages.item(0).getTextContent().isBlank()) {
+            failureMessage = messages.item(0).getTextContent().strip();
+        }
+        return new RunSummary(Boolean.parseBoolean(summary.getAttribute("timeout")), failureMessage);
     }
 
     /** Reads every {@code TEST-*.xml} in {@code reports}; none (or no directory) is an empty tally. */
@@ -148,6 +234,14 @@ public final class TckTally {
     }
 
     static void print(Tally tally, Path reports, PrintStream out) {
+        print(tally, reports, OptionalInt.empty(), null, out);
+    }
+
+    /**
+     * Prints the classes with failures and the result line; the line names the expected
+     * count and the method order when given, as a tally depends on both.
+     */
+    static void print(Tally tally, Path reports, OptionalInt expectedTests, String methodOrder, PrintStream out) {
         if (tally.classes().isEmpty()) {
             out.println("No TCK test reports in " + reports + ": did failsafe run any test?");
             return;
@@ -159,7 +253,12 @@ public final class TckTally {
                 out.printf("  %3d of %3d failed  %s%n", c.failed(), c.total(), c.className());
             }
         }
-        out.println(tally.line());
+        List<String> notes = new ArrayList<>();
+        expectedTests.ifPresent(n -> notes.add("of " + n + " expected"));
+        if (methodOrder != null) {
+            notes.add("test methods in " + methodOrder + " order");
+        }
+        out.println(notes.isEmpty() ? tally.line() : tally.line() + " (" + String.join("; ", notes) + ")");
     }
 
     /**
@@ -167,17 +266,12 @@ public final class TckTally {
      * {@code failure}, an {@code error} or a {@code skipped} element unless it passed.
      */
     static ClassResult readReport(Path file) throws IOException {
-        Element suite;
-        try {
-            suite = parser().parse(file.toFile()).getDocumentElement();
-        } catch (SAXException e) {
-            throw new IOException("Failsafe report " + file + " is not well-formed XML (" + e.getMessage()
-                    + "); delete target/failsafe-reports and run the TCK again", e);
-        }
+        Element suite = parse(file).getDocumentElement();
         int passed = 0;
         int failed = 0;
         int skipped = 0;
         List<String> failedTests = new ArrayList<>();
+        List<String> skippedTests = new ArrayList<>();
         NodeList cases = suite.getElementsByTagName("testcase");
         for (int i = 0; i < cases.getLength(); i++) {
             Element testCase = (Element) cases.item(i);
@@ -186,6 +280,7 @@ public final class TckTally {
                 failedTests.add(testCase.getAttribute("name"));
             } else if (hasChild(testCase, "skipped")) {
                 skipped++;
+                skippedTests.add(testCase.getAttribute("name"));
             } else {
                 passed++;
             }
@@ -194,7 +289,16 @@ public final class TckTally {
         if (name.isEmpty()) {
             name = file.getFileName().toString().replaceFirst("^TEST-", "").replaceFirst("\\.xml$", "");
         }
-        return new ClassResult(name, passed, failed, skipped, List.copyOf(failedTests));
+        return new ClassResult(name, passed, failed, skipped, List.copyOf(failedTests), List.copyOf(skippedTests));
+    }
+
+    private static Document parse(Path file) throws IOException {
+        try {
+            return parser().parse(file.toFile());
+        } catch (SAXException e) {
+            throw new IOException("Failsafe report " + file + " is not well-formed XML (" + e.getMessage()
+                    + "); delete target/failsafe-reports and run the TCK again", e);
+        }
     }
 
     private static boolean hasChild(Element element, String tag) {

@@ -2,6 +2,7 @@ package org.ferrymq.api.journal;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Where a broker keeps every state change that must survive it: destinations,
@@ -9,9 +10,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The broker hands the journal batches of records; each batch is atomic, and its future
  * completes only once the batch is durable. Batches become durable in the order they were
- * appended. Implementations are free to merge batches from many callers into one storage
- * transaction (group commit), as long as every caller's future completes after its own
- * records are durable.
+ * appended, but for one exception: a batch of nothing but {@link JournalRecord.DestinationCreated}
+ * and {@link JournalRecord.SubscriptionCreated} records may be written apart from the others,
+ * so that a creation waiting for the database holds up no message. That is safe because the
+ * broker appends nothing about a queue before its creation is durable. Implementations are
+ * free to merge batches from many callers into one storage transaction (group commit), as
+ * long as every caller's future completes after its own records are durable.
  *
  * <p>On start the broker replays the journal through {@link #load(JournalReplay)}, then reads
  * queue contents page by page with {@link #readQueue}, so a backlog never has to fit in
@@ -20,19 +24,39 @@ import java.util.concurrent.CompletableFuture;
 public interface Journal extends AutoCloseable {
 
     /**
+     * The longest name of a destination, client ID or subscription (in Java {@code char}s) a
+     * journal must keep; the broker refuses longer ones before they reach it.
+     */
+    int MAX_NAME_LENGTH = 255;
+
+    /**
      * Replays destinations, then subscriptions, then the state of every queue that holds
-     * references, then the prepared XA branches, then the highest message number.
+     * references, then the prepared XA branches, then the highest number in use.
      */
     void load(JournalReplay replay) throws JournalException;
 
     /**
-     * Up to {@code max} references of a queue with places in {@code (afterSeq, uptoSeq]}, in
-     * place order, each with its message.
+     * Up to {@code max} references of queue {@code queueId} with places in
+     * {@code (afterSeq, uptoSeq]}, in place order, each with its message.
      */
-    List<StoredReference> readQueue(String queue, long afterSeq, long uptoSeq, int max) throws JournalException;
+    List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max) throws JournalException;
 
-    /** Appends one atomic batch; the future completes when it is durable, or exceptionally with a JournalException. */
+    /**
+     * Appends one atomic batch. The future completes when the batch is durable; exceptionally
+     * with a {@link JournalException} when nothing of it is, or with a
+     * {@link JournalOutcomeUnknownException} when the journal cannot tell (the database failed
+     * while committing it).
+     */
     CompletableFuture<Void> append(List<JournalRecord> batch);
+
+    /**
+     * Registers what to do when the journal fails beyond repair (its writer died, say): the
+     * listener is called once, on a thread of the journal's own, with the reason, and every
+     * append is refused from then on. The broker stops. A journal that cannot fail so never
+     * calls it.
+     */
+    default void onFailure(Consumer<JournalException> listener) {
+    }
 
     @Override
     void close();

@@ -3,22 +3,34 @@ package org.ferrymq.api.journal;
 /**
  * One state change. A message is stored once ({@link MessageStored}) and referenced by every
  * durable queue that must deliver it ({@link ReferenceAdded}); a reference is named by its
- * queue and its position on that queue ({@code seq}, increasing per queue). A message whose
- * last reference is removed is no longer needed.
+ * queue's id and its position on that queue ({@code seq}, increasing per queue). A message
+ * whose last reference is removed is no longer needed.
+ *
+ * <p>Every journaled queue (a queue destination, or the queue of a durable subscription) has a
+ * {@code queueId} that the broker gives it when it creates it, unique in the journal and never
+ * reused: records about a queue's contents name the queue by that id alone, so no name can
+ * ever stand for two things.
  */
 public sealed interface JournalRecord {
 
-    /** A queue or topic, {@code kind} being "queue" or "topic". */
-    record DestinationCreated(String kind, String name) implements JournalRecord {}
+    /**
+     * A queue or topic, {@code kind} being "queue" or "topic"; {@code queueId} is a queue's id,
+     * 0 for a topic (whose messages live in its subscriptions' queues).
+     */
+    record DestinationCreated(long queueId, String kind, String name) implements JournalRecord {}
 
-    record DestinationDeleted(String kind, String name) implements JournalRecord {}
+    /** A destination is gone; a queue takes every reference it held with it. */
+    record DestinationDeleted(long queueId, String kind, String name) implements JournalRecord {}
 
-    /** A durable subscription; {@code queue} is the name of the queue that holds its messages. */
-    record SubscriptionCreated(String queue, String topic, String clientId, String name,
-            String selector, boolean noLocal, boolean shared) implements JournalRecord {}
+    /**
+     * A durable subscription, known by its client ID (null for none) and name, and the queue
+     * {@code queueId} that holds its messages.
+     */
+    record SubscriptionCreated(long queueId, String clientId, String name, String topic, String selector,
+            boolean noLocal, boolean shared) implements JournalRecord {}
 
     /** A durable subscription is gone, and with it every reference its queue held. */
-    record SubscriptionDeleted(String queue) implements JournalRecord {}
+    record SubscriptionDeleted(long queueId) implements JournalRecord {}
 
     /** A persistent message, stored before any of its {@link StoredMessage#references()} references. */
     record MessageStored(StoredMessage message) implements JournalRecord {}
@@ -27,20 +39,20 @@ public sealed interface JournalRecord {
      * A message takes place {@code seq} on a queue. {@code deliveryCount} above zero records
      * that it may be handed to a consumer before the journal hears of it again.
      */
-    record ReferenceAdded(String queue, long seq, long messageNo, int deliveryCount) implements JournalRecord {}
+    record ReferenceAdded(long queueId, long seq, long messageNo, int deliveryCount) implements JournalRecord {}
 
     /** The message was acknowledged (or expired) on that queue; the message goes with its last reference. */
-    record ReferenceRemoved(String queue, long seq, StoredMessage message) implements JournalRecord {}
+    record ReferenceRemoved(long queueId, long seq, StoredMessage message) implements JournalRecord {}
 
     /** A reference moves to another queue (to the dead-letter queue), its delivery count starting over. */
-    record ReferenceMoved(String fromQueue, long fromSeq, String toQueue, long toSeq) implements JournalRecord {}
+    record ReferenceMoved(long fromQueueId, long fromSeq, long toQueueId, long toSeq) implements JournalRecord {}
 
     /**
      * The references at places {@code firstSeq..lastSeq} of a queue are about to be delivered
      * for the {@code deliveryCount}th time: after a crash they come back marked as redelivered.
      * One record covers a whole dispatch window, so delivering costs no write per message.
      */
-    record DeliveriesCounted(String queue, long firstSeq, long lastSeq, int deliveryCount) implements JournalRecord {}
+    record DeliveriesCounted(long queueId, long firstSeq, long lastSeq, int deliveryCount) implements JournalRecord {}
 
     /**
      * An XA branch is prepared: its messages are stored (each once, whatever the number of

@@ -3,16 +3,16 @@ package org.ferrymq.api.journal;
 /** Receives a journal's contents on broker start, in the order documented on {@link Journal#load}. */
 public interface JournalReplay {
 
-    void destination(String kind, String name);
+    void destination(JournalRecord.DestinationCreated destination);
 
     void subscription(JournalRecord.SubscriptionCreated subscription);
 
     /**
      * A durable queue (a queue, or a durable subscription's queue) that holds references:
-     * how many, and the highest place among them. The broker reads them with
+     * its id, how many, and the highest place among them. The broker reads them with
      * {@link Journal#readQueue} as it needs them.
      */
-    void queue(String queue, long references, long lastSeq);
+    void queue(long queueId, long references, long lastSeq);
 
     /**
      * A prepared XA branch not yet ended, after every queue and subscription; its
@@ -20,6 +20,9 @@ public interface JournalReplay {
      */
     void prepared(PreparedTransaction transaction);
 
-    /** The highest message or branch number in the journal, so new ones are numbered after it. */
-    void highestMessageNo(long messageNo);
+    /**
+     * The highest number in the journal among messages, XA branches and queue ids (which the
+     * broker draws from one sequence), so new ones are numbered after it.
+     */
+    void highestNumber(long number);
 }

@@ -24,9 +24,9 @@ public record PreparedTransaction(long txNo, int formatId, byte[] globalId, byte
         acks = List.copyOf(acks);
     }
 
-    /** A message bound for {@code queue} when the branch commits. */
-    public record Send(String queue, StoredMessage message) {}
+    /** A message bound for queue {@code queueId} when the branch commits. */
+    public record Send(long queueId, StoredMessage message) {}
 
-    /** A place on {@code queue} the branch acknowledged; on replay it carries its message and delivery count. */
-    public record Ack(String queue, StoredReference reference) {}
+    /** A place on queue {@code queueId} the branch acknowledged; on replay it carries its message and delivery count. */
+    public record Ack(long queueId, StoredReference reference) {}
 }

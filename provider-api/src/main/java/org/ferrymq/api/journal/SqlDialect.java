@@ -1,5 +1,6 @@
 package org.ferrymq.api.journal;
 
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.Map;
 
@@ -25,6 +26,16 @@ public interface SqlDialect {
 
     /** A column type for bytes of any length. */
     String binaryType();
+
+    /**
+     * A column type for names (of queues, topics, clients, subscriptions) of up to
+     * {@code length} characters that compares them exactly: two names that differ in any
+     * character, trailing blanks included, are two keys. {@code database} tells a dialect that
+     * covers several servers which one it is creating the column on.
+     */
+    default String nameType(int length, DatabaseMetaData database) throws SQLException {
+        return "VARCHAR(" + length + ")";
+    }
 
     /** What follows the closing parenthesis of CREATE TABLE (a storage engine, a character set). */
     default String tableOptions() {

@@ -1,5 +1,7 @@
 package org.ferrymq.journal.dialect;
 
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
 import org.ferrymq.api.journal.SqlDialect;
 
 /** MariaDB 10.5 and later, and MySQL 8 (InnoDB tables). */
@@ -29,6 +31,17 @@ public final class MariaDbDialect implements SqlDialect {
     @Override
     public String binaryType() {
         return "LONGBLOB";
+    }
+
+    /**
+     * The tables' utf8mb4_bin compares with PAD SPACE ('orders' = 'orders '), so names use a
+     * NO PAD binary collation: MariaDB's utf8mb4_nopad_bin (tested), MySQL 8's utf8mb4_0900_bin.
+     */
+    @Override
+    public String nameType(int length, DatabaseMetaData database) throws SQLException {
+        String collation = database.getDatabaseProductVersion().contains("MariaDB") ? "utf8mb4_nopad_bin"
+                : "utf8mb4_0900_bin";
+        return "VARCHAR(" + length + ") CHARACTER SET utf8mb4 COLLATE " + collation;
     }
 
     @Override

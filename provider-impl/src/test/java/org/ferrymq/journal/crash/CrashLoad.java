@@ -18,12 +18,18 @@ import org.ferrymq.client.FerryConnectionFactory;
 
 /**
  * The broker JVM of the crash test: an embedded broker under load that the test kills with
- * {@code kill -9}. Every action that returned is logged at once, one line per event, with an
- * unbuffered write, so a kill never loses the record of something that succeeded:
- * {@code SENT}, {@code RECEIVED} (with JMSRedelivered and JMSXDeliveryCount) and {@code ACKED},
- * each with the message's {@code cid} and a timestamp for ordering within the run.
+ * {@code kill -9}, in every way a message is sent and consumed: persistent sends alone and in
+ * transactions (every fifth rolled back), consumers in AUTO_ACKNOWLEDGE, in CLIENT_ACKNOWLEDGE
+ * (every fourth batch recovered instead of acknowledged) and in transacted sessions (every fourth
+ * batch rolled back). Each role logs, in the format {@link CrashHistory} reads, its intent before
+ * every call that sends, acknowledges, commits, recovers or rolls back, and the call's return
+ * after it, so that the test can tell what was in flight at the kill. The producers and consumers
+ * run in the killed JVM, so each line is written with one unbuffered {@code write} before the call
+ * is made: the kernel keeps what was written when the process dies.
  *
- * <p>Arguments: broker URL, log directory, run number, {@code load} or {@code drain}.
+ * <p>Arguments: broker URL, log directory, run number, {@code load} or {@code drain}. It prints
+ * {@code READY} when the load runs, {@code DRAINED n} when a drain is done, and
+ * {@code ROLE FAILED} with a stack trace before it stops when a role throws.
  */
 public final class CrashLoad {
 
@@ -43,14 +49,11 @@ public final class CrashLoad {
             System.exit(0);
         }
         List<Thread> roles = new ArrayList<>();
-        roles.add(role("sync-producer", () -> syncProducer(factory, run, new EventLog(logs.resolve("run" + run
-                + "-sync-producer.log")))));
-        roles.add(role("tx-producer", () -> transactedProducer(factory, run, new EventLog(logs.resolve("run" + run
-                + "-tx-producer.log")))));
-        roles.add(role("client-ack-consumer", () -> clientAckConsumer(factory, new EventLog(logs.resolve("run" + run
-                + "-client-ack-consumer.log")))));
-        roles.add(role("tx-consumer", () -> transactedConsumer(factory, new EventLog(logs.resolve("run" + run
-                + "-tx-consumer.log")))));
+        roles.add(role(logs, run, "sync-producer", log -> syncProducer(factory, run, log)));
+        roles.add(role(logs, run, "tx-producer", log -> transactedProducer(factory, run, log)));
+        roles.add(role(logs, run, "auto-ack-consumer", log -> autoAckConsumer(factory, log)));
+        roles.add(role(logs, run, "client-ack-consumer", log -> clientAckConsumer(factory, log)));
+        roles.add(role(logs, run, "tx-consumer", log -> transactedConsumer(factory, log)));
         // connect first, so READY means the broker has recovered and the load is running
         try (Connection probe = factory.createConnection()) {
             probe.start();
@@ -64,15 +67,25 @@ public final class CrashLoad {
     }
 
     private interface Role {
-        void run() throws Exception;
+        void run(EventLog log) throws Exception;
     }
 
-    private static Thread role(String name, Role role) {
+    /**
+     * A role that throws stops the JVM at once (exit code 2) after printing {@code ROLE FAILED}
+     * and its stack trace: the test must not go on killing a load that lost a role.
+     */
+    private static Thread role(Path logs, int run, String name, Role role) throws IOException {
+        EventLog log = new EventLog(logs.resolve("run" + run + "-" + name + ".log"));
         return new Thread(() -> {
             try {
-                role.run();
-            } catch (Exception e) {
-                System.out.println(name + " stopped: " + e);
+                role.run(log);
+            } catch (Throwable e) {
+                synchronized (System.out) {
+                    System.out.println("ROLE FAILED " + name);
+                    e.printStackTrace(System.out);
+                    System.out.flush();
+                }
+                Runtime.getRuntime().halt(2);
             }
         }, name);
     }
@@ -86,6 +99,7 @@ public final class CrashLoad {
                 String cid = "r" + run + "-s-" + i;
                 Message m = s.createTextMessage(cid);
                 m.setStringProperty("cid", cid);
+                log.write("SEND " + cid);
                 producer.send(m);
                 log.write("SENT " + cid);
             }
@@ -106,9 +120,29 @@ public final class CrashLoad {
                     producer.send(m);
                     cids.add(cid);
                 }
-                s.commit();
-                for (String cid : cids) {
-                    log.write("SENT " + cid);
+                if (tx % 5 == 4) {
+                    log.write("ROLLBACK-SENDS " + tx + " " + String.join(" ", cids));
+                    s.rollback();
+                    log.write("ROLLED-BACK " + tx);
+                } else {
+                    log.write("COMMIT-SENDS " + tx + " " + String.join(" ", cids));
+                    s.commit();
+                    log.write("COMMITTED " + tx);
+                }
+            }
+        }
+    }
+
+    /** A receive acknowledges; FerryMQ may write those acknowledgements in batches. */
+    private static void autoAckConsumer(FerryConnectionFactory factory, EventLog log) throws Exception {
+        try (Connection c = factory.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(QUEUE));
+            while (true) {
+                Message m = consumer.receive(1000);
+                if (m != null) {
+                    received(m, log, "auto");
                 }
             }
         }
@@ -120,18 +154,24 @@ public final class CrashLoad {
             Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
             MessageConsumer consumer = s.createConsumer(s.createQueue(QUEUE));
             List<String> unacked = new ArrayList<>();
-            while (true) {
+            for (int batch = 0; ; ) {
                 Message m = consumer.receive(1000);
                 if (m == null) {
                     continue;
                 }
-                unacked.add(received(m, log));
+                unacked.add(received(m, log, "client"));
                 if (unacked.size() == 5) {
-                    m.acknowledge();
-                    for (String cid : unacked) {
-                        log.write("ACKED " + cid);
+                    if (batch % 4 == 3) {
+                        log.write("RECOVER " + batch + " " + String.join(" ", unacked));
+                        s.recover();
+                        log.write("RECOVERED " + batch);
+                    } else {
+                        log.write("ACK " + batch + " " + String.join(" ", unacked));
+                        m.acknowledge();
+                        log.write("ACKED " + batch);
                     }
                     unacked.clear();
+                    batch++;
                 }
             }
         }
@@ -143,18 +183,24 @@ public final class CrashLoad {
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer consumer = s.createConsumer(s.createQueue(QUEUE));
             List<String> uncommitted = new ArrayList<>();
-            while (true) {
+            for (int batch = 0; ; ) {
                 Message m = consumer.receive(1000);
                 if (m == null) {
                     continue;
                 }
-                uncommitted.add(received(m, log));
+                uncommitted.add(received(m, log, "transacted"));
                 if (uncommitted.size() == 7) {
-                    s.commit();
-                    for (String cid : uncommitted) {
-                        log.write("ACKED " + cid);
+                    if (batch % 4 == 3) {
+                        log.write("ROLLBACK-RECEIPTS " + batch + " " + String.join(" ", uncommitted));
+                        s.rollback();
+                        log.write("ROLLED-BACK " + batch);
+                    } else {
+                        log.write("COMMIT-RECEIPTS " + batch + " " + String.join(" ", uncommitted));
+                        s.commit();
+                        log.write("COMMITTED " + batch);
                     }
                     uncommitted.clear();
+                    batch++;
                 }
             }
         }
@@ -169,17 +215,19 @@ public final class CrashLoad {
             Queue queue = s.createQueue(QUEUE);
             MessageConsumer consumer = s.createConsumer(queue);
             for (Message m; (m = consumer.receive(3000)) != null; count++) {
-                String cid = received(m, log);
+                String cid = received(m, log, "client");
+                log.write("ACK " + count + " " + cid);
                 m.acknowledge();
-                log.write("ACKED " + cid);
+                log.write("ACKED " + count);
             }
         }
         return count;
     }
 
-    private static String received(Message m, EventLog log) throws JMSException, IOException {
+    private static String received(Message m, EventLog log, String mode) throws JMSException, IOException {
         String cid = m.getStringProperty("cid");
-        log.write("RECEIVED " + cid + " " + m.getJMSRedelivered() + " " + m.getIntProperty("JMSXDeliveryCount"));
+        log.write("RECEIVED " + cid + " " + m.getJMSRedelivered() + " " + m.getIntProperty("JMSXDeliveryCount") + " "
+                + mode);
         return cid;
     }
 

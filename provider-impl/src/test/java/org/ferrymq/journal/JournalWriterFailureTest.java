@@ -1,0 +1,154 @@
+package org.ferrymq.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import jakarta.jms.Connection;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.TransactionRolledBackException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.broker.Broker;
+import org.ferrymq.client.FerryConnectionFactory;
+import org.ferrymq.transport.invm.InVmBrokers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The journal writer when a write fails in a way no database reports as an SQLException: a
+ * driver's RuntimeException half-way through a group, and an Error (an OutOfMemoryError
+ * copying a large body). Neither real database produces these on demand, so both are fault
+ * injection ({@link FaultInjectingDataSource}) around the real database; everything written
+ * before the fault really reached it.
+ */
+class JournalWriterFailureTest {
+
+    private final List<String> brokers = new ArrayList<>();
+
+    static List<JournalDatabase> databases() {
+        return JournalDatabase.all().toList();
+    }
+
+    @AfterEach
+    void stopBrokers() {
+        brokers.forEach(InVmBrokers::stop);
+    }
+
+    private FerryConnectionFactory start(String name, DataSource journal) throws Exception {
+        BrokerConfig config = new BrokerConfig(name).journalDataSource(journal).journalTimeoutMillis(5_000);
+        InVmBrokers.register(Broker.start(config));
+        brokers.add(name);
+        return new FerryConnectionFactory("vm://" + name);
+    }
+
+    private static List<String> drain(MessageConsumer consumer) throws JMSException {
+        List<String> texts = new ArrayList<>();
+        for (Message m = consumer.receive(2000); m != null; m = consumer.receive(500)) {
+            texts.add(((TextMessage) m).getText() + (m.getJMSRedelivered() ? " (redelivered)" : ""));
+        }
+        return texts;
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aGroupThatFailsHalfWrittenLeavesNothingForALaterCommit(JournalDatabase database) throws Exception {
+        assumeTrue(database.enabled(), database.whyDisabled());
+        JournalDatabase db = database.emptied();
+        FaultInjectingDataSource journal = new FaultInjectingDataSource(db);
+        String name = "half-written-" + UUID.randomUUID();
+        FerryConnectionFactory factory = start(name, journal);
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            plain.createProducer(plain.createQueue("in")).send(plain.createTextMessage("work"));
+            MessageProducer out = plain.createProducer(plain.createQueue("out"));
+
+            Session transacted = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer in = transacted.createConsumer(transacted.createQueue("in"));
+            assertEquals("work", ((TextMessage) in.receive(5000)).getText());
+            transacted.createProducer(transacted.createQueue("out")).send(transacted.createTextMessage("phantom"));
+            // the commit's message and its place on 'out' are written, then the removal of 'work' fails
+            journal.failBatches("DELETE FROM FMQ_QUEUE_REF",
+                    () -> new java.lang.IllegalStateException("injected: the driver failed executing the batch"));
+            assertThrows(TransactionRolledBackException.class, transacted::commit);
+            assertTrue(journal.fired(), "the fault was not injected: the commit took another way");
+
+            journal.disarm();
+            out.send(plain.createTextMessage("later")); // a later group that commits
+        }
+        InVmBrokers.stop(name);
+
+        try (Connection connection = start(name, journal).createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertEquals(List.of("later"), drain(session.createConsumer(session.createQueue("out"))),
+                    "a message whose commit failed was stored by the next group");
+            assertEquals(List.of("work (redelivered)"), drain(session.createConsumer(session.createQueue("in"))),
+                    "the message the failed commit consumed did not come back");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void anErrorInTheWriterStopsTheBrokerAndFreesItsLease(JournalDatabase database) throws Exception {
+        assumeTrue(database.enabled(), database.whyDisabled());
+        JournalDatabase db = database.emptied();
+        FaultInjectingDataSource journal = new FaultInjectingDataSource(db);
+        String name = "writer-error-" + UUID.randomUUID();
+        try (Connection connection = start(name, journal).createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue("q"));
+            producer.send(session.createTextMessage("before"));
+
+            journal.failBatches("INSERT INTO FMQ_MESSAGE",
+                    () -> new OutOfMemoryError("injected: no heap left to copy a message body"));
+            assertThrows(JMSException.class, () -> producer.send(session.createTextMessage("lost")));
+            assertTrue(journal.fired(), "the fault was not injected");
+
+            long deadline = System.currentTimeMillis() + 30_000;
+            JMSException refusal = null;
+            while (refusal == null) {
+                try {
+                    producer.send(session.createTextMessage("after"));
+                } catch (IllegalStateException e) {
+                    refusal = e;
+                } catch (JMSException e) {
+                    // a write refused before the broker finished stopping
+                }
+                assertTrue(System.currentTimeMillis() < deadline,
+                        "the broker did not stop after its journal writer failed with an Error");
+            }
+            assertTrue(refusal.getMessage().contains("stopped because"), refusal.getMessage());
+            assertTrue(refusal.getMessage().contains("OutOfMemoryError"), refusal.getMessage());
+        }
+
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (db.queryLong("SELECT COUNT(*) FROM FMQ_LEASE WHERE HOLDER_INSTANCE IS NOT NULL") > 0) {
+            assertTrue(System.currentTimeMillis() < deadline, "the stopped broker kept its lease");
+            Thread.sleep(100);
+        }
+        // at once, not after the lease's 30 seconds: the stopped broker gave it up
+        String next = "after-error-" + UUID.randomUUID();
+        brokers.add(next);
+        try (Connection connection = new FerryConnectionFactory(db.brokerUrl(next)).createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue("q"));
+            assertEquals(List.of("before"), drain(consumer));
+            assertNull(consumer.receiveNoWait());
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.ferrymq.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.ferrymq.client.FerryConnectionFactory;
+import org.ferrymq.transport.invm.InVmBrokers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A destination whose creation waits for the database (here a row lock another connection
+ * holds on its name in FMQ_DESTINATION) holds up nothing else: other destinations are
+ * created, durable subscriptions made, and existing destinations used meanwhile. When the lock
+ * goes, the waiting creation completes and its message is delivered.
+ */
+class StalledCreationTest {
+
+    /** Long enough that no step of this test meets the journal timeout. */
+    private static final String JOURNAL_TIMEOUT = "journalTimeout=120000";
+    private static final long DEADLINE_SECONDS = 30;
+
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private String broker;
+
+    static List<JournalDatabase> databases() {
+        return List.of(JournalDatabase.postgresql(), JournalDatabase.mariadb());
+    }
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+        if (broker != null) {
+            InVmBrokers.stop(broker);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aCreationWaitingForTheDatabaseHoldsUpNoOtherDestination(JournalDatabase database) throws Exception {
+        assumeTrue(database.enabled(), database.whyDisabled());
+        JournalDatabase db = database.emptied();
+        broker = "stalled-creation-" + UUID.randomUUID();
+        FerryConnectionFactory factory = new FerryConnectionFactory(db.brokerUrl(broker, JOURNAL_TIMEOUT));
+        try (Connection c = factory.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createProducer(s.createQueue("existing")).send(s.createTextMessage("before"));
+        }
+
+        try (java.sql.Connection lock = db.connect()) {
+            lock.setAutoCommit(false);
+            try (Statement insert = lock.createStatement()) {
+                // the broker's own insert of this name waits for this transaction to end
+                insert.executeUpdate("INSERT INTO FMQ_DESTINATION (DEST_TYPE, DEST_NAME, CREATED_AT) "
+                        + "VALUES ('queue', 'stalled', 0)");
+            }
+            Future<?> stalledSend = threads.submit(() -> {
+                try (Connection c = factory.createConnection()) {
+                    Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    s.createProducer(s.createQueue("stalled")).send(s.createTextMessage("waited"));
+                }
+                return null;
+            });
+            awaitBlockedBy(lock, database);
+
+            within(() -> {
+                try (Connection c = factory.createConnection()) {
+                    c.start();
+                    Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    s.createProducer(s.createQueue("existing")).send(s.createTextMessage("meanwhile"));
+                    MessageConsumer existing = s.createConsumer(s.createQueue("existing"));
+                    assertEquals("before", text(existing.receive(30_000)));
+                    assertEquals("meanwhile", text(existing.receive(30_000)));
+                }
+                return null;
+            }, "sending to and receiving from an existing queue");
+            within(() -> {
+                try (Connection c = factory.createConnection()) {
+                    c.start();
+                    Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    s.createProducer(s.createQueue("other")).send(s.createTextMessage("created meanwhile"));
+                    assertEquals("created meanwhile", text(s.createConsumer(s.createQueue("other")).receive(30_000)));
+                }
+                return null;
+            }, "creating another queue");
+            within(() -> {
+                try (Connection c = factory.createConnection()) {
+                    c.setClientID("meanwhile");
+                    c.start();
+                    Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    Topic news = s.createTopic("news");
+                    MessageConsumer subscriber = s.createDurableSubscriber(news, "reader");
+                    s.createProducer(news).send(s.createTextMessage("published meanwhile"));
+                    assertEquals("published meanwhile", text(subscriber.receive(30_000)));
+                }
+                return null;
+            }, "creating a topic and a durable subscription");
+
+            lock.rollback();
+            stalledSend.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+        }
+        try (Connection c = factory.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertEquals("waited", text(s.createConsumer(s.createQueue("stalled")).receive(30_000)));
+        }
+    }
+
+    /** Runs {@code work}, failing the test if it has not finished within the deadline. */
+    private void within(Callable<Void> work, String what) throws Exception {
+        Future<Void> done = threads.submit(work);
+        try {
+            done.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(what + " waited " + DEADLINE_SECONDS + " s behind the stalled creation", e);
+        }
+    }
+
+    /** Waits until the database reports a statement of another session waiting for {@code lock}'s transaction. */
+    private static void awaitBlockedBy(java.sql.Connection lock, JournalDatabase database) throws Exception {
+        String query = database.name().equals("postgresql")
+                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))"
+                : "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS w JOIN information_schema.INNODB_TRX b "
+                        + "ON b.trx_id = w.blocking_trx_id WHERE b.trx_mysql_thread_id = CONNECTION_ID()";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+        while (!blocking(lock, query)) {
+            assertTrue(System.nanoTime() < deadline, "the broker never tried to create 'stalled'");
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean blocking(java.sql.Connection lock, String query) throws SQLException {
+        try (PreparedStatement count = lock.prepareStatement(query); ResultSet rs = count.executeQuery()) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
+    }
+
+    private static String text(Message message) throws Exception {
+        assertTrue(message instanceof TextMessage, "expected a message, got " + message);
+        return ((TextMessage) message).getText();
+    }
+}

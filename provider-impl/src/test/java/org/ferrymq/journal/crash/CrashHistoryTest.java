@@ -1,0 +1,188 @@
+package org.ferrymq.journal.crash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The crash test's judge, fed logs as {@link CrashLoad} writes them: one file per run and
+ * role, {@code <time> <event> <arguments>} a line. Each test writes a history that breaks (or
+ * keeps) one guarantee and checks that the judge says so, so a crash run that passes has passed
+ * something that can fail.
+ */
+class CrashHistoryTest {
+
+    @TempDir
+    Path logs;
+
+    private long clock;
+
+    @Test
+    void aReceivedUnacknowledgedMessageThatNeverComesBackAfterTheKillIsLostInFlight() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a");
+        log(1, "tx-consumer", "RECEIVED a false 1 transacted");
+        // killed; the restarted broker never delivers a again
+        log(2, "drain");
+
+        assertBroken("lost in flight", 2);
+    }
+
+    @Test
+    void aMessageGivenBackByRollbackMustComeAgain() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a");
+        log(1, "tx-consumer", "RECEIVED a false 1 transacted", "ROLLBACK-RECEIPTS 1 a", "ROLLED-BACK 1");
+
+        assertBroken("lost in flight", 2);
+    }
+
+    @Test
+    void anAcknowledgementInFlightAtTheKillLandsForTheWholeBatchOrForNone() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a", "SEND b", "SENT b");
+        log(1, "client-ack-consumer", "RECEIVED a false 1 client", "RECEIVED b false 1 client", "ACK 1 a b");
+        // killed before ACKED 1: after the restart a comes again, b does not
+        log(2, "drain", "RECEIVED a true 2 client", "ACK 1 a", "ACKED 1");
+
+        assertBroken("partial acknowledgements", 2);
+    }
+
+    @Test
+    void aSendTransactionInFlightAtTheKillArrivesWholeOrNotAtAll() throws IOException {
+        log(1, "tx-producer", "COMMIT-SENDS 1 a b");
+        // killed before COMMITTED 1: after the restart only a arrives
+        log(2, "drain", "RECEIVED a false 1 client", "ACK 1 a", "ACKED 1");
+
+        assertBroken("partial send transactions", 2);
+    }
+
+    @Test
+    void aCommittedSendTransactionArrivesWhole() throws IOException {
+        log(1, "tx-producer", "COMMIT-SENDS 1 a b", "COMMITTED 1");
+        log(2, "drain", "RECEIVED a false 1 client", "ACK 1 a", "ACKED 1");
+
+        assertBroken("lost sends", 2);
+    }
+
+    @Test
+    void aMessageNobodySentOrWhoseTransactionRolledBackMustNotArrive() throws IOException {
+        log(1, "tx-producer", "ROLLBACK-SENDS 1 a", "ROLLED-BACK 1");
+        log(1, "tx-consumer", "RECEIVED a false 1 transacted", "RECEIVED ghost false 1 transacted",
+                "COMMIT-RECEIPTS 1 a ghost", "COMMITTED 1");
+
+        assertBroken("received, never sent", 1);
+    }
+
+    @Test
+    void aMessageReceivedTwiceInOneRunWithoutRollbackOrRecoverIsADuplicate() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a");
+        log(1, "client-ack-consumer", "RECEIVED a false 1 client");
+        log(1, "tx-consumer", "RECEIVED a true 2 transacted", "COMMIT-RECEIPTS 1 a", "COMMITTED 1");
+
+        assertBroken("duplicates in one run", 1);
+    }
+
+    @Test
+    void anAcknowledgedMessageMustNotComeAgain() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a");
+        log(1, "client-ack-consumer", "RECEIVED a false 1 client", "ACK 1 a", "ACKED 1");
+        log(2, "drain", "RECEIVED a true 2 client", "ACK 1 a", "ACKED 1");
+
+        assertBroken("acknowledged, delivered again", 2);
+    }
+
+    @Test
+    void aMessageThatComesAgainAfterTheKillUnflaggedIsBroken() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a");
+        log(1, "tx-consumer", "RECEIVED a false 1 transacted");
+        log(2, "drain", "RECEIVED a false 1 client", "ACK 1 a", "ACKED 1");
+
+        assertBroken("unflagged redeliveries", 2);
+    }
+
+    @Test
+    void aRedeliveryAfterRollbackCountsOneMoreDelivery() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a");
+        log(1, "tx-consumer", "RECEIVED a false 1 transacted", "ROLLBACK-RECEIPTS 1 a", "ROLLED-BACK 1",
+                "RECEIVED a true 1 transacted", "COMMIT-RECEIPTS 2 a", "COMMITTED 2");
+
+        assertBroken("unflagged redeliveries", 1);
+    }
+
+    @Test
+    void anAutoAcknowledgedMessageMayComeAgainAfterTheKillFlaggedButNotUnflagged() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a", "SEND b", "SENT b");
+        log(1, "auto-ack-consumer", "RECEIVED a false 1 auto", "RECEIVED b false 1 auto");
+        log(2, "drain", "RECEIVED a true 2 client", "ACK 1 a", "ACKED 1", "RECEIVED b false 1 client", "ACK 2 b",
+                "ACKED 2");
+
+        assertBroken("unflagged redeliveries", 2);
+        CrashHistory history = CrashHistory.read(logs, 2);
+        assertEquals(1, history.violations().size(), "a flagged is allowed: " + history.violations());
+        assertEquals(2, history.autoReceiptsAgain());
+    }
+
+    @Test
+    void autoAcknowledgementsLandInTheOrderTheMessagesWereReceived() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a", "SEND b", "SENT b");
+        log(1, "auto-ack-consumer", "RECEIVED a false 1 auto", "RECEIVED b false 1 auto");
+        // after the kill a comes again (its acknowledgement was lost) but b does not (its landed)
+        log(2, "drain", "RECEIVED a true 2 client", "ACK 1 a", "ACKED 1");
+
+        assertBroken("AUTO_ACKNOWLEDGE out of order", 2);
+    }
+
+    @Test
+    void aHistoryThatKeepsEveryGuaranteePasses() throws IOException {
+        log(1, "sync-producer", "SEND s1", "SENT s1", "SEND s2", "SENT s2", "SEND s3");
+        log(1, "tx-producer", "COMMIT-SENDS 1 t1 t2", "COMMITTED 1", "ROLLBACK-SENDS 2 t3", "ROLLED-BACK 2",
+                "COMMIT-SENDS 3 t4 t5");
+        log(1, "client-ack-consumer", "RECEIVED s1 false 1 client", "RECEIVED t1 false 1 client",
+                "RECOVER 1 s1 t1", "RECOVERED 1", "RECEIVED s1 true 2 client", "RECEIVED t1 true 2 client",
+                "ACK 2 s1 t1", "ACKED 2", "RECEIVED t2 false 1 client");
+        log(1, "tx-consumer", "RECEIVED s2 false 1 transacted", "COMMIT-RECEIPTS 1 s2");
+        log(1, "auto-ack-consumer", "RECEIVED s3 false 1 auto");
+        // killed: t2 was held (must come again), s2's commit was in flight (here it landed),
+        // the transaction t4 t5 was in flight (here it committed), s3's send was in flight
+        log(2, "drain", "RECEIVED t2 true 2 client", "ACK 1 t2", "ACKED 1", "RECEIVED t4 false 1 client",
+                "ACK 2 t4", "ACKED 2", "RECEIVED t5 false 1 client", "ACK 3 t5", "ACKED 3");
+        log(3, "drain");
+
+        CrashHistory history = CrashHistory.read(logs, 3);
+        assertEquals(List.of(), history.violations());
+        assertEquals(4, history.sendsReturned(), "s1 s2 t1 t2");
+        assertEquals(7, history.received(), "s1 s2 s3 t1 t2 t4 t5");
+        assertEquals(10, history.receptions());
+        assertEquals(7, history.acknowledged(), "everything received, in the end");
+        assertEquals(3, history.redelivered());
+        assertEquals(2, history.redeliveredAfterGiveBack(), "s1 t1");
+        assertEquals(1, history.redeliveredAfterKill(), "t2");
+        assertEquals(0, history.autoReceiptsAgain(), "s3's acknowledgement landed");
+        assertEquals(2, history.inFlightAtKills(), "t2 held, s2 being committed");
+        assertEquals(3, history.batchesInDoubt(), "the send of s3, the sends t4 t5, the commit of s2");
+        assertEquals(Map.of("sync-producer", 2, "tx-producer", 2, "client-ack-consumer", 2, "auto-ack-consumer", 1,
+                "drain", 3), history.progress());
+    }
+
+    /** Appends events to run {@code run}'s log of {@code role}, each a tick later than the last. */
+    private void log(int run, String role, String... events) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (String event : events) {
+            lines.append(++clock).append(' ').append(event).append('\n');
+        }
+        Files.writeString(logs.resolve("run" + run + "-" + role + ".log"), lines, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    private void assertBroken(String guarantee, int runs) throws IOException {
+        List<String> violations = CrashHistory.read(logs, runs).violations();
+        assertTrue(violations.stream().anyMatch(v -> v.startsWith(guarantee + ":")),
+                "the judge should find '" + guarantee + "' in this history, but found " + violations);
+    }
+}

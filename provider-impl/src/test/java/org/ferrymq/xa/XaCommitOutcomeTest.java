@@ -1,0 +1,211 @@
+package org.ferrymq.xa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.XAConnection;
+import jakarta.jms.XASession;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.UUID;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+import org.ferrymq.client.FerryConnectionFactory;
+import org.ferrymq.client.FerryXAConnectionFactory;
+import org.ferrymq.journal.JournalDatabase;
+import org.ferrymq.journal.JournalStall;
+import org.ferrymq.transport.invm.InVmBrokers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * An XA one-phase commit whose journal write is held up by a real row lock
+ * ({@link JournalStall}), on every database. Unfinished when {@code journalTimeout} passes, it
+ * may still commit: the transaction manager is told {@code XAER_RMFAIL}, which makes it keep
+ * the transaction for recovery (Narayana logs it as committing and asks again), never a
+ * rollback code; the branch stays listed by {@code recover()} until the write settles. A
+ * write the database refuses is {@code XA_RBROLLBACK}.
+ */
+class XaCommitOutcomeTest {
+
+    private String broker;
+
+    static List<JournalDatabase> databases() {
+        return JournalDatabase.all().toList();
+    }
+
+    @AfterEach
+    void stopBroker() {
+        if (broker != null) {
+            InVmBrokers.stop(broker);
+        }
+    }
+
+    private JournalDatabase emptied(JournalDatabase database) throws Exception {
+        assumeTrue(database.enabled(), database.whyDisabled());
+        broker = "xa-commit-outcome-" + UUID.randomUUID();
+        return database.emptied();
+    }
+
+    private static String text(Message m) throws JMSException {
+        assertNotNull(m, "no message within the deadline");
+        return ((TextMessage) m).getText() + (m.getJMSRedelivered() ? " (redelivered)" : "");
+    }
+
+    private static List<String> browse(Session session, Queue queue) throws JMSException {
+        List<String> texts = new ArrayList<>();
+        try (QueueBrowser browser = session.createBrowser(queue)) {
+            for (Enumeration<?> messages = browser.getEnumeration(); messages.hasMoreElements(); ) {
+                texts.add(((TextMessage) messages.nextElement()).getText());
+            }
+        }
+        return texts;
+    }
+
+    private static boolean listed(XAResource xa, Xid xid) throws XAException {
+        return Arrays.stream(xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN))
+                .anyMatch(x -> Arrays.equals(x.getGlobalTransactionId(), xid.getGlobalTransactionId()));
+    }
+
+    /** "work" on 'in' is received in a branch that also sends "result" to 'out'; the association ends. */
+    private static Xid consumedAndSentInBranch(XASession session, Session plain) throws Exception {
+        plain.createProducer(plain.createQueue("in")).send(plain.createTextMessage("work"));
+        XAResource xa = session.getXAResource();
+        Xid xid = XaResourceTest.TestXid.next();
+        xa.start(xid, XAResource.TMNOFLAGS);
+        try (MessageConsumer in = session.createConsumer(session.createQueue("in"))) {
+            assertEquals("work", text(in.receive(5000)));
+        }
+        session.createProducer(session.createQueue("out")).send(session.createTextMessage("result"));
+        xa.end(xid, XAResource.TMSUCCESS);
+        return xid;
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aOnePhaseCommitWhoseWriteOutlivesTheTimeoutIsLeftToRecoveryAndTakesEffectOnce(JournalDatabase database)
+            throws Exception {
+        JournalDatabase db = emptied(database);
+        String url = JournalStall.lockWaitsAtMost(db, 60_000).brokerUrl(broker, "journalTimeout=1000");
+        try (XAConnection xaConnection = new FerryXAConnectionFactory(url).createXAConnection();
+                Connection connection = new FerryConnectionFactory(url).createConnection()) {
+            xaConnection.start();
+            connection.start();
+            Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue in = plain.createQueue("in");
+            XASession session = xaConnection.createXASession();
+            XAResource xa = session.getXAResource();
+            Xid xid = consumedAndSentInBranch(session, plain);
+
+            try (JournalStall stall = JournalStall.hold(db)) {
+                XAException unknown = assertThrows(XAException.class, () -> xa.commit(xid, true));
+                assertEquals(XAException.XAER_RMFAIL, unknown.errorCode,
+                        "a one-phase commit that may still land answered " + unknown.errorCode + ": " + unknown);
+                assertTrue(listed(xa, xid), "the branch whose commit is unsettled is not listed by recover()");
+                assertEquals(List.of(), browse(plain, in), "the message the unsettled branch consumed is available");
+                stall.release();
+            }
+
+            MessageConsumer out = plain.createConsumer(plain.createQueue("out"));
+            assertEquals("result", text(out.receive(30_000)), "the branch's send did not arrive once it landed");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (listed(xa, xid)) {
+                assertTrue(System.currentTimeMillis() < deadline, "the settled branch stays listed by recover()");
+                Thread.sleep(100);
+            }
+            // the transaction manager's recovery commits again: the branch is done, committed
+            XAException done = assertThrows(XAException.class, () -> xa.commit(xid, false));
+            assertEquals(XAException.XAER_NOTA, done.errorCode, done.toString());
+
+            plain.createProducer(in).send(plain.createTextMessage("next"));
+            assertEquals("next", text(plain.createConsumer(in).receive(30_000)),
+                    "the message the committed branch consumed came back");
+            plain.createProducer(plain.createQueue("out")).send(plain.createTextMessage("marker"));
+            assertEquals("marker", text(out.receive(30_000)), "the branch's send arrived twice");
+        }
+        InVmBrokers.stop(broker);
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MESSAGE"), "messages left in the journal");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aOnePhaseCommitTheDatabaseRefusesIsRolledBack(JournalDatabase database) throws Exception {
+        JournalDatabase db = emptied(database);
+        String url = JournalStall.lockWaitsAtMost(db, 500).brokerUrl(broker, "journalTimeout=30000");
+        try (XAConnection xaConnection = new FerryXAConnectionFactory(url).createXAConnection();
+                Connection connection = new FerryConnectionFactory(url).createConnection()) {
+            xaConnection.start();
+            connection.start();
+            Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            XASession session = xaConnection.createXASession();
+            XAResource xa = session.getXAResource();
+            Xid xid = consumedAndSentInBranch(session, plain);
+
+            JournalStall stall = JournalStall.hold(db);
+            try {
+                XAException rolledBack = assertThrows(XAException.class, () -> xa.commit(xid, true));
+                assertEquals(XAException.XA_RBROLLBACK, rolledBack.errorCode, rolledBack.toString());
+            } finally {
+                stall.release();
+            }
+            assertEquals("work (redelivered)", text(plain.createConsumer(plain.createQueue("in")).receive(30_000)));
+            Queue out = plain.createQueue("out");
+            plain.createProducer(out).send(plain.createTextMessage("marker"));
+            assertEquals("marker", text(plain.createConsumer(out).receive(30_000)),
+                    "the rolled-back branch's send was delivered");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aPreparedBranchWhoseCommitOutlivesTheTimeoutStaysInDoubtWithItsReceiveLocked(JournalDatabase database)
+            throws Exception {
+        JournalDatabase db = emptied(database);
+        String url = JournalStall.lockWaitsAtMost(db, 60_000).brokerUrl(broker, "journalTimeout=1000");
+        try (XAConnection xaConnection = new FerryXAConnectionFactory(url).createXAConnection();
+                Connection connection = new FerryConnectionFactory(url).createConnection()) {
+            xaConnection.start();
+            connection.start();
+            Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue in = plain.createQueue("in");
+            XASession session = xaConnection.createXASession();
+            XAResource xa = session.getXAResource();
+            Xid xid = consumedAndSentInBranch(session, plain);
+            assertEquals(XAResource.XA_OK, xa.prepare(xid));
+
+            try (JournalStall stall = JournalStall.hold(db)) {
+                XAException inDoubt = assertThrows(XAException.class, () -> xa.commit(xid, false));
+                assertEquals(XAException.XAER_RMFAIL, inDoubt.errorCode, inDoubt.toString());
+                assertTrue(listed(xa, xid), "the branch being committed is not listed by recover()");
+                assertEquals(List.of(), browse(plain, in), "the message the prepared branch consumed is available");
+                stall.release();
+            }
+
+            MessageConsumer out = plain.createConsumer(plain.createQueue("out"));
+            assertEquals("result", text(out.receive(30_000)), "the branch's send did not arrive once it landed");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (listed(xa, xid)) {
+                assertTrue(System.currentTimeMillis() < deadline, "the committed branch stays listed by recover()");
+                Thread.sleep(100);
+            }
+            plain.createProducer(in).send(plain.createTextMessage("next"));
+            assertEquals("next", text(plain.createConsumer(in).receive(30_000)),
+                    "the message the committed branch consumed came back");
+        }
+    }
+}
