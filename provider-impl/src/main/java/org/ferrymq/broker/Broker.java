@@ -807,8 +807,11 @@ public final class Broker implements AutoCloseable {
             JMSException reported = new JMSException("The journal of broker '" + config.name()
                     + "' could not store an acknowledgement: " + failure.getMessage());
             reported.initCause(failure);
-            // not on the journal's own thread: giving back may dead-letter, which waits for the journal
-            if (scheduleCancellable(0, () -> {
+            // Also when the journal cannot tell whether the removal committed: these messages may then
+            // come again, flagged, which AUTO_ACKNOWLEDGE and DUPS_OK allow after a failure, rather
+            // than stay held until a restart. Not on the journal's thread: giving back may dead-letter,
+            // which waits for the journal.
+            if (scheduleJournalWork(0, () -> {
                 giveBack(acked, List.of());
                 outcome.complete(reported);
             }) == null) {

@@ -283,13 +283,14 @@ class AutoAcknowledgeJournalTest {
     }
 
     private long depth(String queue) throws SQLException {
-        return db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = '" + queue + "'");
+        return db.depth(queue);
     }
 
     /** Waits until the first {@code count} places of the queue are gone from the journal. */
     private void awaitRemoved(String queue, int count) throws Exception {
         long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
-        String sql = "SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = '" + queue + "' AND SEQ_NO <= " + count;
+        String sql = "SELECT COUNT(*) FROM FMQ_QUEUE_REF r JOIN FMQ_DESTINATION d ON d.QUEUE_ID = r.QUEUE_ID "
+                + "WHERE d.DEST_TYPE = 'queue' AND d.DEST_NAME = '" + queue + "' AND r.SEQ_NO <= " + count;
         while (db.queryLong(sql) > 0) {
             assertTrue(System.currentTimeMillis() < deadline, "the acknowledgements of the first " + count
                     + " message(s) on '" + queue + "' were not stored within " + PATIENCE_MILLIS + " ms");
