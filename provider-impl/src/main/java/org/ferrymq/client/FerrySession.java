@@ -392,10 +392,9 @@ public class FerrySession implements QueueSession, TopicSession {
             boolean threw = false;
             try {
                 listener.onMessage(message);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: the listener failed, and the session must go on
                 threw = true;
-                LOG.warn("MessageListener of {} threw {}; the message will be redelivered where the "
-                        + "acknowledge mode allows", consumer, e.toString());
+                logListenerFailure(consumer, e);
             }
             if (closed || generation != generationBefore || !acknowledgesOnReceipt()) {
                 return;
@@ -415,6 +414,21 @@ public class FerrySession implements QueueSession, TopicSession {
                 listenerThread = null;
                 listenerLock.notifyAll();
             }
+        }
+    }
+
+    /**
+     * A listener threw: a RuntimeException is the application's way to refuse a message; an
+     * Error (a failed assertion, a stack overflow, memory running out) is logged at ERROR with
+     * its stack, as it may mean more is wrong than this one message.
+     */
+    private static void logListenerFailure(FerryMessageConsumer consumer, Throwable failure) {
+        if (failure instanceof Error) {
+            LOG.error("MessageListener of {} threw {}; the message will be redelivered where the acknowledge "
+                    + "mode allows, and the session goes on with the next one", consumer, failure.toString(), failure);
+        } else {
+            LOG.warn("MessageListener of {} threw {}; the message will be redelivered where the acknowledge mode "
+                    + "allows", consumer, failure.toString());
         }
     }
 
