@@ -15,7 +15,15 @@ public sealed interface Command<R> {
 
     /** Opens a connection; fails with JMSSecurityException or InvalidClientIDException. */
     record OpenConnection(String connectionId, String user, String password, String clientId)
-            implements Command<Void> {}
+            implements Command<Void> {
+
+        /** Commands end up in logs and exception messages: the password never does. */
+        @Override
+        public String toString() {
+            return "OpenConnection[connectionId=" + connectionId + ", user=" + user + ", password="
+                    + (password == null ? null : "***") + ", clientId=" + clientId + "]";
+        }
+    }
 
     record SetClientId(String clientId) implements Command<Void> {}
 
