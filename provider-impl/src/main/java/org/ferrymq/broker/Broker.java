@@ -579,10 +579,14 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    /** Whether an entry that came back from a consumer has had all the deliveries it may have. */
+    /**
+     * Whether an entry that came back from a consumer has had all the delivery attempts it may
+     * have: deliveries, and bodies receiveBody refused.
+     */
     boolean deliveryAttemptsUsedUp(QueueEntry entry) {
         int max = config.maxDeliveryAttempts();
-        return max > 0 && entry.deliveryCount >= max && !entry.queue.name.equals(config.deadLetterQueue());
+        return max > 0 && entry.deliveryCount + entry.refusedAttempts >= max
+                && !entry.queue.name.equals(config.deadLetterQueue());
     }
 
     /**
@@ -611,8 +615,15 @@ public final class Broker implements AutoCloseable {
                 records.add(new JournalRecord.ReferenceAdded(dlq.name, dead.sequence, entry.message.messageNo, 0));
             }
             moved.add(dead);
-            LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
-                    entry.message.messageId(), entry.queue.name, entry.deliveryCount, dlq.name);
+            if (entry.refusedAttempts == 0) {
+                LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
+                        entry.message.messageId(), entry.queue.name, entry.deliveryCount, dlq.name);
+            } else {
+                LOG.warn("Message {} on '{}' was delivered {} times and its body refused by receiveBody {} times "
+                        + "(not of the type asked for) without being acknowledged; moved to '{}'",
+                        entry.message.messageId(), entry.queue.name, entry.deliveryCount, entry.refusedAttempts,
+                        dlq.name);
+            }
         }
         try {
             persist(records);

@@ -69,7 +69,7 @@ public final class BrokerConnection {
         } else if (command instanceof Command.Rollback c) {
             return (R) Integer.valueOf(session(c.sessionId()).rollback(c.consumed()));
         } else if (command instanceof Command.Recover c) {
-            return (R) Integer.valueOf(session(c.sessionId()).recover(c.consumed()));
+            return (R) Integer.valueOf(session(c.sessionId()).recover(c.consumed(), c.refused()));
         } else if (command instanceof Command.CreateConsumer c) {
             createConsumer(c.info());
         } else if (command instanceof Command.CloseConsumer c) {

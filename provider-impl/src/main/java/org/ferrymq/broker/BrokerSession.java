@@ -133,13 +133,25 @@ final class BrokerSession {
      * Answers the new generation.
      */
     int recover(long[] consumed) {
+        return recover(consumed, new long[0]);
+    }
+
+    /**
+     * {@link #recover(long[])}, where the {@code refused} deliveries (bodies receiveBody could
+     * not return) come back as never seen but each refusal counts as a delivery attempt.
+     */
+    int recover(long[] consumed, long[] refused) {
         Set<Long> seen = consumed == null ? null : toSet(consumed);
+        Set<Long> refusedIds = toSet(refused);
         List<QueueEntry> redeliver = new ArrayList<>();
         List<QueueEntry> release = new ArrayList<>();
         int newGeneration;
         synchronized (this) {
             for (Map.Entry<Long, QueueEntry> e : inFlight.entrySet()) {
                 (seen == null || seen.contains(e.getKey()) ? redeliver : release).add(e.getValue());
+                if (refusedIds.contains(e.getKey())) {
+                    e.getValue().refusedAttempts++; // read when the queue takes it back, on this thread
+                }
             }
             inFlight.clear();
             newGeneration = ++generation;

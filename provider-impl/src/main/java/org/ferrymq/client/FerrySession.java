@@ -268,6 +268,19 @@ public class FerrySession implements QueueSession, TopicSession {
         generation = connection.transport.request(new Command.Recover(id, takeConsumed()));
     }
 
+    /**
+     * receiveBody could not return the body of {@code refused} (AUTO_ACKNOWLEDGE, DUPS_OK): as
+     * the spec asks, as if the call had not happened, the broker takes everything in flight back
+     * and {@code refused} comes again first, not flagged as redelivered; the broker counts the
+     * refusal against its maximum delivery attempts, so a message no receiveBody call can take
+     * ends on the dead-letter queue rather than blocking the consumer for good.
+     */
+    void refuse(Delivery refused) throws JMSException {
+        checkOpen();
+        generation = connection.transport.request(new Command.Recover(id, takeConsumed(),
+                new long[] {refused.deliveryId()}));
+    }
+
     /** Acknowledges every message consumed so far in this session (CLIENT_ACKNOWLEDGE). */
     void acknowledgeAll() throws JMSException {
         if (closed || closing) {
