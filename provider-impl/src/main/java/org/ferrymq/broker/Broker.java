@@ -121,6 +121,11 @@ public final class Broker implements AutoCloseable {
         return config.name();
     }
 
+    /** The most messages one consumer may hold unsettled (BrokerConfig.MAX_UNACKNOWLEDGED). */
+    int maxUnacknowledged() {
+        return config.maxUnacknowledged();
+    }
+
     /** A new connection from a client; the client talks to it with commands. */
     public BrokerConnection connect(ClientChannel channel) throws JMSException {
         if (closed) {

@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.protocol.ConsumerInfo;
 
 /**
  * A FerryMQ connection URL: {@code scheme://name?key=value&...}. The client keeps its own
@@ -103,14 +104,15 @@ public final class ConnectionUrl {
         }
         try {
             int prefetch = Integer.parseInt(value.trim());
-            if (prefetch >= 1) {
+            if (prefetch >= 1 && prefetch <= ConsumerInfo.MAX_PREFETCH) {
                 return prefetch;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("URL parameter '" + PREFETCH + "' is '" + value
-                + "' in " + shown + "; use a whole number of messages, 1 or more");
+        throw new IllegalArgumentException("URL parameter '" + PREFETCH + "' is '" + value + "' in " + shown
+                + "; use a whole number of messages from 1 to " + ConsumerInfo.MAX_PREFETCH + " (default "
+                + DEFAULT_PREFETCH + ")");
     }
 
     /** The broker settings given as URL parameters (everything but the client keys). */

@@ -34,6 +34,9 @@ class RedeliveryTest {
     @RegisterExtension
     final EmbeddedBroker broker = new EmbeddedBroker();
 
+    @RegisterExtension
+    final EmbeddedBroker twentyUnacknowledged = new EmbeddedBroker("maxUnacknowledged=20");
+
     private static void send(Session session, Queue queue, int count) throws Exception {
         MessageProducer producer = session.createProducer(queue);
         for (int i = 0; i < count; i++) {
@@ -137,6 +140,41 @@ class RedeliveryTest {
         Message m1 = next.receive(1000);
         assertEquals("m1", ((TextMessage) m1).getText());
         assertFalse(m1.getJMSRedelivered(), "a prefetched message was never delivered, so not redelivered");
+    }
+
+    @Test
+    void aTransactedConsumerHoldsAtMostMaxUnacknowledgedMessagesUntilItCommitsOrRollsBack() throws Exception {
+        Connection connection = twentyUnacknowledged.startedConnection();
+        Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = plain.createQueue("bounded-tx");
+        send(plain, queue, 50);
+        Session tx = connection.createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer consumer = tx.createConsumer(queue);
+        assertEquals(texts(0, 20), receiveAll(consumer), "before any commit");
+        tx.rollback();
+        assertEquals(texts(0, 20), receiveAll(consumer), "after the rollback: the same twenty again");
+        tx.commit();
+        assertEquals(texts(20, 40), receiveAll(consumer), "after the first commit");
+        tx.commit();
+        assertEquals(texts(40, 50), receiveAll(consumer), "after the second commit");
+        tx.commit();
+    }
+
+    private static List<String> texts(int from, int to) {
+        List<String> texts = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            texts.add("m" + i);
+        }
+        return texts;
+    }
+
+    /** What the consumer receives until nothing more comes within 500 ms. */
+    private static List<String> receiveAll(MessageConsumer consumer) throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (Message m = consumer.receive(5000); m != null; m = consumer.receive(500)) {
+            texts.add(((TextMessage) m).getText());
+        }
+        return texts;
     }
 
     @Test
