@@ -166,7 +166,8 @@ public final class BrokerConnection {
         BrokerConsumer consumer;
         if (destination.kind().isQueue()) {
             MessageQueue queue = broker.queue(destination, false);
-            consumer = new BrokerConsumer(info.consumerId(), session, queue, selector, null, broker.maxUnacknowledged());
+            consumer = new BrokerConsumer(info.consumerId(), session, queue, selector, null,
+                    broker.maxUnacknowledged());
         } else {
             BrokerTopic topic = broker.topic(destination, false);
             Subscription subscription;

@@ -147,7 +147,8 @@ public final class ConnectionUrl {
             } else if (key.equals(BrokerConfig.USERS)) {
                 shown.append(pair, 0, eq + 1)
                         .append(decodeLeniently(pair.substring(eq + 1)).replaceAll("(:)[^,]*", "$1***"));
-            } else if (key.equals(BrokerConfig.JOURNAL_URL) && PASSWORD_IN_JDBC_URL.matcher(decodeLeniently(pair)).find()) {
+            } else if (key.equals(BrokerConfig.JOURNAL_URL)
+                    && PASSWORD_IN_JDBC_URL.matcher(decodeLeniently(pair.substring(eq + 1))).find()) {
                 shown.append(pair, 0, eq + 1).append(
                         PASSWORD_IN_JDBC_URL.matcher(decodeLeniently(pair.substring(eq + 1))).replaceAll("$1***"));
             } else {
