@@ -38,6 +38,14 @@ public final class BrokerConfig {
     public static final String MAX_DELIVERY_ATTEMPTS = "maxDeliveryAttempts";
     /** The queue that takes messages past {@link #MAX_DELIVERY_ATTEMPTS}. Default {@code DLQ}. */
     public static final String DEAD_LETTER_QUEUE = "deadLetterQueue";
+    /**
+     * The most messages the broker hands one consumer that its session has not yet
+     * acknowledged, committed, recovered or rolled back, prefetched ones included; a consumer
+     * at the limit gets no more (its receive() waits) until its session settles some. Bounds
+     * what a CLIENT_ACKNOWLEDGE or transacted consumer that never acknowledges can hold.
+     * Default 10000.
+     */
+    public static final String MAX_UNACKNOWLEDGED = "maxUnacknowledged";
 
     /**
      * Where the broker keeps its state: {@code jdbc} (the default: a database, an H2 file in
@@ -77,8 +85,8 @@ public final class BrokerConfig {
 
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
             Set.of(USERS, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS,
-                    DEAD_LETTER_QUEUE, JOURNAL, DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER, JOURNAL_PASSWORD,
-                    JOURNAL_DIALECT, JOURNAL_TIMEOUT, MAX_MEMORY, TRANSACTION_TIMEOUT)));
+                    DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL, DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER,
+                    JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT, MAX_MEMORY, TRANSACTION_TIMEOUT)));
 
     /** The journal kinds {@link #JOURNAL} accepts. */
     public enum JournalKind { JDBC, MEMORY }
@@ -91,6 +99,7 @@ public final class BrokerConfig {
     private final Set<String> topics = new LinkedHashSet<>();
     private int maxDeliveryAttempts = 10;
     private String deadLetterQueue = "DLQ";
+    private int maxUnacknowledged = 10_000;
     private Journal journal;
     private JournalKind journalKind = parseJournalKind("system property ferrymq.journal",
             System.getProperty("ferrymq.journal", "jdbc"));
@@ -139,6 +148,7 @@ public final class BrokerConfig {
             case TOPICS -> splitList(value).forEach(this::addTopic);
             case MAX_DELIVERY_ATTEMPTS -> maxDeliveryAttempts(parseCount(key, value));
             case DEAD_LETTER_QUEUE -> deadLetterQueue(value);
+            case MAX_UNACKNOWLEDGED -> maxUnacknowledged(parseCount(key, value));
             case JOURNAL -> journalKind = parseJournalKind("Broker setting '" + JOURNAL + "'", value);
             case DATA_DIRECTORY -> dataDirectory(Path.of(requireValue(key, value)));
             case JOURNAL_URL -> journalUrl(requireValue(key, value));
@@ -187,6 +197,15 @@ public final class BrokerConfig {
                     + "; use 0 (no limit) or a positive number of deliveries");
         }
         this.maxDeliveryAttempts = attempts;
+        return this;
+    }
+
+    public BrokerConfig maxUnacknowledged(int messages) {
+        if (messages < 1) {
+            throw new IllegalArgumentException("Broker setting '" + MAX_UNACKNOWLEDGED + "' is " + messages
+                    + "; use a number of messages, 1 or more (default 10000)");
+        }
+        this.maxUnacknowledged = messages;
         return this;
     }
 
@@ -268,6 +287,7 @@ public final class BrokerConfig {
     public Set<String> topics() { return Collections.unmodifiableSet(topics); }
     public int maxDeliveryAttempts() { return maxDeliveryAttempts; }
     public String deadLetterQueue() { return deadLetterQueue; }
+    public int maxUnacknowledged() { return maxUnacknowledged; }
     public Journal journal() { return journal; }
     public JournalKind journalKind() { return journalKind; }
     public Path dataDirectory() { return dataDirectory; }

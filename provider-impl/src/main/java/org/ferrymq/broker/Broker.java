@@ -153,6 +153,11 @@ public final class Broker implements AutoCloseable {
         return config.name();
     }
 
+    /** The most messages one consumer may hold unsettled (BrokerConfig.MAX_UNACKNOWLEDGED). */
+    int maxUnacknowledged() {
+        return config.maxUnacknowledged();
+    }
+
     /** A new connection from a client; the client talks to it with commands. */
     public BrokerConnection connect(ClientChannel channel) throws JMSException {
         if (closed) {
@@ -893,10 +898,13 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    /** Whether an entry that came back from a consumer has had all the deliveries it may have. */
+    /**
+     * Whether an entry that came back from a consumer has had all the delivery attempts it may
+     * have: deliveries, and bodies receiveBody refused.
+     */
     boolean deliveryAttemptsUsedUp(QueueEntry entry) {
         int max = config.maxDeliveryAttempts();
-        return max > 0 && entry.deliveryCount >= max
+        return max > 0 && entry.deliveryCount + entry.refusedAttempts >= max
                 && entry.queue != queues.get(DestinationName.queue(config.deadLetterQueue()));
     }
 
@@ -926,8 +934,15 @@ public final class Broker implements AutoCloseable {
                 records.add(new JournalRecord.ReferenceAdded(dlq.id, dead.sequence, entry.message.messageNo, 0));
             }
             moved.add(dead);
-            LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
-                    entry.message.messageId(), entry.queue.name, entry.deliveryCount, dlq.name);
+            if (entry.refusedAttempts == 0) {
+                LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
+                        entry.message.messageId(), entry.queue.name, entry.deliveryCount, dlq.name);
+            } else {
+                LOG.warn("Message {} on '{}' was delivered {} times and its body refused by receiveBody {} times "
+                        + "(not of the type asked for) without being acknowledged; moved to '{}'",
+                        entry.message.messageId(), entry.queue.name, entry.deliveryCount, entry.refusedAttempts,
+                        dlq.name);
+            }
         }
         try {
             persist(records);

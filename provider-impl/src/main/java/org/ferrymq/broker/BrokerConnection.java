@@ -60,6 +60,7 @@ public final class BrokerConnection {
         } else if (command instanceof Command.Credit c) {
             BrokerConsumer consumer = consumers.get(c.consumerId());
             if (consumer != null) {
+                checkPrefetch("Credit", c.credit());
                 consumer.queue.addCredit(consumer, c.credit());
             }
         } else if (command instanceof Command.Pull c) {
@@ -72,7 +73,7 @@ public final class BrokerConnection {
         } else if (command instanceof Command.Rollback c) {
             return (R) Integer.valueOf(session(c.sessionId()).rollback(c.consumed()));
         } else if (command instanceof Command.Recover c) {
-            return (R) Integer.valueOf(session(c.sessionId()).recover(c.consumed()));
+            return (R) Integer.valueOf(session(c.sessionId()).recover(c.consumed(), c.refused()));
         } else if (command instanceof Command.CreateConsumer c) {
             createConsumer(c.info());
         } else if (command instanceof Command.CloseConsumer c) {
@@ -148,7 +149,16 @@ public final class BrokerConnection {
         return session;
     }
 
+    /** A client's prefetch window, or credit, is taken only within 1 to ConsumerInfo.MAX_PREFETCH. */
+    private static void checkPrefetch(String what, int messages) throws JMSException {
+        if (messages < 1 || messages > ConsumerInfo.MAX_PREFETCH) {
+            throw new JMSException(what + " of " + messages + " messages refused: a consumer's prefetch is 1 to "
+                    + ConsumerInfo.MAX_PREFETCH + "; set the connection's prefetch in that range");
+        }
+    }
+
     private void createConsumer(ConsumerInfo info) throws JMSException {
+        checkPrefetch("Prefetch", info.prefetch());
         BrokerSession session = session(info.sessionId());
         DestinationName destination = info.destination();
         if (!broker.mayConsume(destination, this)) {
@@ -159,7 +169,8 @@ public final class BrokerConnection {
         BrokerConsumer consumer;
         if (destination.kind().isQueue()) {
             MessageQueue queue = broker.queue(destination, false);
-            consumer = new BrokerConsumer(info.consumerId(), session, queue, selector, null);
+            consumer = new BrokerConsumer(info.consumerId(), session, queue, selector, null,
+                    broker.maxUnacknowledged());
         } else {
             BrokerTopic topic = broker.topic(destination, false);
             Subscription subscription;
@@ -174,7 +185,8 @@ public final class BrokerConnection {
                         info.noLocal(), info.durable(), info.shared(), this);
             }
             // the subscription filters with the selector; its consumers take everything it holds
-            consumer = new BrokerConsumer(info.consumerId(), session, subscription.queue, null, subscription);
+            consumer = new BrokerConsumer(info.consumerId(), session, subscription.queue, null, subscription,
+                    broker.maxUnacknowledged());
         }
         consumers.put(info.consumerId(), consumer);
         consumer.queue.addConsumer(consumer);

@@ -1,6 +1,7 @@
 package org.ferrymq.broker;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -20,7 +21,9 @@ import org.ferrymq.protocol.MessageData;
  *
  * <p>Invariant: a delivery id in {@code inFlight} names an entry dispatched to this session
  * and neither acknowledged nor returned. The session's generation grows on every recover and
- * rollback, so the client can tell deliveries that the broker has since taken back.
+ * rollback, so the client can tell deliveries that the broker has since taken back. Whatever
+ * leaves {@code inFlight} is reported to its consumer as settled (after it is back on its
+ * queue, when it goes back), which keeps each consumer's unacknowledged bound true.
  */
 final class BrokerSession {
 
@@ -63,7 +66,9 @@ final class BrokerSession {
             entry = inFlight.remove(deliveryId);
         }
         if (entry != null) {
+            Map<BrokerConsumer, Integer> settled = byConsumer(List.of(entry));
             broker.giveBack(List.of(), List.of(entry));
+            settled(settled);
         }
     }
 
@@ -143,18 +148,33 @@ final class BrokerSession {
      * Answers the new generation.
      */
     int recover(long[] consumed) {
+        return recover(consumed, new long[0]);
+    }
+
+    /**
+     * {@link #recover(long[])}, where the {@code refused} deliveries (bodies receiveBody could
+     * not return) come back as never seen but each refusal counts as a delivery attempt.
+     */
+    int recover(long[] consumed, long[] refused) {
         Set<Long> seen = consumed == null ? null : toSet(consumed);
+        Set<Long> refusedIds = toSet(refused);
         List<QueueEntry> redeliver = new ArrayList<>();
         List<QueueEntry> release = new ArrayList<>();
+        Map<BrokerConsumer, Integer> settled;
         int newGeneration;
         synchronized (this) {
             for (Map.Entry<Long, QueueEntry> e : inFlight.entrySet()) {
                 (seen == null || seen.contains(e.getKey()) ? redeliver : release).add(e.getValue());
+                if (refusedIds.contains(e.getKey())) {
+                    e.getValue().refusedAttempts++; // read when the queue takes it back, on this thread
+                }
             }
+            settled = byConsumer(inFlight.values());
             inFlight.clear();
             newGeneration = ++generation;
         }
         broker.giveBack(redeliver, release);
+        settled(settled); // only now: a consumer freed earlier could be sent later messages ahead of these
         return newGeneration;
     }
 
@@ -173,6 +193,7 @@ final class BrokerSession {
             }
         }
         broker.giveBack(List.of(), release);
+        consumer.settled(release.size());
     }
 
     /** Queues that hold deliveries this session has not yet settled. */
@@ -193,15 +214,39 @@ final class BrokerSession {
     }
 
     /** Takes deliveries out of flight, for acknowledgement; unknown ids are skipped. */
-    synchronized List<QueueEntry> take(long[] deliveryIds) {
+    List<QueueEntry> take(long[] deliveryIds) {
         List<QueueEntry> taken = new ArrayList<>(deliveryIds.length);
-        for (long deliveryId : deliveryIds) {
-            QueueEntry entry = inFlight.remove(deliveryId);
-            if (entry != null) {
-                taken.add(entry);
+        Map<BrokerConsumer, Integer> settled;
+        synchronized (this) {
+            for (long deliveryId : deliveryIds) {
+                QueueEntry entry = inFlight.remove(deliveryId);
+                if (entry != null) {
+                    taken.add(entry);
+                }
+            }
+            settled = byConsumer(taken);
+        }
+        settled(settled);
+        return taken;
+    }
+
+    /** How many of {@code entries} each consumer was dispatched; read before a give-back clears their consumer. */
+    private static Map<BrokerConsumer, Integer> byConsumer(Collection<QueueEntry> entries) {
+        if (entries.size() == 1) { // one acknowledgement at a time, the common case: no map to fill
+            QueueEntry only = entries.iterator().next();
+            return only.consumer == null ? Map.of() : Map.of(only.consumer, 1);
+        }
+        Map<BrokerConsumer, Integer> counts = new HashMap<>();
+        for (QueueEntry entry : entries) {
+            if (entry.consumer != null) {
+                counts.merge(entry.consumer, 1, Integer::sum);
             }
         }
-        return taken;
+        return counts;
+    }
+
+    private static void settled(Map<BrokerConsumer, Integer> counts) {
+        counts.forEach(BrokerConsumer::settled);
     }
 
     private static Set<Long> toSet(long[] ids) {

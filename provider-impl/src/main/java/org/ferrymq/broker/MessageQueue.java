@@ -231,7 +231,7 @@ final class MessageQueue {
                 continue; // no selector matches this one; a later message may match
             }
             it.remove();
-            consumer.credit--;
+            consumer.dispatched();
             entry.consumer = consumer;
             entry.deliveryCount++;
             outgoing.add(new Outgoing(consumer.session, consumer.session.register(consumer, entry)));
@@ -334,7 +334,7 @@ final class MessageQueue {
         for (int i = 0; i < n; i++) {
             int index = (nextConsumer + i) % n;
             BrokerConsumer candidate = consumers.get(index);
-            if (candidate.credit > 0 && (candidate.selector == null || candidate.selector.matches(message))) {
+            if (candidate.mayTake() && (candidate.selector == null || candidate.selector.matches(message))) {
                 nextConsumer = (index + 1) % n;
                 return candidate;
             }
@@ -344,7 +344,7 @@ final class MessageQueue {
 
     private boolean anyCredit() {
         for (BrokerConsumer c : consumers) {
-            if (c.credit > 0) {
+            if (c.mayTake()) {
                 return true;
             }
         }

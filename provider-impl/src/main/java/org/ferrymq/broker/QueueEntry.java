@@ -20,6 +20,12 @@ final class QueueEntry {
     final int priority;
     /** Times dispatched to a consumer; prefetched deliveries returned unseen do not count. */
     int deliveryCount;
+    /**
+     * Times receiveBody could not return this message's body (AUTO_ACKNOWLEDGE, DUPS_OK): not
+     * deliveries the application saw, so not in {@code deliveryCount}, but attempts against the
+     * broker's maximum, so that such a message cannot block its queue for good. Not journaled.
+     */
+    int refusedAttempts;
     /** The delivery count the journal holds for this entry; a dispatch past it must be journaled first. */
     int journaledDeliveryCount;
     /** Set while dispatched and not yet acknowledged. */

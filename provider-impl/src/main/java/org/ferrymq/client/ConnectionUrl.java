@@ -3,14 +3,22 @@ package org.ferrymq.client;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.protocol.ConsumerInfo;
 
 /**
  * A FerryMQ connection URL: {@code scheme://name?key=value&...}. The client keeps its own
  * keys ({@link #CLIENT_KEYS}); every other parameter is a broker setting, used when a
  * {@code vm://} URL starts an embedded broker.
+ *
+ * <p>A URL may carry passwords (the connection's, the journal database's, the broker's users),
+ * so its text form, and every message about it, shows them as {@code ***}; {@link #url()}
+ * alone is the URL as given.
  */
 public final class ConnectionUrl {
 
@@ -21,10 +29,14 @@ public final class ConnectionUrl {
     /** A broker configuration file: a path, or {@code classpath:name}. */
     public static final String CONFIG = "config";
 
+    private static final Pattern PASSWORD_IN_JDBC_URL = Pattern.compile("(?i)(password=)[^&;]*");
+
     public static final Set<String> CLIENT_KEYS = Set.of(CLIENT_ID, USER, PASSWORD, PREFETCH);
     public static final int DEFAULT_PREFETCH = 1000;
 
     private final String url;
+    /** The URL with its passwords masked: for messages and logs. */
+    private final String shown;
     private final String scheme;
     private final String name;
     private final Map<String, String> clientParameters = new LinkedHashMap<>();
@@ -32,21 +44,22 @@ public final class ConnectionUrl {
 
     private ConnectionUrl(String url) {
         this.url = url;
+        this.shown = withoutPasswords(url);
         int sep = url.indexOf("://");
         if (sep <= 0) {
-            throw new IllegalArgumentException("Connection URL '" + url
+            throw new IllegalArgumentException("Connection URL '" + shown
                     + "' has no scheme; use vm://NAME for an embedded broker, e.g. vm://localhost");
         }
         scheme = url.substring(0, sep);
         if (!scheme.equals("vm")) {
-            throw new IllegalArgumentException("Connection URL '" + url + "' uses the scheme '" + scheme
+            throw new IllegalArgumentException("Connection URL '" + shown + "' uses the scheme '" + scheme
                     + "'; this FerryMQ version supports vm://NAME (embedded broker)");
         }
         String rest = url.substring(sep + 3);
         int q = rest.indexOf('?');
         name = q < 0 ? rest : rest.substring(0, q);
         if (name.isEmpty()) {
-            throw new IllegalArgumentException("Connection URL '" + url + "' names no broker; use e.g. vm://localhost");
+            throw new IllegalArgumentException("Connection URL '" + shown + "' names no broker; use e.g. vm://localhost");
         }
         if (q >= 0) {
             for (String pair : rest.substring(q + 1).split("&")) {
@@ -91,14 +104,15 @@ public final class ConnectionUrl {
         }
         try {
             int prefetch = Integer.parseInt(value.trim());
-            if (prefetch >= 1) {
+            if (prefetch >= 1 && prefetch <= ConsumerInfo.MAX_PREFETCH) {
                 return prefetch;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("URL parameter '" + PREFETCH + "' is '" + value
-                + "' in " + url + "; use a whole number of messages, 1 or more");
+        throw new IllegalArgumentException("URL parameter '" + PREFETCH + "' is '" + value + "' in " + shown
+                + "; use a whole number of messages from 1 to " + ConsumerInfo.MAX_PREFETCH + " (default "
+                + DEFAULT_PREFETCH + ")");
     }
 
     /** The broker settings given as URL parameters (everything but the client keys). */
@@ -108,8 +122,54 @@ public final class ConnectionUrl {
         return copy;
     }
 
+    /**
+     * {@code url} with the value of every parameter that holds a password replaced by
+     * {@code ***}: {@code password} and {@code journalPassword} (any key ending in "password"),
+     * the passwords in {@code users}, and a {@code password=} inside {@code journalUrl}.
+     * Other parameters are shown as written.
+     */
+    static String withoutPasswords(String url) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return url;
+        }
+        StringBuilder shown = new StringBuilder(url.substring(0, q + 1));
+        String separator = "";
+        for (String pair : url.substring(q + 1).split("&", -1)) {
+            shown.append(separator);
+            separator = "&";
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : decodeLeniently(pair.substring(0, eq));
+            if (eq < 0) {
+                shown.append(pair);
+            } else if (key.toLowerCase(Locale.ROOT).endsWith("password")) {
+                shown.append(pair, 0, eq + 1).append("***");
+            } else if (key.equals(BrokerConfig.USERS)) {
+                shown.append(pair, 0, eq + 1)
+                        .append(decodeLeniently(pair.substring(eq + 1)).replaceAll("(:)[^,]*", "$1***"));
+            } else if (key.equals(BrokerConfig.JOURNAL_URL)
+                    && PASSWORD_IN_JDBC_URL.matcher(decodeLeniently(pair.substring(eq + 1))).find()) {
+                shown.append(pair, 0, eq + 1).append(
+                        PASSWORD_IN_JDBC_URL.matcher(decodeLeniently(pair.substring(eq + 1))).replaceAll("$1***"));
+            } else {
+                shown.append(pair);
+            }
+        }
+        return shown.toString();
+    }
+
+    /** Decodes what can be decoded: a malformed escape is shown as written rather than refused here. */
+    private static String decodeLeniently(String s) {
+        try {
+            return decode(s);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    /** The URL as it may be shown: every password as ***. */
     @Override
     public String toString() {
-        return url;
+        return shown;
     }
 }

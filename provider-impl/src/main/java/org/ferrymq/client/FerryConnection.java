@@ -343,6 +343,8 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
                 listener.onException(cause);
             } catch (RuntimeException e) {
                 LOG.warn("ExceptionListener of connection {} threw {}", connectionId, e.toString());
+            } catch (Throwable e) { // an Error must not stop the broker's shutdown that called us
+                LOG.error("ExceptionListener of connection {} threw {}", connectionId, e.toString(), e);
             }
         }
     }

@@ -124,8 +124,9 @@ public class FerryConnectionFactory implements ConnectionFactory, QueueConnectio
         return ref;
     }
 
+    /** Shows the URL without its passwords. */
     @Override
     public String toString() {
-        return "FerryConnectionFactory[" + url + "]";
+        return "FerryConnectionFactory[" + parsedUrl() + "]";
     }
 }

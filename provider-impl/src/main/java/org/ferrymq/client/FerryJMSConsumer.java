@@ -24,7 +24,10 @@ import org.ferrymq.protocol.Delivery;
  * message whose body cannot be returned is neither acknowledged nor counted as delivered;
  * it comes again, before any later message, not flagged as redelivered. So in those modes
  * the body is tried on a copy before the delivery is consumed, and a refused delivery goes
- * back to the broker as merely prefetched (a session recover that names no message as seen).
+ * back to the broker as merely prefetched (a session recover that names it as refused). The
+ * broker counts refusals against its maximum delivery attempts: a message that receiveBody
+ * is refused for that many times moves to the dead-letter queue instead of blocking the
+ * consumer for good.
  * In CLIENT_ACKNOWLEDGE and transacted sessions, and in a session associated with an XA
  * branch (whose acknowledge mode reads AUTO_ACKNOWLEDGE), the refused message counts as received.
  */
@@ -116,8 +119,8 @@ public class FerryJMSConsumer implements JMSConsumer {
                 try {
                     body = bodyOf(FerryMessage.fromData(delivery.message(), delivery.deliveryCount()), c);
                 } catch (JMSException | RuntimeException e) {
-                    // as if this call had not happened: the broker takes the delivery back uncounted
-                    session.recover();
+                    // as if this call had not happened: the broker takes the delivery back unflagged
+                    session.refuse(delivery);
                     throw e;
                 }
             }

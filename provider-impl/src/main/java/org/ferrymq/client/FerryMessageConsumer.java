@@ -21,7 +21,9 @@ import org.ferrymq.protocol.Delivery;
  * <p>Credit is paid back as the application consumes, half a window at a time, so the
  * broker never has more than {@code prefetch} messages waiting here. No credit is given
  * before the connection is first started, so a stopped connection's consumers hold nothing
- * back from other consumers or browsers.
+ * back from other consumers or browsers. Credit is flow control only: how many consumed
+ * messages a consumer may hold unacknowledged is the broker's to bound (maxUnacknowledged),
+ * and past that bound the broker sends nothing whatever credit it has.
  */
 public class FerryMessageConsumer implements QueueReceiver, TopicSubscriber {
 

@@ -322,10 +322,15 @@ public class FerryMessageProducer implements QueueSender, TopicPublisher {
         target.setJMSDestination(destination);
         target.setJMSDeliveryMode(options.deliveryMode());
         target.setJMSPriority(options.priority());
-        target.setJMSExpiration(options.timeToLive() > 0 ? now + options.timeToLive() : 0);
+        target.setJMSExpiration(options.timeToLive() > 0 ? later(now, options.timeToLive()) : 0);
         target.setJMSTimestamp(options.disableMessageTimestamp() ? 0 : now);
         target.setJMSMessageID(messageId);
-        target.setJMSDeliveryTime(now + Math.max(0, options.deliveryDelay()));
+        target.setJMSDeliveryTime(later(now, Math.max(0, options.deliveryDelay())));
+    }
+
+    /** {@code now + millis}, or Long.MAX_VALUE (for ever) where the sum would overflow into the past. */
+    private static long later(long now, long millis) {
+        return millis > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + millis;
     }
 
     private synchronized String nextMessageId() {

@@ -298,6 +298,19 @@ public class FerrySession implements QueueSession, TopicSession {
         generation = connection.transport.request(new Command.Recover(id, takeConsumed()));
     }
 
+    /**
+     * receiveBody could not return the body of {@code refused} (AUTO_ACKNOWLEDGE, DUPS_OK): as
+     * the spec asks, as if the call had not happened, the broker takes everything in flight back
+     * and {@code refused} comes again first, not flagged as redelivered; the broker counts the
+     * refusal against its maximum delivery attempts, so a message no receiveBody call can take
+     * ends on the dead-letter queue rather than blocking the consumer for good.
+     */
+    void refuse(Delivery refused) throws JMSException {
+        checkOpen();
+        generation = connection.transport.request(new Command.Recover(id, takeConsumed(),
+                new long[] {refused.deliveryId()}));
+    }
+
     /** Acknowledges every message consumed so far in this session (CLIENT_ACKNOWLEDGE). */
     void acknowledgeAll() throws JMSException {
         if (closed || closing) {
@@ -437,10 +450,9 @@ public class FerrySession implements QueueSession, TopicSession {
             boolean threw = false;
             try {
                 listener.onMessage(message);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: the listener failed, and the session must go on
                 threw = true;
-                LOG.warn("MessageListener of {} threw {}; the message will be redelivered where the "
-                        + "acknowledge mode allows", consumer, e.toString());
+                logListenerFailure(consumer, e);
             }
             if (closed || generation != generationBefore || !acknowledgesOnReceipt()) {
                 return;
@@ -460,6 +472,21 @@ public class FerrySession implements QueueSession, TopicSession {
                 listenerThread = null;
                 listenerLock.notifyAll();
             }
+        }
+    }
+
+    /**
+     * A listener threw: a RuntimeException is the application's way to refuse a message; an
+     * Error (a failed assertion, a stack overflow, memory running out) is logged at ERROR with
+     * its stack, as it may mean more is wrong than this one message.
+     */
+    private static void logListenerFailure(FerryMessageConsumer consumer, Throwable failure) {
+        if (failure instanceof Error) {
+            LOG.error("MessageListener of {} threw {}; the message will be redelivered where the acknowledge "
+                    + "mode allows, and the session goes on with the next one", consumer, failure.toString(), failure);
+        } else {
+            LOG.warn("MessageListener of {} threw {}; the message will be redelivered where the acknowledge mode "
+                    + "allows", consumer, failure.toString());
         }
     }
 

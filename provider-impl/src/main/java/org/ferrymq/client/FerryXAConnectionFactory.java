@@ -75,6 +75,6 @@ public class FerryXAConnectionFactory extends FerryConnectionFactory
 
     @Override
     public String toString() {
-        return "FerryXAConnectionFactory[" + getUrl() + "]";
+        return "FerryXAConnectionFactory[" + parsedUrl() + "]"; // the URL without its passwords
     }
 }

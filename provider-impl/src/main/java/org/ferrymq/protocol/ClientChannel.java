@@ -15,9 +15,11 @@ public interface ClientChannel {
      * {@link Command.AcknowledgeAsync} are settled: their removal is stored, or ({@code failure}
      * not null) it failed or did not finish within the journal timeout, and the messages will be
      * redelivered, flagged, unless a late write stores the removal after all. Every
-     * AcknowledgeAsync the broker accepted is reported exactly once.
+     * AcknowledgeAsync the broker accepted is reported exactly once; a client that never sends
+     * one may ignore this.
      */
-    void acknowledgementsSettled(long sessionId, int deliveries, JMSException failure);
+    default void acknowledgementsSettled(long sessionId, int deliveries, JMSException failure) {
+    }
 
     /** The broker can no longer serve this connection. */
     void connectionFailed(JMSException cause);

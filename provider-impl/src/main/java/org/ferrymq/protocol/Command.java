@@ -15,7 +15,15 @@ public sealed interface Command<R> {
 
     /** Opens a connection; fails with JMSSecurityException or InvalidClientIDException. */
     record OpenConnection(String connectionId, String user, String password, String clientId)
-            implements Command<Void> {}
+            implements Command<Void> {
+
+        /** Commands end up in logs and exception messages: the password never does. */
+        @Override
+        public String toString() {
+            return "OpenConnection[connectionId=" + connectionId + ", user=" + user + ", password="
+                    + (password == null ? null : "***") + ", clientId=" + clientId + "]";
+        }
+    }
 
     record SetClientId(String clientId) implements Command<Void> {}
 
@@ -67,8 +75,18 @@ public sealed interface Command<R> {
      */
     record Rollback(long sessionId, long[] consumed) implements Command<Integer> {}
 
-    /** Session.recover(): like rollback, for the session's acknowledgements only. */
-    record Recover(long sessionId, long[] consumed) implements Command<Integer> {}
+    /**
+     * Session.recover(): like rollback, for the session's acknowledgements only. Deliveries in
+     * {@code refused} are ones receiveBody could not return the body of (AUTO_ACKNOWLEDGE,
+     * DUPS_OK_ACKNOWLEDGE): they come back unseen, not flagged as redelivered, but each refusal
+     * counts against the broker's maximum delivery attempts.
+     */
+    record Recover(long sessionId, long[] consumed, long[] refused) implements Command<Integer> {
+
+        public Recover(long sessionId, long[] consumed) {
+            this(sessionId, consumed, new long[0]);
+        }
+    }
 
     record Unsubscribe(String subscriptionName) implements Command<Void> {}
 

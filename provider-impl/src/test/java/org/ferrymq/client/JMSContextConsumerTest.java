@@ -3,11 +3,13 @@ package org.ferrymq.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.IllegalStateRuntimeException;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
@@ -29,6 +31,9 @@ class JMSContextConsumerTest {
 
     @RegisterExtension
     final EmbeddedBroker broker = new EmbeddedBroker();
+
+    @RegisterExtension
+    final EmbeddedBroker threeAttempts = new EmbeddedBroker("maxDeliveryAttempts=3");
 
     private JMSContext context(int sessionMode) {
         return broker.track(broker.factory().createContext(sessionMode));
@@ -101,6 +106,34 @@ class JMSContextConsumerTest {
         context.close();
         JMSContext reader = context(JMSContext.AUTO_ACKNOWLEDGE);
         assertNull(reader.createConsumer(queue).receive(200), "both messages were acknowledged");
+    }
+
+    /**
+     * A refused body is not a delivery the application sees (the test above), but it is an
+     * attempt: after maxDeliveryAttempts of them the message goes to the dead-letter queue, so
+     * one message that receiveBody cannot take does not stop a consumer for good.
+     */
+    @Test
+    void aMessageWhoseBodyIsRefusedMaxDeliveryAttemptsTimesGoesToTheDeadLetterQueue() throws Exception {
+        JMSContext context = threeAttempts.track(threeAttempts.factory().createContext(JMSContext.AUTO_ACKNOWLEDGE));
+        Queue queue = context.createQueue("refused-for-good");
+        BytesMessage bytes = context.createBytesMessage();
+        bytes.writeInt(7);
+        StreamMessage stream = context.createStreamMessage();
+        stream.writeInt(8);
+        context.createProducer().send(queue, bytes).send(queue, stream).send(queue, "text");
+        JMSConsumer consumer = context.createConsumer(queue);
+        for (int attempt = 1; attempt <= 6; attempt++) { // three for the BytesMessage, three for the StreamMessage
+            assertThrows(MessageFormatRuntimeException.class, () -> consumer.receiveBody(String.class, 5000));
+        }
+        assertEquals("text", consumer.receiveBody(String.class, 5000), "the refused messages still block the queue");
+        JMSConsumer deadLetters = context.createConsumer(context.createQueue("DLQ"));
+        Message first = deadLetters.receive(5000);
+        assertInstanceOf(BytesMessage.class, first);
+        assertEquals(7, ((BytesMessage) first).readInt());
+        Message second = deadLetters.receive(5000);
+        assertInstanceOf(StreamMessage.class, second);
+        assertEquals(8, ((StreamMessage) second).readInt());
     }
 
     @Test

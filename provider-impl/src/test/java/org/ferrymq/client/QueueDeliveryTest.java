@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -135,6 +136,48 @@ class QueueDeliveryTest {
         connection.start();
         assertEquals("long", ((TextMessage) consumer.receive(1000)).getText());
         assertNull(consumer.receive(200));
+    }
+
+    @Test
+    void aTimeToLiveOfLongMaxValueMeansTheMessageNeverExpires() throws Exception {
+        Connection connection = broker.startedConnection();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue("ttl-max");
+        MessageProducer producer = session.createProducer(queue);
+        producer.setTimeToLive(Long.MAX_VALUE);
+        producer.send(session.createTextMessage("classic, persistent"));
+        producer.send(session.createTextMessage("classic, non-persistent"), DeliveryMode.NON_PERSISTENT, 4,
+                Long.MAX_VALUE);
+        JMSContext context = broker.track(broker.factory().createContext());
+        context.createProducer().setTimeToLive(Long.MAX_VALUE).send(queue, "simplified");
+        MessageConsumer consumer = session.createConsumer(queue);
+        for (String expected : List.of("classic, persistent", "classic, non-persistent", "simplified")) {
+            Message m = consumer.receive(5000);
+            assertNotNull(m, "'" + expected + "' was dropped as expired");
+            assertEquals(expected, ((TextMessage) m).getText());
+            assertTrue(m.getJMSExpiration() > System.currentTimeMillis(),
+                    "JMSExpiration " + m.getJMSExpiration() + " is in the past");
+        }
+    }
+
+    @Test
+    void aDeliveryDelayOfLongMaxValueHoldsTheMessageBack() throws Exception {
+        Connection connection = broker.startedConnection();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue("delay-max");
+        MessageProducer producer = session.createProducer(queue);
+        producer.setDeliveryDelay(Long.MAX_VALUE);
+        TextMessage classic = session.createTextMessage("classic");
+        producer.send(classic);
+        assertTrue(classic.getJMSDeliveryTime() > System.currentTimeMillis(),
+                "JMSDeliveryTime " + classic.getJMSDeliveryTime() + " is in the past");
+        JMSContext context = broker.track(broker.factory().createContext());
+        context.createProducer().setDeliveryDelay(Long.MAX_VALUE).send(queue, "simplified");
+        producer.setDeliveryDelay(0);
+        producer.send(session.createTextMessage("now"));
+        MessageConsumer consumer = session.createConsumer(queue);
+        assertEquals("now", ((TextMessage) consumer.receive(5000)).getText(), "a delayed message came first");
+        assertNull(consumer.receive(200), "a message delayed for ever was delivered");
     }
 
     @Test

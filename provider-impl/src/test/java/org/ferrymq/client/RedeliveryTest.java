@@ -14,20 +14,28 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RedeliveryTest {
 
     @RegisterExtension
     final EmbeddedBroker broker = new EmbeddedBroker();
+
+    @RegisterExtension
+    final EmbeddedBroker twentyUnacknowledged = new EmbeddedBroker("maxUnacknowledged=20");
 
     private static void send(Session session, Queue queue, int count) throws Exception {
         MessageProducer producer = session.createProducer(queue);
@@ -135,6 +143,41 @@ class RedeliveryTest {
     }
 
     @Test
+    void aTransactedConsumerHoldsAtMostMaxUnacknowledgedMessagesUntilItCommitsOrRollsBack() throws Exception {
+        Connection connection = twentyUnacknowledged.startedConnection();
+        Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = plain.createQueue("bounded-tx");
+        send(plain, queue, 50);
+        Session tx = connection.createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer consumer = tx.createConsumer(queue);
+        assertEquals(texts(0, 20), receiveAll(consumer), "before any commit");
+        tx.rollback();
+        assertEquals(texts(0, 20), receiveAll(consumer), "after the rollback: the same twenty again");
+        tx.commit();
+        assertEquals(texts(20, 40), receiveAll(consumer), "after the first commit");
+        tx.commit();
+        assertEquals(texts(40, 50), receiveAll(consumer), "after the second commit");
+        tx.commit();
+    }
+
+    private static List<String> texts(int from, int to) {
+        List<String> texts = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            texts.add("m" + i);
+        }
+        return texts;
+    }
+
+    /** What the consumer receives until nothing more comes within 500 ms. */
+    private static List<String> receiveAll(MessageConsumer consumer) throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (Message m = consumer.receive(5000); m != null; m = consumer.receive(500)) {
+            texts.add(((TextMessage) m).getText());
+        }
+        return texts;
+    }
+
+    @Test
     void aListenerThatThrowsInAutoModeGetsTheMessageAgainFlagged() throws Exception {
         Connection connection = broker.startedConnection();
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -156,6 +199,87 @@ class RedeliveryTest {
         Session producerSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         send(producerSession, queue, 1);
         assertTrue(redelivered.await(5, TimeUnit.SECONDS));
+    }
+
+    /**
+     * An Error is a listener failure like any other: the message comes again (AUTO_ACKNOWLEDGE),
+     * later messages still reach the listener, and closing the session returns. The connection
+     * is not the extension's: a wedged session would make closing it hang the test run, so it is
+     * closed here on a thread of its own, with a deadline.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"AssertionError", "StackOverflowError"})
+    void aListenerThatThrowsAnErrorGetsTheMessageAgainAndItsSessionKeepsWorking(String error) throws Exception {
+        Connection connection = broker.factory().createConnection();
+        try {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = session.createQueue("listener-error");
+            List<String> received = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch three = new CountDownLatch(3);
+            AtomicInteger calls = new AtomicInteger();
+            session.createConsumer(queue).setMessageListener(m -> {
+                if (calls.incrementAndGet() == 1) {
+                    if (error.equals("AssertionError")) {
+                        throw new AssertionError("a bug in the listener");
+                    }
+                    recurseForever(0); // a real StackOverflowError
+                }
+                try {
+                    received.add(((TextMessage) m).getText() + (m.getJMSRedelivered() ? " redelivered" : ""));
+                } catch (jakarta.jms.JMSException e) {
+                    throw new RuntimeException(e);
+                }
+                three.countDown();
+            });
+            send(connection.createSession(false, Session.AUTO_ACKNOWLEDGE), queue, 3);
+            assertTrue(three.await(30, TimeUnit.SECONDS), "after the " + error + " the listener got only " + received);
+            // a send racing the recover may overtake the redelivery, so the order is not asserted
+            assertEquals(List.of("m0 redelivered", "m1", "m2"), received.stream().sorted().toList());
+            closeWithin30Seconds(session);
+            closeWithin30Seconds(connection);
+        } catch (Throwable failure) {
+            quietCloser(connection).start(); // nobody waits for it: the broker's shutdown after the test ends it
+            throw failure;
+        }
+    }
+
+    private static int recurseForever(int depth) {
+        return recurseForever(depth + 1) + 1;
+    }
+
+    private static void closeWithin30Seconds(AutoCloseable closeable) throws Exception {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Thread closer = closer(() -> {
+            try {
+                closeable.close();
+                closed.complete(null);
+            } catch (Throwable t) {
+                closed.completeExceptionally(t);
+            }
+        });
+        closer.start();
+        try {
+            closed.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(closeable + ".close() did not return within 30 s");
+        }
+    }
+
+    private static Thread quietCloser(AutoCloseable closeable) {
+        return closer(() -> {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // best effort, after a failure
+            }
+        });
+    }
+
+    private static Thread closer(Runnable close) {
+        Thread closer = new Thread(close, "closer");
+        closer.setDaemon(true);
+        return closer;
     }
 
     @Test

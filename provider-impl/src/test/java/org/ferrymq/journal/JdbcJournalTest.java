@@ -22,7 +22,9 @@ import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -428,6 +430,59 @@ class JdbcJournalTest {
         assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF"));
     }
 
+    /**
+     * A CLIENT_ACKNOWLEDGE consumer that does not acknowledge holds at most maxUnacknowledged
+     * messages (default 10,000), prefetched ones included, even while the queue pages: the rest
+     * of the backlog stays with the queue for other consumers, and acknowledging gives it more.
+     */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aConsumerThatDoesNotAcknowledgeIsHandedAtMostMaxUnacknowledgedMessages(JournalDatabase database)
+            throws Exception {
+        int bound = 10_000; // the documented default of the broker setting maxUnacknowledged
+        int backlog = bound + 2_500;
+        int takenByAnother = 1_000;
+        FerryConnectionFactory factory = start(database, "maxMemory=64k");
+        sendInTransactions(factory, "held", backlog, 500);
+        Set<String> received = new HashSet<>();
+        try (Connection holder = factory.createConnection(); Connection other = factory.createConnection()) {
+            holder.start();
+            other.start();
+            Session holding = holder.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer holdingConsumer = holding.createConsumer(holding.createQueue("held"));
+            Message last = null;
+            for (int i = 0; i < bound; i++) {
+                last = holdingConsumer.receive(10_000);
+                assertNotNull(last, "the consumer got only " + i + " messages");
+                assertTrue(received.add(((TextMessage) last).getText()), "received twice");
+            }
+            assertNull(holdingConsumer.receive(1000),
+                    "a consumer that acknowledged nothing was handed more than maxUnacknowledged messages");
+            assertEquals(bound, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE DELIVERY_COUNT > 0"),
+                    "messages the broker has delivered");
+
+            Session taking = other.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer another = taking.createConsumer(taking.createQueue("held"));
+            for (int i = 0; i < takenByAnother; i++) {
+                Message m = another.receive(10_000);
+                assertNotNull(m, "another consumer got only " + i + " of the messages the first one may not hold");
+                assertTrue(received.add(((TextMessage) m).getText()), "received twice");
+            }
+            another.close();
+
+            last.acknowledge();
+            for (int i = 0; i < backlog - bound - takenByAnother; i++) {
+                last = holdingConsumer.receive(10_000);
+                assertNotNull(last, "after acknowledging, the consumer got only " + i + " more");
+                assertTrue(received.add(((TextMessage) last).getText()), "received twice");
+            }
+            assertNull(holdingConsumer.receive(200));
+            last.acknowledge();
+        }
+        assertEquals(backlog, received.size());
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF"));
+    }
+
     @ParameterizedTest
     @MethodSource("databases")
     void aDeadLetteredMessageIsOnTheDeadLetterQueueAfterARestart(JournalDatabase database) throws Exception {
@@ -456,6 +511,20 @@ class JdbcJournalTest {
             MessageProducer producer = s.createProducer(s.createQueue(queue));
             for (int i = 0; i < count; i++) {
                 producer.send(s.createTextMessage("m" + i));
+            }
+        }
+    }
+
+    private static void sendInTransactions(FerryConnectionFactory factory, String queue, int count, int batch)
+            throws Exception {
+        try (Connection c = factory.createConnection()) {
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = s.createProducer(s.createQueue(queue));
+            for (int i = 0; i < count; i++) {
+                producer.send(s.createTextMessage("m" + i));
+                if ((i + 1) % batch == 0 || i + 1 == count) {
+                    s.commit();
+                }
             }
         }
     }
