@@ -3,14 +3,21 @@ package org.ferrymq.journal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSProducer;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageFormatRuntimeException;
 import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.sql.PreparedStatement;
@@ -209,6 +216,27 @@ class AutoAcknowledgeJournalTest {
             }
         }
         assertEquals(0, depth("recover"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aRefusedReceiveBodyDoesNotTakeBackWhatDupsOkConsumedBefore(JournalDatabase database) throws Exception {
+        start(database, 10_000);
+        try (JMSContext context = factory.createContext(JMSContext.DUPS_OK_ACKNOWLEDGE)) {
+            Queue queue = context.createQueue("refused");
+            JMSProducer producer = context.createProducer();
+            producer.send(queue, "m0");
+            producer.send(queue, new byte[] {1});
+            producer.send(queue, "m2");
+            JMSConsumer consumer = context.createConsumer(queue);
+            assertEquals("m0", consumer.receiveBody(String.class, PATIENCE_MILLIS));
+            // the BytesMessage is refused: it comes again as if the call had not happened, m0 must not
+            assertThrows(MessageFormatRuntimeException.class, () -> consumer.receiveBody(String.class, PATIENCE_MILLIS));
+            assertTrue(consumer.receive(PATIENCE_MILLIS) instanceof BytesMessage, "a message DUPS_OK had consumed came back before the refused one");
+            Message next = consumer.receive(PATIENCE_MILLIS);
+            assertEquals("m2", text(next), "a message DUPS_OK had consumed came back after a refused receiveBody");
+        }
+        assertEquals(0, depth("refused"));
     }
 
     @ParameterizedTest
