@@ -307,6 +307,7 @@ public class FerrySession implements QueueSession, TopicSession {
      */
     void refuse(Delivery refused) throws JMSException {
         checkOpen();
+        acknowledgements.settle(); // DUPS_OK ones not yet sent are acknowledged, not taken back unseen
         generation = connection.transport.request(new Command.Recover(id, takeConsumed(),
                 new long[] {refused.deliveryId()}));
     }
