@@ -13,11 +13,13 @@ import java.util.Set;
  * @param postgresUser the PostgreSQL user to connect as; empty means "try postgres, then root"
  * @param batchMessages messages per transaction, per consumer commit while draining, and rows per
  *                      JDBC batch in the probe, so that each figure has a yardstick of the same size
+ * @param artemisSyncPeriods Artemis's {@code jdbc-journal-sync-period}s in milliseconds: Artemis runs
+ *                           once with each, so that it is shown at its default and at its best
  */
 record JdbcBenchmarkSettings(List<String> providers, List<String> databases, String postgresUrl,
                              String postgresUser, String postgresPassword, int warmupSeconds, int sendSeconds,
                              int producers, int batchMessages, int latencyMessages, int backlogMessages,
-                             int probeSeconds, int bodyBytes) {
+                             int probeSeconds, int bodyBytes, List<Integer> artemisSyncPeriods) {
 
     static final String PROVIDERS = "jdbcbench.providers";
     static final String DATABASES = "jdbcbench.databases";
@@ -32,6 +34,7 @@ record JdbcBenchmarkSettings(List<String> providers, List<String> databases, Str
     static final String BACKLOG_MESSAGES = "jdbcbench.backlog.messages";
     static final String PROBE_SECONDS = "jdbcbench.probe.seconds";
     static final String BODY_BYTES = "jdbcbench.body.bytes";
+    static final String ARTEMIS_SYNC_PERIODS = "jdbcbench.artemis.sync.periods";
 
     // Keep these in step with the jdbcbench.* properties of benchmarks/pom.xml, which pass them to -Pjdbc-bench runs.
     static final String DEFAULT_PROVIDERS = "artemis,ferrymq";
@@ -45,6 +48,8 @@ record JdbcBenchmarkSettings(List<String> providers, List<String> databases, Str
     static final int DEFAULT_BACKLOG_MESSAGES = 100_000;
     static final int DEFAULT_PROBE_SECONDS = 5;
     static final int DEFAULT_BODY_BYTES = 1024;
+    /** Artemis's default, and its smallest: it refuses a period of 0. */
+    static final String DEFAULT_ARTEMIS_SYNC_PERIODS = "5,1";
 
     static JdbcBenchmarkSettings fromSystemProperties(Set<String> knownProviders, Set<String> knownDatabases) {
         return new JdbcBenchmarkSettings(
@@ -60,7 +65,8 @@ record JdbcBenchmarkSettings(List<String> providers, List<String> databases, Str
                 integer(LATENCY_MESSAGES, DEFAULT_LATENCY_MESSAGES, 1, 10_000_000),
                 integer(BACKLOG_MESSAGES, DEFAULT_BACKLOG_MESSAGES, 1, 100_000_000),
                 integer(PROBE_SECONDS, DEFAULT_PROBE_SECONDS, 1, 3600),
-                integer(BODY_BYTES, DEFAULT_BODY_BYTES, 0, 1024 * 1024));
+                integer(BODY_BYTES, DEFAULT_BODY_BYTES, 0, 1024 * 1024),
+                integers(ARTEMIS_SYNC_PERIODS, DEFAULT_ARTEMIS_SYNC_PERIODS, 1, 1000));
     }
 
     /** The users to try on PostgreSQL, in order: the configured one, or the two usual superusers. */
@@ -89,6 +95,35 @@ record JdbcBenchmarkSettings(List<String> providers, List<String> databases, Str
                     + known);
         }
         return List.copyOf(keys);
+    }
+
+    /** A comma-separated list of whole numbers, each from {@code min} to {@code max}, without repeats. */
+    private static List<Integer> integers(String property, String defaultValue, int min, int max) {
+        String value = text(property);
+        List<Integer> numbers = new ArrayList<>();
+        for (String part : (value.isEmpty() ? defaultValue : value).split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                int parsed = Integer.parseInt(part.trim());
+                if (parsed >= min && parsed <= max) {
+                    if (!numbers.contains(parsed)) {
+                        numbers.add(parsed);
+                    }
+                    continue;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("-D" + property + " is '" + value + "'; use a comma-separated list of"
+                    + " whole numbers from " + min + " to " + max + ", e.g. " + defaultValue);
+        }
+        if (numbers.isEmpty()) {
+            throw new IllegalArgumentException("-D" + property + " is '" + value + "'; name at least one, e.g. "
+                    + defaultValue);
+        }
+        return List.copyOf(numbers);
     }
 
     private static String postgresUrlProperty() {

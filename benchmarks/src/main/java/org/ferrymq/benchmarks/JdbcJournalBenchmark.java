@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.function.Function;
 
 /**
  * Persistent messaging with the store in a JDBC database, FerryMQ beside ActiveMQ Artemis, each
@@ -15,7 +16,10 @@ import java.util.function.Supplier;
  * On each database a raw-JDBC probe first measures what the database itself manages from one
  * thread; then each provider, on an empty database of its own, runs the scenarios: 1-producer
  * and N-producer synchronous sends, transactions, single-send latency, a restart with a backlog
- * and the draining of that backlog. A database that cannot be reached is skipped with a message.
+ * and the draining of that backlog, in transactions and again (after another fill and restart)
+ * with an AUTO_ACKNOWLEDGE consumer. Artemis runs once per configured journal sync period, so
+ * that it is shown at its best as well as at its default. A database that cannot be reached is
+ * skipped with a message.
  *
  * <p>Settings are system properties; see {@link JdbcBenchmarkSettings} and benchmarks/README.md.
  */
@@ -26,13 +30,16 @@ public final class JdbcJournalBenchmark {
     private static final String LATENCY_QUEUE = "jdbcbench.latency";
     private static final String TRANSACTIONS_QUEUE = "jdbcbench.transactions";
     private static final String BACKLOG_QUEUE = "jdbcbench.backlog";
+    private static final String AUTO_BACKLOG_QUEUE = "jdbcbench.autobacklog";
 
-    /** The providers by their -Djdbcbench.providers key, in the order the help text lists them. */
-    private static final Map<String, Supplier<PersistentBrokerUnderTest>> BROKERS = new LinkedHashMap<>();
+    /** The providers by their -Djdbcbench.providers key, in the order the help text lists them: each runs once per variant. */
+    private static final Map<String, Function<JdbcBenchmarkSettings, List<PersistentBrokerUnderTest>>> BROKERS =
+            new LinkedHashMap<>();
 
     static {
-        BROKERS.put("artemis", EmbeddedArtemisOnJdbc::new);
-        BROKERS.put("ferrymq", EmbeddedFerryMqOnJdbc::new);
+        BROKERS.put("artemis", settings -> settings.artemisSyncPeriods().stream()
+                .map(period -> (PersistentBrokerUnderTest) new EmbeddedArtemisOnJdbc(period)).toList());
+        BROKERS.put("ferrymq", settings -> List.of(new EmbeddedFerryMqOnJdbc()));
     }
 
     private static final List<String> DATABASES = List.of("h2", "postgresql");
@@ -113,9 +120,11 @@ public final class JdbcJournalBenchmark {
         }
         List<ProviderFigures> results = new ArrayList<>();
         for (String key : settings.providers()) {
-            ProviderFigures figures = measure(BROKERS.get(key).get(), database, settings, body);
-            everythingRan &= figures.failure == null;
-            results.add(figures);
+            for (PersistentBrokerUnderTest broker : BROKERS.get(key).apply(settings)) {
+                ProviderFigures figures = measure(broker, database, settings, body);
+                everythingRan &= figures.failure == null;
+                results.add(figures);
+            }
         }
         new JdbcReport(database, probe, results, settings).print();
         System.out.println();
@@ -125,10 +134,10 @@ public final class JdbcJournalBenchmark {
     /** One provider on an empty database of its own, dropped afterwards whatever happened. */
     private static ProviderFigures measure(PersistentBrokerUnderTest broker, DatabaseUnderTest database,
                                            JdbcBenchmarkSettings settings, byte[] body) {
-        ProviderFigures figures = new ProviderFigures(broker.key());
+        ProviderFigures figures = new ProviderFigures(broker.key(), broker.name());
         ScratchDatabase scratch = null;
         try {
-            scratch = database.create(broker.key());
+            scratch = database.create(broker.name());
             runScenarios(broker, scratch, settings, body, figures);
         } catch (Exception e) {
             report(figures, "failed on " + database.key(), e);
@@ -153,14 +162,14 @@ public final class JdbcJournalBenchmark {
     private static void report(ProviderFigures figures, String what, Exception e) {
         figures.failed(e);
         System.out.flush();
-        System.err.println(figures.provider + " " + what + ": " + e);
+        System.err.println(figures.name + " " + what + ": " + e);
         e.printStackTrace();
     }
 
     private static void runScenarios(PersistentBrokerUnderTest broker, ScratchDatabase scratch,
                                      JdbcBenchmarkSettings settings, byte[] body, ProviderFigures figures)
             throws Exception {
-        String provider = broker.key();
+        String provider = broker.name();
         ConnectionFactory factory = broker.start(scratch);
         figures.version = RunEnvironment.providerVersion(factory);
         System.out.printf("%-8s %s, store in %s%n", provider, figures.version, scratch.name());
@@ -219,6 +228,17 @@ public final class JdbcJournalBenchmark {
         PersistentWorkloads.Throughput drained = restarted.drain(BACKLOG_QUEUE, backlog, true);
         print(provider, "drain backlog, commit every " + batch, drained);
         figures.drainRate = drained.rate();
+
+        // The same again with one AUTO_ACKNOWLEDGE consumer, also right after a restart.
+        filled = onCleanHeap(() -> restarted.fillBacklog(AUTO_BACKLOG_QUEUE, backlog));
+        print(provider, "(backlog sent again)", filled);
+        broker.stop();
+        System.gc();
+        PersistentWorkloads restartedAgain = new PersistentWorkloads(broker.start(scratch), body, batch);
+        PersistentWorkloads.Throughput autoDrained = restartedAgain.drainAutoAcknowledge(AUTO_BACKLOG_QUEUE, backlog,
+                true);
+        print(provider, "drain backlog, AUTO_ACKNOWLEDGE", autoDrained);
+        figures.autoAcknowledgeDrainRate = autoDrained.rate();
     }
 
     /** A scenario that returns its own timing; each starts on a clean heap, so it does not pay for the last one's garbage. */
@@ -261,7 +281,10 @@ public final class JdbcJournalBenchmark {
                 + " %d%n", settings.sendSeconds(), settings.producers(), settings.batchMessages());
         System.out.printf("latency     %,d single sends from 1 producer%n", settings.latencyMessages());
         System.out.printf("backlog     %,d messages: stop, restart until the first is received, drain with one"
-                + " consumer committing every %d%n", settings.backlogMessages(), settings.batchMessages());
+                + " consumer committing every %d;%n            again: fill, stop, restart, drain with one"
+                + " AUTO_ACKNOWLEDGE consumer%n", settings.backlogMessages(), settings.batchMessages());
+        System.out.printf("artemis     jdbc-journal-sync-period %s ms, one run each%n",
+                settings.artemisSyncPeriods().stream().map(String::valueOf).collect(Collectors.joining(", ")));
         System.out.printf("probe       %d s each: single-row INSERT + COMMIT; batches of %d rows, one COMMIT each%n",
                 settings.probeSeconds(), settings.batchMessages());
         System.out.println();

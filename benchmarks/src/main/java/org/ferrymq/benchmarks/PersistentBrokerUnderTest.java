@@ -13,6 +13,15 @@ interface PersistentBrokerUnderTest {
     String key();
 
     /**
+     * How the run names this broker in its output and its scratch database: the key, and the
+     * setting that tells it apart from other runs of the same provider, if any (e.g.
+     * {@code artemis_sync1ms}). Lower-case letters, digits and underscores.
+     */
+    default String name() {
+        return key();
+    }
+
+    /**
      * Returns a factory for the broker keeping its store in {@code database}, started by now or
      * by the factory's first connection (the restart time counts both).
      */

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The persistent-messaging workloads, written against the plain {@code jakarta.jms} API so that
  * one piece of code measures every provider. Every message is a PERSISTENT BytesMessage with the
  * same body; every consumer reads each body, in a transacted session that commits every
- * {@code batch} messages. Connections, sessions, producers and consumers are made before a
- * clock starts and closed after it stops.
+ * {@code batch} messages, or in an AUTO_ACKNOWLEDGE session. Connections, sessions, producers
+ * and consumers are made before a clock starts and (but for the AUTO_ACKNOWLEDGE drain) closed
+ * after it stops.
  */
 final class PersistentWorkloads {
 
@@ -167,12 +168,30 @@ final class PersistentWorkloads {
      * {@code numbered}, the messages must be those of {@link #fillBacklog}, each exactly once.
      */
     Throughput drain(String queue, int messages, boolean numbered) throws JMSException {
+        return drain(queue, messages, numbered, Session.SESSION_TRANSACTED);
+    }
+
+    /**
+     * Like {@link #drain(String, int, boolean)}, in an AUTO_ACKNOWLEDGE session: each receive
+     * acknowledges its message. The clock runs from starting the connection until closing it
+     * after the last receive has returned, so that acknowledgements a provider still has in
+     * flight at the end are settled within the time (FerryMQ's close waits for them).
+     */
+    Throughput drainAutoAcknowledge(String queue, int messages, boolean numbered) throws JMSException {
+        return drain(queue, messages, numbered, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    private Throughput drain(String queue, int messages, boolean numbered, int sessionMode) throws JMSException {
+        boolean transacted = sessionMode == Session.SESSION_TRANSACTED;
         BitSet seen = new BitSet(numbered ? messages : 0);
-        try (Connection connection = factory.createConnection()) {
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+        long start;
+        long end;
+        Connection connection = factory.createConnection();
+        try {
+            Session session = connection.createSession(transacted, sessionMode);
             MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
             byte[] buffer = new byte[body.length + 1];
-            long start = System.nanoTime();
+            start = System.nanoTime();
             connection.start();
             for (int received = 0; received < messages; received++) {
                 Message message = consumer.receive(RECEIVE_TIMEOUT_MILLIS);
@@ -189,11 +208,27 @@ final class PersistentWorkloads {
                     }
                     seen.set(sequence);
                 }
-                if ((received + 1) % batch == 0 || received + 1 == messages) {
+                if (transacted && ((received + 1) % batch == 0 || received + 1 == messages)) {
                     session.commit();
                 }
             }
-            return new Throughput(messages, System.nanoTime() - start);
+            end = System.nanoTime();
+        } catch (JMSException | RuntimeException e) {
+            closeAfterFailure(connection, e);
+            throw e;
+        }
+        connection.close();
+        if (!transacted) {
+            end = System.nanoTime(); // the acknowledgements are settled by now
+        }
+        return new Throughput(messages, end - start);
+    }
+
+    private static void closeAfterFailure(Connection connection, Exception failure) {
+        try {
+            connection.close();
+        } catch (JMSException e) {
+            failure.addSuppressed(e);
         }
     }
 

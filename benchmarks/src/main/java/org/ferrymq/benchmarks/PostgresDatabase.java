@@ -8,14 +8,21 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A PostgreSQL server reached over TCP. The configured database (by default {@code test}) is only
- * used to create and drop the scratch databases {@code bench_probe}, {@code bench_artemis} and
- * {@code bench_ferrymq} beside it; dropping uses {@code WITH (FORCE)} (PostgreSQL 13 or later), so
- * connections a provider leaves open do not keep its database alive.
+ * used to create and drop the scratch databases beside it, named after it and their purpose
+ * ({@code test_probe}, {@code test_artemis_sync5ms}, {@code test_ferrymq}, ...), so that runs
+ * configured with different databases never touch each other's; dropping uses
+ * {@code WITH (FORCE)} (PostgreSQL 13 or later), so connections a provider leaves open do not
+ * keep its database alive.
+ *
+ * <p>Every party reaches its scratch database through the same URL, with the same driver
+ * settings: {@code reWriteBatchedInserts=true} (a JDBC batch of inserts becomes multi-row
+ * INSERTs), which FerryMQ's PostgreSQL dialect sets for itself, is set for the probe and Artemis too.
  */
 final class PostgresDatabase implements DatabaseUnderTest {
 
@@ -23,6 +30,8 @@ final class PostgresDatabase implements DatabaseUnderTest {
     /** {@code jdbc:postgresql://HOST[:PORT]/DATABASE[?PARAMETERS]}: the database name is group 2. */
     private static final Pattern URL = Pattern.compile("(jdbc:postgresql://[^/?]*/)([^/?]+)(\\?.*)?");
     private static final int LOGIN_TIMEOUT_SECONDS = 10;
+    /** The driver settings every party gets, whatever its own defaults. */
+    static final String DRIVER_SETTINGS = "reWriteBatchedInserts=true";
 
     private final String url;
     private final List<String> users;
@@ -91,16 +100,16 @@ final class PostgresDatabase implements DatabaseUnderTest {
 
     @Override
     public ScratchDatabase create(String purpose) throws SQLException {
-        String name = "bench_" + purpose;
-        // A run that was killed may have left the database behind: start from nothing either way.
-        administer("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        administer("CREATE DATABASE " + name);
         Matcher parts = URL.matcher(url);
         if (!parts.matches()) {
             throw new IllegalStateException("PostgreSQL URL '" + url + "' was checked when the run started");
         }
-        String scratchUrl = parts.group(1) + name + (parts.group(3) == null ? "" : parts.group(3));
-        return new ScratchDatabase(name, scratchUrl, user, password, DRIVER);
+        String name = (parts.group(2) + "_" + purpose).toLowerCase(Locale.ROOT);
+        // A run that was killed may have left the database behind: start from nothing either way.
+        administer("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        administer("CREATE DATABASE " + name);
+        String parameters = parts.group(3) == null ? "?" + DRIVER_SETTINGS : parts.group(3) + "&" + DRIVER_SETTINGS;
+        return new ScratchDatabase(name, parts.group(1) + name + parameters, user, password, DRIVER);
     }
 
     @Override

@@ -6,7 +6,10 @@ package org.ferrymq.benchmarks;
  */
 final class ProviderFigures {
 
+    /** The provider's key, {@code artemis} or {@code ferrymq}. */
     final String provider;
+    /** The run's name for it, telling apart runs of one provider with different settings. */
+    final String name;
     String version;
     Double oneProducerRate;
     Double latencyP50Millis;
@@ -14,12 +17,14 @@ final class ProviderFigures {
     Double manyProducersRate;
     Double transactionRate;
     Double drainRate;
+    Double autoAcknowledgeDrainRate;
     Double restartSeconds;
     /** Why the provider's run stopped early, or null when it ran to the end. */
     String failure;
 
-    ProviderFigures(String provider) {
+    ProviderFigures(String provider, String name) {
         this.provider = provider;
+        this.name = name;
     }
 
     void failed(Exception cause) {

@@ -779,6 +779,53 @@ public final class Broker implements AutoCloseable {
     }
 
     /**
+     * Journals the removal of acknowledged entries without waiting for it (AUTO_ACKNOWLEDGE and
+     * DUPS_OK_ACKNOWLEDGE). Meanwhile the entries are held: on no queue and in no session's
+     * flight, so nothing delivers them again. Once the removal is stored they are gone; if it
+     * fails they go back to their queues counted as delivered, to come again flagged as
+     * redelivered (each was journaled as delivered before it went out). {@code settled} runs
+     * exactly once: when the outcome is known, or with a failure when the journal timeout passes
+     * first; the entries stay held until the write itself ends, since it may still land.
+     */
+    void acknowledgeAsync(List<QueueEntry> acked, Consumer<JMSException> settled) {
+        List<JournalRecord> records = new ArrayList<>(acked.size());
+        for (QueueEntry entry : acked) {
+            removal(entry, records);
+        }
+        if (records.isEmpty()) { // nothing journaled: settled at once
+            removed(acked);
+            settled.accept(null);
+            return;
+        }
+        CompletableFuture<JMSException> outcome = new CompletableFuture<>();
+        outcome.thenAccept(settled);
+        long timeout = config.journalTimeoutMillis();
+        outcome.completeOnTimeout(new JMSException("The journal of broker '" + config.name() + "' did not store "
+                + "an acknowledgement within " + timeout + " ms (setting " + BrokerConfig.JOURNAL_TIMEOUT + "); "
+                + "its database may be down or overloaded"), timeout, TimeUnit.MILLISECONDS);
+        append(records).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                removed(acked);
+                outcome.complete(null);
+                return;
+            }
+            JMSException reported = new JMSException("The journal of broker '" + config.name()
+                    + "' could not store an acknowledgement: " + failure.getMessage());
+            reported.initCause(failure);
+            // Also when the journal cannot tell whether the removal committed: these messages may then
+            // come again, flagged, which AUTO_ACKNOWLEDGE and DUPS_OK allow after a failure, rather
+            // than stay held until a restart. Not on the journal's thread: giving back may dead-letter,
+            // which waits for the journal.
+            if (scheduleJournalWork(0, () -> {
+                giveBack(acked, List.of());
+                outcome.complete(reported);
+            }) == null) {
+                outcome.complete(reported); // the broker is closing: nothing left to give back to
+            }
+        });
+    }
+
+    /**
      * Gives dispatched entries back to their queues, one batch per queue so each keeps its
      * order: {@code seen} ones count as delivered, {@code unseen} ones were only prefetched.
      */

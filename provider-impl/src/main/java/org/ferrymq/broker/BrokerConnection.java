@@ -55,6 +55,8 @@ public final class BrokerConnection {
             session(c.sessionId()).send(c.message());
         } else if (command instanceof Command.Acknowledge c) {
             session(c.sessionId()).acknowledge(c.deliveryIds());
+        } else if (command instanceof Command.AcknowledgeAsync c) {
+            session(c.sessionId()).acknowledgeAsync(c.deliveryIds());
         } else if (command instanceof Command.Credit c) {
             BrokerConsumer consumer = consumers.get(c.consumerId());
             if (consumer != null) {

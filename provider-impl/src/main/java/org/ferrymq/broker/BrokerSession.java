@@ -111,6 +111,16 @@ final class BrokerSession {
         broker.store(records, List.of(), acked);
     }
 
+    /**
+     * Acknowledges without waiting for the journal: the deliveries leave flight now, and the
+     * client hears through its channel when their removal is settled.
+     */
+    void acknowledgeAsync(long[] deliveryIds) {
+        int deliveries = deliveryIds.length;
+        broker.acknowledgeAsync(take(deliveryIds),
+                failure -> connection.channel.acknowledgementsSettled(id, deliveries, failure));
+    }
+
     void commit(long[] consumed) throws JMSException {
         List<MessageData> sends;
         synchronized (this) {

@@ -237,6 +237,10 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
             for (FerrySession session : sessions) {
                 session.awaitListenersIdle();
             }
+            // what the application consumed before stop() is acknowledged when it returns
+            for (FerrySession session : sessions) {
+                session.acknowledgements.settle();
+            }
         }
     }
 
@@ -318,8 +322,21 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     }
 
     @Override
+    public void acknowledgementsSettled(long sessionId, int deliveries, JMSException failure) {
+        for (FerrySession session : sessions) {
+            if (session.id == sessionId) {
+                session.acknowledgements.settled(deliveries, failure);
+                return;
+            }
+        }
+    }
+
+    @Override
     public void connectionFailed(JMSException cause) {
         brokerGone = true;
+        for (FerrySession session : sessions) {
+            session.acknowledgements.abandon();
+        }
         ExceptionListener listener = exceptionListener;
         if (listener != null && !closed && !closing) {
             try {

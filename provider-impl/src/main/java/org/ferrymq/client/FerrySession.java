@@ -28,10 +28,12 @@ import jakarta.jms.TopicSubscriber;
 import jakarta.jms.TransactionRolledBackException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import org.ferrymq.client.message.FerryBytesMessage;
 import org.ferrymq.client.message.FerryMapMessage;
 import org.ferrymq.client.message.FerryMessage;
@@ -53,8 +55,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It remembers which deliveries the application has consumed but not yet acknowledged
  * (or committed); recover, rollback and close hand exactly those back to the broker for
- * redelivery. Message listeners and completion listeners of the session run one at a time
- * on the session's {@link SerialExecutor}.
+ * redelivery. In AUTO_ACKNOWLEDGE and DUPS_OK_ACKNOWLEDGE a consumed message is acknowledged
+ * without waiting for the broker's journal ({@link PendingAcknowledgements}); recover, close,
+ * unsubscribe and the connection's stop wait until those acknowledgements are settled. Message
+ * listeners and completion listeners of the session run one at a time on the session's
+ * {@link SerialExecutor}.
  */
 public class FerrySession implements QueueSession, TopicSession {
 
@@ -76,6 +81,8 @@ public class FerrySession implements QueueSession, TopicSession {
     private final List<FerryQueueBrowser> browsers = new CopyOnWriteArrayList<>();
     /** Consumed, unacknowledged deliveries: pairs of consumer id and delivery id, in order. */
     private final List<long[]> consumed = new ArrayList<>();
+    /** AUTO and DUPS_OK acknowledgements the broker has not yet settled, and DUPS_OK ones not yet sent. */
+    final PendingAcknowledgements acknowledgements;
     private final AtomicBoolean deliveryScheduled = new AtomicBoolean();
     private final Object listenerLock = new Object();
     private Thread listenerThread;
@@ -91,6 +98,7 @@ public class FerrySession implements QueueSession, TopicSession {
         this.id = id;
         this.mode = mode;
         this.domain = domain;
+        this.acknowledgements = new PendingAcknowledgements(this, connection.prefetch);
     }
 
     /** The session whose MessageListener or CompletionListener the current thread is running, if any. */
@@ -276,6 +284,17 @@ public class FerrySession implements QueueSession, TopicSession {
         if (transacted()) {
             throw new IllegalStateException("recover() is not for a transacted session; use rollback()");
         }
+        recoverConsumed();
+    }
+
+    /**
+     * Hands back what was consumed and not acknowledged, after the acknowledgements in flight
+     * are settled: a message whose acknowledgement failed is back on its queue first, so it comes
+     * again in its place among the recovered ones, and DUPS_OK ones not yet sent are sent
+     * rather than recovered.
+     */
+    private void recoverConsumed() throws JMSException {
+        acknowledgements.settle();
         generation = connection.transport.request(new Command.Recover(id, takeConsumed()));
     }
 
@@ -288,6 +307,7 @@ public class FerrySession implements QueueSession, TopicSession {
      */
     void refuse(Delivery refused) throws JMSException {
         checkOpen();
+        acknowledgements.settle(); // DUPS_OK ones not yet sent are acknowledged, not taken back unseen
         generation = connection.transport.request(new Command.Recover(id, takeConsumed(),
                 new long[] {refused.deliveryId()}));
     }
@@ -325,10 +345,16 @@ public class FerrySession implements QueueSession, TopicSession {
         }
     }
 
-    /** The consumed, unacknowledged delivery ids of one consumer; they stay with the session. */
+    /**
+     * The consumed, unacknowledged delivery ids of one consumer, DUPS_OK ones not yet sent
+     * included; they stay with the session.
+     */
     long[] consumedBy(FerryMessageConsumer consumer) {
+        long[] lazy = acknowledgements.lazyOf(consumer.id);
         synchronized (consumed) {
-            return consumed.stream().filter(pair -> pair[0] == consumer.id).mapToLong(pair -> pair[1]).toArray();
+            return LongStream.concat(
+                    consumed.stream().filter(pair -> pair[0] == consumer.id).mapToLong(pair -> pair[1]),
+                    Arrays.stream(lazy)).toArray();
         }
     }
 
@@ -353,7 +379,7 @@ public class FerrySession implements QueueSession, TopicSession {
         }
         consumer.consumedOne();
         if (delivery.message().isExpired(System.currentTimeMillis())) {
-            connection.transport.request(new Command.Acknowledge(id, new long[] {delivery.deliveryId()}));
+            acknowledgements.acknowledge(delivery.deliveryId());
             return null;
         }
         FerryMessage message = FerryMessage.fromData(delivery.message(), delivery.deliveryCount());
@@ -363,9 +389,18 @@ public class FerrySession implements QueueSession, TopicSession {
         if (forListener || !acknowledgesOnReceipt()) {
             recordConsumed(consumer, delivery.deliveryId());
         } else {
-            connection.transport.request(new Command.Acknowledge(id, new long[] {delivery.deliveryId()}));
+            acknowledgeConsumed(consumer, delivery.deliveryId());
         }
         return message;
+    }
+
+    /** AUTO and DUPS_OK: acknowledges a consumed delivery without waiting for the journal; DUPS_OK in batches. */
+    private void acknowledgeConsumed(FerryMessageConsumer consumer, long deliveryId) throws JMSException {
+        if (mode == Session.DUPS_OK_ACKNOWLEDGE) {
+            acknowledgements.acknowledgeLazily(consumer.id, deliveryId);
+        } else {
+            acknowledgements.acknowledge(deliveryId);
+        }
     }
 
     // ---- listeners ----
@@ -425,10 +460,10 @@ public class FerrySession implements QueueSession, TopicSession {
             }
             if (threw) {
                 // AUTO and DUPS_OK: a listener that throws gets the message again at once, flagged as redelivered
-                generation = connection.transport.request(new Command.Recover(id, takeConsumed()));
+                recoverConsumed();
             } else {
                 forgetConsumed(delivery.deliveryId());
-                connection.transport.request(new Command.Acknowledge(id, new long[] {delivery.deliveryId()}));
+                acknowledgeConsumed(consumer, delivery.deliveryId());
             }
         } catch (JMSException e) {
             LOG.warn("Delivering to the MessageListener of {} failed: {}", consumer, e.toString());
@@ -535,6 +570,11 @@ public class FerrySession implements QueueSession, TopicSession {
         consumers.clear();
         producers.clear();
         browsers.clear();
+        try {
+            acknowledgements.settle(); // what the application consumed is acknowledged before the rest comes back
+        } catch (JMSException e) {
+            LOG.warn("Closing {}: {}; its unsettled acknowledgements may come back as redelivered", this, e.getMessage());
+        }
         closed = true;
         try {
             connection.transport.request(new Command.CloseSession(id, takeConsumed()));
@@ -718,6 +758,7 @@ public class FerrySession implements QueueSession, TopicSession {
     public void unsubscribe(String name) throws JMSException {
         checkOpen();
         checkDomain(FerryConnection.Domain.QUEUE, "unsubscribe");
+        acknowledgements.settle(); // acknowledged messages of the subscription are gone before it is
         connection.transport.request(new Command.Unsubscribe(requireSubscriptionName(name)));
     }
 

@@ -10,6 +10,17 @@ public interface ClientChannel {
 
     void deliver(Delivery delivery);
 
+    /**
+     * {@code deliveries} deliveries that session {@code sessionId} acknowledged with
+     * {@link Command.AcknowledgeAsync} are settled: their removal is stored, or ({@code failure}
+     * not null) it failed or did not finish within the journal timeout, and the messages will be
+     * redelivered, flagged, unless a late write stores the removal after all. Every
+     * AcknowledgeAsync the broker accepted is reported exactly once; a client that never sends
+     * one may ignore this.
+     */
+    default void acknowledgementsSettled(long sessionId, int deliveries, JMSException failure) {
+    }
+
     /** The broker can no longer serve this connection. */
     void connectionFailed(JMSException cause);
 }

@@ -52,7 +52,18 @@ public sealed interface Command<R> {
     /** Sends a message; in a transacted session the broker holds it until commit. */
     record Send(long sessionId, MessageData message) implements Command<Void> {}
 
+    /** Acknowledges and answers once the acknowledgement is stored (CLIENT_ACKNOWLEDGE). */
     record Acknowledge(long sessionId, long[] deliveryIds) implements Command<Void> {}
+
+    /**
+     * Acknowledges without waiting for the journal (AUTO_ACKNOWLEDGE, DUPS_OK_ACKNOWLEDGE). The
+     * deliveries leave the session at once, so no recover, rollback or close gives them back,
+     * and stay off their queues until their removal is stored; then, or when it failed or the
+     * journal timeout passed, the broker reports through
+     * {@link ClientChannel#acknowledgementsSettled}. If the removal could not be stored, the
+     * messages go back to their queues counted as delivered: they come again flagged as redelivered.
+     */
+    record AcknowledgeAsync(long sessionId, long[] deliveryIds) implements Command<Void> {}
 
     /** Commits the session's transaction: its sends become visible, {@code consumed} acknowledged. */
     record Commit(long sessionId, long[] consumed) implements Command<Void> {}

@@ -1,0 +1,194 @@
+package org.ferrymq.client;
+
+import jakarta.jms.JMSException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.ferrymq.protocol.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The acknowledgements of one AUTO_ACKNOWLEDGE or DUPS_OK_ACKNOWLEDGE session that the broker
+ * has not yet settled. A receive hands its message to the application as soon as the broker
+ * has taken the acknowledgement, not when the journal has stored it, so the journal's write
+ * overlaps the application's work and the acknowledgements of many messages and sessions share
+ * one database commit. DUPS_OK acknowledgements are not even sent at once: they go in batches
+ * of {@code lazyBatch}, or {@link #LAZY_MILLIS} after the first of a batch.
+ *
+ * <p>Invariant: at most {@code limit} acknowledged deliveries are unsettled (sent, and not yet
+ * reported stored or failed by the broker) at a time, so a crash can bring back, flagged as
+ * redelivered, no more than that many messages the application had consumed (for DUPS_OK, also
+ * the batch not yet sent). Whatever needs every acknowledgement settled (recover, close, stop)
+ * calls {@link #settle} first.
+ */
+final class PendingAcknowledgements {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PendingAcknowledgements.class);
+
+    /** The longest a DUPS_OK acknowledgement waits to be sent with others. */
+    static final long LAZY_MILLIS = 100;
+    /** The most DUPS_OK acknowledgements sent in one batch. */
+    private static final int LAZY_BATCH = 100;
+
+    private static final ScheduledExecutorService LAZY_SENDER = lazySender();
+
+    private static ScheduledExecutorService lazySender() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "ferrymq-lazy-acknowledgements");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    private final FerrySession session;
+    private final int limit;
+    private final int lazyBatch;
+    /** DUPS_OK deliveries consumed and not yet sent: pairs of consumer id and delivery id. */
+    private final List<long[]> lazy = new ArrayList<>();
+    private boolean lazySendScheduled;
+    private int unsettled;
+    /** Set when the connection to the broker is lost: nothing will be settled any more. */
+    private boolean abandoned;
+
+    PendingAcknowledgements(FerrySession session, int limit) {
+        this.session = session;
+        this.limit = Math.max(1, limit);
+        this.lazyBatch = Math.min(LAZY_BATCH, this.limit);
+    }
+
+    /** Acknowledges a delivery now, without waiting for the journal; waits only while {@code limit} are unsettled. */
+    void acknowledge(long deliveryId) throws JMSException {
+        synchronized (this) {
+            awaitRoom(1);
+            unsettled++;
+        }
+        send(new long[] {deliveryId});
+    }
+
+    /** Acknowledges a DUPS_OK delivery with the next batch. */
+    void acknowledgeLazily(long consumerId, long deliveryId) throws JMSException {
+        long[] batch = null;
+        synchronized (this) {
+            lazy.add(new long[] {consumerId, deliveryId});
+            if (lazy.size() >= lazyBatch) {
+                awaitRoom(lazy.size()); // meanwhile a settle or the timer may send the batch instead
+                batch = takeLazy();
+                unsettled += batch.length;
+            } else if (!lazySendScheduled) {
+                lazySendScheduled = true;
+                LAZY_SENDER.schedule(this::sendLazyInBackground, LAZY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+        if (batch != null && batch.length > 0) {
+            send(batch);
+        }
+    }
+
+    /** The DUPS_OK deliveries of one consumer not yet sent: consumed, so they stay with the session when it closes. */
+    synchronized long[] lazyOf(long consumerId) {
+        return lazy.stream().filter(pair -> pair[0] == consumerId).mapToLong(pair -> pair[1]).toArray();
+    }
+
+    /** Sends what waits to be sent, then waits until the broker has settled every acknowledgement. */
+    void settle() throws JMSException {
+        long[] batch;
+        synchronized (this) {
+            batch = takeLazy();
+            unsettled += batch.length;
+        }
+        if (batch.length > 0) {
+            send(batch);
+        }
+        synchronized (this) {
+            try {
+                while (unsettled > 0 && !abandoned) {
+                    wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JMSException("Interrupted while waiting for the broker to store the acknowledgements of "
+                        + session);
+            }
+        }
+    }
+
+    /** The broker settled {@code deliveries} acknowledgements: stored, or (failure) coming back flagged. */
+    void settled(int deliveries, JMSException failure) {
+        if (failure != null) {
+            LOG.warn("{}: the broker could not confirm the acknowledgement of {} message(s); unless it is stored "
+                    + "late, they will be delivered again, flagged as redelivered: {}", session, deliveries,
+                    failure.getMessage());
+        }
+        synchronized (this) {
+            unsettled = Math.max(0, unsettled - deliveries);
+            notifyAll();
+        }
+    }
+
+    /** The connection is lost: what was not settled will be redelivered; nobody waits for it any more. */
+    synchronized void abandon() {
+        abandoned = true;
+        lazy.clear();
+        unsettled = 0;
+        notifyAll();
+    }
+
+    /** Waits, holding this monitor, while {@code deliveries} more would overfill the window. */
+    private void awaitRoom(int deliveries) throws JMSException {
+        try {
+            while (unsettled > 0 && unsettled + deliveries > limit && !abandoned) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JMSException("Interrupted while waiting for the broker to store earlier acknowledgements of "
+                    + session);
+        }
+    }
+
+    /** Takes the DUPS_OK deliveries waiting to be sent. */
+    private long[] takeLazy() {
+        long[] batch = new long[lazy.size()];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = lazy.get(i)[1];
+        }
+        lazy.clear();
+        lazySendScheduled = false;
+        return batch;
+    }
+
+    private void sendLazyInBackground() {
+        long[] batch;
+        synchronized (this) {
+            if (!lazySendScheduled) {
+                return; // sent with a full batch or a settle meanwhile
+            }
+            batch = takeLazy();
+            unsettled += batch.length; // never waits: the session's own thread waits for room
+        }
+        if (batch.length == 0) {
+            return;
+        }
+        try {
+            send(batch);
+        } catch (JMSException e) {
+            LOG.debug("{}: sending {} DUPS_OK acknowledgement(s) failed; they will be redelivered: {}", session,
+                    batch.length, e.toString());
+        }
+    }
+
+    /** Hands acknowledgements (already counted as unsettled) to the broker. */
+    private void send(long[] deliveryIds) throws JMSException {
+        try {
+            session.connection.transport.request(new Command.AcknowledgeAsync(session.id, deliveryIds));
+        } catch (JMSException | RuntimeException e) {
+            settled(deliveryIds.length, null); // the broker did not take them: it will never settle them
+            throw e;
+        }
+    }
+}
