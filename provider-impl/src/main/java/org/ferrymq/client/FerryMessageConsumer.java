@@ -179,6 +179,7 @@ public class FerryMessageConsumer implements QueueReceiver, TopicSubscriber {
      * Null on timeout, close, or (noWait) while the connection is stopped.
      */
     Delivery nextDelivery(long deadline, boolean noWait) throws JMSException {
+        session.receiving();
         if (!noWait) {
             return awaitDelivery(deadline);
         }

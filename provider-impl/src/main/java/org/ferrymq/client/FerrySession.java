@@ -389,12 +389,23 @@ public class FerrySession implements QueueSession, TopicSession {
         if (forListener || !acknowledgesOnReceipt()) {
             recordConsumed(consumer, delivery.deliveryId());
         } else {
-            acknowledgeConsumed(consumer, delivery.deliveryId());
+            // a receive is returning it: not acknowledged before the application has it
+            acknowledgements.acknowledgeLazily(consumer.id, delivery.deliveryId());
         }
         return message;
     }
 
-    /** AUTO and DUPS_OK: acknowledges a consumed delivery without waiting for the journal; DUPS_OK in batches. */
+    /**
+     * A receive begins: in AUTO_ACKNOWLEDGE, the message the previous receive returned is
+     * acknowledged now, its journal write overlapping this delivery.
+     */
+    void receiving() throws JMSException {
+        if (mode == Session.AUTO_ACKNOWLEDGE) {
+            acknowledgements.sendWaiting();
+        }
+    }
+
+    /** AUTO and DUPS_OK: acknowledges what a listener consumed without waiting for the journal; DUPS_OK in batches. */
     private void acknowledgeConsumed(FerryMessageConsumer consumer, long deliveryId) throws JMSException {
         if (mode == Session.DUPS_OK_ACKNOWLEDGE) {
             acknowledgements.acknowledgeLazily(consumer.id, deliveryId);

@@ -12,11 +12,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The acknowledgements of one AUTO_ACKNOWLEDGE or DUPS_OK_ACKNOWLEDGE session that the broker
- * has not yet settled. A receive hands its message to the application as soon as the broker
- * has taken the acknowledgement, not when the journal has stored it, so the journal's write
- * overlaps the application's work and the acknowledgements of many messages and sessions share
- * one database commit. DUPS_OK acknowledgements are not even sent at once: they go in batches
- * of {@code lazyBatch}, or {@link #LAZY_MILLIS} after the first of a batch.
+ * has not yet settled. An acknowledgement is handed to the broker without waiting for the
+ * journal to store it, so the journal's write overlaps the application's work and the
+ * acknowledgements of many messages and sessions share one database commit.
+ *
+ * <p>None is sent before the application has its message. A listener's message is
+ * acknowledged after {@code onMessage} returns. A message {@code receive} returns is held here
+ * and sent when the session next receives (the write then overlaps the next delivery), when
+ * anything calls {@link #settle}, or {@link #LAZY_MILLIS} later, whichever comes first: sent
+ * any earlier, a crash between the journal's commit and the return would lose the message.
+ * DUPS_OK acknowledgements wait for a batch of {@code lazyBatch}, or {@link #LAZY_MILLIS}.
  *
  * <p>Invariant: at most {@code limit} acknowledged deliveries are unsettled (sent, and not yet
  * reported stored or failed by the broker) at a time, so a crash can bring back, flagged as
@@ -70,7 +75,10 @@ final class PendingAcknowledgements {
         send(new long[] {deliveryId});
     }
 
-    /** Acknowledges a DUPS_OK delivery with the next batch. */
+    /**
+     * Acknowledges a delivery later: with the next batch (DUPS_OK), or, for a message a receive
+     * is returning (AUTO), at the session's next receive ({@link #sendWaiting}) at the latest.
+     */
     void acknowledgeLazily(long consumerId, long deliveryId) throws JMSException {
         long[] batch = null;
         synchronized (this) {
@@ -94,16 +102,22 @@ final class PendingAcknowledgements {
         return lazy.stream().filter(pair -> pair[0] == consumerId).mapToLong(pair -> pair[1]).toArray();
     }
 
-    /** Sends what waits to be sent, then waits until the broker has settled every acknowledgement. */
-    void settle() throws JMSException {
+    /** Sends what waits to be sent, without waiting for the broker to settle it. */
+    void sendWaiting() throws JMSException {
         long[] batch;
         synchronized (this) {
+            if (lazy.isEmpty()) {
+                return;
+            }
             batch = takeLazy();
             unsettled += batch.length;
         }
-        if (batch.length > 0) {
-            send(batch);
-        }
+        send(batch);
+    }
+
+    /** Sends what waits to be sent, then waits until the broker has settled every acknowledgement. */
+    void settle() throws JMSException {
+        sendWaiting();
         synchronized (this) {
             try {
                 while (unsettled > 0 && !abandoned) {
