@@ -355,8 +355,30 @@ final class MessageQueue {
         }
     }
 
-    /** Reads the next page of entries kept in the journal only; called off the dispatch path. */
+    /**
+     * Reads the next page of entries kept in the journal only; called off the dispatch path.
+     * Whatever goes wrong (the database, or an unchecked failure of a journal implementation),
+     * the read is given up and tried again later: a queue never stops reading its backlog.
+     */
     void readPage() {
+        boolean done = false;
+        try {
+            readNextPage();
+            done = true;
+        } catch (JournalException | RuntimeException e) {
+            LOG.warn("Queue '{}': could not read messages back from the journal, trying again in {} ms: {}", name,
+                    RETRY_MILLIS, e.toString());
+        } finally {
+            if (!done) {
+                synchronized (this) {
+                    pageReadPending = false;
+                }
+                broker.scheduleCancellable(RETRY_MILLIS, this::dispatch);
+            }
+        }
+    }
+
+    private void readNextPage() throws JournalException {
         long after;
         long upto;
         synchronized (this) {
@@ -364,18 +386,7 @@ final class MessageQueue {
             // never past an entry still being stored: it decides for itself where it goes
             upto = unsettled.isEmpty() ? lastSeq : unsettled.first() - 1;
         }
-        List<StoredReference> page;
-        try {
-            page = upto > after ? broker.journal().readQueue(name, after, upto, PAGE_SIZE) : List.of();
-        } catch (JournalException e) {
-            LOG.warn("Queue '{}': could not read messages back from the journal, trying again in {} ms: {}", name,
-                    RETRY_MILLIS, e.getMessage());
-            synchronized (this) {
-                pageReadPending = false;
-            }
-            broker.schedule(System.currentTimeMillis() + RETRY_MILLIS, this::dispatch);
-            return;
-        }
+        List<StoredReference> page = upto > after ? broker.journal().readQueue(name, after, upto, PAGE_SIZE) : List.of();
         long now = System.currentTimeMillis();
         synchronized (this) {
             pageReadPending = false;

@@ -249,6 +249,10 @@ public final class JdbcJournal implements Journal {
                             new StoredReference(rs.getLong(3), rs.getInt(4), message)));
                 }
             }
+        } catch (MessageRows.DamagedMessage e) {
+            // a branch cannot be recovered without all of its messages: the broker does not start
+            throw new SQLException("a prepared XA branch holds a " + e.getMessage() + "; repair or delete its rows "
+                    + "(FMQ_MESSAGE and FMQ_MSG_PROPERTY with MSG_NO = " + e.messageNo + ")", e);
         }
         HexFormat hex = HexFormat.of();
         long highest = 0;
@@ -264,7 +268,8 @@ public final class JdbcJournal implements Journal {
      * Reads in windows of places ({@code (lo, lo + max]}): a range bounded on both sides is
      * an index range on every database, where an open one with ORDER BY and LIMIT can make a
      * database sort the whole rest of the queue for each page. Empty windows are skipped with
-     * one index lookup of the next place.
+     * one index lookup of the next place. A message that cannot be read back is reported and
+     * left out (see {@link #reportDamaged}).
      */
     @Override
     public List<StoredReference> readQueue(String queue, long afterSeq, long uptoSeq, int max) throws JournalException {
@@ -281,20 +286,33 @@ public final class JdbcJournal implements Journal {
             long lo = afterSeq;
             while (places.size() < max && lo < uptoSeq) {
                 long hi = Math.min(uptoSeq, lo + max);
-                int before = places.size();
+                int limit = max - places.size();
+                int read = 0;
+                long lastRead = lo;
                 select.setString(1, queue);
                 select.setLong(2, lo);
                 select.setLong(3, hi);
-                select.setInt(4, max - places.size());
+                select.setInt(4, limit);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        places.add(new long[] {rs.getLong(1), rs.getInt(2)});
+                        read++;
+                        lastRead = rs.getLong(1);
+                        try {
+                            messages.add(MessageRows.readMessage(rs, 4, null));
+                        } catch (MessageRows.DamagedMessage e) {
+                            reportDamaged(queue, lastRead, e);
+                            continue;
+                        }
+                        places.add(new long[] {lastRead, rs.getInt(2)});
                         anyProperties |= rs.getInt(3) > 0;
-                        messages.add(MessageRows.readMessage(rs, 4, null));
                     }
                 }
+                if (read == limit) {
+                    lo = lastRead; // the window may hold more than the limit let through
+                    continue;
+                }
                 lo = hi;
-                if (places.size() == before && lo < uptoSeq) {
+                if (read == 0 && lo < uptoSeq) {
                     next.setString(1, queue);
                     next.setLong(2, lo);
                     next.setLong(3, uptoSeq);
@@ -306,11 +324,13 @@ public final class JdbcJournal implements Journal {
                 }
             }
             if (anyProperties) {
-                messages = withProperties(connection, queue, afterSeq, places.get(places.size() - 1)[0], messages);
+                withProperties(connection, queue, afterSeq, places, messages);
             }
             List<StoredReference> page = new ArrayList<>(places.size());
             for (int i = 0; i < places.size(); i++) {
-                page.add(new StoredReference(places.get(i)[0], (int) places.get(i)[1], messages.get(i)));
+                if (messages.get(i) != null) {
+                    page.add(new StoredReference(places.get(i)[0], (int) places.get(i)[1], messages.get(i)));
+                }
             }
             return page;
         } catch (SQLException e) {
@@ -318,28 +338,57 @@ public final class JdbcJournal implements Journal {
         }
     }
 
-    private List<PersistentMessage.Loaded> withProperties(Connection connection, String queue, long afterSeq,
-            long lastSeq, List<PersistentMessage.Loaded> messages) throws SQLException {
+    /**
+     * Gives the messages of a page their properties, in place; a message whose properties do
+     * not read back is reported and replaced by null.
+     */
+    private void withProperties(Connection connection, String queue, long afterSeq, List<long[]> places,
+            List<PersistentMessage.Loaded> messages) throws SQLException {
         Map<Long, Map<String, Object>> properties = new HashMap<>();
+        Map<Long, MessageRows.DamagedMessage> damaged = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT p.MSG_NO, p.PROP_NAME, p.PROP_TYPE, "
                 + "p.PROP_VALUE FROM FMQ_QUEUE_REF r JOIN FMQ_MSG_PROPERTY p ON p.MSG_NO = r.MSG_NO "
                 + "WHERE r.QUEUE_NAME = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ?")) {
             select.setString(1, queue);
             select.setLong(2, afterSeq);
-            select.setLong(3, lastSeq);
+            select.setLong(3, places.get(places.size() - 1)[0]);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    MessageRows.readProperty(rs, 1, properties);
+                    try {
+                        MessageRows.readProperty(rs, 1, properties);
+                    } catch (MessageRows.DamagedMessage e) {
+                        damaged.putIfAbsent(e.messageNo, e);
+                    }
                 }
             }
         }
-        List<PersistentMessage.Loaded> result = new ArrayList<>(messages.size());
-        for (PersistentMessage.Loaded m : messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            PersistentMessage.Loaded m = messages.get(i);
+            MessageRows.DamagedMessage failure = damaged.get(m.messageNo());
+            if (failure != null) {
+                reportDamaged(queue, places.get(i)[0], failure);
+                messages.set(i, null);
+                continue;
+            }
             Map<String, Object> p = properties.get(m.messageNo());
-            result.add(p == null ? m : new PersistentMessage.Loaded(m.messageNo(), m.references(),
-                    m.data().toBuilder().properties(p).build()));
+            if (p != null) {
+                messages.set(i, new PersistentMessage.Loaded(m.messageNo(), m.references(),
+                        m.data().toBuilder().properties(p).build()));
+            }
         }
-        return result;
+    }
+
+    /**
+     * A message that cannot be read back is left where it is, for an operator to repair or
+     * delete, and skipped: deleting it would lose what may still be saved, moving it would
+     * only move the same failure to another queue, and stopping would hold back every message
+     * behind it. It is reported again on every start while it is there.
+     */
+    private static void reportDamaged(String queue, long seq, MessageRows.DamagedMessage e) {
+        LOG.error("Queue '{}': the message at place {} is skipped, the rest of the queue is delivered; {}. It stays "
+                + "in the journal: repair or delete its rows (FMQ_MESSAGE and FMQ_MSG_PROPERTY with MSG_NO = {}, "
+                + "FMQ_QUEUE_REF with QUEUE_NAME = '{}' AND SEQ_NO = {})", queue, seq, e.getMessage(), e.messageNo,
+                queue, seq);
     }
 
     private static String prefixed(String alias) {
