@@ -567,6 +567,11 @@ public final class Broker implements AutoCloseable {
         return memoryInUse.get() > config.maxMemory();
     }
 
+    /** Bytes of journaled messages held in memory now, the figure {@code maxMemory} limits. */
+    long memoryInUse() {
+        return memoryInUse.get();
+    }
+
     Journal journal() {
         return journal;
     }
