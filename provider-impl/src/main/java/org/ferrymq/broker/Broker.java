@@ -468,7 +468,7 @@ public final class Broker implements AutoCloseable {
             for (QueueEntry entry : entries) {
                 if (entry.journaled()) {
                     records.add(new JournalRecord.ReferenceAdded(entry.queue.name, entry.sequence, message.messageNo,
-                            entry.journaledDeliveryCount));
+                            entry.journaledDeliveryCount, entry.delayedUntil));
                 }
             }
         }
@@ -613,7 +613,8 @@ public final class Broker implements AutoCloseable {
             } else if (dead.journaled()) { // a persistent message from a non-durable subscription: stored only now
                 entry.message.references(1);
                 records.add(new JournalRecord.MessageStored(entry.message));
-                records.add(new JournalRecord.ReferenceAdded(dlq.name, dead.sequence, entry.message.messageNo, 0));
+                records.add(new JournalRecord.ReferenceAdded(dlq.name, dead.sequence, entry.message.messageNo, 0,
+                        dead.delayedUntil));
             }
             moved.add(dead);
             LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",

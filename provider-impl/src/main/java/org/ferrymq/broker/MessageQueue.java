@@ -32,6 +32,14 @@ import org.slf4j.LoggerFactory;
  * {@code pageCursor} is then in the journal only, every one at or before it is in memory.
  * As consumers catch up, pages are read back in place order until none is left.
  *
+ * <p>Delayed messages: a journaled entry whose delivery time was still ahead when it was
+ * routed here waits in the journal only, never in memory, however long the delay; paging
+ * leaves such entries to reads by delivery time. Between them, every delayed journaled entry
+ * whose (delivery time, place) is at or before the <em>due horizon</em> is in memory (or gone),
+ * every one after it is in the journal only; {@code nextDue} is the earliest delivery time
+ * after the horizon, and when it comes the due ones are read back, a page at a time, and the
+ * horizon moves past them.
+ *
  * <p>Redelivery after a crash: before an entry goes to a consumer for the n-th time, the
  * journal must hold a delivery count of at least n, so that a crash brings it back flagged as
  * redelivered. One {@link JournalRecord.DeliveriesCounted} covers a run of consecutive places,
@@ -72,6 +80,22 @@ final class MessageQueue {
     /** Places acknowledged by prepared XA branches recovered from the journal: a page read skips them. */
     private final Set<Long> locked = new HashSet<>();
 
+    /** The due horizon, a (delivery time, place): delayed journaled entries up to it are in memory, the rest not. */
+    private long horizonTime;
+    private long horizonSeq = Long.MAX_VALUE;
+    /** The earliest delivery time of a delayed entry waiting in the journal only; Long.MAX_VALUE for none. */
+    private long nextDue = Long.MAX_VALUE;
+    /** When the timer for {@code nextDue} fires; Long.MAX_VALUE while none is set. */
+    private long dueTimerAt = Long.MAX_VALUE;
+    /**
+     * While a read of due entries is under way: the first (delivery time, place) of a delayed
+     * entry left in the journal meanwhile. The read may have missed it, so the horizon must
+     * stay before it.
+     */
+    private boolean dueReadUnderWay;
+    private long leftTime;
+    private long leftSeq;
+
     /** Completes when every delivery dispatched so far has gone out; later ones wait for it, keeping order. */
     private CompletableFuture<Void> deliveryGate = CompletableFuture.completedFuture(null);
 
@@ -86,10 +110,12 @@ final class MessageQueue {
      * unsettled until it is {@link #enqueue enqueued} or {@link #abandon abandoned}.
      */
     synchronized QueueEntry newEntry(ServerMessage message) {
-        QueueEntry entry = new QueueEntry(this, message, ++lastSeq, 0);
+        long deliveryTime = message.data.deliveryTime();
+        QueueEntry entry = new QueueEntry(this, message, ++lastSeq, 0,
+                deliveryTime > System.currentTimeMillis() ? deliveryTime : 0);
         if (entry.journaled()) {
             unsettled.add(entry.sequence);
-            if (available.isEmpty() && !paging && anyCredit()) {
+            if (entry.delayedUntil == 0 && available.isEmpty() && !paging && anyCredit()) {
                 // a consumer is waiting: store it counted as delivered once, and deliver it without another write
                 entry.journaledDeliveryCount = 1;
             }
@@ -102,10 +128,16 @@ final class MessageQueue {
         unsettled.remove(entry.sequence);
     }
 
-    /** Makes a stored entry available now, or at its delivery time if that is still ahead. */
+    /**
+     * Makes a stored entry available now, or at its delivery time if that is still ahead: a
+     * journaled one by leaving it in the journal until then, any other by a timer.
+     */
     void enqueue(QueueEntry entry) {
-        if (entry.journaled() && !admit(entry)) {
-            return; // the journal holds it until a page brings it back
+        if (entry.journaled()) {
+            if (admit(entry)) {
+                enqueueNow(List.of(entry)); // what admit keeps is due
+            }
+            return; // the journal holds it until a read brings it back
         }
         long deliveryTime = entry.message.data.deliveryTime();
         if (deliveryTime > System.currentTimeMillis()) {
@@ -120,6 +152,15 @@ final class MessageQueue {
         unsettled.remove(entry.sequence);
         if (deleted) {
             return false;
+        }
+        if (entry.delayedUntil > 0) {
+            if (afterHorizon(entry.delayedUntil, entry.sequence)) {
+                leftInJournal(entry.delayedUntil, entry.sequence);
+                return false;
+            }
+            // it came due while it was being stored, and the journal has been read past it
+            broker.memoryAcquired(entry);
+            return true;
         }
         boolean pageOut = paging ? entry.sequence > pageCursor
                 : entry.sequence > memoryHigh && broker.memoryFull();
@@ -153,6 +194,7 @@ final class MessageQueue {
             paging = true;
             pageCursor = 0;
             pagedHigh = lastSeq;
+            nextDue = 0; // some may be delayed: the first read finds out
         }
     }
 
@@ -170,7 +212,11 @@ final class MessageQueue {
         if (!locked.remove(entry.sequence)) {
             return true;
         }
-        if (rolledBack && paging && entry.sequence > pageCursor) {
+        if (rolledBack && entry.delayedUntil > 0 && afterHorizon(entry.delayedUntil, entry.sequence)) {
+            leftInJournal(entry.delayedUntil, entry.sequence); // the next read of due entries brings it back
+            return false;
+        }
+        if (rolledBack && entry.delayedUntil == 0 && paging && entry.sequence > pageCursor) {
             return false;
         }
         broker.memoryAcquired(entry);
@@ -349,47 +395,136 @@ final class MessageQueue {
 
     private void readPageIfLow() {
         // read the next page while a page's worth is still waiting, so consumers never wait for the database
-        if (paging && !pageReadPending && !deleted && available.size() < PAGE_SIZE) {
+        if (pageReadPending || deleted || available.size() >= PAGE_SIZE) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (paging || nextDue <= now) {
             pageReadPending = true;
             broker.readPageLater(this);
+        } else if (nextDue < dueTimerAt) {
+            dueTimerAt = nextDue;
+            broker.scheduleCancellable(nextDue - now, this::dueTimerFired);
         }
     }
 
+    private synchronized void dueTimerFired() {
+        if (dueTimerAt <= System.currentTimeMillis()) {
+            dueTimerAt = Long.MAX_VALUE;
+        }
+        readPageIfLow();
+    }
+
+    /** Whether a delayed entry's (delivery time, place) is after the due horizon. */
+    private boolean afterHorizon(long time, long seq) {
+        return time > horizonTime || (time == horizonTime && seq > horizonSeq);
+    }
+
+    /** A delayed entry waits in the journal only: it is read back when due. */
+    private void leftInJournal(long time, long seq) {
+        nextDue = Math.min(nextDue, time);
+        if (dueReadUnderWay && (time < leftTime || (time == leftTime && seq < leftSeq))) {
+            leftTime = time;
+            leftSeq = seq;
+        }
+        readPageIfLow();
+    }
+
     /**
-     * Reads the next page of entries kept in the journal only; called off the dispatch path.
-     * Whatever goes wrong (the database, or an unchecked failure of a journal implementation),
-     * the read is given up and tried again later: a queue never stops reading its backlog.
+     * Reads back what is due of the delayed entries, then the next page of entries kept in the
+     * journal only; called off the dispatch path. Whatever goes wrong (the database, or an
+     * unchecked failure of a journal implementation), the read is given up and tried again
+     * later: a queue never stops reading its backlog.
      */
     void readPage() {
         boolean done = false;
         try {
+            readDue();
             readNextPage();
             done = true;
         } catch (JournalException | RuntimeException e) {
             LOG.warn("Queue '{}': could not read messages back from the journal, trying again in {} ms: {}", name,
                     RETRY_MILLIS, e.toString());
         } finally {
-            if (!done) {
-                synchronized (this) {
-                    pageReadPending = false;
+            synchronized (this) {
+                pageReadPending = false;
+                dueReadUnderWay = false;
+                if (done) {
+                    dispatch();
                 }
+            }
+            if (!done) {
                 broker.scheduleCancellable(RETRY_MILLIS, this::dispatch);
             }
         }
     }
 
+    /** Reads back the delayed entries that are due, a page at most, and moves the due horizon past them. */
+    private void readDue() throws JournalException {
+        long afterTime;
+        long afterSeq;
+        long now = System.currentTimeMillis();
+        synchronized (this) {
+            if (deleted || nextDue > now) {
+                return;
+            }
+            afterTime = horizonTime;
+            afterSeq = horizonSeq;
+            dueReadUnderWay = true;
+            leftTime = Long.MAX_VALUE;
+            leftSeq = Long.MAX_VALUE;
+        }
+        List<StoredReference> due = broker.journal().readDelayed(name, afterTime, afterSeq, now, PAGE_SIZE);
+        boolean full = due.size() == PAGE_SIZE;
+        List<StoredReference> next = full ? List.of()
+                : broker.journal().readDelayed(name, now, Long.MAX_VALUE, Long.MAX_VALUE, 1);
+        synchronized (this) {
+            if (deleted) {
+                return;
+            }
+            // the journal answered for everything up to here; not past an entry it may have missed
+            long toTime = full ? due.get(due.size() - 1).deliveryTime() : now;
+            long toSeq = full ? due.get(due.size() - 1).seq() : Long.MAX_VALUE;
+            boolean cut = leftTime < toTime || (leftTime == toTime && leftSeq <= toSeq);
+            if (cut) {
+                toTime = leftTime;
+                toSeq = leftSeq - 1;
+            }
+            for (StoredReference reference : due) {
+                long time = reference.deliveryTime();
+                if (time > toTime || (time == toTime && reference.seq() > toSeq)) {
+                    break; // read again next time
+                }
+                if (unsettled.contains(reference.seq()) || locked.contains(reference.seq())) {
+                    continue; // an entry still being stored decides for itself; a locked one is held already
+                }
+                QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
+                        reference.deliveryCount(), time);
+                broker.memoryAcquired(entry);
+                available.add(entry);
+            }
+            horizonTime = toTime;
+            horizonSeq = toSeq;
+            long after = full || cut ? toTime : next.isEmpty() ? Long.MAX_VALUE : next.get(0).deliveryTime();
+            nextDue = Math.min(after, leftTime);
+            dueReadUnderWay = false;
+        }
+    }
+
+    /** Reads the next page of entries kept in the journal only, in place order. */
     private void readNextPage() throws JournalException {
         long after;
         long upto;
         synchronized (this) {
+            if (!paging || deleted || available.size() >= PAGE_SIZE) {
+                return;
+            }
             after = pageCursor;
             // never past an entry still being stored: it decides for itself where it goes
             upto = unsettled.isEmpty() ? lastSeq : unsettled.first() - 1;
         }
         List<StoredReference> page = upto > after ? broker.journal().readQueue(name, after, upto, PAGE_SIZE) : List.of();
-        long now = System.currentTimeMillis();
         synchronized (this) {
-            pageReadPending = false;
             if (deleted) {
                 return;
             }
@@ -398,22 +533,16 @@ final class MessageQueue {
                     continue;
                 }
                 QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
-                        reference.deliveryCount());
+                        reference.deliveryCount(), 0);
                 broker.memoryAcquired(entry);
                 memoryHigh = Math.max(memoryHigh, entry.sequence);
-                long deliveryTime = entry.message.data.deliveryTime();
-                if (deliveryTime > now) {
-                    broker.schedule(deliveryTime, () -> enqueueNow(List.of(entry)));
-                } else {
-                    available.add(entry);
-                }
+                available.add(entry); // a reference without a delivery time is due
             }
             pageCursor = page.size() < PAGE_SIZE ? upto : page.get(page.size() - 1).seq();
             if (pageCursor >= pagedHigh) {
                 paging = false;
                 LOG.debug("Queue '{}' has read back every paged message", name);
             }
-            dispatch();
         }
     }
 

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -240,13 +241,13 @@ public final class JdbcJournal implements Journal {
                 }
             }
             try (ResultSet rs = query.executeQuery("SELECT a.TX_NO, a.QUEUE_NAME, r.SEQ_NO, r.DELIVERY_COUNT, "
-                    + prefixed("m.") + " FROM FMQ_XA_ACK a JOIN FMQ_QUEUE_REF r ON r.QUEUE_NAME = a.QUEUE_NAME "
-                    + "AND r.SEQ_NO = a.SEQ_NO JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
+                    + "r.DELIVERY_TIME, " + prefixed("m.") + " FROM FMQ_XA_ACK a JOIN FMQ_QUEUE_REF r "
+                    + "ON r.QUEUE_NAME = a.QUEUE_NAME AND r.SEQ_NO = a.SEQ_NO JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
                     + "ORDER BY a.TX_NO, a.QUEUE_NAME, r.SEQ_NO")) {
                 while (rs.next()) {
-                    StoredMessage message = MessageRows.readMessage(rs, 5, properties.get(rs.getLong(5)));
+                    StoredMessage message = MessageRows.readMessage(rs, 6, properties.get(rs.getLong(6)));
                     branches.get(rs.getLong(1)).acks().add(new PreparedTransaction.Ack(rs.getString(2),
-                            new StoredReference(rs.getLong(3), rs.getInt(4), message)));
+                            new StoredReference(rs.getLong(3), rs.getInt(4), message, rs.getLong(5))));
                 }
             }
         } catch (MessageRows.DamagedMessage e) {
@@ -264,51 +265,41 @@ public final class JdbcJournal implements Journal {
         return highest;
     }
 
+    /** The columns a page selects, from the reference {@code r} and its message {@code m}; the message's from the 5th. */
+    private static final String PAGE_COLUMNS = "r.SEQ_NO, r.DELIVERY_COUNT, r.DELIVERY_TIME, m.PROPERTY_COUNT, "
+            + prefixed("m.");
+
+    /** Messages whose properties one query reads, at most: the IN list stays well within every driver's limit. */
+    private static final int PROPERTY_QUERY_MESSAGES = 500;
+
     /**
      * Reads in windows of places ({@code (lo, lo + max]}): a range bounded on both sides is
      * an index range on every database, where an open one with ORDER BY and LIMIT can make a
      * database sort the whole rest of the queue for each page. Empty windows are skipped with
-     * one index lookup of the next place. A message that cannot be read back is reported and
-     * left out (see {@link #reportDamaged}).
+     * one index lookup of the next place. References with a delivery time are left to
+     * {@link #readDelayed}.
      */
     @Override
     public List<StoredReference> readQueue(String queue, long afterSeq, long uptoSeq, int max) throws JournalException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(failures.dialect().limited(
-                        "SELECT r.SEQ_NO, r.DELIVERY_COUNT, m.PROPERTY_COUNT, " + prefixed("m.")
-                                + " FROM FMQ_QUEUE_REF r JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
-                                + "WHERE r.QUEUE_NAME = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ? ORDER BY r.SEQ_NO"));
+                        "SELECT " + PAGE_COLUMNS + " FROM FMQ_QUEUE_REF r JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
+                                + "WHERE r.QUEUE_NAME = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ? AND r.DELIVERY_TIME = 0 "
+                                + "ORDER BY r.SEQ_NO"));
                 PreparedStatement next = connection.prepareStatement("SELECT MIN(SEQ_NO) FROM FMQ_QUEUE_REF "
-                        + "WHERE QUEUE_NAME = ? AND SEQ_NO > ? AND SEQ_NO <= ?")) {
-            List<long[]> places = new ArrayList<>(); // seq, delivery count
-            List<PersistentMessage.Loaded> messages = new ArrayList<>();
-            boolean anyProperties = false;
+                        + "WHERE QUEUE_NAME = ? AND SEQ_NO > ? AND SEQ_NO <= ? AND DELIVERY_TIME = 0")) {
+            Page page = new Page(queue);
             long lo = afterSeq;
-            while (places.size() < max && lo < uptoSeq) {
+            while (page.size() < max && lo < uptoSeq) {
                 long hi = Math.min(uptoSeq, lo + max);
-                int limit = max - places.size();
-                int read = 0;
-                long lastRead = lo;
+                int limit = max - page.size();
                 select.setString(1, queue);
                 select.setLong(2, lo);
                 select.setLong(3, hi);
                 select.setInt(4, limit);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        read++;
-                        lastRead = rs.getLong(1);
-                        try {
-                            messages.add(MessageRows.readMessage(rs, 4, null));
-                        } catch (MessageRows.DamagedMessage e) {
-                            reportDamaged(queue, lastRead, e);
-                            continue;
-                        }
-                        places.add(new long[] {lastRead, rs.getInt(2)});
-                        anyProperties |= rs.getInt(3) > 0;
-                    }
-                }
+                int read = page.addRows(select);
                 if (read == limit) {
-                    lo = lastRead; // the window may hold more than the limit let through
+                    lo = page.lastSeq; // damaged rows were left out: the window may hold more
                     continue;
                 }
                 lo = hi;
@@ -323,58 +314,136 @@ public final class JdbcJournal implements Journal {
                     }
                 }
             }
-            if (anyProperties) {
-                withProperties(connection, queue, afterSeq, places, messages);
-            }
-            List<StoredReference> page = new ArrayList<>(places.size());
-            for (int i = 0; i < places.size(); i++) {
-                if (messages.get(i) != null) {
-                    page.add(new StoredReference(places.get(i)[0], (int) places.get(i)[1], messages.get(i)));
-                }
-            }
-            return page;
+            return page.finish(connection);
         } catch (SQLException e) {
             throw failures.describe("cannot read queue '" + queue + "'", e);
         }
     }
 
     /**
-     * Gives the messages of a page their properties, in place; a message whose properties do
-     * not read back is reported and replaced by null.
+     * One ordered range of the index on (queue, delivery time, place), from just after
+     * {@code (afterTime, afterSeq)} up to {@code dueBy}; the references without a delivery
+     * time (0) sort before it and are never touched.
      */
-    private void withProperties(Connection connection, String queue, long afterSeq, List<long[]> places,
-            List<PersistentMessage.Loaded> messages) throws SQLException {
-        Map<Long, Map<String, Object>> properties = new HashMap<>();
-        Map<Long, MessageRows.DamagedMessage> damaged = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT p.MSG_NO, p.PROP_NAME, p.PROP_TYPE, "
-                + "p.PROP_VALUE FROM FMQ_QUEUE_REF r JOIN FMQ_MSG_PROPERTY p ON p.MSG_NO = r.MSG_NO "
-                + "WHERE r.QUEUE_NAME = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ?")) {
-            select.setString(1, queue);
-            select.setLong(2, afterSeq);
-            select.setLong(3, places.get(places.size() - 1)[0]);
+    @Override
+    public List<StoredReference> readDelayed(String queue, long afterTime, long afterSeq, long dueBy, int max)
+            throws JournalException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(failures.dialect().limited(
+                        "SELECT " + PAGE_COLUMNS + " FROM FMQ_QUEUE_REF r JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
+                                + "WHERE r.QUEUE_NAME = ? AND r.DELIVERY_TIME >= ? AND r.DELIVERY_TIME <= ? "
+                                + "AND (r.DELIVERY_TIME > ? OR r.SEQ_NO > ?) ORDER BY r.DELIVERY_TIME, r.SEQ_NO"))) {
+            Page page = new Page(queue);
+            long time = Math.max(1, afterTime);
+            long seq = afterTime < 1 ? Long.MIN_VALUE : afterSeq;
+            while (page.size() < max && time <= dueBy) {
+                int limit = max - page.size();
+                select.setString(1, queue);
+                select.setLong(2, time);
+                select.setLong(3, dueBy);
+                select.setLong(4, time);
+                select.setLong(5, seq);
+                select.setInt(6, limit);
+                if (page.addRows(select) < limit) {
+                    break;
+                }
+                time = page.lastTime; // damaged rows were left out: there may be more
+                seq = page.lastSeq;
+            }
+            return page.finish(connection);
+        } catch (SQLException e) {
+            throw failures.describe("cannot read the delayed messages of queue '" + queue + "'", e);
+        }
+    }
+
+    /** The references of one page as they are read, then given their messages' properties. */
+    private final class Page {
+        private final String queue;
+        private final List<StoredReference> references = new ArrayList<>();
+        private final List<Long> withProperties = new ArrayList<>();
+        /** The place and delivery time of the last row read, damaged or not. */
+        long lastSeq;
+        long lastTime;
+
+        Page(String queue) {
+            this.queue = queue;
+        }
+
+        int size() {
+            return references.size();
+        }
+
+        /** Runs a query selecting {@link #PAGE_COLUMNS} and adds its rows; answers how many it read, damaged ones included. */
+        int addRows(PreparedStatement select) throws SQLException {
+            int read = 0;
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
+                    read++;
+                    lastSeq = rs.getLong(1);
+                    lastTime = rs.getLong(3);
+                    PersistentMessage.Loaded message;
                     try {
-                        MessageRows.readProperty(rs, 1, properties);
+                        message = MessageRows.readMessage(rs, 5, null);
                     } catch (MessageRows.DamagedMessage e) {
-                        damaged.putIfAbsent(e.messageNo, e);
+                        reportDamaged(queue, lastSeq, e);
+                        continue;
+                    }
+                    references.add(new StoredReference(lastSeq, rs.getInt(2), message, lastTime));
+                    if (rs.getInt(4) > 0) {
+                        withProperties.add(message.messageNo());
                     }
                 }
             }
+            return read;
         }
-        for (int i = 0; i < messages.size(); i++) {
-            PersistentMessage.Loaded m = messages.get(i);
-            MessageRows.DamagedMessage failure = damaged.get(m.messageNo());
-            if (failure != null) {
-                reportDamaged(queue, places.get(i)[0], failure);
-                messages.set(i, null);
-                continue;
+
+        /**
+         * The page, its messages with their properties; a message whose properties do not read
+         * back is reported and left out.
+         */
+        List<StoredReference> finish(Connection connection) throws SQLException {
+            if (withProperties.isEmpty()) {
+                return references;
             }
-            Map<String, Object> p = properties.get(m.messageNo());
-            if (p != null) {
-                messages.set(i, new PersistentMessage.Loaded(m.messageNo(), m.references(),
-                        m.data().toBuilder().properties(p).build()));
+            Map<Long, Map<String, Object>> properties = new HashMap<>();
+            Map<Long, MessageRows.DamagedMessage> damaged = new HashMap<>();
+            for (int from = 0; from < withProperties.size(); from += PROPERTY_QUERY_MESSAGES) {
+                List<Long> some = withProperties.subList(from,
+                        Math.min(withProperties.size(), from + PROPERTY_QUERY_MESSAGES));
+                String marks = String.join(", ", Collections.nCopies(some.size(), "?"));
+                try (PreparedStatement select = connection.prepareStatement("SELECT MSG_NO, PROP_NAME, PROP_TYPE, "
+                        + "PROP_VALUE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN (" + marks + ")")) {
+                    for (int i = 0; i < some.size(); i++) {
+                        select.setLong(i + 1, some.get(i));
+                    }
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            try {
+                                MessageRows.readProperty(rs, 1, properties);
+                            } catch (MessageRows.DamagedMessage e) {
+                                damaged.putIfAbsent(e.messageNo, e);
+                            }
+                        }
+                    }
+                }
             }
+            List<StoredReference> page = new ArrayList<>(references.size());
+            for (StoredReference reference : references) {
+                long messageNo = reference.message().messageNo();
+                MessageRows.DamagedMessage failure = damaged.get(messageNo);
+                Map<String, Object> p = properties.get(messageNo);
+                if (failure != null) {
+                    reportDamaged(queue, reference.seq(), failure);
+                } else if (p == null) {
+                    page.add(reference);
+                } else {
+                    PersistentMessage.Loaded m = (PersistentMessage.Loaded) reference.message();
+                    page.add(new StoredReference(reference.seq(), reference.deliveryCount(),
+                            new PersistentMessage.Loaded(messageNo, m.references(), m.data().toBuilder().properties(p)
+                                    .build()), reference.deliveryTime()));
+                }
+            }
+            return page;
         }
     }
 

@@ -103,6 +103,12 @@ class PageReadFailureTest {
         }
 
         @Override
+        public List<StoredReference> readDelayed(String queue, long afterTime, long afterSeq, long dueBy, int max)
+                throws JournalException {
+            return delegate.readDelayed(queue, afterTime, afterSeq, dueBy, max);
+        }
+
+        @Override
         public CompletableFuture<Void> append(List<JournalRecord> batch) {
             return delegate.append(batch);
         }

@@ -135,5 +135,42 @@ class DelayedDeliveryJournalTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aJournalFromBeforeSchemaVersion4KeepsItsDelayedMessagesUntilTheyAreDue(JournalDatabase database)
+            throws Exception {
+        FerryConnectionFactory factory = start(database);
+        long dueAt;
+        try (Connection c = factory.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createQueue("upgraded"));
+            producer.send(s.createTextMessage("now"));
+            producer.setDeliveryDelay(2 * DELAY); // still ahead after the restart, on a slow machine too
+            TextMessage later = s.createTextMessage("later");
+            producer.send(later);
+            dueAt = later.getJMSDeliveryTime();
+        }
+        InVmBrokers.stop(broker);
+        // the schema as FerryMQ left it before version 4
+        db.execute(database.name().equals("mariadb") ? "DROP INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF"
+                : "DROP INDEX FMQ_QUEUE_REF_DUE");
+        db.execute("ALTER TABLE FMQ_QUEUE_REF DROP COLUMN DELIVERY_TIME");
+        db.execute("DELETE FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 4");
+
+        try (Connection c = factory.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue("upgraded"));
+            assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 4"));
+            assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE DELIVERY_TIME > 0"),
+                    "the migration should give the reference still waiting its delivery time");
+            assertEquals("now", ((TextMessage) consumer.receive(30_000)).getText());
+            Message later = consumer.receive(30_000);
+            assertNotNull(later, "the delayed message was lost in the upgrade");
+            assertTrue(System.currentTimeMillis() >= dueAt, "delivered before its time");
+            assertEquals("later", ((TextMessage) later).getText());
+        }
+    }
+
     private record Sent(String text, int priority, int index, long dueAt) {}
 }
