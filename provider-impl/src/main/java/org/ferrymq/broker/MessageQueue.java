@@ -63,6 +63,7 @@ final class MessageQueue {
     private final List<BrokerConsumer> consumers = new ArrayList<>();
     private int nextConsumer;
     private int consumersWithSelector;
+    private long selectorEvaluations;
     private boolean deleted;
 
     /** The highest place handed out. */
@@ -374,12 +375,23 @@ final class MessageQueue {
         for (int i = 0; i < n; i++) {
             int index = (nextConsumer + i) % n;
             BrokerConsumer candidate = consumers.get(index);
-            if (candidate.credit > 0 && (candidate.selector == null || candidate.selector.matches(message))) {
+            if (candidate.credit > 0 && (candidate.selector == null || matches(candidate, message))) {
                 nextConsumer = (index + 1) % n;
                 return candidate;
             }
         }
         return null;
+    }
+
+    /** Whether a consumer's selector selects a message; every evaluation is counted. */
+    private boolean matches(BrokerConsumer consumer, MessageData message) {
+        selectorEvaluations++;
+        return consumer.selector.matches(message);
+    }
+
+    /** How many times this queue has matched a message against a consumer's selector: the work selectors cost it. */
+    synchronized long selectorEvaluations() {
+        return selectorEvaluations;
     }
 
     private boolean anyCredit() {
