@@ -1,5 +1,6 @@
 package org.ferrymq.broker;
 
+import java.util.TreeSet;
 import org.ferrymq.selector.Selector;
 
 /** The broker's side of one consumer: which queue it reads, its selector and its remaining credit. */
@@ -13,6 +14,11 @@ final class BrokerConsumer {
     final Subscription subscription;
     /** Messages the broker may still push; guarded by the queue's monitor. */
     int credit;
+    /**
+     * With a selector: the entries waiting on the queue that it matches, in delivery order;
+     * kept by the queue, under its monitor. Null without a selector (it takes any entry).
+     */
+    final TreeSet<QueueEntry> matching;
 
     BrokerConsumer(long id, BrokerSession session, MessageQueue queue, Selector selector, Subscription subscription) {
         this.id = id;
@@ -20,5 +26,6 @@ final class BrokerConsumer {
         this.queue = queue;
         this.selector = selector;
         this.subscription = subscription;
+        this.matching = selector == null ? null : new TreeSet<>(QueueEntry.DELIVERY_ORDER);
     }
 }

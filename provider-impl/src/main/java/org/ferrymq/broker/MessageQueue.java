@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * one consumer, never both; all of it is guarded by this queue's monitor. Dispatch runs on
  * whichever thread changed the queue (a send, a credit, a release), so an idle consumer
  * costs no thread.
+ *
+ * <p>Selectors: each consumer with a selector keeps the waiting entries its selector matches
+ * ({@link BrokerConsumer#matching}), in delivery order; an entry is matched once against
+ * each such consumer when it starts waiting, and a new consumer matches the waiting entries
+ * once. Dispatch then looks only at the first entry each consumer with credit would take, so
+ * entries that no consumer matches, or that only consumers without credit match, cost it
+ * nothing however many there are.
  *
  * <p>Paging: when the broker's memory is full, a durable queue stops holding new persistent
  * entries and leaves them in the journal ({@code paging}); every journaled entry placed after
@@ -62,7 +68,8 @@ final class MessageQueue {
     private final TreeSet<QueueEntry> available = new TreeSet<>(QueueEntry.DELIVERY_ORDER);
     private final List<BrokerConsumer> consumers = new ArrayList<>();
     private int nextConsumer;
-    private int consumersWithSelector;
+    /** The consumers with a selector, each with its index of the waiting entries it matches. */
+    private final List<BrokerConsumer> selectorConsumers = new ArrayList<>();
     private long selectorEvaluations;
     private boolean deleted;
 
@@ -116,7 +123,7 @@ final class MessageQueue {
                 deliveryTime > System.currentTimeMillis() ? deliveryTime : 0);
         if (entry.journaled()) {
             unsettled.add(entry.sequence);
-            if (entry.delayedUntil == 0 && available.isEmpty() && !paging && anyCredit()) {
+            if (entry.delayedUntil == 0 && !paging && takenAtOnce(message.data)) {
                 // a consumer is waiting: store it counted as delivered once, and deliver it without another write
                 entry.journaledDeliveryCount = 1;
             }
@@ -184,7 +191,7 @@ final class MessageQueue {
         if (deleted) {
             return;
         }
-        available.addAll(entries);
+        entries.forEach(this::addAvailable);
         dispatch();
     }
 
@@ -227,14 +234,20 @@ final class MessageQueue {
     synchronized void addConsumer(BrokerConsumer consumer) {
         consumers.add(consumer);
         if (consumer.selector != null) {
-            consumersWithSelector++;
+            selectorConsumers.add(consumer);
+            for (QueueEntry entry : available) {
+                if (matches(consumer, entry.message.data)) {
+                    consumer.matching.add(entry);
+                }
+            }
         }
         dispatch();
     }
 
     synchronized void removeConsumer(BrokerConsumer consumer) {
         if (consumers.remove(consumer) && consumer.selector != null) {
-            consumersWithSelector--;
+            selectorConsumers.remove(consumer);
+            consumer.matching.clear();
         }
     }
 
@@ -256,22 +269,15 @@ final class MessageQueue {
         long now = System.currentTimeMillis();
         List<Outgoing> outgoing = new ArrayList<>();
         List<QueueEntry> toCount = new ArrayList<>();
-        Iterator<QueueEntry> it = available.iterator();
-        while (it.hasNext()) {
-            QueueEntry entry = it.next();
+        QueueEntry entry;
+        while ((entry = nextTaken()) != null) {
             if (entry.message.data.isExpired(now)) {
-                it.remove();
+                removeAvailable(entry);
                 broker.discard(entry);
                 continue;
             }
-            BrokerConsumer consumer = pickConsumer(entry.message.data);
-            if (consumer == null) {
-                if (consumersWithSelector == 0 || !anyCredit()) {
-                    break;
-                }
-                continue; // no selector matches this one; a later message may match
-            }
-            it.remove();
+            BrokerConsumer consumer = pickConsumer(entry);
+            removeAvailable(entry);
             consumer.credit--;
             entry.consumer = consumer;
             entry.deliveryCount++;
@@ -282,6 +288,52 @@ final class MessageQueue {
         }
         readPageIfLow();
         send(outgoing, toCount);
+    }
+
+    /** The first waiting entry, in delivery order, that a consumer with credit takes; null if there is none. */
+    private QueueEntry nextTaken() {
+        QueueEntry first = null;
+        for (BrokerConsumer consumer : consumers) {
+            if (consumer.credit <= 0) {
+                continue;
+            }
+            TreeSet<QueueEntry> takes = consumer.selector == null ? available : consumer.matching;
+            if (!takes.isEmpty() && (first == null || QueueEntry.DELIVERY_ORDER.compare(takes.first(), first) < 0)) {
+                first = takes.first();
+            }
+        }
+        return first;
+    }
+
+    /**
+     * Whether a consumer with credit would take a new message at once, nothing it takes
+     * waiting ahead of it: then the message is stored counted as delivered once.
+     */
+    private boolean takenAtOnce(MessageData message) {
+        for (BrokerConsumer consumer : consumers) {
+            if (consumer.credit > 0 && (consumer.selector == null ? available.isEmpty()
+                    : consumer.matching.isEmpty() && matches(consumer, message))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An entry starts waiting: it joins the index of every consumer whose selector matches it. */
+    private void addAvailable(QueueEntry entry) {
+        available.add(entry);
+        for (BrokerConsumer consumer : selectorConsumers) {
+            if (matches(consumer, entry.message.data)) {
+                consumer.matching.add(entry);
+            }
+        }
+    }
+
+    private void removeAvailable(QueueEntry entry) {
+        available.remove(entry);
+        for (BrokerConsumer consumer : selectorConsumers) {
+            consumer.matching.remove(entry);
+        }
     }
 
     private record Outgoing(BrokerSession session, Delivery delivery) {
@@ -370,17 +422,18 @@ final class MessageQueue {
         return overCounted.isEmpty() ? List.of() : countRecords(overCounted);
     }
 
-    private BrokerConsumer pickConsumer(MessageData message) {
+    /** The next consumer in turn that has credit and takes the entry (there is one: {@link #nextTaken} found it). */
+    private BrokerConsumer pickConsumer(QueueEntry entry) {
         int n = consumers.size();
         for (int i = 0; i < n; i++) {
             int index = (nextConsumer + i) % n;
             BrokerConsumer candidate = consumers.get(index);
-            if (candidate.credit > 0 && (candidate.selector == null || matches(candidate, message))) {
+            if (candidate.credit > 0 && (candidate.selector == null || candidate.matching.contains(entry))) {
                 nextConsumer = (index + 1) % n;
                 return candidate;
             }
         }
-        return null;
+        throw new IllegalStateException("no consumer of queue '" + name + "' takes the entry it was found for");
     }
 
     /** Whether a consumer's selector selects a message; every evaluation is counted. */
@@ -392,15 +445,6 @@ final class MessageQueue {
     /** How many times this queue has matched a message against a consumer's selector: the work selectors cost it. */
     synchronized long selectorEvaluations() {
         return selectorEvaluations;
-    }
-
-    private boolean anyCredit() {
-        for (BrokerConsumer c : consumers) {
-            if (c.credit > 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ---- paging ----
@@ -513,7 +557,7 @@ final class MessageQueue {
                 QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
                         reference.deliveryCount(), time);
                 broker.memoryAcquired(entry);
-                available.add(entry);
+                addAvailable(entry);
             }
             horizonTime = toTime;
             horizonSeq = toSeq;
@@ -548,7 +592,7 @@ final class MessageQueue {
                         reference.deliveryCount(), 0);
                 broker.memoryAcquired(entry);
                 memoryHigh = Math.max(memoryHigh, entry.sequence);
-                available.add(entry); // a reference without a delivery time is due
+                addAvailable(entry); // a reference without a delivery time is due
             }
             pageCursor = page.size() < PAGE_SIZE ? upto : page.get(page.size() - 1).seq();
             if (pageCursor >= pagedHigh) {
@@ -585,7 +629,7 @@ final class MessageQueue {
                 }
                 exhausted.add(entry);
             } else {
-                available.add(entry);
+                addAvailable(entry);
             }
         }
         dispatch();
@@ -615,6 +659,7 @@ final class MessageQueue {
         paging = false;
         List<QueueEntry> dropped = new ArrayList<>(available);
         available.clear();
+        selectorConsumers.forEach(c -> c.matching.clear());
         return dropped;
     }
 
