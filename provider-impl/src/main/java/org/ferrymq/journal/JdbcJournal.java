@@ -332,7 +332,8 @@ public final class JdbcJournal implements Journal {
                 PreparedStatement select = connection.prepareStatement(failures.dialect().limited(
                         "SELECT " + PAGE_COLUMNS + " FROM FMQ_QUEUE_REF r JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
                                 + "WHERE r.QUEUE_NAME = ? AND r.DELIVERY_TIME >= ? AND r.DELIVERY_TIME <= ? "
-                                + "AND (r.DELIVERY_TIME > ? OR r.SEQ_NO > ?) ORDER BY r.DELIVERY_TIME, r.SEQ_NO"))) {
+                                + "AND (r.DELIVERY_TIME > ? OR r.SEQ_NO > ?) ORDER BY "
+                                + failures.dialect().queueOrder("r.QUEUE_NAME", "r.DELIVERY_TIME, r.SEQ_NO")))) {
             Page page = new Page(queue);
             long time = Math.max(1, afterTime);
             long seq = afterTime < 1 ? Long.MIN_VALUE : afterSeq;
