@@ -252,8 +252,8 @@ public final class JdbcJournal implements Journal {
             }
         } catch (MessageRows.DamagedMessage e) {
             // a branch cannot be recovered without all of its messages: the broker does not start
-            throw new SQLException("a prepared XA branch holds a " + e.getMessage() + "; repair or delete its rows "
-                    + "(FMQ_MESSAGE and FMQ_MSG_PROPERTY with MSG_NO = " + e.messageNo + ")", e);
+            throw new SQLException("a prepared XA branch cannot be recovered: its " + e.getMessage() + "; repair "
+                    + "or delete its rows (FMQ_MESSAGE and FMQ_MSG_PROPERTY with MSG_NO = " + e.messageNo + ")", e);
         }
         HexFormat hex = HexFormat.of();
         long highest = 0;

@@ -28,9 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * prints the times and the peak heap.
  *
  * <p>The delay is long enough for sending and the restart to be over before the first message
- * is due: a first run of 20,000 messages to another queue (delayed by a day, and left there)
- * measures the database's rate, and the delay is twice the time the million should take at
- * that rate, plus a minute.
+ * is due: 20,000 messages to another queue (delayed by a day, and left there) warm up, 20,000
+ * more measure the database's rate, and the delay is twice the time the million should take
+ * at that rate, plus a minute.
  */
 class DelayedBacklogSoakIT {
 
@@ -56,6 +56,7 @@ class DelayedBacklogSoakIT {
         double sendSeconds;
         try (Connection c = factory.createConnection()) {
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            send(s, "soak-calibration", CALIBRATION, body, 86_400_000L); // warms the JIT and the database up
             long start = System.nanoTime();
             send(s, "soak-calibration", CALIBRATION, body, 86_400_000L);
             double perMessage = (System.nanoTime() - start) / 1e9 / CALIBRATION;
@@ -111,7 +112,7 @@ class DelayedBacklogSoakIT {
                 waitingPeak >> 20, drainSeconds, MESSAGES / drainSeconds, Runtime.getRuntime().maxMemory() >> 20,
                 heap.peakUsed >> 20, heap.peakAfterGc() >> 20);
         assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = 'delayed'"));
-        assertEquals(CALIBRATION, db.queryLong(
+        assertEquals(2 * CALIBRATION, db.queryLong(
                 "SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE QUEUE_NAME = 'soak-calibration'"));
     }
 
