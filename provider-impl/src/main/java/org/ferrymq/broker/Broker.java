@@ -691,7 +691,7 @@ public final class Broker implements AutoCloseable {
             for (QueueEntry entry : entries) {
                 if (entry.journaled()) {
                     records.add(new JournalRecord.ReferenceAdded(entry.queue.id, entry.sequence, message.messageNo,
-                            entry.journaledDeliveryCount));
+                            entry.journaledDeliveryCount, entry.delayedUntil));
                 }
             }
         }
@@ -886,6 +886,11 @@ public final class Broker implements AutoCloseable {
         return memoryInUse.get() > config.maxMemory();
     }
 
+    /** Bytes of journaled messages held in memory now, the figure {@code maxMemory} limits. */
+    long memoryInUse() {
+        return memoryInUse.get();
+    }
+
     Journal journal() {
         return journal;
     }
@@ -931,7 +936,8 @@ public final class Broker implements AutoCloseable {
             } else if (dead.journaled()) { // a persistent message from a non-durable subscription: stored only now
                 entry.message.references(1);
                 records.add(new JournalRecord.MessageStored(entry.message));
-                records.add(new JournalRecord.ReferenceAdded(dlq.id, dead.sequence, entry.message.messageNo, 0));
+                records.add(new JournalRecord.ReferenceAdded(dlq.id, dead.sequence, entry.message.messageNo, 0,
+                        dead.delayedUntil));
             }
             moved.add(dead);
             if (entry.refusedAttempts == 0) {

@@ -1,5 +1,6 @@
 package org.ferrymq.broker;
 
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ferrymq.selector.Selector;
 import org.slf4j.Logger;
@@ -34,6 +35,11 @@ final class BrokerConsumer {
      */
     private final AtomicInteger unsettled = new AtomicInteger();
     private boolean limitReported;
+    /**
+     * With a selector: the entries waiting on the queue that it matches, in delivery order;
+     * kept by the queue, under its monitor. Null without a selector (it takes any entry).
+     */
+    final TreeSet<QueueEntry> matching;
 
     BrokerConsumer(long id, BrokerSession session, MessageQueue queue, Selector selector, Subscription subscription,
             int maxUnacknowledged) {
@@ -43,6 +49,7 @@ final class BrokerConsumer {
         this.selector = selector;
         this.subscription = subscription;
         this.maxUnacknowledged = maxUnacknowledged;
+        this.matching = selector == null ? null : new TreeSet<>(QueueEntry.DELIVERY_ORDER);
     }
 
     /** Whether the queue may dispatch one more message to this consumer; under the queue's monitor. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,10 +26,25 @@ import org.slf4j.LoggerFactory;
  * whichever thread changed the queue (a send, a credit, a release), so an idle consumer
  * costs no thread.
  *
+ * <p>Selectors: each consumer with a selector keeps the waiting entries its selector matches
+ * ({@link BrokerConsumer#matching}), in delivery order; an entry is matched once against
+ * each such consumer when it starts waiting, and a new consumer matches the waiting entries
+ * once. Dispatch then looks only at the first entry each consumer with credit would take, so
+ * entries that no consumer matches, or that only consumers without credit match, cost it
+ * nothing however many there are.
+ *
  * <p>Paging: when the broker's memory is full, a durable queue stops holding new persistent
  * entries and leaves them in the journal ({@code paging}); every journaled entry placed after
  * {@code pageCursor} is then in the journal only, every one at or before it is in memory.
  * As consumers catch up, pages are read back in place order until none is left.
+ *
+ * <p>Delayed messages: a journaled entry whose delivery time was still ahead when it was
+ * routed here waits in the journal only, never in memory, however long the delay; paging
+ * leaves such entries to reads by delivery time. Between them, every delayed journaled entry
+ * whose (delivery time, place) is at or before the <em>due horizon</em> is in memory (or gone),
+ * every one after it is in the journal only; {@code nextDue} is the earliest delivery time
+ * after the horizon, and when it comes the due ones are read back, a page at a time, and the
+ * horizon moves past them.
  *
  * <p>Redelivery after a crash: before an entry goes to a consumer for the n-th time, the
  * journal must hold a delivery count of at least n, so that a crash brings it back flagged as
@@ -59,7 +73,9 @@ final class MessageQueue {
     private final TreeSet<QueueEntry> available = new TreeSet<>(QueueEntry.DELIVERY_ORDER);
     private final List<BrokerConsumer> consumers = new ArrayList<>();
     private int nextConsumer;
-    private int consumersWithSelector;
+    /** The consumers with a selector, each with its index of the waiting entries it matches. */
+    private final List<BrokerConsumer> selectorConsumers = new ArrayList<>();
+    private long selectorEvaluations;
     private boolean deleted;
 
     /** The highest place handed out. */
@@ -77,6 +93,22 @@ final class MessageQueue {
     /** Places acknowledged by prepared XA branches recovered from the journal: a page read skips them. */
     private final Set<Long> locked = new HashSet<>();
 
+    /** The due horizon, a (delivery time, place): delayed journaled entries up to it are in memory, the rest not. */
+    private long horizonTime;
+    private long horizonSeq = Long.MAX_VALUE;
+    /** The earliest delivery time of a delayed entry waiting in the journal only; Long.MAX_VALUE for none. */
+    private long nextDue = Long.MAX_VALUE;
+    /** When the timer for {@code nextDue} fires; Long.MAX_VALUE while none is set. */
+    private long dueTimerAt = Long.MAX_VALUE;
+    /**
+     * While a read of due entries is under way: the first (delivery time, place) of a delayed
+     * entry left in the journal meanwhile. The read may have missed it, so the horizon must
+     * stay before it.
+     */
+    private boolean dueReadUnderWay;
+    private long leftTime;
+    private long leftSeq;
+
     /** Completes when every delivery dispatched so far has gone out; later ones wait for it, keeping order. */
     private CompletableFuture<Void> deliveryGate = CompletableFuture.completedFuture(null);
 
@@ -92,10 +124,12 @@ final class MessageQueue {
      * unsettled until it is {@link #enqueue enqueued} or {@link #abandon abandoned}.
      */
     synchronized QueueEntry newEntry(ServerMessage message) {
-        QueueEntry entry = new QueueEntry(this, message, ++lastSeq, 0);
+        long deliveryTime = message.data.deliveryTime();
+        QueueEntry entry = new QueueEntry(this, message, ++lastSeq, 0,
+                deliveryTime > System.currentTimeMillis() ? deliveryTime : 0);
         if (entry.journaled()) {
             unsettled.add(entry.sequence);
-            if (available.isEmpty() && !paging && anyCredit()) {
+            if (entry.delayedUntil == 0 && !paging && takenAtOnce(message.data)) {
                 // a consumer is waiting: store it counted as delivered once, and deliver it without another write
                 entry.journaledDeliveryCount = 1;
             }
@@ -108,10 +142,16 @@ final class MessageQueue {
         unsettled.remove(entry.sequence);
     }
 
-    /** Makes a stored entry available now, or at its delivery time if that is still ahead. */
+    /**
+     * Makes a stored entry available now, or at its delivery time if that is still ahead: a
+     * journaled one by leaving it in the journal until then, any other by a timer.
+     */
     void enqueue(QueueEntry entry) {
-        if (entry.journaled() && !admit(entry)) {
-            return; // the journal holds it until a page brings it back
+        if (entry.journaled()) {
+            if (admit(entry)) {
+                enqueueNow(List.of(entry)); // what admit keeps is due
+            }
+            return; // the journal holds it until a read brings it back
         }
         long deliveryTime = entry.message.data.deliveryTime();
         if (deliveryTime > System.currentTimeMillis()) {
@@ -126,6 +166,15 @@ final class MessageQueue {
         unsettled.remove(entry.sequence);
         if (deleted) {
             return false;
+        }
+        if (entry.delayedUntil > 0) {
+            if (afterHorizon(entry.delayedUntil, entry.sequence)) {
+                leftInJournal(entry.delayedUntil, entry.sequence);
+                return false;
+            }
+            // it came due while it was being stored, and the journal has been read past it
+            broker.memoryAcquired(entry);
+            return true;
         }
         boolean pageOut = paging ? entry.sequence > pageCursor
                 : entry.sequence > memoryHigh && broker.memoryFull();
@@ -148,7 +197,7 @@ final class MessageQueue {
         if (deleted) {
             return;
         }
-        available.addAll(entries);
+        entries.forEach(this::addAvailable);
         dispatch();
     }
 
@@ -159,6 +208,7 @@ final class MessageQueue {
             paging = true;
             pageCursor = 0;
             pagedHigh = lastSeq;
+            nextDue = 0; // some may be delayed: the first read finds out
         }
     }
 
@@ -176,7 +226,11 @@ final class MessageQueue {
         if (!locked.remove(entry.sequence)) {
             return true;
         }
-        if (rolledBack && paging && entry.sequence > pageCursor) {
+        if (rolledBack && entry.delayedUntil > 0 && afterHorizon(entry.delayedUntil, entry.sequence)) {
+            leftInJournal(entry.delayedUntil, entry.sequence); // the next read of due entries brings it back
+            return false;
+        }
+        if (rolledBack && entry.delayedUntil == 0 && paging && entry.sequence > pageCursor) {
             return false;
         }
         broker.memoryAcquired(entry);
@@ -186,14 +240,20 @@ final class MessageQueue {
     synchronized void addConsumer(BrokerConsumer consumer) {
         consumers.add(consumer);
         if (consumer.selector != null) {
-            consumersWithSelector++;
+            selectorConsumers.add(consumer);
+            for (QueueEntry entry : available) {
+                if (matches(consumer, entry.message.data)) {
+                    consumer.matching.add(entry);
+                }
+            }
         }
         dispatch();
     }
 
     synchronized void removeConsumer(BrokerConsumer consumer) {
         if (consumers.remove(consumer) && consumer.selector != null) {
-            consumersWithSelector--;
+            selectorConsumers.remove(consumer);
+            consumer.matching.clear();
         }
     }
 
@@ -215,22 +275,15 @@ final class MessageQueue {
         long now = System.currentTimeMillis();
         List<Outgoing> outgoing = new ArrayList<>();
         List<QueueEntry> toCount = new ArrayList<>();
-        Iterator<QueueEntry> it = available.iterator();
-        while (it.hasNext()) {
-            QueueEntry entry = it.next();
+        QueueEntry entry;
+        while ((entry = nextTaken()) != null) {
             if (entry.message.data.isExpired(now)) {
-                it.remove();
+                removeAvailable(entry);
                 broker.discard(entry);
                 continue;
             }
-            BrokerConsumer consumer = pickConsumer(entry.message.data);
-            if (consumer == null) {
-                if (consumersWithSelector == 0 || !anyCredit()) {
-                    break;
-                }
-                continue; // no selector matches this one; a later message may match
-            }
-            it.remove();
+            BrokerConsumer consumer = pickConsumer(entry);
+            removeAvailable(entry);
             consumer.dispatched();
             entry.consumer = consumer;
             entry.deliveryCount++;
@@ -241,6 +294,52 @@ final class MessageQueue {
         }
         readPageIfLow();
         send(outgoing, toCount);
+    }
+
+    /** The first waiting entry, in delivery order, that a consumer with credit takes; null if there is none. */
+    private QueueEntry nextTaken() {
+        QueueEntry first = null;
+        for (BrokerConsumer consumer : consumers) {
+            if (!consumer.mayTake()) {
+                continue;
+            }
+            TreeSet<QueueEntry> takes = consumer.selector == null ? available : consumer.matching;
+            if (!takes.isEmpty() && (first == null || QueueEntry.DELIVERY_ORDER.compare(takes.first(), first) < 0)) {
+                first = takes.first();
+            }
+        }
+        return first;
+    }
+
+    /**
+     * Whether a consumer with credit would take a new message at once, nothing it takes
+     * waiting ahead of it: then the message is stored counted as delivered once.
+     */
+    private boolean takenAtOnce(MessageData message) {
+        for (BrokerConsumer consumer : consumers) {
+            if (consumer.mayTake() && (consumer.selector == null ? available.isEmpty()
+                    : consumer.matching.isEmpty() && matches(consumer, message))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An entry starts waiting: it joins the index of every consumer whose selector matches it. */
+    private void addAvailable(QueueEntry entry) {
+        available.add(entry);
+        for (BrokerConsumer consumer : selectorConsumers) {
+            if (matches(consumer, entry.message.data)) {
+                consumer.matching.add(entry);
+            }
+        }
+    }
+
+    private void removeAvailable(QueueEntry entry) {
+        available.remove(entry);
+        for (BrokerConsumer consumer : selectorConsumers) {
+            consumer.matching.remove(entry);
+        }
     }
 
     private record Outgoing(BrokerSession session, Delivery delivery) {
@@ -329,62 +428,165 @@ final class MessageQueue {
         return overCounted.isEmpty() ? List.of() : countRecords(overCounted);
     }
 
-    private BrokerConsumer pickConsumer(MessageData message) {
+    /** The next consumer in turn that has credit and takes the entry (there is one: {@link #nextTaken} found it). */
+    private BrokerConsumer pickConsumer(QueueEntry entry) {
         int n = consumers.size();
         for (int i = 0; i < n; i++) {
             int index = (nextConsumer + i) % n;
             BrokerConsumer candidate = consumers.get(index);
-            if (candidate.mayTake() && (candidate.selector == null || candidate.selector.matches(message))) {
+            if (candidate.mayTake() && (candidate.selector == null || candidate.matching.contains(entry))) {
                 nextConsumer = (index + 1) % n;
                 return candidate;
             }
         }
-        return null;
+        throw new IllegalStateException("no consumer of queue '" + name + "' takes the entry it was found for");
     }
 
-    private boolean anyCredit() {
-        for (BrokerConsumer c : consumers) {
-            if (c.mayTake()) {
-                return true;
-            }
-        }
-        return false;
+    /** Whether a consumer's selector selects a message; every evaluation is counted. */
+    private boolean matches(BrokerConsumer consumer, MessageData message) {
+        selectorEvaluations++;
+        return consumer.selector.matches(message);
+    }
+
+    /** How many times this queue has matched a message against a consumer's selector: the work selectors cost it. */
+    synchronized long selectorEvaluations() {
+        return selectorEvaluations;
     }
 
     // ---- paging ----
 
     private void readPageIfLow() {
         // read the next page while a page's worth is still waiting, so consumers never wait for the database
-        if (paging && !pageReadPending && !deleted && available.size() < PAGE_SIZE) {
+        if (pageReadPending || deleted || available.size() >= PAGE_SIZE) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (paging || nextDue <= now) {
             pageReadPending = true;
             broker.readPageLater(this);
+        } else if (nextDue < dueTimerAt) {
+            dueTimerAt = nextDue;
+            broker.scheduleCancellable(nextDue - now, this::dueTimerFired);
         }
     }
 
-    /** Reads the next page of entries kept in the journal only; called off the dispatch path. */
+    private synchronized void dueTimerFired() {
+        if (dueTimerAt <= System.currentTimeMillis()) {
+            dueTimerAt = Long.MAX_VALUE;
+        }
+        readPageIfLow();
+    }
+
+    /** Whether a delayed entry's (delivery time, place) is after the due horizon. */
+    private boolean afterHorizon(long time, long seq) {
+        return time > horizonTime || (time == horizonTime && seq > horizonSeq);
+    }
+
+    /** A delayed entry waits in the journal only: it is read back when due. */
+    private void leftInJournal(long time, long seq) {
+        nextDue = Math.min(nextDue, time);
+        if (dueReadUnderWay && (time < leftTime || (time == leftTime && seq < leftSeq))) {
+            leftTime = time;
+            leftSeq = seq;
+        }
+        readPageIfLow();
+    }
+
+    /**
+     * Reads back what is due of the delayed entries, then the next page of entries kept in the
+     * journal only; called off the dispatch path. Whatever goes wrong (the database, or an
+     * unchecked failure of a journal implementation), the read is given up and tried again
+     * later: a queue never stops reading its backlog.
+     */
     void readPage() {
+        boolean done = false;
+        try {
+            readDue();
+            readNextPage();
+            done = true;
+        } catch (JournalException | RuntimeException e) {
+            LOG.warn("Queue '{}': could not read messages back from the journal, trying again in {} ms: {}", name,
+                    RETRY_MILLIS, e.toString());
+        } finally {
+            synchronized (this) {
+                pageReadPending = false;
+                dueReadUnderWay = false;
+                if (done) {
+                    dispatch();
+                }
+            }
+            if (!done) {
+                broker.scheduleCancellable(RETRY_MILLIS, this::dispatch);
+            }
+        }
+    }
+
+    /** Reads back the delayed entries that are due, a page at most, and moves the due horizon past them. */
+    private void readDue() throws JournalException {
+        long afterTime;
+        long afterSeq;
+        long now = System.currentTimeMillis();
+        synchronized (this) {
+            if (deleted || nextDue > now) {
+                return;
+            }
+            afterTime = horizonTime;
+            afterSeq = horizonSeq;
+            dueReadUnderWay = true;
+            leftTime = Long.MAX_VALUE;
+            leftSeq = Long.MAX_VALUE;
+        }
+        List<StoredReference> due = broker.journal().readDelayed(id, afterTime, afterSeq, now, PAGE_SIZE);
+        boolean full = due.size() == PAGE_SIZE;
+        List<StoredReference> next = full ? List.of()
+                : broker.journal().readDelayed(id, now, Long.MAX_VALUE, Long.MAX_VALUE, 1);
+        synchronized (this) {
+            if (deleted) {
+                return;
+            }
+            // the journal answered for everything up to here; not past an entry it may have missed
+            long toTime = full ? due.get(due.size() - 1).deliveryTime() : now;
+            long toSeq = full ? due.get(due.size() - 1).seq() : Long.MAX_VALUE;
+            boolean cut = leftTime < toTime || (leftTime == toTime && leftSeq <= toSeq);
+            if (cut) {
+                toTime = leftTime;
+                toSeq = leftSeq - 1;
+            }
+            for (StoredReference reference : due) {
+                long time = reference.deliveryTime();
+                if (time > toTime || (time == toTime && reference.seq() > toSeq)) {
+                    break; // read again next time
+                }
+                if (unsettled.contains(reference.seq()) || locked.contains(reference.seq())) {
+                    continue; // an entry still being stored decides for itself; a locked one is held already
+                }
+                QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
+                        reference.deliveryCount(), time);
+                broker.memoryAcquired(entry);
+                addAvailable(entry);
+            }
+            horizonTime = toTime;
+            horizonSeq = toSeq;
+            long after = full || cut ? toTime : next.isEmpty() ? Long.MAX_VALUE : next.get(0).deliveryTime();
+            nextDue = Math.min(after, leftTime);
+            dueReadUnderWay = false;
+        }
+    }
+
+    /** Reads the next page of entries kept in the journal only, in place order. */
+    private void readNextPage() throws JournalException {
         long after;
         long upto;
         synchronized (this) {
+            if (!paging || deleted || available.size() >= PAGE_SIZE) {
+                return;
+            }
             after = pageCursor;
             // never past an entry still being stored: it decides for itself where it goes
             upto = unsettled.isEmpty() ? lastSeq : unsettled.first() - 1;
         }
-        List<StoredReference> page;
-        try {
-            page = upto > after ? broker.journal().readQueue(id, after, upto, PAGE_SIZE) : List.of();
-        } catch (JournalException e) {
-            LOG.warn("Queue '{}': could not read messages back from the journal, trying again in {} ms: {}", name,
-                    RETRY_MILLIS, e.getMessage());
-            synchronized (this) {
-                pageReadPending = false;
-            }
-            broker.schedule(System.currentTimeMillis() + RETRY_MILLIS, this::dispatch);
-            return;
-        }
-        long now = System.currentTimeMillis();
+        List<StoredReference> page = upto > after ? broker.journal().readQueue(id, after, upto, PAGE_SIZE) : List.of();
         synchronized (this) {
-            pageReadPending = false;
             if (deleted) {
                 return;
             }
@@ -393,22 +595,16 @@ final class MessageQueue {
                     continue;
                 }
                 QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
-                        reference.deliveryCount());
+                        reference.deliveryCount(), 0);
                 broker.memoryAcquired(entry);
                 memoryHigh = Math.max(memoryHigh, entry.sequence);
-                long deliveryTime = entry.message.data.deliveryTime();
-                if (deliveryTime > now) {
-                    broker.schedule(deliveryTime, () -> enqueueNow(List.of(entry)));
-                } else {
-                    available.add(entry);
-                }
+                addAvailable(entry); // a reference without a delivery time is due
             }
             pageCursor = page.size() < PAGE_SIZE ? upto : page.get(page.size() - 1).seq();
             if (pageCursor >= pagedHigh) {
                 paging = false;
                 LOG.debug("Queue '{}' has read back every paged message", name);
             }
-            dispatch();
         }
     }
 
@@ -439,7 +635,7 @@ final class MessageQueue {
                 }
                 exhausted.add(entry);
             } else {
-                available.add(entry);
+                addAvailable(entry);
             }
         }
         dispatch();
@@ -469,6 +665,7 @@ final class MessageQueue {
         paging = false;
         List<QueueEntry> dropped = new ArrayList<>(available);
         available.clear();
+        selectorConsumers.forEach(c -> c.matching.clear());
         return dropped;
     }
 

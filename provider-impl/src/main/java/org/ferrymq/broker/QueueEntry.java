@@ -18,6 +18,11 @@ final class QueueEntry {
     /** The entry's place on its queue: increasing per queue, and the key of its journal reference. */
     final long sequence;
     final int priority;
+    /**
+     * For a journaled entry, the delivery time its reference waits for in the journal: the
+     * message's, when its delivery delay was not over as it was routed here; 0 when it was due.
+     */
+    final long delayedUntil;
     /** Times dispatched to a consumer; prefetched deliveries returned unseen do not count. */
     int deliveryCount;
     /**
@@ -31,13 +36,14 @@ final class QueueEntry {
     /** Set while dispatched and not yet acknowledged. */
     BrokerConsumer consumer;
 
-    QueueEntry(MessageQueue queue, ServerMessage message, long sequence, int deliveryCount) {
+    QueueEntry(MessageQueue queue, ServerMessage message, long sequence, int deliveryCount, long delayedUntil) {
         this.queue = queue;
         this.message = message;
         this.sequence = sequence;
         this.priority = Math.max(0, Math.min(9, message.data.priority()));
         this.deliveryCount = deliveryCount;
         this.journaledDeliveryCount = deliveryCount;
+        this.delayedUntil = delayedUntil;
     }
 
     /** Whether the journal keeps this entry: a persistent message on a durable queue. */

@@ -289,7 +289,7 @@ final class XaTransactions {
         for (QueueEntry entry : branch.acks) {
             if (entry.journaled() && !entry.queue.isDeleted()) {
                 acks.add(new PreparedTransaction.Ack(entry.queue.id,
-                        new StoredReference(entry.sequence, entry.deliveryCount, entry.message)));
+                        new StoredReference(entry.sequence, entry.deliveryCount, entry.message, entry.delayedUntil)));
             }
         }
         branch.txNo = broker.nextNumber();
@@ -586,7 +586,7 @@ final class XaTransactions {
             }
             StoredReference ref = ack.reference();
             QueueEntry entry = new QueueEntry(queue, ServerMessage.restored(ref.message()), ref.seq(),
-                    ref.deliveryCount());
+                    ref.deliveryCount(), ref.deliveryTime());
             queue.lock(entry);
             branch.acks.add(entry);
         }

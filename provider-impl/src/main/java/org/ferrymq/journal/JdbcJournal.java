@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -256,15 +257,19 @@ public final class JdbcJournal implements Journal {
                 }
             }
             try (ResultSet rs = query.executeQuery("SELECT a.TX_NO, a.QUEUE_ID, r.SEQ_NO, r.DELIVERY_COUNT, "
-                    + prefixed("m.") + " FROM FMQ_XA_ACK a JOIN FMQ_QUEUE_REF r ON r.QUEUE_ID = a.QUEUE_ID "
-                    + "AND r.SEQ_NO = a.SEQ_NO JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
+                    + "r.DELIVERY_TIME, " + prefixed("m.") + " FROM FMQ_XA_ACK a JOIN FMQ_QUEUE_REF r "
+                    + "ON r.QUEUE_ID = a.QUEUE_ID AND r.SEQ_NO = a.SEQ_NO JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
                     + "ORDER BY a.TX_NO, a.QUEUE_ID, r.SEQ_NO")) {
                 while (rs.next()) {
-                    StoredMessage message = MessageRows.readMessage(rs, 5, properties.get(rs.getLong(5)));
+                    StoredMessage message = MessageRows.readMessage(rs, 6, properties.get(rs.getLong(6)));
                     branches.get(rs.getLong(1)).acks().add(new PreparedTransaction.Ack(rs.getLong(2),
-                            new StoredReference(rs.getLong(3), rs.getInt(4), message)));
+                            new StoredReference(rs.getLong(3), rs.getInt(4), message, rs.getLong(5))));
                 }
             }
+        } catch (MessageRows.DamagedMessage e) {
+            // a branch cannot be recovered without all of its messages: the broker does not start
+            throw new SQLException("a prepared XA branch cannot be recovered: its " + e.getMessage() + "; repair "
+                    + "or delete its rows (FMQ_MESSAGE and FMQ_MSG_PROPERTY with MSG_NO = " + e.messageNo + ")", e);
         }
         HexFormat hex = HexFormat.of();
         long highest = 0;
@@ -276,41 +281,45 @@ public final class JdbcJournal implements Journal {
         return highest;
     }
 
+    /** The columns a page selects, from the reference {@code r} and its message {@code m}; the message's from the 5th. */
+    private static final String PAGE_COLUMNS = "r.SEQ_NO, r.DELIVERY_COUNT, r.DELIVERY_TIME, m.PROPERTY_COUNT, "
+            + prefixed("m.");
+
+    /** Messages whose properties one query reads, at most: the IN list stays well within every driver's limit. */
+    private static final int PROPERTY_QUERY_MESSAGES = 500;
+
     /**
      * Reads in windows of places ({@code (lo, lo + max]}): a range bounded on both sides is
      * an index range on every database, where an open one with ORDER BY and LIMIT can make a
      * database sort the whole rest of the queue for each page. Empty windows are skipped with
-     * one index lookup of the next place.
+     * one index lookup of the next place. References with a delivery time are left to
+     * {@link #readDelayed}.
      */
     @Override
     public List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max) throws JournalException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(failures.dialect().limited(
-                        "SELECT r.SEQ_NO, r.DELIVERY_COUNT, m.PROPERTY_COUNT, " + prefixed("m.")
-                                + " FROM FMQ_QUEUE_REF r JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
-                                + "WHERE r.QUEUE_ID = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ? ORDER BY r.SEQ_NO"));
+                        "SELECT " + PAGE_COLUMNS + " FROM FMQ_QUEUE_REF r JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
+                                + "WHERE r.QUEUE_ID = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ? AND r.DELIVERY_TIME = 0 "
+                                + "ORDER BY r.SEQ_NO"));
                 PreparedStatement next = connection.prepareStatement("SELECT MIN(SEQ_NO) FROM FMQ_QUEUE_REF "
-                        + "WHERE QUEUE_ID = ? AND SEQ_NO > ? AND SEQ_NO <= ?")) {
-            List<long[]> places = new ArrayList<>(); // seq, delivery count
-            List<PersistentMessage.Loaded> messages = new ArrayList<>();
-            boolean anyProperties = false;
+                        + "WHERE QUEUE_ID = ? AND SEQ_NO > ? AND SEQ_NO <= ? AND DELIVERY_TIME = 0")) {
+            Page page = new Page(queueId);
             long lo = afterSeq;
-            while (places.size() < max && lo < uptoSeq) {
+            while (page.size() < max && lo < uptoSeq) {
                 long hi = Math.min(uptoSeq, lo + max);
-                int before = places.size();
+                int limit = max - page.size();
                 select.setLong(1, queueId);
                 select.setLong(2, lo);
                 select.setLong(3, hi);
-                select.setInt(4, max - places.size());
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        places.add(new long[] {rs.getLong(1), rs.getInt(2)});
-                        anyProperties |= rs.getInt(3) > 0;
-                        messages.add(MessageRows.readMessage(rs, 4, null));
-                    }
+                select.setInt(4, limit);
+                int read = page.addRows(select);
+                if (read == limit) {
+                    lo = page.lastSeq; // damaged rows were left out: the window may hold more
+                    continue;
                 }
                 lo = hi;
-                if (places.size() == before && lo < uptoSeq) {
+                if (read == 0 && lo < uptoSeq) {
                     next.setLong(1, queueId);
                     next.setLong(2, lo);
                     next.setLong(3, uptoSeq);
@@ -321,41 +330,151 @@ public final class JdbcJournal implements Journal {
                     }
                 }
             }
-            if (anyProperties) {
-                messages = withProperties(connection, queueId, afterSeq, places.get(places.size() - 1)[0], messages);
-            }
-            List<StoredReference> page = new ArrayList<>(places.size());
-            for (int i = 0; i < places.size(); i++) {
-                page.add(new StoredReference(places.get(i)[0], (int) places.get(i)[1], messages.get(i)));
-            }
-            return page;
+            return page.finish(connection);
         } catch (SQLException e) {
             throw failures.describe("cannot read the queue with id " + queueId, e);
         }
     }
 
-    private List<PersistentMessage.Loaded> withProperties(Connection connection, long queueId, long afterSeq,
-            long lastSeq, List<PersistentMessage.Loaded> messages) throws SQLException {
-        Map<Long, Map<String, Object>> properties = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT p.MSG_NO, p.PROP_NAME, p.PROP_TYPE, "
-                + "p.PROP_VALUE FROM FMQ_QUEUE_REF r JOIN FMQ_MSG_PROPERTY p ON p.MSG_NO = r.MSG_NO "
-                + "WHERE r.QUEUE_ID = ? AND r.SEQ_NO > ? AND r.SEQ_NO <= ?")) {
-            select.setLong(1, queueId);
-            select.setLong(2, afterSeq);
-            select.setLong(3, lastSeq);
+    /**
+     * One ordered range of the index on (queue, delivery time, place), from just after
+     * {@code (afterTime, afterSeq)} up to {@code dueBy}; the references without a delivery
+     * time (0) sort before it and are never touched.
+     */
+    @Override
+    public List<StoredReference> readDelayed(long queueId, long afterTime, long afterSeq, long dueBy, int max)
+            throws JournalException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(failures.dialect().limited(
+                        "SELECT " + PAGE_COLUMNS + " FROM FMQ_QUEUE_REF r JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
+                                + "WHERE r.QUEUE_ID = ? AND r.DELIVERY_TIME >= ? AND r.DELIVERY_TIME <= ? "
+                                + "AND (r.DELIVERY_TIME > ? OR r.SEQ_NO > ?) ORDER BY "
+                                + failures.dialect().queueOrder("r.QUEUE_ID", "r.DELIVERY_TIME, r.SEQ_NO")))) {
+            Page page = new Page(queueId);
+            long time = Math.max(1, afterTime);
+            long seq = afterTime < 1 ? Long.MIN_VALUE : afterSeq;
+            while (page.size() < max && time <= dueBy) {
+                int limit = max - page.size();
+                select.setLong(1, queueId);
+                select.setLong(2, time);
+                select.setLong(3, dueBy);
+                select.setLong(4, time);
+                select.setLong(5, seq);
+                select.setInt(6, limit);
+                if (page.addRows(select) < limit) {
+                    break;
+                }
+                time = page.lastTime; // damaged rows were left out: there may be more
+                seq = page.lastSeq;
+            }
+            return page.finish(connection);
+        } catch (SQLException e) {
+            throw failures.describe("cannot read the delayed messages of the queue with id " + queueId, e);
+        }
+    }
+
+    /** The references of one page as they are read, then given their messages' properties. */
+    private final class Page {
+        private final long queueId;
+        private final List<StoredReference> references = new ArrayList<>();
+        private final List<Long> withProperties = new ArrayList<>();
+        /** The place and delivery time of the last row read, damaged or not. */
+        long lastSeq;
+        long lastTime;
+
+        Page(long queueId) {
+            this.queueId = queueId;
+        }
+
+        int size() {
+            return references.size();
+        }
+
+        /** Runs a query selecting {@link #PAGE_COLUMNS} and adds its rows; answers how many it read, damaged ones included. */
+        int addRows(PreparedStatement select) throws SQLException {
+            int read = 0;
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    MessageRows.readProperty(rs, 1, properties);
+                    read++;
+                    lastSeq = rs.getLong(1);
+                    lastTime = rs.getLong(3);
+                    PersistentMessage.Loaded message;
+                    try {
+                        message = MessageRows.readMessage(rs, 5, null);
+                    } catch (MessageRows.DamagedMessage e) {
+                        reportDamaged(queueId, lastSeq, e);
+                        continue;
+                    }
+                    references.add(new StoredReference(lastSeq, rs.getInt(2), message, lastTime));
+                    if (rs.getInt(4) > 0) {
+                        withProperties.add(message.messageNo());
+                    }
                 }
             }
+            return read;
         }
-        List<PersistentMessage.Loaded> result = new ArrayList<>(messages.size());
-        for (PersistentMessage.Loaded m : messages) {
-            Map<String, Object> p = properties.get(m.messageNo());
-            result.add(p == null ? m : new PersistentMessage.Loaded(m.messageNo(), m.references(),
-                    m.data().toBuilder().properties(p).build()));
+
+        /**
+         * The page, its messages with their properties; a message whose properties do not read
+         * back is reported and left out.
+         */
+        List<StoredReference> finish(Connection connection) throws SQLException {
+            if (withProperties.isEmpty()) {
+                return references;
+            }
+            Map<Long, Map<String, Object>> properties = new HashMap<>();
+            Map<Long, MessageRows.DamagedMessage> damaged = new HashMap<>();
+            for (int from = 0; from < withProperties.size(); from += PROPERTY_QUERY_MESSAGES) {
+                List<Long> some = withProperties.subList(from,
+                        Math.min(withProperties.size(), from + PROPERTY_QUERY_MESSAGES));
+                String marks = String.join(", ", Collections.nCopies(some.size(), "?"));
+                try (PreparedStatement select = connection.prepareStatement("SELECT MSG_NO, PROP_NAME, PROP_TYPE, "
+                        + "PROP_VALUE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN (" + marks + ")")) {
+                    for (int i = 0; i < some.size(); i++) {
+                        select.setLong(i + 1, some.get(i));
+                    }
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            try {
+                                MessageRows.readProperty(rs, 1, properties);
+                            } catch (MessageRows.DamagedMessage e) {
+                                damaged.putIfAbsent(e.messageNo, e);
+                            }
+                        }
+                    }
+                }
+            }
+            List<StoredReference> page = new ArrayList<>(references.size());
+            for (StoredReference reference : references) {
+                long messageNo = reference.message().messageNo();
+                MessageRows.DamagedMessage failure = damaged.get(messageNo);
+                Map<String, Object> p = properties.get(messageNo);
+                if (failure != null) {
+                    reportDamaged(queueId, reference.seq(), failure);
+                } else if (p == null) {
+                    page.add(reference);
+                } else {
+                    PersistentMessage.Loaded m = (PersistentMessage.Loaded) reference.message();
+                    page.add(new StoredReference(reference.seq(), reference.deliveryCount(),
+                            new PersistentMessage.Loaded(messageNo, m.references(), m.data().toBuilder().properties(p)
+                                    .build()), reference.deliveryTime()));
+                }
+            }
+            return page;
         }
-        return result;
+    }
+
+    /**
+     * A message that cannot be read back is left where it is, for an operator to repair or
+     * delete, and skipped: deleting it would lose what may still be saved, moving it would
+     * only move the same failure to another queue, and stopping would hold back every message
+     * behind it. It is reported again on every start while it is there.
+     */
+    private static void reportDamaged(long queueId, long seq, MessageRows.DamagedMessage e) {
+        LOG.error("Queue id {}: the message at place {} is skipped, the rest of the queue is delivered; {}. It stays "
+                + "in the journal: repair or delete its rows (FMQ_MESSAGE and FMQ_MSG_PROPERTY with MSG_NO = {}, "
+                + "FMQ_QUEUE_REF with QUEUE_ID = {} AND SEQ_NO = {})", queueId, seq, e.getMessage(), e.messageNo,
+                queueId, seq);
     }
 
     private static String prefixed(String alias) {

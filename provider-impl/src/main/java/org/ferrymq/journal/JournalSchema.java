@@ -35,7 +35,7 @@ final class JournalSchema {
     private record Migration(int version, String description, Step step) {}
 
     /** The schema version this FerryMQ writes. */
-    static final int CURRENT_VERSION = 3;
+    static final int CURRENT_VERSION = 4;
 
     /**
      * {@code FMQ_SUBSCRIPTION.CLIENT_ID} of a subscription without a client ID (a shared one):
@@ -102,7 +102,16 @@ final class JournalSchema {
                         "CREATE TABLE FMQ_XA_ACK (TX_NO BIGINT NOT NULL, QUEUE_NAME VARCHAR(512) NOT NULL, "
                                 + "SEQ_NO BIGINT NOT NULL, PRIMARY KEY (TX_NO, QUEUE_NAME, SEQ_NO))" + options))),
                 new Migration(3, "queues keyed by id; subscriptions by client ID and name; names compared exactly",
-                        connection -> new QueueIdMigration(connection, queueIdTables(d, connection), database).apply()));
+                        connection -> new QueueIdMigration(connection, queueIdTables(d, connection), database).apply()),
+                // a delayed message's reference carries its delivery time, so that it stays in the
+                // database until it is due and is then found by an index on the queue and that time;
+                // references already stored whose time is still ahead get it now, the rest 0 (due)
+                new Migration(4, "delivery times of delayed queue references", statements(List.of(
+                        "ALTER TABLE FMQ_QUEUE_REF ADD DELIVERY_TIME BIGINT DEFAULT 0 NOT NULL",
+                        "UPDATE FMQ_QUEUE_REF SET DELIVERY_TIME = (SELECT m.DELIVERY_TIME FROM FMQ_MESSAGE m "
+                                + "WHERE m.MSG_NO = FMQ_QUEUE_REF.MSG_NO) WHERE MSG_NO IN (SELECT MSG_NO FROM "
+                                + "FMQ_MESSAGE WHERE DELIVERY_TIME > " + System.currentTimeMillis() + ")",
+                        "CREATE INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF (QUEUE_ID, DELIVERY_TIME, SEQ_NO)"))));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalRecord;
@@ -21,7 +22,16 @@ import org.ferrymq.api.journal.StoredReference;
  */
 public final class MemoryJournal implements Journal {
 
-    private record Reference(long messageNo, int deliveryCount) {}
+    private record Reference(long messageNo, int deliveryCount, long deliveryTime) {}
+
+    /** A delayed reference's key, in the order {@link #readDelayed} reads them. */
+    private record Delayed(long time, long seq) implements Comparable<Delayed> {
+        @Override
+        public int compareTo(Delayed other) {
+            int byTime = Long.compare(time, other.time);
+            return byTime != 0 ? byTime : Long.compare(seq, other.seq);
+        }
+    }
 
     private record DestinationKey(String kind, String name) {}
 
@@ -32,6 +42,8 @@ public final class MemoryJournal implements Journal {
     private final Map<Long, StoredMessage> messages = new HashMap<>();
     /** Per queue id, its references by place. */
     private final Map<Long, TreeMap<Long, Reference>> references = new HashMap<>();
+    /** Per queue id, its references with a delivery time, in delivery-time order. */
+    private final Map<Long, TreeSet<Delayed>> delayed = new HashMap<>();
     /** Per stored message, how many queues still reference it; at zero it is forgotten. */
     private final Map<Long, Integer> referenceCounts = new HashMap<>();
     /** Prepared XA branches by number; their sends' messages are in {@link #messages}, on no queue yet. */
@@ -53,7 +65,7 @@ public final class MemoryJournal implements Journal {
                 Reference ref = references.getOrDefault(ack.queueId(), new TreeMap<>()).get(ack.reference().seq());
                 if (ref != null) {
                     acks.add(new PreparedTransaction.Ack(ack.queueId(), new StoredReference(ack.reference().seq(),
-                            ref.deliveryCount(), messages.get(ref.messageNo()))));
+                            ref.deliveryCount(), messages.get(ref.messageNo()), ref.deliveryTime())));
                 }
             }
             replay.prepared(new PreparedTransaction(tx.txNo(), tx.formatId(), tx.globalId(), tx.branchId(), tx.sends(),
@@ -73,9 +85,32 @@ public final class MemoryJournal implements Journal {
             if (page.size() == max) {
                 break;
             }
-            page.add(new StoredReference(e.getKey(), e.getValue().deliveryCount(), messages.get(e.getValue().messageNo())));
+            if (e.getValue().deliveryTime() == 0) {
+                page.add(stored(e.getKey(), e.getValue()));
+            }
         }
         return page;
+    }
+
+    @Override
+    public synchronized List<StoredReference> readDelayed(long queueId, long afterTime, long afterSeq, long dueBy,
+            int max) {
+        List<StoredReference> page = new ArrayList<>();
+        TreeSet<Delayed> keys = delayed.get(queueId);
+        if (keys == null) {
+            return page;
+        }
+        for (Delayed key : keys.tailSet(new Delayed(afterTime, afterSeq), false)) {
+            if (page.size() == max || key.time() > dueBy) {
+                break;
+            }
+            page.add(stored(key.seq(), references.get(queueId).get(key.seq())));
+        }
+        return page;
+    }
+
+    private StoredReference stored(long seq, Reference ref) {
+        return new StoredReference(seq, ref.deliveryCount(), messages.get(ref.messageNo()), ref.deliveryTime());
     }
 
     @Override
@@ -104,21 +139,22 @@ public final class MemoryJournal implements Journal {
             highestNumber = Math.max(highestNumber, r.message().messageNo());
         } else if (record instanceof JournalRecord.ReferenceAdded r) {
             if (references.computeIfAbsent(r.queueId(), q -> new TreeMap<>())
-                    .put(r.seq(), new Reference(r.messageNo(), r.deliveryCount())) == null) {
+                    .put(r.seq(), new Reference(r.messageNo(), r.deliveryCount(), r.deliveryTime())) == null) {
                 referenceCounts.merge(r.messageNo(), 1, Integer::sum);
             }
+            if (r.deliveryTime() > 0) {
+                delayed.computeIfAbsent(r.queueId(), q -> new TreeSet<>()).add(new Delayed(r.deliveryTime(), r.seq()));
+            }
         } else if (record instanceof JournalRecord.ReferenceRemoved r) {
-            TreeMap<Long, Reference> refs = references.get(r.queueId());
-            Reference removed = refs == null ? null : refs.remove(r.seq());
+            Reference removed = removeReference(r.queueId(), r.seq());
             if (removed != null) {
                 unreference(removed.messageNo());
             }
         } else if (record instanceof JournalRecord.ReferenceMoved r) {
-            TreeMap<Long, Reference> from = references.get(r.fromQueueId());
-            Reference moved = from == null ? null : from.remove(r.fromSeq());
+            Reference moved = removeReference(r.fromQueueId(), r.fromSeq());
             if (moved != null) {
                 references.computeIfAbsent(r.toQueueId(), q -> new TreeMap<>())
-                        .put(r.toSeq(), new Reference(moved.messageNo(), 0));
+                        .put(r.toSeq(), new Reference(moved.messageNo(), 0, 0));
             }
         } else if (record instanceof JournalRecord.TransactionPrepared r) {
             PreparedTransaction tx = r.transaction();
@@ -134,12 +170,22 @@ public final class MemoryJournal implements Journal {
             TreeMap<Long, Reference> refs = references.get(r.queueId());
             if (refs != null) {
                 refs.subMap(r.firstSeq(), true, r.lastSeq(), true).replaceAll(
-                        (seq, ref) -> new Reference(ref.messageNo(), r.deliveryCount()));
+                        (seq, ref) -> new Reference(ref.messageNo(), r.deliveryCount(), ref.deliveryTime()));
             }
         }
     }
 
+    private Reference removeReference(long queueId, long seq) {
+        TreeMap<Long, Reference> refs = references.get(queueId);
+        Reference removed = refs == null ? null : refs.remove(seq);
+        if (removed != null && removed.deliveryTime() > 0) {
+            delayed.get(queueId).remove(new Delayed(removed.deliveryTime(), seq));
+        }
+        return removed;
+    }
+
     private void removeQueue(long queueId) {
+        delayed.remove(queueId);
         TreeMap<Long, Reference> refs = references.remove(queueId);
         if (refs != null) {
             refs.values().forEach(ref -> unreference(ref.messageNo()));

@@ -1,6 +1,7 @@
 package org.ferrymq.journal;
 
 import jakarta.jms.DeliveryMode;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -94,75 +95,107 @@ final class MessageRows {
         }
     }
 
-    /** The message of a row selected with {@link #MESSAGE_COLUMNS} starting at column {@code first}. */
+    /**
+     * The message of a row selected with {@link #MESSAGE_COLUMNS} starting at column {@code first}.
+     * A failure of the database is an SQLException; columns that hold something no FerryMQ
+     * writes (a row changed by hand, a bad migration) are a {@link DamagedMessage}.
+     */
     static PersistentMessage.Loaded readMessage(ResultSet row, int first, Map<String, Object> properties)
-            throws SQLException {
+            throws SQLException, DamagedMessage {
         int i = first;
         long messageNo = row.getLong(i++);
         int references = row.getInt(i++);
         String messageId = row.getString(i++);
-        DestinationName destination = destination(row.getString(i++), row.getString(i++));
+        String destinationKind = row.getString(i++);
+        String destinationName = row.getString(i++);
         long timestamp = row.getLong(i++);
         String correlationId = row.getString(i++);
         boolean correlationBytes = row.getShort(i++) != 0;
-        if (correlationBytes && correlationId != null) {
-            correlationId = new String(HexFormat.of().parseHex(correlationId), StandardCharsets.ISO_8859_1);
-        }
         String replyToType = row.getString(i++);
         String replyToName = row.getString(i++);
         String type = row.getString(i++);
         int priority = row.getShort(i++);
         long expiration = row.getLong(i++);
         long deliveryTime = row.getLong(i++);
-        MessageData.BodyType bodyType = MessageData.BodyType.valueOf(row.getString(i++));
+        String bodyTypeName = row.getString(i++);
         String text = row.getString(i++);
         byte[] bytes = row.getBytes(i);
-        Object body;
         try {
-            body = switch (bodyType) {
+            if (correlationBytes && correlationId != null) {
+                correlationId = new String(HexFormat.of().parseHex(correlationId), StandardCharsets.ISO_8859_1);
+            }
+            MessageData.BodyType bodyType = MessageData.BodyType.valueOf(bodyTypeName);
+            Object body = switch (bodyType) {
                 case TEXT -> text != null || bytes == null ? text : new String(bytes, StandardCharsets.UTF_8);
                 case BYTES, OBJECT -> bytes;
                 case MAP -> bytes == null ? null : java.util.Collections.unmodifiableMap(BodyCodec.decodeMap(bytes));
                 case STREAM -> bytes == null ? null : java.util.Collections.unmodifiableList(BodyCodec.decodeList(bytes));
                 case MESSAGE -> null;
             };
-        } catch (IOException e) {
-            throw new SQLException("The body of stored message " + messageNo + " is damaged: " + e.getMessage(), e);
+            MessageData data = MessageData.builder(bodyType)
+                    .messageId(messageId)
+                    .timestamp(timestamp)
+                    .correlationId(correlationId, correlationBytes)
+                    .destination(destination(destinationKind, destinationName))
+                    .replyTo(replyToType == null ? null : destination(replyToType, replyToName))
+                    .deliveryMode(DeliveryMode.PERSISTENT)
+                    .type(type)
+                    .expiration(expiration)
+                    .deliveryTime(deliveryTime)
+                    .priority(priority)
+                    .properties(properties)
+                    .body(body)
+                    .build();
+            return new PersistentMessage.Loaded(messageNo, references, data);
+        } catch (IOException | RuntimeException e) {
+            throw new DamagedMessage(messageNo, e);
         }
-        MessageData data = MessageData.builder(bodyType)
-                .messageId(messageId)
-                .timestamp(timestamp)
-                .correlationId(correlationId, correlationBytes)
-                .destination(destination)
-                .replyTo(replyToType == null ? null : destination(replyToType, replyToName))
-                .deliveryMode(DeliveryMode.PERSISTENT)
-                .type(type)
-                .expiration(expiration)
-                .deliveryTime(deliveryTime)
-                .priority(priority)
-                .properties(properties)
-                .body(body)
-                .build();
-        return new PersistentMessage.Loaded(messageNo, references, data);
     }
 
-    /** Adds one property row (MSG_NO, PROP_NAME, PROP_TYPE, PROP_VALUE from column {@code first}) to its message's map. */
-    static void readProperty(ResultSet row, int first, Map<Long, Map<String, Object>> byMessage) throws SQLException {
+    /**
+     * Adds one property row (MSG_NO, PROP_NAME, PROP_TYPE, PROP_VALUE from column {@code first}) to its message's map.
+     * A value that does not read as its type is a {@link DamagedMessage}.
+     */
+    static void readProperty(ResultSet row, int first, Map<Long, Map<String, Object>> byMessage)
+            throws SQLException, DamagedMessage {
         long messageNo = row.getLong(first);
         String name = row.getString(first + 1);
         String type = row.getString(first + 2);
         String value = row.getString(first + 3);
-        Object typed = value == null ? null : switch (type) {
-            case "boolean" -> Boolean.valueOf(value);
-            case "byte" -> Byte.valueOf(value);
-            case "short" -> Short.valueOf(value);
-            case "int" -> Integer.valueOf(value);
-            case "long" -> Long.valueOf(value);
-            case "float" -> Float.valueOf(value);
-            case "double" -> Double.valueOf(value);
-            default -> value;
-        };
+        Object typed;
+        try {
+            typed = value == null ? null : switch (type) {
+                case "boolean" -> Boolean.valueOf(value);
+                case "byte" -> Byte.valueOf(value);
+                case "short" -> Short.valueOf(value);
+                case "int" -> Integer.valueOf(value);
+                case "long" -> Long.valueOf(value);
+                case "float" -> Float.valueOf(value);
+                case "double" -> Double.valueOf(value);
+                default -> value;
+            };
+        } catch (RuntimeException e) {
+            throw new DamagedMessage(messageNo, new IllegalArgumentException("property '" + name + "' of type "
+                    + type + " has the value '" + value + "'", e));
+        }
         byMessage.computeIfAbsent(messageNo, n -> new LinkedHashMap<>()).put(name, typed);
+    }
+
+    /** A stored message whose rows hold something that does not read back as a message. */
+    static final class DamagedMessage extends Exception {
+        final long messageNo;
+
+        DamagedMessage(long messageNo, Throwable cause) {
+            super("stored message " + messageNo + " cannot be read back: " + reason(cause), cause);
+            this.messageNo = messageNo;
+        }
+
+        private static String reason(Throwable cause) {
+            if (cause instanceof EOFException) {
+                return "its body ends before the values it announces";
+            }
+            return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        }
     }
 
     private static String propertyType(Object value) {

@@ -31,9 +31,10 @@ final class RecordStatements implements AutoCloseable {
         INSERT_XA_BRANCH("INSERT INTO FMQ_XA_BRANCH (TX_NO, FORMAT_ID, GTRID, BQUAL, PREPARED_AT) VALUES (?, ?, ?, ?, ?)"),
         INSERT_XA_SEND("INSERT INTO FMQ_XA_SEND (TX_NO, QUEUE_ID, MSG_NO) VALUES (?, ?, ?)"),
         INSERT_XA_ACK("INSERT INTO FMQ_XA_ACK (TX_NO, QUEUE_ID, SEQ_NO) VALUES (?, ?, ?)"),
-        INSERT_REF("INSERT INTO FMQ_QUEUE_REF (QUEUE_ID, SEQ_NO, MSG_NO, DELIVERY_COUNT) VALUES (?, ?, ?, ?)"),
+        INSERT_REF("INSERT INTO FMQ_QUEUE_REF (QUEUE_ID, SEQ_NO, MSG_NO, DELIVERY_COUNT, DELIVERY_TIME) "
+                + "VALUES (?, ?, ?, ?, ?)"),
         COUNT_DELIVERIES("UPDATE FMQ_QUEUE_REF SET DELIVERY_COUNT = ? WHERE QUEUE_ID = ? AND SEQ_NO BETWEEN ? AND ?"),
-        MOVE_REF("UPDATE FMQ_QUEUE_REF SET QUEUE_ID = ?, SEQ_NO = ?, DELIVERY_COUNT = 0 "
+        MOVE_REF("UPDATE FMQ_QUEUE_REF SET QUEUE_ID = ?, SEQ_NO = ?, DELIVERY_COUNT = 0, DELIVERY_TIME = 0 "
                 + "WHERE QUEUE_ID = ? AND SEQ_NO = ?"),
         // a message several queues share counts down only while the reference is still there: idempotent
         RELEASE_SHARED("UPDATE FMQ_MESSAGE SET REF_COUNT = REF_COUNT - 1 WHERE MSG_NO = ? AND EXISTS "
@@ -100,6 +101,7 @@ final class RecordStatements implements AutoCloseable {
             s.setLong(2, r.seq());
             s.setLong(3, r.messageNo());
             s.setInt(4, r.deliveryCount());
+            s.setLong(5, r.deliveryTime());
             added(Batched.INSERT_REF);
         } else if (record instanceof JournalRecord.DeliveriesCounted r) {
             PreparedStatement s = batch(Batched.COUNT_DELIVERIES);

@@ -12,9 +12,6 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.List;
 import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
@@ -90,46 +87,5 @@ class BacklogPagingSoakIT {
                 db.name(), MESSAGES, sendSeconds, MESSAGES / sendSeconds, drainSeconds, MESSAGES / drainSeconds,
                 Runtime.getRuntime().maxMemory() >> 20, heap.peakUsed >> 20, heap.peakAfterGc() >> 20);
         assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF"));
-    }
-
-    /** Samples the heap in use every 20 ms, and reads the old generation's peak right after collections. */
-    private static final class HeapWatch {
-        private final Thread sampler;
-        private volatile boolean running = true;
-        volatile long peakUsed;
-        volatile long peakAfterGc;
-
-        HeapWatch() {
-            heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
-            sampler = new Thread(() -> {
-                while (running) {
-                    peakUsed = Math.max(peakUsed, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-                    peakAfterGc = Math.max(peakAfterGc, heapPools().stream().filter(p -> p.getCollectionUsage() != null)
-                            .mapToLong(p -> p.getCollectionUsage().getUsed()).sum());
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-watch");
-            sampler.setDaemon(true);
-            sampler.start();
-        }
-
-        void stop() throws InterruptedException {
-            running = false;
-            sampler.join();
-        }
-
-        /** The most the heap held right after a collection: the live data, garbage excluded. */
-        long peakAfterGc() {
-            return peakAfterGc;
-        }
-
-        private static List<MemoryPoolMXBean> heapPools() {
-            return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                    .toList();
-        }
     }
 }

@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * long as every caller's future completes after its own records are durable.
  *
  * <p>On start the broker replays the journal through {@link #load(JournalReplay)}, then reads
- * queue contents page by page with {@link #readQueue}, so a backlog never has to fit in
- * memory at once.
+ * queue contents page by page with {@link #readQueue}, and delayed messages as they come due
+ * with {@link #readDelayed}, so a backlog never has to fit in memory at once.
  */
 public interface Journal extends AutoCloseable {
 
@@ -37,9 +37,23 @@ public interface Journal extends AutoCloseable {
 
     /**
      * Up to {@code max} references of queue {@code queueId} with places in
-     * {@code (afterSeq, uptoSeq]}, in place order, each with its message.
+     * {@code (afterSeq, uptoSeq]}, in place order, each with its message; only references
+     * added without a delivery time (see {@link #readDelayed} for the others). A message that
+     * cannot be read back is reported and left out, so that the rest of the queue is still
+     * delivered.
      */
     List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max) throws JournalException;
+
+    /**
+     * Up to {@code max} references of queue {@code queueId} that were added with a delivery
+     * time (above 0), ordered by (delivery time, place), those after {@code (afterTime,
+     * afterSeq)} in that order whose delivery time is at most {@code dueBy}; each with its
+     * message. This keeps delayed messages in the journal until they are due: the broker reads
+     * them back when their time comes, a page at a time. Damaged messages are left out as by
+     * {@link #readQueue}.
+     */
+    List<StoredReference> readDelayed(long queueId, long afterTime, long afterSeq, long dueBy, int max)
+            throws JournalException;
 
     /**
      * Appends one atomic batch. The future completes when the batch is durable; exceptionally

@@ -38,13 +38,20 @@ public sealed interface JournalRecord {
     /**
      * A message takes place {@code seq} on a queue. {@code deliveryCount} above zero records
      * that it may be handed to a consumer before the journal hears of it again.
+     * {@code deliveryTime} above zero is the time the reference waits for, a delivery delay
+     * not yet over when the message was routed; such references are read back with
+     * {@link Journal#readDelayed}, the others (0) with {@link Journal#readQueue}.
      */
-    record ReferenceAdded(long queueId, long seq, long messageNo, int deliveryCount) implements JournalRecord {}
+    record ReferenceAdded(long queueId, long seq, long messageNo, int deliveryCount, long deliveryTime)
+            implements JournalRecord {}
 
     /** The message was acknowledged (or expired) on that queue; the message goes with its last reference. */
     record ReferenceRemoved(long queueId, long seq, StoredMessage message) implements JournalRecord {}
 
-    /** A reference moves to another queue (to the dead-letter queue), its delivery count starting over. */
+    /**
+     * A reference moves to another queue (to the dead-letter queue), its delivery count starting
+     * over; it was delivered already, so it waits for no delivery time there.
+     */
     record ReferenceMoved(long fromQueueId, long fromSeq, long toQueueId, long toSeq) implements JournalRecord {}
 
     /**

@@ -10,7 +10,8 @@ public interface JournalReplay {
     /**
      * A durable queue (a queue, or a durable subscription's queue) that holds references:
      * its id, how many, and the highest place among them. The broker reads them with
-     * {@link Journal#readQueue} as it needs them.
+     * {@link Journal#readQueue}, and the delayed ones with {@link Journal#readDelayed}, as it
+     * needs them.
      */
     void queue(long queueId, long references, long lastSeq);
 

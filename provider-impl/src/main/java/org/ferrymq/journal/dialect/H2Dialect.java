@@ -35,6 +35,11 @@ public final class H2Dialect implements SqlDialect {
     }
 
     @Override
+    public String queueOrder(String queueColumn, String columns) {
+        return queueColumn + ", " + columns; // else H2 sorts every row of the range before it limits them
+    }
+
+    @Override
     public String explain(SQLException failure) {
         if (failure.getErrorCode() == DATABASE_ALREADY_OPEN) {
             return "The H2 database file is open in another process, most likely another FerryMQ broker with the "
