@@ -144,6 +144,9 @@ public final class BrokerConnection {
     private BrokerSession session(long sessionId) throws IllegalStateException {
         BrokerSession session = sessions.get(sessionId);
         if (session == null) {
+            if (broker.isClosed()) { // the broker closes sessions before it marks the connection closed
+                throw new IllegalStateException(broker.closedMessage());
+            }
             throw new IllegalStateException("Session " + sessionId + " is closed");
         }
         return session;
