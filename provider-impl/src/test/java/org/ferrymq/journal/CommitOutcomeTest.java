@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -19,10 +18,8 @@ import jakarta.jms.TransactionRolledBackException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,7 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CommitOutcomeTest {
 
-    private String broker;
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("commit-outcome");
 
     static List<JournalDatabase> databases() {
         return JournalDatabase.all().toList();
@@ -44,19 +42,6 @@ class CommitOutcomeTest {
     /** A deferred constraint is PostgreSQL's: the test needs only that database. */
     static List<JournalDatabase> postgresql() {
         return List.of(JournalDatabase.postgresql());
-    }
-
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            InVmBrokers.stop(broker);
-        }
-    }
-
-    private JournalDatabase emptied(JournalDatabase database) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        broker = "commit-outcome-" + UUID.randomUUID();
-        return database.emptied();
     }
 
     private static List<String> browse(Session session, Queue queue) throws JMSException {
@@ -89,8 +74,8 @@ class CommitOutcomeTest {
     @MethodSource("databases")
     void aCommitWhoseWriteOutlivesTheTimeoutIsUnknownAndTakesEffectOnceWhenItLands(JournalDatabase database)
             throws Exception {
-        JournalDatabase db = emptied(database);
-        String url = JournalStall.lockWaitsAtMost(db, 60_000).brokerUrl(broker, "journalTimeout=1000");
+        JournalDatabase db = broker.start(database);
+        String url = JournalStall.lockWaitsAtMost(db, 60_000).brokerUrl(broker.name(), "journalTimeout=1000");
         try (Connection connection = new FerryConnectionFactory(url).createConnection()) {
             connection.start();
             Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -119,9 +104,9 @@ class CommitOutcomeTest {
             plain.createProducer(plain.createQueue("out")).send(plain.createTextMessage("marker"));
             assertEquals("marker", text(out.receive(30_000)), "the commit's send arrived twice");
         }
-        InVmBrokers.stop(broker);
+        broker.stop();
 
-        try (Connection connection = new FerryConnectionFactory(db.brokerUrl(broker)).createConnection()) {
+        try (Connection connection = broker.factory().createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             assertEquals(null, session.createConsumer(session.createQueue("in")).receive(1000));
@@ -133,8 +118,8 @@ class CommitOutcomeTest {
     @ParameterizedTest
     @MethodSource("databases")
     void aCommitTheDatabaseRefusesIsRolledBackAndRedelivers(JournalDatabase database) throws Exception {
-        JournalDatabase db = emptied(database);
-        String url = JournalStall.lockWaitsAtMost(db, 500).brokerUrl(broker, "journalTimeout=30000");
+        JournalDatabase db = broker.start(database);
+        String url = JournalStall.lockWaitsAtMost(db, 500).brokerUrl(broker.name(), "journalTimeout=30000");
         try (Connection connection = new FerryConnectionFactory(url).createConnection()) {
             connection.start();
             Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -168,8 +153,8 @@ class CommitOutcomeTest {
     @ParameterizedTest
     @MethodSource("postgresql")
     void aCommitWhoseCommitCallFailsIsUnknownUntilARestartReadsTheOutcome(JournalDatabase database) throws Exception {
-        JournalDatabase db = emptied(database);
-        try (Connection connection = new FerryConnectionFactory(db.brokerUrl(broker)).createConnection()) {
+        JournalDatabase db = broker.start(database);
+        try (Connection connection = broker.factory().createConnection()) {
             connection.start();
             Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue in = plain.createQueue("in");
@@ -194,9 +179,9 @@ class CommitOutcomeTest {
             plain.createProducer(in).send(plain.createTextMessage("after")); // the broker goes on
             assertEquals("after", text(plain.createConsumer(in).receive(30_000)));
         }
-        InVmBrokers.stop(broker);
+        broker.stop();
 
-        try (Connection connection = new FerryConnectionFactory(db.brokerUrl(broker)).createConnection()) {
+        try (Connection connection = broker.factory().createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             assertEquals("work (redelivered)", text(session.createConsumer(session.createQueue("in")).receive(30_000)),

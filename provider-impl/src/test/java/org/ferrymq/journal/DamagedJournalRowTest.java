@@ -3,7 +3,6 @@ package org.ferrymq.journal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.MapMessage;
@@ -15,10 +14,8 @@ import jakarta.jms.TextMessage;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,25 +27,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DamagedJournalRowTest {
 
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("damaged-row-test");
+
     private JournalDatabase db;
-    private String broker;
 
     static List<JournalDatabase> databases() {
         return JournalDatabase.all().toList();
     }
 
     private FerryConnectionFactory start(JournalDatabase database) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        db = database.emptied();
-        broker = "damaged-row-test-" + UUID.randomUUID();
-        return new FerryConnectionFactory(db.brokerUrl(broker));
-    }
-
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            InVmBrokers.stop(broker);
-        }
+        db = broker.start(database);
+        return broker.factory();
     }
 
     @ParameterizedTest
@@ -57,7 +47,7 @@ class DamagedJournalRowTest {
             throws Exception {
         FerryConnectionFactory factory = start(database);
         sendTexts(factory, "orders", 5);
-        InVmBrokers.stop(broker);
+        broker.stop();
         db.execute("UPDATE FMQ_MESSAGE SET BODY_TYPE = 'PARCEL' WHERE BODY_TEXT = 'm2'");
 
         assertEquals(List.of("m0", "m1", "m3", "m4"), receiveTexts(factory, "orders", 4));
@@ -79,7 +69,7 @@ class DamagedJournalRowTest {
             producer.send(map);
             producer.send(s.createTextMessage("after"));
         }
-        InVmBrokers.stop(broker);
+        broker.stop();
         try (java.sql.Connection c = db.connect();
                 PreparedStatement damage = c.prepareStatement(
                         "UPDATE FMQ_MESSAGE SET BODY_BYTES = ? WHERE BODY_TYPE = 'MAP'")) {
@@ -98,7 +88,7 @@ class DamagedJournalRowTest {
         FerryConnectionFactory factory = start(database);
         int count = 2500; // the damaged row is on the second page read back after the restart
         sendTexts(factory, "backlog", count);
-        InVmBrokers.stop(broker);
+        broker.stop();
         db.execute("UPDATE FMQ_MESSAGE SET BODY_TYPE = 'PARCEL' WHERE BODY_TEXT = 'm1500'");
 
         List<String> expected = new ArrayList<>();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -17,10 +16,8 @@ import jakarta.jms.Topic;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -33,25 +30,18 @@ class DelayedDeliveryJournalTest {
 
     private static final long DELAY = 5000;
 
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("delayed-test");
+
     private JournalDatabase db;
-    private String broker;
 
     static List<JournalDatabase> databases() {
         return JournalDatabase.all().toList();
     }
 
     private FerryConnectionFactory start(JournalDatabase database, String... parameters) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        db = database.emptied();
-        broker = "delayed-test-" + UUID.randomUUID();
-        return new FerryConnectionFactory(db.brokerUrl(broker, parameters));
-    }
-
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            InVmBrokers.stop(broker);
-        }
+        db = broker.start(database);
+        return broker.factory(parameters);
     }
 
     @ParameterizedTest
@@ -79,7 +69,7 @@ class DelayedDeliveryJournalTest {
                     "delivered before its delivery time");
             assertNull(early, "a message came before the restart: the restart would prove nothing");
         }
-        InVmBrokers.stop(broker);
+        broker.stop();
 
         long lastDue = sent.stream().mapToLong(Sent::dueAt).max().orElseThrow();
         while (System.currentTimeMillis() <= lastDue) {
@@ -123,7 +113,7 @@ class DelayedDeliveryJournalTest {
             producer.send(m);
             dueAt = m.getJMSDeliveryTime();
         }
-        InVmBrokers.stop(broker);
+        broker.stop();
         try (Connection c = factory.createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -150,7 +140,7 @@ class DelayedDeliveryJournalTest {
             producer.send(later);
             dueAt = later.getJMSDeliveryTime();
         }
-        InVmBrokers.stop(broker);
+        broker.stop();
         // the schema as FerryMQ left it before version 4
         db.execute(database.name().equals("mariadb") ? "DROP INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF"
                 : "DROP INDEX FMQ_QUEUE_REF_DUE");

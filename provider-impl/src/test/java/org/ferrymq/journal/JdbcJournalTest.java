@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -25,13 +24,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,8 +38,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class JdbcJournalTest {
 
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("journal-test");
+
     private JournalDatabase db;
-    private String broker;
     private final List<String> extra = new ArrayList<>();
 
     static List<JournalDatabase> databases() {
@@ -50,9 +49,7 @@ class JdbcJournalTest {
     }
 
     private FerryConnectionFactory start(JournalDatabase database, String... parameters) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        db = database.emptied();
-        broker = "journal-test-" + UUID.randomUUID();
+        db = broker.start(database);
         extra.clear();
         extra.addAll(List.of(parameters));
         return factory();
@@ -61,19 +58,12 @@ class JdbcJournalTest {
     private FerryConnectionFactory factory(String... connectionParameters) {
         List<String> all = new ArrayList<>(extra);
         all.addAll(List.of(connectionParameters));
-        return new FerryConnectionFactory(db.brokerUrl(broker, all.toArray(String[]::new)));
+        return broker.factory(all.toArray(String[]::new));
     }
 
     /** Stops the broker; the next connection starts a new one that recovers from the database. */
     private void restart() {
-        InVmBrokers.stop(broker);
-    }
-
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            InVmBrokers.stop(broker);
-        }
+        broker.stop();
     }
 
     @ParameterizedTest

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.InvalidDestinationException;
@@ -20,10 +19,8 @@ import jakarta.jms.Topic;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,8 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class JournalIdentityTest {
 
-    private JournalDatabase db;
-    private String broker;
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("identity-test");
+
     private FerryConnectionFactory factory;
 
     static List<JournalDatabase> databases() {
@@ -43,22 +41,13 @@ class JournalIdentityTest {
     }
 
     private void start(JournalDatabase database) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        db = database.emptied();
-        broker = "identity-test-" + UUID.randomUUID();
-        factory = new FerryConnectionFactory(db.brokerUrl(broker));
+        broker.start(database);
+        factory = broker.factory();
     }
 
     /** Stops the broker; the next connection starts a new one that recovers from the database. */
     private void restart() {
-        InVmBrokers.stop(broker);
-    }
-
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            InVmBrokers.stop(broker);
-        }
+        broker.stop();
     }
 
     @ParameterizedTest

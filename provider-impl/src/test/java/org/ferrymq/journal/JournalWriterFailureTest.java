@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.IllegalStateException;
@@ -23,7 +22,7 @@ import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.broker.Broker;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -36,22 +35,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class JournalWriterFailureTest {
 
-    private final List<String> brokers = new ArrayList<>();
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("writer-failure");
 
     static List<JournalDatabase> databases() {
         return JournalDatabase.all().toList();
     }
 
-    @AfterEach
-    void stopBrokers() {
-        brokers.forEach(InVmBrokers::stop);
-    }
-
-    private FerryConnectionFactory start(String name, DataSource journal) throws Exception {
-        BrokerConfig config = new BrokerConfig(name).journalDataSource(journal).journalTimeoutMillis(5_000);
+    /** Starts the broker on {@code journal} (not by its URL, which cannot hand it a DataSource). */
+    private FerryConnectionFactory start(DataSource journal) throws Exception {
+        BrokerConfig config = new BrokerConfig(broker.name()).journalDataSource(journal).journalTimeoutMillis(5_000);
         InVmBrokers.register(Broker.start(config));
-        brokers.add(name);
-        return new FerryConnectionFactory("vm://" + name);
+        return new FerryConnectionFactory("vm://" + broker.name());
     }
 
     private static List<String> drain(MessageConsumer consumer) throws JMSException {
@@ -65,11 +60,8 @@ class JournalWriterFailureTest {
     @ParameterizedTest
     @MethodSource("databases")
     void aGroupThatFailsHalfWrittenLeavesNothingForALaterCommit(JournalDatabase database) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        JournalDatabase db = database.emptied();
-        FaultInjectingDataSource journal = new FaultInjectingDataSource(db);
-        String name = "half-written-" + UUID.randomUUID();
-        FerryConnectionFactory factory = start(name, journal);
+        FaultInjectingDataSource journal = new FaultInjectingDataSource(broker.start(database));
+        FerryConnectionFactory factory = start(journal);
         try (Connection connection = factory.createConnection()) {
             connection.start();
             Session plain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -89,9 +81,9 @@ class JournalWriterFailureTest {
             journal.disarm();
             out.send(plain.createTextMessage("later")); // a later group that commits
         }
-        InVmBrokers.stop(name);
+        broker.stop();
 
-        try (Connection connection = start(name, journal).createConnection()) {
+        try (Connection connection = start(journal).createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             assertEquals(List.of("later"), drain(session.createConsumer(session.createQueue("out"))),
@@ -104,11 +96,9 @@ class JournalWriterFailureTest {
     @ParameterizedTest
     @MethodSource("databases")
     void anErrorInTheWriterStopsTheBrokerAndFreesItsLease(JournalDatabase database) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        JournalDatabase db = database.emptied();
+        JournalDatabase db = broker.start(database);
         FaultInjectingDataSource journal = new FaultInjectingDataSource(db);
-        String name = "writer-error-" + UUID.randomUUID();
-        try (Connection connection = start(name, journal).createConnection()) {
+        try (Connection connection = start(journal).createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(session.createQueue("q"));
             producer.send(session.createTextMessage("before"));
@@ -142,13 +132,14 @@ class JournalWriterFailureTest {
         }
         // at once, not after the lease's 30 seconds: the stopped broker gave it up
         String next = "after-error-" + UUID.randomUUID();
-        brokers.add(next);
         try (Connection connection = new FerryConnectionFactory(db.brokerUrl(next)).createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = session.createConsumer(session.createQueue("q"));
             assertEquals(List.of("before"), drain(consumer));
             assertNull(consumer.receiveNoWait());
+        } finally {
+            InVmBrokers.stop(next);
         }
     }
 }

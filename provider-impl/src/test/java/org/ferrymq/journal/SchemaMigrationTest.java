@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -20,15 +19,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import org.ferrymq.api.journal.SqlDialect;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.journal.dialect.Dialects;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -44,25 +41,19 @@ class SchemaMigrationTest {
     private static final String GLOBAL_ID = "0a0b0c";
     private static final String BRANCH_ID = "01";
 
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("migration-test");
+
     private JournalDatabase db;
-    private String broker;
 
     static List<JournalDatabase> databases() {
         return JournalDatabase.all().toList();
     }
 
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            InVmBrokers.stop(broker);
-        }
-    }
-
     @ParameterizedTest
     @MethodSource("databases")
     void aVersion2JournalIsMigratedAndEveryMessageIsDelivered(JournalDatabase database) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        db = database.emptied();
+        db = broker.start(database);
         writeVersion2Journal(Dialects.select(null, db.jdbcUrl()));
         deliversEverythingVersion2Held();
     }
@@ -75,8 +66,7 @@ class SchemaMigrationTest {
     @ParameterizedTest
     @MethodSource("databases")
     void aMigrationStoppedPartWayStartsOverFromTheVersion2Rows(JournalDatabase database) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        db = database.emptied();
+        db = broker.start(database);
         writeVersion2Journal(Dialects.select(null, db.jdbcUrl()));
         db.execute("ALTER TABLE FMQ_DESTINATION RENAME TO FMQ_DESTINATION_V2");
         db.execute("ALTER TABLE FMQ_SUBSCRIPTION RENAME TO FMQ_SUBSCRIPTION_V2");
@@ -88,8 +78,7 @@ class SchemaMigrationTest {
     }
 
     private void deliversEverythingVersion2Held() throws Exception {
-        broker = "migration-test-" + UUID.randomUUID();
-        String url = db.brokerUrl(broker);
+        String url = broker.url();
         FerryConnectionFactory factory = new FerryConnectionFactory(url);
 
         try (Connection plain = factory.createConnection(); Connection app1 = factory.createConnection()) {
@@ -140,7 +129,7 @@ class SchemaMigrationTest {
         assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF"), "only the reference to no queue is left");
         assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_MESSAGE"), "consumed messages stayed stored");
 
-        InVmBrokers.stop(broker); // and a version-3 journal opens as it is
+        broker.stop(); // and a version-3 journal opens as it is
         try (Connection c = factory.createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);

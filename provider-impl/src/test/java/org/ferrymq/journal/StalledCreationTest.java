@@ -2,7 +2,6 @@ package org.ferrymq.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -15,15 +14,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,28 +37,25 @@ class StalledCreationTest {
     private static final String JOURNAL_TIMEOUT = "journalTimeout=120000";
     private static final long DEADLINE_SECONDS = 30;
 
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("stalled-creation");
+
     private final ExecutorService threads = Executors.newCachedThreadPool();
-    private String broker;
 
     static List<JournalDatabase> databases() {
         return List.of(JournalDatabase.postgresql(), JournalDatabase.mariadb());
     }
 
     @AfterEach
-    void stop() {
+    void stopThreads() {
         threads.shutdownNow();
-        if (broker != null) {
-            InVmBrokers.stop(broker);
-        }
     }
 
     @ParameterizedTest
     @MethodSource("databases")
     void aCreationWaitingForTheDatabaseHoldsUpNoOtherDestination(JournalDatabase database) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        JournalDatabase db = database.emptied();
-        broker = "stalled-creation-" + UUID.randomUUID();
-        FerryConnectionFactory factory = new FerryConnectionFactory(db.brokerUrl(broker, JOURNAL_TIMEOUT));
+        JournalDatabase db = broker.start(database);
+        FerryConnectionFactory factory = broker.factory(JOURNAL_TIMEOUT);
         try (Connection c = factory.createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createProducer(s.createQueue("existing")).send(s.createTextMessage("before"));

@@ -3,7 +3,6 @@ package org.ferrymq.journal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -13,10 +12,8 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import java.util.List;
-import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,33 +25,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class UnreadableSelectorTest {
 
-    private String broker;
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("unreadable-selector");
 
     static List<JournalDatabase> databases() {
         return JournalDatabase.all().toList();
     }
 
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            InVmBrokers.stop(broker);
-        }
-    }
-
     @ParameterizedTest
     @MethodSource("databases")
     void aSubscriptionWhoseSelectorNoLongerParsesTakesNoNewMessages(JournalDatabase database) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        JournalDatabase db = database.emptied();
-        broker = "unreadable-selector-" + UUID.randomUUID();
-        FerryConnectionFactory factory = new FerryConnectionFactory(db.brokerUrl(broker, "clientID=reader"));
+        JournalDatabase db = broker.start(database);
+        FerryConnectionFactory factory = broker.factory("clientID=reader");
         try (Connection c = factory.createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Topic prices = s.createTopic("prices");
             s.createDurableSubscriber(prices, "cheap", "price < 10", false).close();
             publish(s, prices, 5);
         }
-        InVmBrokers.stop(broker);
+        broker.stop();
         db.execute("UPDATE FMQ_SUBSCRIPTION SET SELECTOR_TEXT = 'price <<< 10' WHERE SUB_NAME = 'cheap'");
 
         try (Connection c = factory.createConnection()) {

@@ -2,7 +2,6 @@ package org.ferrymq.xa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -15,15 +14,14 @@ import jakarta.jms.TextMessage;
 import jakarta.jms.XAConnection;
 import jakarta.jms.XASession;
 import java.util.List;
-import java.util.UUID;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
+import org.ferrymq.journal.JournalBroker;
 import org.ferrymq.journal.JournalDatabase;
 import org.ferrymq.journal.JournalStall;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,27 +33,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class StalledJournalTest {
 
-    private String broker;
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("stalled-journal");
 
     static List<JournalDatabase> databases() {
         return JournalDatabase.all().toList();
     }
 
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            InVmBrokers.stop(broker);
-        }
-    }
-
     @ParameterizedTest
     @MethodSource("databases")
     void aBranchTimingOutDuringAJournalStallDoesNotDelayADelayedDelivery(JournalDatabase database) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        JournalDatabase db = database.emptied();
-        broker = "stalled-journal-" + UUID.randomUUID();
+        JournalDatabase db = broker.start(database);
         // the stall outlasts neither the database's lock wait nor the journal timeout: only its release ends it
-        String url = JournalStall.lockWaitsAtMost(db, 120_000).brokerUrl(broker, "journalTimeout=60000",
+        String url = JournalStall.lockWaitsAtMost(db, 120_000).brokerUrl(broker.name(), "journalTimeout=60000",
                 "maxDeliveryAttempts=1");
         try (XAConnection xaConnection = new FerryXAConnectionFactory(url).createXAConnection();
                 Connection connection = new FerryConnectionFactory(url).createConnection()) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -17,14 +16,13 @@ import jakarta.jms.XAConnection;
 import jakarta.jms.XASession;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
+import org.ferrymq.journal.JournalBroker;
 import org.ferrymq.journal.JournalDatabase;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,25 +33,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class XaJournalTest {
 
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("xa-journal");
+
     private JournalDatabase db;
-    private String broker;
 
     static List<JournalDatabase> databases() {
         return JournalDatabase.all().toList();
     }
 
-    @AfterEach
-    void stopBroker() {
-        if (broker != null) {
-            InVmBrokers.stop(broker);
-        }
-    }
-
     private String url(JournalDatabase database) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        db = database.emptied();
-        broker = "xa-journal-" + UUID.randomUUID();
-        return db.brokerUrl(broker, "clientID=xa-journal");
+        db = broker.start(database);
+        return broker.url("clientID=xa-journal");
     }
 
     /**
@@ -85,7 +76,7 @@ class XaJournalTest {
         assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_XA_BRANCH"));
         assertEquals(2, db.queryLong("SELECT COUNT(*) FROM FMQ_XA_SEND"), "one send row per queue the message goes to");
         assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_XA_ACK"));
-        InVmBrokers.stop(broker);
+        broker.stop();
         return xid;
     }
 
@@ -139,7 +130,7 @@ class XaJournalTest {
         assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF"), "every message was consumed");
         assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MESSAGE"), "a consumed message stayed stored");
 
-        InVmBrokers.stop(broker);
+        broker.stop();
         try (XAConnection c = new FerryXAConnectionFactory(url).createXAConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -185,7 +176,7 @@ class XaJournalTest {
             session.createProducer(session.createQueue("out")).send(session.createTextMessage("unprepared"));
             xa.end(xid, XAResource.TMSUCCESS);
         }
-        InVmBrokers.stop(broker);
+        broker.stop();
         try (XAConnection c = new FerryXAConnectionFactory(url).createXAConnection()) {
             c.start();
             assertEquals(0, c.createXASession().getXAResource().recover(XAResource.TMSTARTRSCAN).length);

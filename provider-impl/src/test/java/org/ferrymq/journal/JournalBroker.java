@@ -1,0 +1,67 @@
+package org.ferrymq.journal;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.sql.SQLException;
+import java.util.UUID;
+import org.ferrymq.client.FerryConnectionFactory;
+import org.ferrymq.transport.invm.InVmBrokers;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A fresh embedded broker per test, journaling to an emptied {@link JournalDatabase} and
+ * reached through real {@code vm://} URLs, stopped after the test: for the journal tests what
+ * the client tests' {@code EmbeddedBroker} is for brokers without a journal. A test on a
+ * database not enabled on this machine is skipped.
+ */
+public final class JournalBroker implements AfterEachCallback {
+
+    private final String prefix;
+    private JournalDatabase database;
+    private String name;
+
+    /** {@code prefix} begins the broker's name, which a UUID makes unique. */
+    public JournalBroker(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /**
+     * Skips the test unless {@code database} is enabled, empties it and names a new broker to
+     * journal there; the broker itself starts with the first connection to {@link #url}.
+     * Answers the emptied database.
+     */
+    public JournalDatabase start(JournalDatabase database) throws SQLException {
+        assumeTrue(database.enabled(), database.whyDisabled());
+        this.database = database.emptied();
+        name = prefix + "-" + UUID.randomUUID();
+        return this.database;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The vm:// URL of the broker, with more parameters if given. */
+    public String url(String... parameters) {
+        return database.brokerUrl(name, parameters);
+    }
+
+    public FerryConnectionFactory factory(String... parameters) {
+        return new FerryConnectionFactory(url(parameters));
+    }
+
+    /** Stops the broker; the next connection to its URL starts a new one, which recovers from the journal. */
+    public void stop() {
+        InVmBrokers.stop(name);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (name != null) {
+            stop();
+        }
+        name = null;
+        database = null;
+    }
+}
