@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -20,14 +19,11 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,8 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -47,17 +43,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the journal cannot store the acknowledgement, the message comes back flagged as redelivered.
  *
  * <p>The journal is held up with a real trigger: the test locks a message's row in
- * {@code FMQ_MESSAGE} ({@code SELECT ... FOR UPDATE} in an open transaction), which the
- * acknowledgement's delete has to wait for, until the lock is released or the database's own
- * lock timeout fails the write.
+ * {@code FMQ_MESSAGE} ({@code SELECT ... FOR UPDATE} in an open transaction, {@link
+ * JournalStall#holdMessage}), which the acknowledgement's delete has to wait for, until the lock
+ * is released or the database's own lock timeout fails the write.
  */
 class AutoAcknowledgeJournalTest {
 
     /** A generous bound for anything the test waits for; nothing is asserted about speed. */
     private static final long PATIENCE_MILLIS = 30_000;
 
+    @RegisterExtension
+    final JournalBroker broker = new JournalBroker("auto-ack");
+
     private JournalDatabase db;
-    private String broker;
     private FerryConnectionFactory factory;
     private final ExecutorService receiver = Executors.newSingleThreadExecutor();
 
@@ -67,30 +65,17 @@ class AutoAcknowledgeJournalTest {
 
     /**
      * A broker on an emptied database whose statements give up waiting for a row lock after
-     * {@code lockTimeoutMillis}, the database's own setting: {@code LOCK_TIMEOUT} on H2,
-     * {@code lock_timeout} on PostgreSQL, {@code innodb_lock_wait_timeout} on MariaDB (whole seconds).
+     * {@code lockTimeoutMillis}, the database's own setting ({@link JournalStall#lockWaitsAtMost}).
      * The statement fails and the journal writer rolls its transaction back, releasing its locks.
      */
     private void start(JournalDatabase database, long lockTimeoutMillis, String... parameters) throws Exception {
-        assumeTrue(database.enabled(), database.whyDisabled());
-        String url = switch (database.name()) {
-            case "h2" -> database.jdbcUrl() + ";LOCK_TIMEOUT=" + lockTimeoutMillis;
-            case "postgresql" -> database.jdbcUrl() + "&options=-c%20lock_timeout%3D" + lockTimeoutMillis;
-            case "mariadb" -> database.jdbcUrl() + "?sessionVariables=innodb_lock_wait_timeout="
-                    + Math.max(1, lockTimeoutMillis / 1000);
-            default -> throw new IllegalArgumentException("no lock timeout known for " + database);
-        };
-        db = new JournalDatabase(database.name(), url, database.user(), database.password()).emptied();
-        broker = "auto-ack-" + UUID.randomUUID();
-        factory = new FerryConnectionFactory(db.brokerUrl(broker, parameters));
+        db = broker.start(JournalStall.lockWaitsAtMost(database, lockTimeoutMillis));
+        factory = broker.factory(parameters);
     }
 
     @AfterEach
-    void stop() {
+    void stopReceiver() {
         receiver.shutdownNow();
-        if (broker != null) {
-            InVmBrokers.stop(broker);
-        }
     }
 
     @ParameterizedTest
@@ -105,7 +90,7 @@ class AutoAcknowledgeJournalTest {
             MessageConsumer consumer = s.createConsumer(s.createQueue("overlap"));
             assertEquals("m0", text(consumer.receive(PATIENCE_MILLIS)));
             awaitRemoved("overlap", 1);
-            try (RowLock lock = RowLock.onMessage(db, ids.get(1))) {
+            try (JournalStall lock = JournalStall.holdMessage(db, ids.get(1))) {
                 // m1's acknowledgement cannot be stored while the row is locked; the application goes on
                 Future<List<String>> received = receiver.submit(() -> List.of(text(consumer.receive(PATIENCE_MILLIS)),
                         text(consumer.receive(PATIENCE_MILLIS)), text(consumer.receive(PATIENCE_MILLIS))));
@@ -120,7 +105,7 @@ class AutoAcknowledgeJournalTest {
         }
         // closing the connection waited for the acknowledgements, now the lock is gone
         assertEquals(0, depth("overlap"), "acknowledged messages left in the journal after close");
-        InVmBrokers.stop(broker);
+        broker.stop();
         assertEquals(List.of(), receiveAll("overlap", 0));
     }
 
@@ -139,7 +124,7 @@ class AutoAcknowledgeJournalTest {
             assertEquals("m0", text(consumer.receive(PATIENCE_MILLIS)));
             seen.add("m0");
             awaitRemoved("failing", 1);
-            try (RowLock lock = RowLock.onMessage(db, ids.get(1))) {
+            try (JournalStall lock = JournalStall.holdMessage(db, ids.get(1))) {
                 // m1's acknowledgement waits for the lock until the database gives up, and fails
                 while (flaggedM1.get() == 0) {
                     Message m = consumer.receive(PATIENCE_MILLIS);
@@ -156,7 +141,7 @@ class AutoAcknowledgeJournalTest {
             }
         }
         // whatever else is left (an acknowledgement that shared the failed write) comes back flagged
-        InVmBrokers.stop(broker);
+        broker.stop();
         long left = depth("failing");
         try (Connection c = factory.createConnection()) {
             c.start();
@@ -186,7 +171,7 @@ class AutoAcknowledgeJournalTest {
                 assertEquals("m" + i, text(consumer.receive(PATIENCE_MILLIS)));
             }
             // the broker stops under the open connection, right after the last receive returned
-            InVmBrokers.stop(broker);
+            broker.stop();
         } finally {
             c.close();
         }
@@ -309,7 +294,7 @@ class AutoAcknowledgeJournalTest {
             }
         }
         assertEquals(0, depth("listened"), "acknowledged messages left in the journal after close");
-        InVmBrokers.stop(broker);
+        broker.stop();
         assertEquals(List.of(), receiveAll("listened", 0));
     }
 
@@ -368,41 +353,6 @@ class AutoAcknowledgeJournalTest {
             return message == null ? null : ((TextMessage) message).getText();
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A message's row in FMQ_MESSAGE, locked by an open transaction until closed. */
-    private static final class RowLock implements AutoCloseable {
-
-        private final java.sql.Connection connection;
-
-        private RowLock(java.sql.Connection connection) {
-            this.connection = connection;
-        }
-
-        static RowLock onMessage(JournalDatabase db, String jmsMessageId) throws SQLException {
-            java.sql.Connection connection = db.connect();
-            connection.setAutoCommit(false);
-            try (PreparedStatement lock = connection.prepareStatement(
-                    "SELECT MSG_NO FROM FMQ_MESSAGE WHERE JMS_MESSAGE_ID = ? FOR UPDATE")) {
-                lock.setString(1, jmsMessageId);
-                try (ResultSet row = lock.executeQuery()) {
-                    assertTrue(row.next(), "no row in FMQ_MESSAGE for " + jmsMessageId);
-                }
-            } catch (SQLException | RuntimeException | Error e) {
-                connection.close();
-                throw e;
-            }
-            return new RowLock(connection);
-        }
-
-        @Override
-        public void close() throws SQLException {
-            try {
-                connection.rollback();
-            } finally {
-                connection.close();
-            }
         }
     }
 }

@@ -1,16 +1,20 @@
 package org.ferrymq.journal;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * A journal write held up by a real lock: a connection of the test's own locks every stored
- * message and every queue reference ({@code SELECT ... FOR UPDATE} on {@code FMQ_MESSAGE}
- * and {@code FMQ_QUEUE_REF}), so the broker's writer waits inside the first write that
- * changes one of them (an acknowledgement, a commit that consumed a message, a move to the
- * dead-letter queue), and every write queued behind it waits too, until {@link #release}.
+ * A journal write held up by a real lock: a connection of the test's own locks journal rows
+ * ({@code SELECT ... FOR UPDATE} in an open transaction), every stored message and every queue
+ * reference ({@link #hold}) or one message's row ({@link #holdMessage}), so the broker's writer
+ * waits inside the first write that changes one of them (an acknowledgement, a commit that
+ * consumed a message, a move to the dead-letter queue), and every write queued behind it waits
+ * too, until {@link #release} or until the database's lock timeout fails the write.
  */
 public final class JournalStall implements AutoCloseable {
 
@@ -37,6 +41,23 @@ public final class JournalStall implements AutoCloseable {
                 }
             }
         } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return new JournalStall(connection);
+    }
+
+    /** Locks the row of the stored message with this JMSMessageID in {@code FMQ_MESSAGE}. */
+    public static JournalStall holdMessage(JournalDatabase db, String jmsMessageId) throws SQLException {
+        Connection connection = db.connect();
+        connection.setAutoCommit(false);
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT MSG_NO FROM FMQ_MESSAGE WHERE JMS_MESSAGE_ID = ? FOR UPDATE")) {
+            lock.setString(1, jmsMessageId);
+            try (ResultSet row = lock.executeQuery()) {
+                assertTrue(row.next(), "no row in FMQ_MESSAGE for " + jmsMessageId);
+            }
+        } catch (SQLException | RuntimeException | Error e) {
             connection.close();
             throw e;
         }
