@@ -3,6 +3,8 @@ package org.ferrymq.journal;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.transport.invm.InVmBrokers;
@@ -11,15 +13,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A fresh embedded broker per test, journaling to an emptied {@link JournalDatabase} and
- * reached through real {@code vm://} URLs, stopped after the test: for the journal tests what
- * the client tests' {@code EmbeddedBroker} is for brokers without a journal. A test on a
- * database not enabled on this machine is skipped.
+ * reached through real {@code vm://} URLs, stopped after the test with the connections the test
+ * left to it: for the journal tests what the client tests' {@code EmbeddedBroker} is for brokers
+ * without a journal. A test on a database not enabled on this machine is skipped.
  */
 public final class JournalBroker implements AfterEachCallback {
 
     private final String prefix;
     private JournalDatabase database;
     private String name;
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
     /** {@code prefix} begins the broker's name, which a UUID makes unique. */
     public JournalBroker(String prefix) {
@@ -51,8 +54,24 @@ public final class JournalBroker implements AfterEachCallback {
         return new FerryConnectionFactory(url(parameters));
     }
 
-    /** Stops the broker; the next connection to its URL starts a new one, which recovers from the journal. */
+    /** Closes {@code closeable} (a connection, say) before the broker stops, the last tracked first. */
+    public <C extends AutoCloseable> C track(C closeable) {
+        opened.push(closeable);
+        return closeable;
+    }
+
+    /**
+     * Closes what the test tracked and stops the broker; the next connection to its URL starts a
+     * new one, which recovers from the journal.
+     */
     public void stop() {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                // already closed by the test
+            }
+        }
         InVmBrokers.stop(name);
     }
 
