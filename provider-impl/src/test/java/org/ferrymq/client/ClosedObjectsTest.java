@@ -158,7 +158,7 @@ class ClosedObjectsTest {
             }
         });
         receiver.start();
-        awaitBlockedInReceive(receiver);
+        BlockedReceive.await(receiver);
         consumer.close();
         receiver.join(30_000);
         assertTrue(!receiver.isAlive(), "receive() still blocked after close()");
@@ -184,32 +184,5 @@ class ClosedObjectsTest {
         session.createProducer(queue).send(session.createTextMessage("x"));
         assertTrue(done.await(5, java.util.concurrent.TimeUnit.SECONDS));
         assertInstanceOf(IllegalStateException.class, outcome[0]);
-    }
-
-    /**
-     * Waits until {@code thread} is blocked in a consumer's receive: a close that comes earlier
-     * would find no receive to wake, and the receive would then throw instead of returning null.
-     */
-    private static void awaitBlockedInReceive(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!blockedInReceive(thread)) {
-            assertTrue(System.nanoTime() < deadline, () -> "the receiving thread did not block in receive() within "
-                    + "30 s: " + thread.getState() + " at " + java.util.Arrays.toString(thread.getStackTrace()));
-            Thread.sleep(5);
-        }
-    }
-
-    private static boolean blockedInReceive(Thread thread) {
-        Thread.State state = thread.getState();
-        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
-            return false;
-        }
-        // waiting inside the consumer: there it waits for a delivery
-        for (StackTraceElement frame : thread.getStackTrace()) {
-            if (frame.getClassName().equals(FerryMessageConsumer.class.getName())) {
-                return true;
-            }
-        }
-        return false;
     }
 }
