@@ -75,7 +75,7 @@ class StalledCreationTest {
                 }
                 return null;
             });
-            awaitBlockedBy(lock, database);
+            awaitBlockedBy(lock, database, stalledSend);
 
             within(() -> {
                 try (Connection c = factory.createConnection()) {
@@ -130,22 +130,39 @@ class StalledCreationTest {
         }
     }
 
-    /** Waits until the database reports a statement of another session waiting for {@code lock}'s transaction. */
-    private static void awaitBlockedBy(java.sql.Connection lock, JournalDatabase database) throws Exception {
+    /**
+     * Waits until the database reports a statement of another session waiting for {@code lock}'s
+     * transaction; fails at once if the send that should wait for it has finished.
+     */
+    private static void awaitBlockedBy(java.sql.Connection lock, JournalDatabase database, Future<?> stalledSend)
+            throws Exception {
+        // PostgreSQL keeps the first pg_stat_activity it shows a transaction for the rest of it
+        // (the lock's transaction stays open), so a backend that connected later, such as the
+        // one of the broker's insert, would never appear: each poll takes a fresh one
         String query = database.name().equals("postgresql")
                 ? "SELECT COUNT(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))"
                 : "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS w JOIN information_schema.INNODB_TRX b "
                         + "ON b.trx_id = w.blocking_trx_id WHERE b.trx_mysql_thread_id = CONNECTION_ID()";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
-        while (!blocking(lock, query)) {
+        while (!blocking(lock, database, query)) {
             assertTrue(System.nanoTime() < deadline, "the broker never tried to create 'stalled'");
+            if (stalledSend.isDone()) {
+                stalledSend.get(); // its failure, if it failed, says why it did not wait
+                throw new AssertionError("the send to 'stalled' returned while its queue's creation was locked");
+            }
             // more than 0.1 s apart: MariaDB refreshes its INNODB_* tables only after they were
             // left unread for 0.1 s, so faster polling keeps reading the same stale snapshot
             Thread.sleep(250);
         }
     }
 
-    private static boolean blocking(java.sql.Connection lock, String query) throws SQLException {
+    private static boolean blocking(java.sql.Connection lock, JournalDatabase database, String query)
+            throws SQLException {
+        if (database.name().equals("postgresql")) {
+            try (Statement clear = lock.createStatement()) {
+                clear.execute("SELECT pg_stat_clear_snapshot()");
+            }
+        }
         try (PreparedStatement count = lock.prepareStatement(query); ResultSet rs = count.executeQuery()) {
             rs.next();
             return rs.getLong(1) > 0;
