@@ -4,6 +4,7 @@ import static org.ferrymq.client.JmsExceptions.call;
 import static org.ferrymq.client.JmsExceptions.run;
 
 import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
 import jakarta.jms.ConnectionMetaData;
 import jakarta.jms.Destination;
 import jakarta.jms.ExceptionListener;
@@ -19,6 +20,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.ObjectMessage;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TemporaryTopic;
@@ -27,34 +29,33 @@ import jakarta.jms.Topic;
 import java.io.Serializable;
 
 /**
- * The simplified API's context: one connection, shared with every context made from it by
- * {@link #createContext(int)}, and one session of its own, created on first need so that
- * {@link #setClientID} still works right after the context is made.
+ * The simplified API's context, over a {@link SessionSource} that supplies its connection and
+ * its one session: the same class for an application's own contexts
+ * ({@link StandaloneSessionSource}) and for the resource adapter's, in a Jakarta EE container.
+ * The session is made on first need, so that {@link #setClientID} still works right after the
+ * context is made.
  *
- * <p>Invariant: the connection closes exactly when the last open context that shares it
- * closes. Every checked {@link JMSException} of the classic objects underneath surfaces as
- * its runtime twin ({@link JmsExceptions#toRuntime}).
+ * <p>Every checked {@link JMSException} of the classic objects underneath, the source's
+ * refusals among them, surfaces as its runtime twin ({@link JmsExceptions#toRuntime}).
  */
 public class FerryJMSContext implements JMSContext, ProducerSource {
 
-    private final SharedConnection shared;
-    private final int sessionMode;
+    private final SessionSource source;
     private final Object lock = new Object();
 
-    private FerrySession session;
-    /** Sends of all this context's JMSProducers go through one producer without a destination. */
-    private FerryMessageProducer producer;
+    /** Made by the source on first need, under {@link #lock}; never made once closed. */
+    private Session session;
     private volatile boolean autoStart = true;
     private volatile boolean closed;
 
     /** A context that owns a new connection; the connection closes with the context (or its last sibling). */
     FerryJMSContext(FerryConnection connection, int sessionMode) {
-        this(new SharedConnection(connection), sessionMode);
+        this(new StandaloneSessionSource(connection, sessionMode, false));
     }
 
-    private FerryJMSContext(SharedConnection shared, int sessionMode) {
-        this.shared = shared;
-        this.sessionMode = sessionMode;
+    /** A context over {@code source}: how the resource adapter makes the contexts of a container. */
+    public FerryJMSContext(SessionSource source) {
+        this.source = source;
     }
 
     /** Refuses anything but the four session modes of {@link JMSContext}. */
@@ -74,90 +75,82 @@ public class FerryJMSContext implements JMSContext, ProducerSource {
         }
     }
 
-    private FerryConnection connection() {
+    private SessionSource source() {
         checkOpen();
-        return shared.connection;
+        return source;
     }
 
-    /** The context's session, created on first need. */
+    private Connection connection() {
+        return source().connection();
+    }
+
+    /** The context's session, made by its source on first need. */
     @Override
-    public FerrySession session() {
+    public Session session() {
         synchronized (lock) {
             checkOpen();
             if (session == null) {
-                session = call(() -> newSession(shared.connection));
+                session = call(source::createSession);
             }
             return session;
         }
     }
 
-    /** Makes the context's session on its connection. */
-    FerrySession newSession(FerryConnection connection) throws JMSException {
-        return (FerrySession) connection.createSession(sessionMode);
-    }
-
     /** The producer through which this context's JMSProducers send. */
     @Override
     public FerryMessageProducer producer() {
-        FerrySession s = session();
-        synchronized (lock) {
-            if (producer == null) {
-                producer = (FerryMessageProducer) call(() -> s.createProducer(null));
-            }
-            return producer;
-        }
+        Session s = session();
+        return call(() -> source.producer(s));
     }
 
     // ---- contexts and connection ----
 
     @Override
     public JMSContext createContext(int sessionMode) {
-        checkOpen();
-        checkSessionMode(sessionMode);
-        shared.acquire();
-        return new FerryJMSContext(shared, sessionMode);
+        SessionSource s = source();
+        return new FerryJMSContext(call(() -> s.another(sessionMode)));
     }
 
     @Override
     public String getClientID() {
-        FerryConnection c = connection();
+        Connection c = connection();
         return call(c::getClientID);
     }
 
     @Override
     public void setClientID(String clientID) {
-        FerryConnection c = connection();
-        run(() -> c.setClientID(clientID));
+        SessionSource s = source();
+        run(() -> s.setClientID(clientID));
     }
 
     @Override
     public ConnectionMetaData getMetaData() {
-        FerryConnection c = connection();
+        Connection c = connection();
         return call(c::getMetaData);
     }
 
     @Override
     public ExceptionListener getExceptionListener() {
-        FerryConnection c = connection();
-        return call(c::getExceptionListener);
+        SessionSource s = source();
+        return call(s::getExceptionListener);
     }
 
     @Override
     public void setExceptionListener(ExceptionListener listener) {
-        FerryConnection c = connection();
-        run(() -> c.setExceptionListener(listener));
+        SessionSource s = source();
+        run(() -> s.setExceptionListener(listener));
     }
 
     @Override
     public void start() {
-        FerryConnection c = connection();
+        Connection c = connection();
         run(c::start);
     }
 
     @Override
     public void stop() {
-        FerryConnection c = connection(); // refuses a stop from a listener of this connection
-        run(c::stop);
+        SessionSource s = source(); // a standalone connection refuses a stop from its own listener
+        run(s::stop);
     }
 
     @Override
@@ -174,7 +167,7 @@ public class FerryJMSContext implements JMSContext, ProducerSource {
 
     @Override
     public void close() {
-        FerrySession toClose;
+        Session toClose;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -187,65 +180,49 @@ public class FerryJMSContext implements JMSContext, ProducerSource {
             closed = true;
             toClose = session;
         }
-        JMSException failure = null;
-        try {
-            if (toClose != null) {
-                toClose.close();
-            }
-        } catch (JMSException e) {
-            failure = e;
-        }
-        try {
-            shared.release();
-        } catch (JMSException e) {
-            failure = failure == null ? e : failure;
-        }
-        if (failure != null) {
-            throw JmsExceptions.toRuntime(failure);
-        }
+        run(() -> source.close(toClose));
     }
 
     // ---- session ----
 
     @Override
     public int getSessionMode() {
-        checkOpen();
-        return sessionMode;
+        SessionSource s = source();
+        return call(s::sessionMode);
     }
 
     @Override
     public boolean getTransacted() {
-        checkOpen();
-        return sessionMode == SESSION_TRANSACTED;
+        return getSessionMode() == SESSION_TRANSACTED;
     }
 
     @Override
     public void commit() {
-        FerrySession s = session();
+        Session s = session();
         run(s::commit);
     }
 
     @Override
     public void rollback() {
-        FerrySession s = session();
+        Session s = session();
         run(s::rollback);
     }
 
     @Override
     public void recover() {
-        FerrySession s = session();
+        Session s = session();
         run(s::recover);
     }
 
     @Override
     public void acknowledge() {
         checkOpen();
-        FerrySession s;
+        Session s;
         synchronized (lock) {
             s = session;
         }
         if (s != null) { // without a session nothing was consumed
-            run(s::acknowledgeAll);
+            run(() -> source.acknowledge(s));
         }
     }
 
@@ -253,49 +230,49 @@ public class FerryJMSContext implements JMSContext, ProducerSource {
 
     @Override
     public BytesMessage createBytesMessage() {
-        FerrySession s = session();
+        Session s = session();
         return call(s::createBytesMessage);
     }
 
     @Override
     public MapMessage createMapMessage() {
-        FerrySession s = session();
+        Session s = session();
         return call(s::createMapMessage);
     }
 
     @Override
     public Message createMessage() {
-        FerrySession s = session();
+        Session s = session();
         return call(s::createMessage);
     }
 
     @Override
     public ObjectMessage createObjectMessage() {
-        FerrySession s = session();
+        Session s = session();
         return call(s::createObjectMessage);
     }
 
     @Override
     public ObjectMessage createObjectMessage(Serializable object) {
-        FerrySession s = session();
+        Session s = session();
         return call(() -> s.createObjectMessage(object));
     }
 
     @Override
     public StreamMessage createStreamMessage() {
-        FerrySession s = session();
+        Session s = session();
         return call(s::createStreamMessage);
     }
 
     @Override
     public TextMessage createTextMessage() {
-        FerrySession s = session();
+        Session s = session();
         return call(s::createTextMessage);
     }
 
     @Override
     public TextMessage createTextMessage(String text) {
-        FerrySession s = session();
+        Session s = session();
         return call(() -> s.createTextMessage(text));
     }
 
@@ -303,25 +280,25 @@ public class FerryJMSContext implements JMSContext, ProducerSource {
 
     @Override
     public Queue createQueue(String queueName) {
-        FerrySession s = session();
+        Session s = session();
         return call(() -> s.createQueue(queueName));
     }
 
     @Override
     public Topic createTopic(String topicName) {
-        FerrySession s = session();
+        Session s = session();
         return call(() -> s.createTopic(topicName));
     }
 
     @Override
     public TemporaryQueue createTemporaryQueue() {
-        FerrySession s = session();
+        Session s = session();
         return call(s::createTemporaryQueue);
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() {
-        FerrySession s = session();
+        Session s = session();
         return call(s::createTemporaryTopic);
     }
 
@@ -345,102 +322,75 @@ public class FerryJMSContext implements JMSContext, ProducerSource {
 
     @Override
     public JMSConsumer createConsumer(Destination destination, String messageSelector, boolean noLocal) {
-        FerrySession s = session();
+        Session s = session();
         return started(call(() -> s.createConsumer(destination, messageSelector, noLocal)));
     }
 
     @Override
     public JMSConsumer createDurableConsumer(Topic topic, String name) {
-        FerrySession s = session();
+        Session s = session();
         return started(call(() -> s.createDurableConsumer(topic, name)));
     }
 
     @Override
     public JMSConsumer createDurableConsumer(Topic topic, String name, String messageSelector, boolean noLocal) {
-        FerrySession s = session();
+        Session s = session();
         return started(call(() -> s.createDurableConsumer(topic, name, messageSelector, noLocal)));
     }
 
     @Override
     public JMSConsumer createSharedDurableConsumer(Topic topic, String name) {
-        FerrySession s = session();
+        Session s = session();
         return started(call(() -> s.createSharedDurableConsumer(topic, name)));
     }
 
     @Override
     public JMSConsumer createSharedDurableConsumer(Topic topic, String name, String messageSelector) {
-        FerrySession s = session();
+        Session s = session();
         return started(call(() -> s.createSharedDurableConsumer(topic, name, messageSelector)));
     }
 
     @Override
     public JMSConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName) {
-        FerrySession s = session();
+        Session s = session();
         return started(call(() -> s.createSharedConsumer(topic, sharedSubscriptionName)));
     }
 
     @Override
     public JMSConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName, String messageSelector) {
-        FerrySession s = session();
+        Session s = session();
         return started(call(() -> s.createSharedConsumer(topic, sharedSubscriptionName, messageSelector)));
     }
 
     /** Wraps a new consumer and, unless autoStart is off, starts the connection. */
     private JMSConsumer started(MessageConsumer consumer) {
-        FerryJMSConsumer wrapped = new FerryJMSConsumer((FerryMessageConsumer) consumer);
+        JMSConsumer wrapped = source.consumer(consumer);
         if (autoStart) {
-            run(shared.connection::start);
+            run(source.connection()::start);
         }
         return wrapped;
     }
 
     @Override
     public QueueBrowser createBrowser(Queue queue) {
-        FerrySession s = session();
+        Session s = session();
         return call(() -> s.createBrowser(queue));
     }
 
     @Override
     public QueueBrowser createBrowser(Queue queue, String messageSelector) {
-        FerrySession s = session();
+        Session s = session();
         return call(() -> s.createBrowser(queue, messageSelector));
     }
 
     @Override
     public void unsubscribe(String name) {
-        FerrySession s = session();
+        Session s = session();
         run(() -> s.unsubscribe(name));
     }
 
     @Override
     public String toString() {
-        return "FerryJMSContext[" + shared.connection + ", session mode " + sessionMode + (closed ? ", closed" : "") + "]";
-    }
-
-    /** A connection and the number of open contexts using it; the last one to go closes it. */
-    private static final class SharedConnection {
-
-        final FerryConnection connection;
-        private int openContexts = 1;
-
-        SharedConnection(FerryConnection connection) {
-            this.connection = connection;
-        }
-
-        synchronized void acquire() {
-            if (openContexts == 0) {
-                throw new IllegalStateRuntimeException("The connection of this JMSContext is closed");
-            }
-            openContexts++;
-        }
-
-        void release() throws JMSException {
-            synchronized (this) {
-                if (--openContexts > 0) {
-                    return;
-                }
-            }
-            connection.close();
-        }
+        return "FerryJMSContext[" + source + (closed ? ", closed" : "") + "]";
     }
 }

@@ -1,7 +1,6 @@
 package org.ferrymq.client;
 
 import jakarta.jms.JMSContext;
-import jakarta.jms.JMSException;
 import jakarta.jms.XAJMSContext;
 import javax.transaction.xa.XAResource;
 
@@ -13,12 +12,7 @@ import javax.transaction.xa.XAResource;
 public final class FerryXAJMSContext extends FerryJMSContext implements XAJMSContext {
 
     FerryXAJMSContext(FerryXAConnection connection) {
-        super(connection, SESSION_TRANSACTED);
-    }
-
-    @Override
-    FerrySession newSession(FerryConnection connection) throws JMSException {
-        return (FerrySession) ((FerryXAConnection) connection).createXASession();
+        super(new StandaloneSessionSource(connection, SESSION_TRANSACTED, true));
     }
 
     @Override

@@ -5,8 +5,8 @@ import jakarta.jms.Session;
 /**
  * What a {@link FerryJMSProducer} works through: the session that makes the messages it sends
  * from bodies, and the one producer without a destination that sends them. A
- * {@link FerryJMSContext} is one; the resource adapter's JMSContext, over a pooled session, is
- * another. Both refuse with an {@code IllegalStateRuntimeException} once closed.
+ * {@link FerryJMSContext} is one, whatever its {@link SessionSource}; it refuses with an
+ * {@code IllegalStateRuntimeException} once closed.
  */
 public interface ProducerSource {
 

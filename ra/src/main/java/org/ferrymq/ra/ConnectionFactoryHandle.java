@@ -105,7 +105,7 @@ final class ConnectionFactoryHandle implements ConnectionFactory, QueueConnectio
     @Override
     public JMSContext createContext(String userName, String password, int sessionMode) {
         FerryJMSContext.checkSessionMode(sessionMode);
-        return ContextHandle.open(JmsExceptions.call(() -> allocate(userName, password)), sessionMode);
+        return ContainerSessionSource.open(JmsExceptions.call(() -> allocate(userName, password)), sessionMode);
     }
 
     @Override

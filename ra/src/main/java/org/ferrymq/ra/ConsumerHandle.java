@@ -18,7 +18,7 @@ final class ConsumerHandle implements QueueReceiver, TopicSubscriber {
         this.physical = physical;
     }
 
-    /** The consumer of the pooled session, for the JMSConsumer of a {@link ContextHandle}. */
+    /** The consumer of the pooled session, for the JMSConsumer of a {@link ContainerSessionSource}. */
     MessageConsumer physical() {
         return physical;
     }

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The adapter's JMSContext as an application in a Jakarta EE container uses it (Jakarta
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.Test;
  * transaction is an XA branch driven through that connection's XAResource, as a transaction
  * manager drives it.
  */
-class ContextHandleTest {
+class ContainerJMSContextTest {
 
     private static FerryResourceAdapter adapter;
 
@@ -169,17 +170,24 @@ class ContextHandleTest {
     @Test
     void methodsForbiddenInAContainerThrowIllegalStateRuntimeException() {
         try (JMSContext context = factory.createContext()) {
-            assertThrows(IllegalStateRuntimeException.class, () -> context.setClientID("mine"));
-            assertThrows(IllegalStateRuntimeException.class, () -> context.setExceptionListener(e -> { }));
-            assertThrows(IllegalStateRuntimeException.class, context::stop);
-            assertThrows(IllegalStateRuntimeException.class, () -> context.createContext(JMSContext.AUTO_ACKNOWLEDGE));
+            assertRefused("JMSContext.setClientID", () -> context.setClientID("mine"));
+            assertRefused("JMSContext.setExceptionListener", () -> context.setExceptionListener(e -> { }));
+            assertRefused("JMSContext.stop", context::stop);
+            assertRefused("JMSContext.createContext", () -> context.createContext(JMSContext.AUTO_ACKNOWLEDGE));
             JMSConsumer consumer = context.createConsumer(queue);
-            assertThrows(IllegalStateRuntimeException.class, () -> consumer.setMessageListener(m -> { }));
+            assertRefused("JMSConsumer.setMessageListener", () -> consumer.setMessageListener(m -> { }));
+            assertNull(context.getExceptionListener());
 
             // and the context still works
             context.createProducer().send(queue, "still usable");
             assertEquals("still usable", consumer.receiveBody(String.class, 5_000));
         }
+    }
+
+    /** Refused as section 12.2 requires, naming the method the application called. */
+    private static void assertRefused(String method, Executable call) {
+        IllegalStateRuntimeException refused = assertThrows(IllegalStateRuntimeException.class, call);
+        assertTrue(refused.getMessage().startsWith(method + " must not be called"), refused.getMessage());
     }
 
     // ---- in a JTA transaction (section 12.3) ----
