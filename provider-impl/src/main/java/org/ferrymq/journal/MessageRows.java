@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.ferrymq.api.journal.MessageContent;
 import org.ferrymq.api.journal.StoredMessage;
 import org.ferrymq.protocol.codec.MessageContents;
@@ -34,10 +33,6 @@ final class MessageRows {
 
     static final String INSERT_PROPERTY =
             "INSERT INTO FMQ_MSG_PROPERTY (MSG_NO, PROP_NAME, PROP_TYPE, PROP_VALUE) VALUES (?, ?, ?, ?)";
-
-    /** The PROP_TYPE values read as their type; any other is read as a string. */
-    private static final Set<String> PROPERTY_TYPES = Set.of("boolean", "byte", "short", "int", "long", "float",
-            "double");
 
     private MessageRows() {
     }
@@ -172,7 +167,8 @@ final class MessageRows {
         String value = row.getString(first + 3);
         Object typed;
         try {
-            typed = PROPERTY_TYPES.contains(type) ? ValueType.forName(type).parse(value) : value;
+            ValueType valueType = ValueType.forName(type);
+            typed = valueType == null || !valueType.isPropertyType() ? value : valueType.parse(value);
         } catch (RuntimeException e) {
             throw new DamagedMessage(messageNo, new IllegalArgumentException("property '" + name + "' of type "
                     + type + " has the value '" + value + "'", e));

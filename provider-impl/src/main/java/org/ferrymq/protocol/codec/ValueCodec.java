@@ -12,7 +12,8 @@ import java.util.Map;
  * message bodies hold: a value is its {@link ValueType#tag() tag} (one byte) and then its
  * bytes, big-endian; a string is its UTF-8 length (an int) and its UTF-8 bytes; a byte[] its
  * length and its bytes; a map its size (an int) and each name (a string) with its value; a
- * list its size and each value.
+ * list its size and each value. A string that is not valid UTF-16 (an unpaired surrogate)
+ * is written with {@code ?} in place of the unpaired half, as {@link String#getBytes} does.
  *
  * <p>This is also the stored form of map and stream bodies in the journal's {@code BODY_BYTES}
  * column ({@link #encodeMap}, {@link #encodeList}): journals written by earlier versions hold it,

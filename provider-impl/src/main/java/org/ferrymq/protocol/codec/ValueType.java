@@ -77,20 +77,25 @@ public enum ValueType {
         return BY_TAG[tag];
     }
 
-    /** The type a {@link #typeName()} names. */
+    /** The type a {@link #typeName()} names, or null when none does. */
     public static ValueType forName(String typeName) {
         for (ValueType type : BY_TAG) {
             if (type.typeName.equals(typeName)) {
                 return type;
             }
         }
-        throw new IllegalArgumentException("unknown value type '" + typeName + "'");
+        return null;
     }
 
-    /** Null, or one of the eight property types: Boolean, Byte, Short, Integer, Long, Float, Double, String. */
+    /** Whether this is one of the eight property types: boolean, byte, short, int, long, float, double, string. */
+    public boolean isPropertyType() {
+        return this != NULL && this != CHAR && this != BYTES;
+    }
+
+    /** Null, or a value of one of the eight property types. */
     public static boolean isPropertyValue(Object value) {
         ValueType type = of(value);
-        return type != null && type != CHAR && type != BYTES;
+        return type == NULL || type != null && type.isPropertyType();
     }
 
     /** Null, a property type, a Character or a byte[]: what map and stream bodies hold. */

@@ -145,6 +145,8 @@ class ValueCodecTest {
     void typesAreNamedAsTheJournalWritesThemAndParsedBack() {
         assertEquals(ValueType.INT, ValueType.forName("int"));
         assertEquals(ValueType.STRING, ValueType.forName("string"));
+        assertNull(ValueType.forName("decimal"));
+        assertTrue(ValueType.INT.isPropertyType() && !ValueType.CHAR.isPropertyType());
         assertEquals(-7, ValueType.INT.parse(String.valueOf(-7)));
         assertEquals(1.5f, ValueType.FLOAT.parse("1.5"));
         assertEquals(Boolean.TRUE, ValueType.BOOLEAN.parse("true"));
