@@ -1,15 +1,17 @@
 package org.ferrymq.broker;
 
+import org.ferrymq.api.journal.MessageContent;
 import org.ferrymq.api.journal.StoredMessage;
-import org.ferrymq.journal.PersistentMessage;
 import org.ferrymq.protocol.MessageData;
+import org.ferrymq.protocol.codec.CodecException;
+import org.ferrymq.protocol.codec.MessageContents;
 
 /**
  * A message as the broker holds it: the client's immutable snapshot plus what the broker
  * knows about its origin. One instance is shared by every queue a topic fans it out to
  * (until a queue pages it out and reads it back as an instance of its own).
  */
-final class ServerMessage implements PersistentMessage {
+final class ServerMessage implements StoredMessage {
 
     final long messageNo;
     final MessageData data;
@@ -34,9 +36,16 @@ final class ServerMessage implements PersistentMessage {
         if (stored instanceof ServerMessage message) {
             return message;
         }
-        PersistentMessage persistent = (PersistentMessage) stored;
-        ServerMessage message = new ServerMessage(persistent.messageNo(), persistent.data(), null, null);
-        message.references = persistent.references();
+        MessageData data;
+        try {
+            data = MessageContents.toMessageData(stored.content());
+        } catch (CodecException e) {
+            // a journal reports and leaves out a message it cannot read back; it never gives one back
+            throw new IllegalStateException("The journal gave back message " + stored.messageNo()
+                    + " that cannot be read: " + e.getMessage(), e);
+        }
+        ServerMessage message = new ServerMessage(stored.messageNo(), data, null, null);
+        message.references = stored.references();
         return message;
     }
 
@@ -58,8 +67,33 @@ final class ServerMessage implements PersistentMessage {
         return references;
     }
 
-    @Override
-    public MessageData data() {
+    MessageData data() {
         return data;
+    }
+
+    /** What the journal stores of the message: its snapshot's headers, properties and body, not copied. */
+    @Override
+    public MessageContent content() {
+        return MessageContents.of(data);
+    }
+
+    @Override
+    public String messageId() {
+        return data.messageId();
+    }
+
+    @Override
+    public int priority() {
+        return data.priority();
+    }
+
+    @Override
+    public long expiration() {
+        return data.expiration();
+    }
+
+    @Override
+    public long deliveryTime() {
+        return data.deliveryTime();
     }
 }

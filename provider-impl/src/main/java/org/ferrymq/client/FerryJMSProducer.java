@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.ferrymq.client.message.PropertyValues;
+import org.ferrymq.protocol.codec.ValueConversions;
 
 /**
  * The simplified API's producer: send options, message properties and header values kept
@@ -294,42 +295,42 @@ public class FerryJMSProducer implements JMSProducer {
 
     @Override
     public boolean getBooleanProperty(String name) {
-        return call(() -> PropertyValues.getBoolean(properties.get(name)));
+        return call(() -> ValueConversions.getBoolean(properties.get(name)));
     }
 
     @Override
     public byte getByteProperty(String name) {
-        return call(() -> PropertyValues.getByte(properties.get(name)));
+        return call(() -> ValueConversions.getByte(properties.get(name)));
     }
 
     @Override
     public short getShortProperty(String name) {
-        return call(() -> PropertyValues.getShort(properties.get(name)));
+        return call(() -> ValueConversions.getShort(properties.get(name)));
     }
 
     @Override
     public int getIntProperty(String name) {
-        return call(() -> PropertyValues.getInt(properties.get(name)));
+        return call(() -> ValueConversions.getInt(properties.get(name)));
     }
 
     @Override
     public long getLongProperty(String name) {
-        return call(() -> PropertyValues.getLong(properties.get(name)));
+        return call(() -> ValueConversions.getLong(properties.get(name)));
     }
 
     @Override
     public float getFloatProperty(String name) {
-        return call(() -> PropertyValues.getFloat(properties.get(name)));
+        return call(() -> ValueConversions.getFloat(properties.get(name)));
     }
 
     @Override
     public double getDoubleProperty(String name) {
-        return call(() -> PropertyValues.getDouble(properties.get(name)));
+        return call(() -> ValueConversions.getDouble(properties.get(name)));
     }
 
     @Override
     public String getStringProperty(String name) {
-        return call(() -> PropertyValues.getString(properties.get(name)));
+        return call(() -> ValueConversions.getString(properties.get(name)));
     }
 
     // ---- header values ----

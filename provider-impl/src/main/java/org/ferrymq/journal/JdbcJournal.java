@@ -398,7 +398,7 @@ public final class JdbcJournal implements Journal {
                     read++;
                     lastSeq = rs.getLong(1);
                     lastTime = rs.getLong(3);
-                    PersistentMessage.Loaded message;
+                    MessageRows.Loaded message;
                     try {
                         message = MessageRows.readMessage(rs, 5, null);
                     } catch (MessageRows.DamagedMessage e) {
@@ -454,10 +454,8 @@ public final class JdbcJournal implements Journal {
                 } else if (p == null) {
                     page.add(reference);
                 } else {
-                    PersistentMessage.Loaded m = (PersistentMessage.Loaded) reference.message();
                     page.add(new StoredReference(reference.seq(), reference.deliveryCount(),
-                            new PersistentMessage.Loaded(messageNo, m.references(), m.data().toBuilder().properties(p)
-                                    .build()), reference.deliveryTime()));
+                            MessageRows.Loaded.withProperties(reference.message(), p), reference.deliveryTime()));
                 }
             }
             return page;

@@ -1,19 +1,21 @@
 package org.ferrymq.journal;
 
-import jakarta.jms.DeliveryMode;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
-import org.ferrymq.protocol.DestinationName;
-import org.ferrymq.protocol.MessageData;
+import org.ferrymq.api.journal.MessageContent;
+import org.ferrymq.api.journal.StoredMessage;
+import org.ferrymq.protocol.codec.MessageContents;
+import org.ferrymq.protocol.codec.ValueCodec;
+import org.ferrymq.protocol.codec.ValueType;
 
 /**
  * How a message maps to the rows of {@code FMQ_MESSAGE} and {@code FMQ_MSG_PROPERTY}: one
@@ -36,43 +38,41 @@ final class MessageRows {
     }
 
     /** Binds one FMQ_MESSAGE row to {@link #INSERT_MESSAGE}. */
-    static void bindMessage(PreparedStatement insert, PersistentMessage message) throws SQLException {
-        MessageData data = message.data();
+    static void bindMessage(PreparedStatement insert, StoredMessage message) throws SQLException {
+        MessageContent content = message.content();
         int i = 1;
         insert.setLong(i++, message.messageNo());
         insert.setInt(i++, message.references());
-        insert.setString(i++, data.messageId());
-        insert.setString(i++, kind(data.destination()));
-        insert.setString(i++, data.destination().name());
-        insert.setLong(i++, data.timestamp());
-        boolean correlationBytes = data.correlationIdIsBytes() && data.correlationId() != null;
-        insert.setString(i++, correlationBytes
-                ? HexFormat.of().formatHex(data.correlationId().getBytes(StandardCharsets.ISO_8859_1))
-                : data.correlationId());
-        insert.setShort(i++, (short) (correlationBytes ? 1 : 0));
-        insert.setString(i++, data.replyTo() == null ? null : kind(data.replyTo()));
-        insert.setString(i++, data.replyTo() == null ? null : data.replyTo().name());
-        insert.setString(i++, data.type());
-        insert.setShort(i++, (short) data.priority());
-        insert.setLong(i++, data.expiration());
-        insert.setLong(i++, data.deliveryTime());
-        insert.setString(i++, data.bodyType().name());
-        Object body = data.body();
+        insert.setString(i++, content.messageId());
+        insert.setString(i++, content.destinationKind());
+        insert.setString(i++, content.destinationName());
+        insert.setLong(i++, content.timestamp());
+        insert.setString(i++, content.correlationIdIsBytes()
+                ? HexFormat.of().formatHex(content.correlationId().getBytes(StandardCharsets.ISO_8859_1))
+                : content.correlationId());
+        insert.setShort(i++, (short) (content.correlationIdIsBytes() ? 1 : 0));
+        insert.setString(i++, content.replyToKind());
+        insert.setString(i++, content.replyToName());
+        insert.setString(i++, content.type());
+        insert.setShort(i++, (short) content.priority());
+        insert.setLong(i++, content.expiration());
+        insert.setLong(i++, content.deliveryTime());
+        insert.setString(i++, content.bodyType());
+        Object body = content.body();
         String text = null;
         byte[] bytes = null;
-        switch (data.bodyType()) {
-            case TEXT -> {
-                String s = (String) body;
-                if (s != null && s.indexOf('\0') >= 0) {
-                    bytes = s.getBytes(StandardCharsets.UTF_8); // some databases refuse NUL in text columns
-                } else {
-                    text = s;
-                }
+        if (body instanceof String s) {
+            if (s.indexOf('\0') >= 0) {
+                bytes = s.getBytes(StandardCharsets.UTF_8); // some databases refuse NUL in text columns
+            } else {
+                text = s;
             }
-            case BYTES, OBJECT -> bytes = (byte[]) body;
-            case MAP -> bytes = body == null ? null : BodyCodec.encodeMap((Map<?, ?>) body);
-            case STREAM -> bytes = body == null ? null : BodyCodec.encodeList((java.util.List<?>) body);
-            case MESSAGE -> { }
+        } else if (body instanceof byte[] b) {
+            bytes = b;
+        } else if (body instanceof Map<?, ?> map) {
+            bytes = ValueCodec.encodeMap(map);
+        } else if (body instanceof List<?> list) {
+            bytes = ValueCodec.encodeList(list);
         }
         insert.setString(i++, text);
         if (bytes == null) {
@@ -80,12 +80,12 @@ final class MessageRows {
         } else {
             insert.setBytes(i++, bytes);
         }
-        insert.setInt(i, data.properties().size());
+        insert.setInt(i, content.properties().size());
     }
 
     /** Adds one FMQ_MSG_PROPERTY row per property to the batch of {@link #INSERT_PROPERTY}. */
-    static void addProperties(PreparedStatement insert, PersistentMessage message) throws SQLException {
-        for (Map.Entry<String, Object> p : message.data().properties().entrySet()) {
+    static void addProperties(PreparedStatement insert, StoredMessage message) throws SQLException {
+        for (Map.Entry<String, Object> p : message.content().properties().entrySet()) {
             Object value = p.getValue();
             insert.setLong(1, message.messageNo());
             insert.setString(2, p.getKey());
@@ -100,7 +100,7 @@ final class MessageRows {
      * A failure of the database is an SQLException; columns that hold something no FerryMQ
      * writes (a row changed by hand, a bad migration) are a {@link DamagedMessage}.
      */
-    static PersistentMessage.Loaded readMessage(ResultSet row, int first, Map<String, Object> properties)
+    static Loaded readMessage(ResultSet row, int first, Map<String, Object> properties)
             throws SQLException, DamagedMessage {
         int i = first;
         long messageNo = row.getLong(i++);
@@ -111,44 +111,47 @@ final class MessageRows {
         long timestamp = row.getLong(i++);
         String correlationId = row.getString(i++);
         boolean correlationBytes = row.getShort(i++) != 0;
-        String replyToType = row.getString(i++);
+        String replyToKind = row.getString(i++);
         String replyToName = row.getString(i++);
         String type = row.getString(i++);
         int priority = row.getShort(i++);
         long expiration = row.getLong(i++);
         long deliveryTime = row.getLong(i++);
-        String bodyTypeName = row.getString(i++);
+        String bodyType = row.getString(i++);
         String text = row.getString(i++);
         byte[] bytes = row.getBytes(i);
         try {
             if (correlationBytes && correlationId != null) {
                 correlationId = new String(HexFormat.of().parseHex(correlationId), StandardCharsets.ISO_8859_1);
             }
-            MessageData.BodyType bodyType = MessageData.BodyType.valueOf(bodyTypeName);
-            Object body = switch (bodyType) {
-                case TEXT -> text != null || bytes == null ? text : new String(bytes, StandardCharsets.UTF_8);
-                case BYTES, OBJECT -> bytes;
-                case MAP -> bytes == null ? null : java.util.Collections.unmodifiableMap(BodyCodec.decodeMap(bytes));
-                case STREAM -> bytes == null ? null : java.util.Collections.unmodifiableList(BodyCodec.decodeList(bytes));
-                case MESSAGE -> null;
+            Object body = switch (String.valueOf(bodyType)) {
+                case "TEXT" -> text != null || bytes == null ? text : new String(bytes, StandardCharsets.UTF_8);
+                case "MAP" -> bytes == null ? null : ValueCodec.decodeMap(bytes);
+                case "STREAM" -> bytes == null ? null : ValueCodec.decodeList(bytes);
+                case "MESSAGE" -> null;
+                default -> bytes;
             };
-            MessageData data = MessageData.builder(bodyType)
-                    .messageId(messageId)
-                    .timestamp(timestamp)
-                    .correlationId(correlationId, correlationBytes)
-                    .destination(destination(destinationKind, destinationName))
-                    .replyTo(replyToType == null ? null : destination(replyToType, replyToName))
-                    .deliveryMode(DeliveryMode.PERSISTENT)
-                    .type(type)
-                    .expiration(expiration)
-                    .deliveryTime(deliveryTime)
-                    .priority(priority)
-                    .properties(properties)
-                    .body(body)
-                    .build();
-            return new PersistentMessage.Loaded(messageNo, references, data);
+            MessageContent content = new MessageContent(messageId, timestamp, correlationId,
+                    correlationBytes && correlationId != null, destinationKind, destinationName, replyToKind,
+                    replyToName, type, priority, expiration, deliveryTime,
+                    properties == null ? null : Collections.unmodifiableMap(properties), bodyType, body);
+            MessageContents.toMessageData(content); // refuses what the broker could not read back
+            return new Loaded(messageNo, references, content);
         } catch (IOException | RuntimeException e) {
             throw new DamagedMessage(messageNo, e);
+        }
+    }
+
+    /** A message read back from storage. */
+    record Loaded(long messageNo, int references, MessageContent content) implements StoredMessage {
+
+        /** The same message with the properties read from their rows. */
+        static Loaded withProperties(StoredMessage message, Map<String, Object> properties) {
+            MessageContent c = message.content();
+            return new Loaded(message.messageNo(), message.references(), new MessageContent(c.messageId(), c.timestamp(),
+                    c.correlationId(), c.correlationIdIsBytes(), c.destinationKind(), c.destinationName(),
+                    c.replyToKind(), c.replyToName(), c.type(), c.priority(), c.expiration(), c.deliveryTime(),
+                    Collections.unmodifiableMap(properties), c.bodyType(), c.body()));
         }
     }
 
@@ -164,16 +167,8 @@ final class MessageRows {
         String value = row.getString(first + 3);
         Object typed;
         try {
-            typed = value == null ? null : switch (type) {
-                case "boolean" -> Boolean.valueOf(value);
-                case "byte" -> Byte.valueOf(value);
-                case "short" -> Short.valueOf(value);
-                case "int" -> Integer.valueOf(value);
-                case "long" -> Long.valueOf(value);
-                case "float" -> Float.valueOf(value);
-                case "double" -> Double.valueOf(value);
-                default -> value;
-            };
+            ValueType valueType = ValueType.forName(type);
+            typed = valueType == null || !valueType.isPropertyType() ? value : valueType.parse(value);
         } catch (RuntimeException e) {
             throw new DamagedMessage(messageNo, new IllegalArgumentException("property '" + name + "' of type "
                     + type + " has the value '" + value + "'", e));
@@ -191,38 +186,13 @@ final class MessageRows {
         }
 
         private static String reason(Throwable cause) {
-            if (cause instanceof EOFException) {
-                return "its body ends before the values it announces";
-            }
             return cause.getMessage() != null ? cause.getMessage() : cause.toString();
         }
     }
 
+    /** The PROP_TYPE of a property value: its {@link ValueType#typeName()}; a null is written as a string. */
     private static String propertyType(Object value) {
-        if (value instanceof Boolean) {
-            return "boolean";
-        } else if (value instanceof Byte) {
-            return "byte";
-        } else if (value instanceof Short) {
-            return "short";
-        } else if (value instanceof Integer) {
-            return "int";
-        } else if (value instanceof Long) {
-            return "long";
-        } else if (value instanceof Float) {
-            return "float";
-        } else if (value instanceof Double) {
-            return "double";
-        }
-        return "string";
-    }
-
-    /** How a destination kind is written: queue, topic, temp_queue, temp_topic. */
-    static String kind(DestinationName destination) {
-        return destination.kind().name().toLowerCase(Locale.ROOT);
-    }
-
-    private static DestinationName destination(String kind, String name) {
-        return new DestinationName(DestinationName.Kind.valueOf(kind.toUpperCase(Locale.ROOT)), name);
+        ValueType type = ValueType.of(value);
+        return type == null || type == ValueType.NULL ? ValueType.STRING.typeName() : type.typeName();
     }
 }

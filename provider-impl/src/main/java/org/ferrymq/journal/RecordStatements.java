@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.PreparedTransaction;
+import org.ferrymq.api.journal.StoredMessage;
 
 /**
  * Turns journal records into SQL on one connection. The frequent records (messages,
@@ -88,10 +89,10 @@ final class RecordStatements implements AutoCloseable {
 
     void add(JournalRecord record) throws SQLException {
         if (record instanceof JournalRecord.MessageStored r) {
-            PersistentMessage message = (PersistentMessage) r.message();
+            StoredMessage message = r.message();
             MessageRows.bindMessage(batch(Batched.INSERT_MESSAGE), message);
             added(Batched.INSERT_MESSAGE);
-            if (!message.data().properties().isEmpty()) {
+            if (!message.content().properties().isEmpty()) {
                 MessageRows.addProperties(batch(Batched.INSERT_PROPERTY), message);
                 pending[Batched.INSERT_PROPERTY.ordinal()] = true;
             }
@@ -146,7 +147,7 @@ final class RecordStatements implements AutoCloseable {
             batch(Batched.SWEEP_SHARED_MESSAGE).setLong(1, messageNo);
             added(Batched.SWEEP_SHARED_MESSAGE);
         } else {
-            if (!((PersistentMessage) r.message()).data().properties().isEmpty()) {
+            if (!r.message().content().properties().isEmpty()) {
                 removedProperties.add(messageNo);
             }
             removedMessages.add(messageNo);

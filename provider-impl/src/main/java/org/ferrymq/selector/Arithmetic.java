@@ -1,5 +1,7 @@
 package org.ferrymq.selector;
 
+import org.ferrymq.protocol.codec.ValueType;
+
 /**
  * A chain of operators of one precedence level: {@code a + b - c} or {@code a * b / c}.
  *
@@ -28,19 +30,19 @@ final class Arithmetic extends Expression {
     @Override
     Object evaluate(Object source) {
         Object first = operands[0].evaluate(source);
-        if (!isNumber(first)) {
+        if (!ValueType.isNumber(first)) {
             return null;
         }
-        boolean exact = isExactNumber(first);
+        boolean exact = ValueType.isExactNumber(first);
         long exactValue = exact ? ((Number) first).longValue() : 0;
         double approximateValue = exact ? 0 : ((Number) first).doubleValue();
 
         for (int i = 0; i < operators.length; i++) {
             Object next = operands[i + 1].evaluate(source);
-            if (!isNumber(next)) {
+            if (!ValueType.isNumber(next)) {
                 return null;
             }
-            if (exact && isExactNumber(next)) {
+            if (exact && ValueType.isExactNumber(next)) {
                 long right = ((Number) next).longValue();
                 if (operators[i] == '/' && right == 0) {
                     return null;

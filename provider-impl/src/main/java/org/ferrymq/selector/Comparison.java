@@ -1,5 +1,7 @@
 package org.ferrymq.selector;
 
+import org.ferrymq.protocol.codec.ValueType;
+
 /**
  * {@code a = b}, {@code a <> b}, {@code a < b}, {@code a <= b}, {@code a > b},
  * {@code a >= b}. Numbers compare by value across integer and floating-point types, as
@@ -27,10 +29,10 @@ final class Comparison extends Expression {
             if (left == null || right == null) {
                 return null;
             }
-            if (isExactNumber(left) && isExactNumber(right)) {
+            if (ValueType.isExactNumber(left) && ValueType.isExactNumber(right)) {
                 return holds(((Number) left).longValue(), ((Number) right).longValue());
             }
-            if (isNumber(left) && isNumber(right)) {
+            if (ValueType.isNumber(left) && ValueType.isNumber(right)) {
                 return holds(((Number) left).doubleValue(), ((Number) right).doubleValue());
             }
             boolean sameType = left instanceof String && right instanceof String

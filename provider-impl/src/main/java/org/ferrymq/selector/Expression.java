@@ -41,13 +41,4 @@ abstract class Expression {
      * matching run without wrapping each message in an adapter object.
      */
     abstract Object evaluate(Object source);
-
-    static boolean isExactNumber(Object value) {
-        return value instanceof Long || value instanceof Integer
-                || value instanceof Short || value instanceof Byte;
-    }
-
-    static boolean isNumber(Object value) {
-        return isExactNumber(value) || value instanceof Double || value instanceof Float;
-    }
 }

@@ -1,5 +1,7 @@
 package org.ferrymq.selector;
 
+import org.ferrymq.protocol.codec.ValueType;
+
 /** Unary {@code -} or {@code +} applied to a value only known per message; NULL unless the value is a number. */
 final class Sign extends Expression {
 
@@ -19,13 +21,13 @@ final class Sign extends Expression {
     @Override
     Object evaluate(Object source) {
         Object value = operand.evaluate(source);
-        if (!isNumber(value)) {
+        if (!ValueType.isNumber(value)) {
             return null;
         }
         if (!negative) {
             return value;
         }
-        if (isExactNumber(value)) {
+        if (ValueType.isExactNumber(value)) {
             return Long.valueOf(-((Number) value).longValue());
         }
         return Double.valueOf(-((Number) value).doubleValue());

@@ -1,8 +1,9 @@
 package org.ferrymq.api.journal;
 
 /**
- * A persistent message as the journal sees it. The broker's own message type implements
- * this; a journal keeps whatever else of the message it needs to give it back.
+ * A persistent message as the journal sees it: the broker's number for it, how many queues
+ * reference it, and its {@link MessageContent}, which is all a journal writes and all it gives
+ * back. The broker's own message type implements this; a journal gives back its own.
  */
 public interface StoredMessage {
 
@@ -12,11 +13,22 @@ public interface StoredMessage {
     /** How many durable queues referenced the message when it was stored; 1 for a message sent to a queue. */
     int references();
 
-    String messageId();
+    /** The message's headers, properties and body. */
+    MessageContent content();
 
-    int priority();
+    default String messageId() {
+        return content().messageId();
+    }
 
-    long expiration();
+    default int priority() {
+        return content().priority();
+    }
 
-    long deliveryTime();
+    default long expiration() {
+        return content().expiration();
+    }
+
+    default long deliveryTime() {
+        return content().deliveryTime();
+    }
 }

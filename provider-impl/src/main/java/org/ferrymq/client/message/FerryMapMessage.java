@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.ferrymq.protocol.MessageData;
+import org.ferrymq.protocol.codec.ValueConversions;
 
 /**
  * A message whose body is a set of named, typed values, read with the conversions of
@@ -34,53 +35,53 @@ public class FerryMapMessage extends FerryMessage implements MapMessage {
 
     @Override
     public boolean getBoolean(String name) throws JMSException {
-        return PropertyValues.getBoolean(value(name));
+        return ValueConversions.getBoolean(value(name));
     }
 
     @Override
     public byte getByte(String name) throws JMSException {
-        return PropertyValues.getByte(value(name));
+        return ValueConversions.getByte(value(name));
     }
 
     @Override
     public short getShort(String name) throws JMSException {
-        return PropertyValues.getShort(value(name));
+        return ValueConversions.getShort(value(name));
     }
 
     @Override
     public char getChar(String name) throws JMSException {
-        return PropertyValues.getChar(value(name));
+        return ValueConversions.getChar(value(name));
     }
 
     @Override
     public int getInt(String name) throws JMSException {
-        return PropertyValues.getInt(value(name));
+        return ValueConversions.getInt(value(name));
     }
 
     @Override
     public long getLong(String name) throws JMSException {
-        return PropertyValues.getLong(value(name));
+        return ValueConversions.getLong(value(name));
     }
 
     @Override
     public float getFloat(String name) throws JMSException {
-        return PropertyValues.getFloat(value(name));
+        return ValueConversions.getFloat(value(name));
     }
 
     @Override
     public double getDouble(String name) throws JMSException {
-        return PropertyValues.getDouble(value(name));
+        return ValueConversions.getDouble(value(name));
     }
 
     @Override
     public String getString(String name) throws JMSException {
-        return PropertyValues.getString(value(name));
+        return ValueConversions.getString(value(name));
     }
 
     /** A copy of the byte[] value; null if the name is not set. */
     @Override
     public byte[] getBytes(String name) throws JMSException {
-        return PropertyValues.getBytes(value(name));
+        return ValueConversions.getBytes(value(name));
     }
 
     /** The value as set (a byte[] value as a new copy). */

@@ -22,6 +22,7 @@ import java.util.Map;
 import org.ferrymq.client.FerryDestination;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.MessageData;
+import org.ferrymq.protocol.codec.ValueConversions;
 
 /**
  * A FerryMQ message without a body, and the headers and properties every message type
@@ -461,42 +462,42 @@ public class FerryMessage implements Message {
 
     @Override
     public boolean getBooleanProperty(String name) throws JMSException {
-        return PropertyValues.getBoolean(property(name));
+        return ValueConversions.getBoolean(property(name));
     }
 
     @Override
     public byte getByteProperty(String name) throws JMSException {
-        return PropertyValues.getByte(property(name));
+        return ValueConversions.getByte(property(name));
     }
 
     @Override
     public short getShortProperty(String name) throws JMSException {
-        return PropertyValues.getShort(property(name));
+        return ValueConversions.getShort(property(name));
     }
 
     @Override
     public int getIntProperty(String name) throws JMSException {
-        return PropertyValues.getInt(property(name));
+        return ValueConversions.getInt(property(name));
     }
 
     @Override
     public long getLongProperty(String name) throws JMSException {
-        return PropertyValues.getLong(property(name));
+        return ValueConversions.getLong(property(name));
     }
 
     @Override
     public float getFloatProperty(String name) throws JMSException {
-        return PropertyValues.getFloat(property(name));
+        return ValueConversions.getFloat(property(name));
     }
 
     @Override
     public double getDoubleProperty(String name) throws JMSException {
-        return PropertyValues.getDouble(property(name));
+        return ValueConversions.getDouble(property(name));
     }
 
     @Override
     public String getStringProperty(String name) throws JMSException {
-        return PropertyValues.getString(property(name));
+        return ValueConversions.getString(property(name));
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.ferrymq.protocol.MessageData;
+import org.ferrymq.protocol.codec.ValueConversions;
 
 /**
  * A message whose body is a sequence of typed values, read back in order with the
@@ -96,63 +97,63 @@ public class FerryStreamMessage extends FerryMessage implements StreamMessage {
 
     @Override
     public boolean readBoolean() throws JMSException {
-        boolean value = PropertyValues.getBoolean(next());
+        boolean value = ValueConversions.getBoolean(next());
         position++;
         return value;
     }
 
     @Override
     public byte readByte() throws JMSException {
-        byte value = PropertyValues.getByte(next());
+        byte value = ValueConversions.getByte(next());
         position++;
         return value;
     }
 
     @Override
     public short readShort() throws JMSException {
-        short value = PropertyValues.getShort(next());
+        short value = ValueConversions.getShort(next());
         position++;
         return value;
     }
 
     @Override
     public char readChar() throws JMSException {
-        char value = PropertyValues.getChar(next());
+        char value = ValueConversions.getChar(next());
         position++;
         return value;
     }
 
     @Override
     public int readInt() throws JMSException {
-        int value = PropertyValues.getInt(next());
+        int value = ValueConversions.getInt(next());
         position++;
         return value;
     }
 
     @Override
     public long readLong() throws JMSException {
-        long value = PropertyValues.getLong(next());
+        long value = ValueConversions.getLong(next());
         position++;
         return value;
     }
 
     @Override
     public float readFloat() throws JMSException {
-        float value = PropertyValues.getFloat(next());
+        float value = ValueConversions.getFloat(next());
         position++;
         return value;
     }
 
     @Override
     public double readDouble() throws JMSException {
-        double value = PropertyValues.getDouble(next());
+        double value = ValueConversions.getDouble(next());
         position++;
         return value;
     }
 
     @Override
     public String readString() throws JMSException {
-        String value = PropertyValues.getString(next());
+        String value = ValueConversions.getString(next());
         position++;
         return value;
     }
@@ -181,7 +182,7 @@ public class FerryStreamMessage extends FerryMessage implements StreamMessage {
                 return -1;
             }
             if (!(value instanceof byte[])) {
-                PropertyValues.getBytes(value); // throws the MessageFormatException naming the field's type
+                ValueConversions.getBytes(value); // throws the MessageFormatException naming the field's type
             }
             bytesRead = 0;
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.ferrymq.client.message.ConversionTable.Type;
+import org.ferrymq.protocol.codec.ValueConversions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -110,59 +111,59 @@ class PropertyValuesTest {
 
     static Object read(Type column, Object value) throws MessageFormatException {
         return switch (column.name()) {
-            case "boolean" -> PropertyValues.getBoolean(value);
-            case "byte" -> PropertyValues.getByte(value);
-            case "short" -> PropertyValues.getShort(value);
-            case "char" -> PropertyValues.getChar(value);
-            case "int" -> PropertyValues.getInt(value);
-            case "long" -> PropertyValues.getLong(value);
-            case "float" -> PropertyValues.getFloat(value);
-            case "double" -> PropertyValues.getDouble(value);
-            case "String" -> PropertyValues.getString(value);
-            case "byte[]" -> PropertyValues.getBytes(value);
+            case "boolean" -> ValueConversions.getBoolean(value);
+            case "byte" -> ValueConversions.getByte(value);
+            case "short" -> ValueConversions.getShort(value);
+            case "char" -> ValueConversions.getChar(value);
+            case "int" -> ValueConversions.getInt(value);
+            case "long" -> ValueConversions.getLong(value);
+            case "float" -> ValueConversions.getFloat(value);
+            case "double" -> ValueConversions.getDouble(value);
+            case "String" -> ValueConversions.getString(value);
+            case "byte[]" -> ValueConversions.getBytes(value);
             default -> throw new IllegalArgumentException(column.name());
         };
     }
 
     @Test
     void stringsConvertAsValueOfDoes() throws Exception {
-        assertTrue(PropertyValues.getBoolean("true"));
-        assertTrue(PropertyValues.getBoolean("TRUE"));
-        assertFalse(PropertyValues.getBoolean("yes"));
-        assertEquals(-7, PropertyValues.getByte("-7"));
-        assertEquals(300, PropertyValues.getShort("300"));
-        assertEquals(70000, PropertyValues.getInt("70000"));
-        assertEquals(1L << 40, PropertyValues.getLong(String.valueOf(1L << 40)));
-        assertEquals(2.5f, PropertyValues.getFloat("2.5"));
-        assertEquals(6.02e23, PropertyValues.getDouble("6.02e23"));
+        assertTrue(ValueConversions.getBoolean("true"));
+        assertTrue(ValueConversions.getBoolean("TRUE"));
+        assertFalse(ValueConversions.getBoolean("yes"));
+        assertEquals(-7, ValueConversions.getByte("-7"));
+        assertEquals(300, ValueConversions.getShort("300"));
+        assertEquals(70000, ValueConversions.getInt("70000"));
+        assertEquals(1L << 40, ValueConversions.getLong(String.valueOf(1L << 40)));
+        assertEquals(2.5f, ValueConversions.getFloat("2.5"));
+        assertEquals(6.02e23, ValueConversions.getDouble("6.02e23"));
     }
 
     @Test
     void malformedNumericStringsAreNumberFormatExceptions() {
-        for (Executable read : List.<Executable>of(() -> PropertyValues.getByte("x"), () -> PropertyValues.getShort("x"),
-                () -> PropertyValues.getInt("x"), () -> PropertyValues.getLong("x"), () -> PropertyValues.getFloat("x"),
-                () -> PropertyValues.getDouble("x"), () -> PropertyValues.getByte("300"))) {
+        for (Executable read : List.<Executable>of(() -> ValueConversions.getByte("x"), () -> ValueConversions.getShort("x"),
+                () -> ValueConversions.getInt("x"), () -> ValueConversions.getLong("x"), () -> ValueConversions.getFloat("x"),
+                () -> ValueConversions.getDouble("x"), () -> ValueConversions.getByte("300"))) {
             assertThrows(NumberFormatException.class, read);
         }
     }
 
     @Test
     void aNullValueReadsAsValueOfNullWould() throws Exception {
-        assertFalse(PropertyValues.getBoolean(null));
-        assertNull(PropertyValues.getString(null));
-        assertThrows(NumberFormatException.class, () -> PropertyValues.getByte(null));
-        assertThrows(NumberFormatException.class, () -> PropertyValues.getShort(null));
-        assertThrows(NumberFormatException.class, () -> PropertyValues.getInt(null));
-        assertThrows(NumberFormatException.class, () -> PropertyValues.getLong(null));
-        assertThrows(NullPointerException.class, () -> PropertyValues.getFloat(null));
-        assertThrows(NullPointerException.class, () -> PropertyValues.getDouble(null));
-        assertThrows(NullPointerException.class, () -> PropertyValues.getChar(null)); // char has no valueOf(String)
-        assertNull(PropertyValues.getBytes(null));
+        assertFalse(ValueConversions.getBoolean(null));
+        assertNull(ValueConversions.getString(null));
+        assertThrows(NumberFormatException.class, () -> ValueConversions.getByte(null));
+        assertThrows(NumberFormatException.class, () -> ValueConversions.getShort(null));
+        assertThrows(NumberFormatException.class, () -> ValueConversions.getInt(null));
+        assertThrows(NumberFormatException.class, () -> ValueConversions.getLong(null));
+        assertThrows(NullPointerException.class, () -> ValueConversions.getFloat(null));
+        assertThrows(NullPointerException.class, () -> ValueConversions.getDouble(null));
+        assertThrows(NullPointerException.class, () -> ValueConversions.getChar(null)); // char has no valueOf(String)
+        assertNull(ValueConversions.getBytes(null));
     }
 
     @Test
     void aConversionErrorSaysWhatTheValueCanBeReadAs() {
-        MessageFormatException e = assertThrows(MessageFormatException.class, () -> PropertyValues.getInt(true));
+        MessageFormatException e = assertThrows(MessageFormatException.class, () -> ValueConversions.getInt(true));
         assertEquals("Cannot read a Boolean value (true) as int; a Boolean can be read only as boolean or String",
                 e.getMessage());
     }
@@ -170,7 +171,7 @@ class PropertyValuesTest {
     @Test
     void bytesReadAsACopy() throws Exception {
         byte[] stored = {1, 2};
-        byte[] read = PropertyValues.getBytes(stored);
+        byte[] read = ValueConversions.getBytes(stored);
         read[0] = 9;
         assertEquals(1, stored[0]);
     }
