@@ -57,10 +57,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
             EmbeddedBroker started = new EmbeddedBroker(Broker.start(settings), settings);
             RUNNING.put(settings.name(), started);
-            started.broker.whenStopped(() -> {
-                RUNNING.remove(settings.name(), started);
-                started.stopped.complete(null);
-            });
+            started.broker.whenStopped(started::stopped);
             return started;
         }
     }
@@ -169,8 +166,18 @@ public final class EmbeddedBroker implements AutoCloseable {
      * and releases its lease; {@code vm://NAME} no longer names it when this returns.
      */
     public void stop() {
-        broker.close();
+        try {
+            broker.close();
+        } catch (RuntimeException | Error e) {
+            stopped(); // it stopped half-way; another stop() must not wait for it forever
+            throw e;
+        }
         stopped.join(); // when another thread is stopping it, until that thread is done
+    }
+
+    private void stopped() {
+        RUNNING.remove(name(), this);
+        stopped.complete(null);
     }
 
     @Override
