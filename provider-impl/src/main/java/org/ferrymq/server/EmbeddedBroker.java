@@ -57,7 +57,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
             EmbeddedBroker started = new EmbeddedBroker(Broker.start(settings), settings);
             RUNNING.put(settings.name(), started);
-            started.broker.whenStopped(started::stopped);
+            started.broker.whenStopped(started::leave);
             return started;
         }
     }
@@ -169,13 +169,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         try {
             broker.close();
         } catch (RuntimeException | Error e) {
-            stopped(); // it stopped half-way; another stop() must not wait for it forever
+            leave(); // it stopped half-way; another stop() must not wait for it forever
             throw e;
         }
         stopped.join(); // when another thread is stopping it, until that thread is done
     }
 
-    private void stopped() {
+    private void leave() {
         RUNNING.remove(name(), this);
         stopped.complete(null);
     }
@@ -183,6 +183,15 @@ public final class EmbeddedBroker implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * Completes once the broker has stopped, whether stopped here or by itself (its journal
+     * failed beyond repair), after it let go of its journal: for a program that lives as long
+     * as its broker.
+     */
+    public CompletableFuture<Void> stopped() {
+        return stopped.copy();
     }
 
     /** A new connection from a client, for a transport to feed its commands to. */

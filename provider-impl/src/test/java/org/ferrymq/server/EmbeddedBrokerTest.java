@@ -64,7 +64,9 @@ class EmbeddedBrokerTest {
     @Test
     void aStoppedBrokerIsNoLongerNamedAndTheNextVmUrlStartsAnother() throws Exception {
         EmbeddedBroker first = EmbeddedBroker.start(new BrokerConfig(name).memoryJournal());
+        assertFalse(first.stopped().isDone(), "a running broker said it had stopped");
         first.stop();
+        assertTrue(first.stopped().isDone(), "stop() returned before stopped() completed");
         assertFalse(first.isRunning());
         assertEquals(Optional.empty(), EmbeddedBroker.running(name));
         assertThrows(IllegalStateException.class, () -> first.connect(null), "a stopped broker took a connection");
