@@ -2,7 +2,9 @@ package org.ferrymq.client;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -15,6 +17,11 @@ import org.ferrymq.protocol.ConsumerInfo;
  * A FerryMQ connection URL: {@code scheme://name?key=value&...}. The client keeps its own
  * keys ({@link #CLIENT_KEYS}); every other parameter is a broker setting, used when a
  * {@code vm://} URL starts an embedded broker.
+ *
+ * <p>Any scheme parses here; {@link org.ferrymq.transport.TransportFactory} knows which ones
+ * have a transport and refuses the others. Everything between {@code scheme://} and the
+ * {@code ?} is the name (a broker name, or servers), commas included: {@link #servers()}
+ * splits a list of servers.
  *
  * <p>A URL may carry passwords (the connection's, the journal database's, the broker's users),
  * so its text form, and every message about it, shows them as {@code ***}; {@link #url()}
@@ -51,15 +58,12 @@ public final class ConnectionUrl {
                     + "' has no scheme; use vm://NAME for an embedded broker, e.g. vm://localhost");
         }
         scheme = url.substring(0, sep);
-        if (!scheme.equals("vm")) {
-            throw new IllegalArgumentException("Connection URL '" + shown + "' uses the scheme '" + scheme
-                    + "'; this FerryMQ version supports vm://NAME (embedded broker)");
-        }
         String rest = url.substring(sep + 3);
         int q = rest.indexOf('?');
         name = q < 0 ? rest : rest.substring(0, q);
         if (name.isEmpty()) {
-            throw new IllegalArgumentException("Connection URL '" + shown + "' names no broker; use e.g. vm://localhost");
+            throw new IllegalArgumentException("Connection URL '" + shown + "' names no broker after '" + scheme
+                    + "://'; use e.g. vm://localhost");
         }
         if (q >= 0) {
             for (String pair : rest.substring(q + 1).split("&")) {
@@ -96,6 +100,31 @@ public final class ConnectionUrl {
     public String clientId() { return clientParameters.get(CLIENT_ID); }
     public String user() { return clientParameters.get(USER); }
     public String password() { return clientParameters.get(PASSWORD); }
+
+    /**
+     * The servers this URL lists, each as a URL of its own with this URL's parameters: for
+     * {@code tcp://a:61616,tcp://b:61616?k=v} (or {@code tcp://a:61616,b:61616?k=v}),
+     * {@code tcp://a:61616?k=v} and {@code tcp://b:61616?k=v}. A URL naming one server, and
+     * every {@code vm://} URL (whose name is a broker's, commas and all), is its own one server.
+     */
+    public List<ConnectionUrl> servers() {
+        if (scheme.equals("vm") || name.indexOf(',') < 0) {
+            return List.of(this);
+        }
+        int q = url.indexOf('?');
+        String parameters = q < 0 ? "" : url.substring(q);
+        List<ConnectionUrl> servers = new ArrayList<>();
+        for (String server : name.split(",", -1)) {
+            String address = server.trim();
+            if (address.isEmpty()) {
+                throw new IllegalArgumentException("Connection URL '" + shown + "' has an empty entry in its list of "
+                        + "servers; separate the servers by single commas, e.g. " + scheme + "://a:61616,"
+                        + scheme + "://b:61616");
+            }
+            servers.add(new ConnectionUrl((address.contains("://") ? address : scheme + "://" + address) + parameters));
+        }
+        return List.copyOf(servers);
+    }
 
     public int prefetch() {
         String value = clientParameters.get(PREFETCH);

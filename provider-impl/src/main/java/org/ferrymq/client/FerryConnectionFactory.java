@@ -16,14 +16,14 @@ import javax.naming.Referenceable;
 import javax.naming.StringRefAddr;
 import org.ferrymq.jndi.FerryObjectFactory;
 import org.ferrymq.protocol.Transport;
-import org.ferrymq.transport.invm.InVmBrokers;
-import org.ferrymq.transport.invm.InVmTransport;
+import org.ferrymq.transport.TransportFactory;
 
 /**
  * Creates connections to the broker a URL names. One factory serves the unified API and
  * the queue and topic domains, and the simplified API ({@link JMSContext}).
  *
- * <p>{@code vm://NAME} starts (or joins) an embedded broker in this JVM; URL parameters
+ * <p>The URL's scheme chooses the transport ({@link TransportFactory}): {@code vm://NAME}
+ * starts (or joins) an embedded broker in this JVM. URL parameters
  * {@code clientID}, {@code user}, {@code password} and {@code prefetch} configure the
  * connections, and any other parameter configures the embedded broker.
  */
@@ -35,8 +35,13 @@ public class FerryConnectionFactory implements ConnectionFactory, QueueConnectio
     private final String url;
     private transient ConnectionUrl parsed;
 
+    /**
+     * @throws IllegalArgumentException if the URL is malformed, one of its client parameters
+     *     is out of range, or no transport serves its scheme
+     */
     public FerryConnectionFactory(String url) {
         this.parsed = ConnectionUrl.parse(url);
+        TransportFactory.providerFor(parsed); // refuses an unknown scheme now, not at the first connection
         this.url = parsed.url();
     }
 
@@ -112,9 +117,9 @@ public class FerryConnectionFactory implements ConnectionFactory, QueueConnectio
                 u.clientId());
     }
 
-    /** A new transport to the URL's broker. */
+    /** A new transport to the URL's broker, of the kind its scheme names. */
     Transport transport() throws JMSException {
-        return new InVmTransport(InVmBrokers.brokerFor(parsedUrl()));
+        return TransportFactory.create(parsedUrl());
     }
 
     @Override

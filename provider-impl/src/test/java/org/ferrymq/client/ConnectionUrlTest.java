@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,5 +25,37 @@ class ConnectionUrlTest {
     @ValueSource(ints = {1, 1000, 10_000})
     void aPrefetchInRangeIsTaken(int prefetch) {
         assertEquals(prefetch, ConnectionUrl.parse("vm://prefetch-check?prefetch=" + prefetch).prefetch());
+    }
+
+    @Test
+    void anySchemeParsesHereAndTheTransportFactoryDecidesWhetherItIsKnown() {
+        ConnectionUrl url = ConnectionUrl.parse("tcp://broker.example.com:61616?user=alice&prefetch=5");
+        assertEquals("tcp", url.scheme());
+        assertEquals("broker.example.com:61616", url.name());
+        assertEquals("alice", url.user());
+        assertEquals(5, url.prefetch());
+    }
+
+    @Test
+    void aListOfServersSplitsIntoOneUrlPerServerWithTheSameParameters() {
+        ConnectionUrl listed = ConnectionUrl.parse("tcp://a:61616,tcp://b:61617,c:61618?user=alice&password=secret");
+        List<String> servers = listed.servers().stream().map(ConnectionUrl::url).toList();
+        assertEquals(List.of("tcp://a:61616?user=alice&password=secret", "tcp://b:61617?user=alice&password=secret",
+                "tcp://c:61618?user=alice&password=secret"), servers);
+        assertEquals("alice", listed.servers().get(1).user());
+        assertTrue(listed.toString().contains("password=***"), listed.toString());
+
+        ConnectionUrl single = ConnectionUrl.parse("tcp://a:61616");
+        assertEquals(List.of(single), single.servers());
+        ConnectionUrl embedded = ConnectionUrl.parse("vm://one,two");
+        assertEquals(List.of(embedded), embedded.servers(), "a vm:// name is one broker's, commas and all");
+    }
+
+    @Test
+    void anEmptyEntryInAListOfServersIsRefused() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> ConnectionUrl.parse("tcp://a:61616,,b:61616?password=secret").servers());
+        assertTrue(refused.getMessage().contains("empty entry") && !refused.getMessage().contains("secret"),
+                refused.getMessage());
     }
 }
