@@ -2,6 +2,7 @@ package org.ferrymq.transport.tcp;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,12 @@ final class OrderedExecutor implements Executor {
             }
             running = true;
         }
-        pool.execute(this::drain);
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            // the acceptor is shutting down: the connection's last commands (its close) still run
+            drain();
+        }
     }
 
     private void drain() {
