@@ -181,6 +181,9 @@ public final class TcpTransport implements Transport {
             acquireWindow();
         }
         int id = correlationIds.incrementAndGet();
+        if (id == 0) { // 0 names no request (pushes, connection-level errors): skip it when the ids wrap
+            id = correlationIds.incrementAndGet();
+        }
         Pending request = new Pending(command, pipelined);
         ByteBuf frame;
         try {

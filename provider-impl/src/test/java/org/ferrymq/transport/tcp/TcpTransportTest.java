@@ -170,6 +170,51 @@ class TcpTransportTest {
     }
 
     @Test
+    void anXaBranchPreparesAndCommitsOverTcp() throws Exception {
+        server.start(data);
+        XAConnection xaConnection = server.track(new FerryXAConnectionFactory(server.url("")).createXAConnection());
+        XASession xaSession = xaConnection.createXASession();
+        XAResource resource = xaSession.getXAResource();
+        XidData xid = new XidData(7, new byte[] {1, 2}, new byte[] {3});
+        resource.start(xid, XAResource.TMNOFLAGS);
+        Queue queue = xaSession.createQueue("xa");
+        xaSession.createProducer(queue).send(xaSession.createTextMessage("in a branch"));
+        resource.end(xid, XAResource.TMSUCCESS);
+        assertEquals(XAResource.XA_OK, resource.prepare(xid));
+        assertEquals(1, resource.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN).length);
+        resource.commit(xid, false);
+        Session session = server.startedConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        assertEquals("in a branch", ((TextMessage) session.createConsumer(queue).receive(RECEIVE_TIMEOUT)).getText());
+    }
+
+    @Test
+    void durableSubscriptionsAndTemporaryQueuesWorkOverTcp() throws Exception {
+        server.start(data);
+        Connection subscriber = server.track(server.factory().createConnection());
+        subscriber.setClientID("subscriber");
+        Session subscriberSession = subscriber.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        jakarta.jms.Topic topic = subscriberSession.createTopic("news");
+        subscriberSession.createDurableSubscriber(topic, "all-news").close();
+
+        Connection publisher = server.startedConnection();
+        Session publishing = publisher.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        TemporaryQueue replies = publishing.createTemporaryQueue();
+        Message news = publishing.createTextMessage("while away");
+        news.setJMSReplyTo(replies);
+        publishing.createProducer(topic).send(news);
+
+        subscriber.start();
+        MessageConsumer durable = subscriberSession.createDurableSubscriber(topic, "all-news");
+        Message received = durable.receive(RECEIVE_TIMEOUT);
+        assertEquals("while away", ((TextMessage) received).getText());
+        received.acknowledge();
+        subscriberSession.createProducer(received.getJMSReplyTo()).send(subscriberSession.createTextMessage("thanks"));
+        assertEquals("thanks", ((TextMessage) publishing.createConsumer(replies).receive(RECEIVE_TIMEOUT)).getText());
+        durable.close();
+        subscriberSession.unsubscribe("all-news");
+    }
+
+    @Test
     void manyPipelinedNonPersistentSendsArriveInOrder() throws Exception {
         server.start(data);
         Connection connection = server.startedConnection();
