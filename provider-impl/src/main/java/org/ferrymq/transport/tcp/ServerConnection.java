@@ -2,7 +2,6 @@ package org.ferrymq.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -37,6 +36,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
 
     private final Channel channel;
+    private final Outbox outbox;
     private final OrderedExecutor commands;
     private final int clientMaxFrameSize;
     private final int heartbeatMillis;
@@ -46,6 +46,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
 
     ServerConnection(Channel channel, Executor pool, int clientMaxFrameSize, int heartbeatMillis) {
         this.channel = channel;
+        this.outbox = new Outbox(channel);
         this.commands = new OrderedExecutor(pool);
         this.clientMaxFrameSize = clientMaxFrameSize;
         this.heartbeatMillis = heartbeatMillis;
@@ -99,7 +100,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
                     FrameDecoder.tooLarge(size, clientMaxFrameSize, "the client's") + " (the answer to "
                             + command.getClass().getSimpleName() + ")"));
         }
-        channel.writeAndFlush(answer, channel.voidPromise());
+        outbox.send(answer);
     }
 
     // ---- pushes (ClientChannel): the broker calls these from its own threads ----
@@ -118,19 +119,18 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
                     + " (a message delivered to consumer " + delivery.consumerId() + ")"));
             return;
         }
-        channel.writeAndFlush(frame, channel.voidPromise());
+        outbox.send(frame);
     }
 
     @Override
     public void acknowledgementsSettled(long sessionId, int deliveries, JMSException failure) {
-        channel.writeAndFlush(Frames.acknowledgementsSettled(channel.alloc(), sessionId, deliveries, failure),
-                channel.voidPromise());
+        outbox.send(Frames.acknowledgementsSettled(channel.alloc(), sessionId, deliveries, failure));
     }
 
     @Override
     public void connectionFailed(JMSException cause) {
         brokerClosed = true;
-        channel.writeAndFlush(Frames.connectionFailed(channel.alloc(), cause)).addListener(ChannelFutureListener.CLOSE);
+        outbox.sendAndClose(Frames.connectionFailed(channel.alloc(), cause));
     }
 
     /** Ends the connection, telling the client why in an error frame that answers no request. */
@@ -139,7 +139,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
             return;
         }
         givenUp = true;
-        channel.writeAndFlush(Frames.error(channel.alloc(), 0, reason)).addListener(ChannelFutureListener.CLOSE);
+        outbox.sendAndClose(Frames.error(channel.alloc(), 0, reason));
     }
 
     // ---- the connection's end ----

@@ -71,6 +71,7 @@ public final class TcpTransport implements Transport {
     private final CompletableFuture<int[]> handshake = new CompletableFuture<>();
 
     private volatile Channel channel;
+    private volatile Outbox outbox;
     private volatile ClientChannel clientChannel;
     /** Why requests fail from now on: set once, when the connection ends. */
     private volatile JMSException failure;
@@ -118,6 +119,7 @@ public final class TcpTransport implements Transport {
                     + "; check that the server runs and listens there", cause);
         }
         channel = connected.channel();
+        outbox = new Outbox(channel);
         channel.writeAndFlush(Handshake.hello(channel.alloc(), settings.heartbeatMillis(), settings.maxFrameSize()));
         int[] agreed;
         try {
@@ -206,11 +208,7 @@ public final class TcpTransport implements Transport {
             release(request);
             throw copy(gone);
         }
-        channel.writeAndFlush(frame).addListener(f -> {
-            if (!f.isSuccess()) {
-                lost(failed("Writing to the FerryMQ server at tcp://" + address + " failed: " + f.cause(), f.cause()));
-            }
-        });
+        outbox.send(frame); // a failed write ends the connection (FrameHandler.exceptionCaught)
         if (pipelined) {
             return null;
         }
