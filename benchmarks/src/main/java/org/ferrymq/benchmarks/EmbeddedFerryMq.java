@@ -2,7 +2,7 @@ package org.ferrymq.benchmarks;
 
 import jakarta.jms.ConnectionFactory;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 
 /**
  * FerryMQ with its embedded broker: the first connection to {@code vm://bench} starts it
@@ -24,6 +24,6 @@ final class EmbeddedFerryMq implements BrokerUnderTest {
 
     @Override
     public void stop() {
-        InVmBrokers.stop(BROKER_NAME);
+        EmbeddedBroker.stop(BROKER_NAME);
     }
 }

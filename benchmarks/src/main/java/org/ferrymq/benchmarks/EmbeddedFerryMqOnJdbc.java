@@ -4,12 +4,12 @@ import jakarta.jms.ConnectionFactory;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 
 /**
  * FerryMQ with its embedded broker keeping its JDBC journal (tables {@code FMQ_*}) in the
  * scratch database: the first connection to {@code vm://jdbcbench?journalUrl=...} starts the
- * broker, which recovers whatever the journal holds; {@link InVmBrokers#stop} stops it.
+ * broker, which recovers whatever the journal holds; {@link EmbeddedBroker#stop} stops it.
  */
 final class EmbeddedFerryMqOnJdbc implements PersistentBrokerUnderTest {
 
@@ -44,7 +44,7 @@ final class EmbeddedFerryMqOnJdbc implements PersistentBrokerUnderTest {
 
     @Override
     public void stop() {
-        InVmBrokers.stop(BROKER_NAME);
+        EmbeddedBroker.stop(BROKER_NAME);
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 
 /**
  * What a deep queue of messages no consumer wants costs the traffic that is wanted. One queue
@@ -118,7 +118,7 @@ public final class SelectorDispatchBenchmark {
             Collections.sort(rates);
             return rates.get(rates.size() / 2);
         } finally {
-            InVmBrokers.stop(BROKER);
+            EmbeddedBroker.stop(BROKER);
         }
     }
 

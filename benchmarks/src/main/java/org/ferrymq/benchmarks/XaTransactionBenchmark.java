@@ -19,7 +19,7 @@ import javax.transaction.xa.Xid;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.protocol.XidData;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 
 /**
  * What a two-phase commit costs FerryMQ on a JDBC journal: transactions per second that each
@@ -68,7 +68,7 @@ public final class XaTransactionBenchmark {
                         double rate = measure(EmbeddedFerryMqOnJdbc.brokerUrl(scratch), mode, threads, settings);
                         System.out.println(String.format(Locale.ROOT, "%-8s %8d %12.0f", mode, threads, rate));
                     } finally {
-                        InVmBrokers.stop("jdbcbench");
+                        EmbeddedBroker.stop("jdbcbench");
                         database.drop(scratch);
                     }
                 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -30,7 +30,7 @@ class ExamplesTest {
     @Test
     void theNextRunFindsWhatThePreviousRunLeftAfterTheBrokerStopped() throws Exception {
         int before = SurvivesRestart.runAndCount();
-        InVmBrokers.stop("examples"); // as when the JVM ends; the next connection starts the broker again
+        EmbeddedBroker.stop("examples"); // as when the JVM ends; the next connection starts the broker again
         assertEquals(before + 1, SurvivesRestart.runAndCount(), "the message of the previous run was lost");
     }
 }

@@ -96,6 +96,8 @@ public final class Broker implements AutoCloseable {
     private final AtomicLong temporaryNames = new AtomicLong();
     private final XaTransactions xa;
     private volatile boolean closed;
+    /** Completes when {@link #close} has finished: the journal's writes are settled and its lease released. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     /** Why the broker stopped by itself (its journal failed beyond repair), or null. */
     private volatile String stoppedBecause;
 
@@ -172,6 +174,19 @@ public final class Broker implements AutoCloseable {
         return closed;
     }
 
+    /** Whether the broker takes connections: not closed, and not stopped by a failed journal. */
+    public boolean isRunning() {
+        return !closed;
+    }
+
+    /**
+     * Runs {@code action} once the broker has stopped, closed or stopped by its journal, and has
+     * let go of its journal (another broker may open it then); at once if it has already.
+     */
+    public void whenStopped(Runnable action) {
+        stopped.thenRun(action);
+    }
+
     /** What a client of a closed broker is told: that it was shut down, or why it stopped by itself. */
     String closedMessage() {
         String reason = stoppedBecause;
@@ -207,6 +222,7 @@ public final class Broker implements AutoCloseable {
         lateWrites.shutdown(); // what the journal settled on closing is still carried out
         LOG.info("FerryMQ broker '{}' stopped{}", config.name(),
                 stoppedBecause == null ? "" : " because " + stoppedBecause);
+        stopped.complete(null);
     }
 
     private void settleDeliveryCounts() {

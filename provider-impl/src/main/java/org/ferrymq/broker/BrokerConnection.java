@@ -13,14 +13,17 @@ import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.ConsumerInfo;
 import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.protocol.MessageData;
+import org.ferrymq.protocol.XidData;
 import org.ferrymq.selector.Selector;
 
 /**
  * One client connection as the broker sees it: the commands it sends, the sessions and
  * consumers it owns, its temporary destinations and its client ID. Every transport feeds
- * commands into {@link #handle}.
+ * commands into {@link #handle}, which hands each to this connection's method for its type
+ * (a {@link Command.Visitor}: a command without one does not compile).
  */
-public final class BrokerConnection {
+public final class BrokerConnection implements Command.Visitor<JMSException> {
 
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -45,91 +48,18 @@ public final class BrokerConnection {
     }
 
     /** Carries out one command and answers it; broker-side failures are thrown as the JMSException the spec names. */
-    @SuppressWarnings("unchecked")
     public <R> R handle(Command<R> command) throws JMSException {
         if (closed) {
             throw new IllegalStateException(broker.isClosed() ? broker.closedMessage()
                     : "The connection to broker '" + broker.name() + "' is closed");
         }
-        if (command instanceof Command.Send c) {
-            session(c.sessionId()).send(c.message());
-        } else if (command instanceof Command.Acknowledge c) {
-            session(c.sessionId()).acknowledge(c.deliveryIds());
-        } else if (command instanceof Command.AcknowledgeAsync c) {
-            session(c.sessionId()).acknowledgeAsync(c.deliveryIds());
-        } else if (command instanceof Command.Credit c) {
-            BrokerConsumer consumer = consumers.get(c.consumerId());
-            if (consumer != null) {
-                checkPrefetch("Credit", c.credit());
-                consumer.queue.addCredit(consumer, c.credit());
-            }
-        } else if (command instanceof Command.Pull c) {
-            BrokerConsumer consumer = consumers.get(c.consumerId());
-            if (consumer != null) {
-                consumer.queue.dispatch();
-            }
-        } else if (command instanceof Command.Commit c) {
-            session(c.sessionId()).commit(c.consumed());
-        } else if (command instanceof Command.Rollback c) {
-            return (R) Integer.valueOf(session(c.sessionId()).rollback(c.consumed()));
-        } else if (command instanceof Command.Recover c) {
-            return (R) Integer.valueOf(session(c.sessionId()).recover(c.consumed(), c.refused()));
-        } else if (command instanceof Command.CreateConsumer c) {
-            createConsumer(c.info());
-        } else if (command instanceof Command.CloseConsumer c) {
-            closeConsumer(c.consumerId(), c.consumed());
-        } else if (command instanceof Command.CreateSession c) {
-            sessions.put(c.sessionId(), new BrokerSession(broker, this, c.sessionId(), c.transacted()));
-        } else if (command instanceof Command.CloseSession c) {
-            closeSession(c.sessionId(), c.consumed());
-        } else if (command instanceof Command.Browse c) {
-            return (R) broker.queue(c.queue(), false).browse(Selector.parse(c.selector()));
-        } else if (command instanceof Command.CheckDestination c) {
-            broker.checkDestination(c.destination());
-        } else if (command instanceof Command.CreateTemporaryDestination c) {
-            DestinationName name = broker.createTemporary(c.kind(), this);
-            temporaries.add(name);
-            return (R) name;
-        } else if (command instanceof Command.DeleteTemporaryDestination c) {
-            if (!temporaries.contains(c.destination())) {
-                throw new InvalidDestinationException("Temporary destination '" + c.destination().name()
-                        + "' belongs to another connection; only its creator may delete it");
-            }
-            broker.deleteTemporary(c.destination(), this);
-            temporaries.remove(c.destination());
-        } else if (command instanceof Command.Unsubscribe c) {
-            Set<MessageQueue> pending = new java.util.HashSet<>();
-            sessions.values().forEach(s -> pending.addAll(s.queuesInFlight()));
-            broker.unsubscribe(clientId, c.subscriptionName(), pending);
-        } else if (command instanceof Command.XaStart c) {
-            return (R) Integer.valueOf(broker.xa().start(session(c.sessionId()), c.xid(), c.flags(), c.timeoutSeconds()));
-        } else if (command instanceof Command.XaEnd c) {
-            // a session closed inside its branch has ended its association already
-            return (R) Integer.valueOf(broker.xa().end(sessions.get(c.sessionId()), c.xid(), c.flags(), c.consumed()));
-        } else if (command instanceof Command.XaPrepare c) {
-            return (R) Integer.valueOf(broker.xa().prepare(c.xid()));
-        } else if (command instanceof Command.XaCommit c) {
-            return (R) Integer.valueOf(broker.xa().commit(c.xid(), c.onePhase()));
-        } else if (command instanceof Command.XaRollback c) {
-            return (R) Integer.valueOf(broker.xa().rollback(c.xid()));
-        } else if (command instanceof Command.XaForget c) {
-            return (R) Integer.valueOf(broker.xa().forget(c.xid()));
-        } else if (command instanceof Command.XaRecover) {
-            return (R) broker.xa().recover();
-        } else if (command instanceof Command.OpenConnection c) {
-            open(c);
-        } else if (command instanceof Command.SetClientId c) {
-            broker.claimClientId(c.clientId());
-            clientId = c.clientId();
-        } else if (command instanceof Command.CloseConnection) {
-            close();
-        } else {
-            throw new JMSException("Broker '" + broker.name() + "' does not understand " + command);
-        }
-        return null;
+        return command.accept(this);
     }
 
-    private void open(Command.OpenConnection c) throws JMSException {
+    // ---- one method per command; transports call handle(), which refuses commands on a closed connection ----
+
+    @Override
+    public Void openConnection(Command.OpenConnection c) throws JMSException {
         if (open) {
             throw new IllegalStateException("Connection is already open");
         }
@@ -139,28 +69,37 @@ public final class BrokerConnection {
             clientId = c.clientId();
         }
         open = true;
+        return null;
     }
 
-    private BrokerSession session(long sessionId) throws IllegalStateException {
-        BrokerSession session = sessions.get(sessionId);
-        if (session == null) {
-            if (broker.isClosed()) { // the broker closes sessions before it marks the connection closed
-                throw new IllegalStateException(broker.closedMessage());
-            }
-            throw new IllegalStateException("Session " + sessionId + " is closed");
-        }
-        return session;
+    @Override
+    public Void setClientId(Command.SetClientId c) throws JMSException {
+        broker.claimClientId(c.clientId());
+        clientId = c.clientId();
+        return null;
     }
 
-    /** A client's prefetch window, or credit, is taken only within 1 to ConsumerInfo.MAX_PREFETCH. */
-    private static void checkPrefetch(String what, int messages) throws JMSException {
-        if (messages < 1 || messages > ConsumerInfo.MAX_PREFETCH) {
-            throw new JMSException(what + " of " + messages + " messages refused: a consumer's prefetch is 1 to "
-                    + ConsumerInfo.MAX_PREFETCH + "; set the connection's prefetch in that range");
-        }
+    @Override
+    public Void closeConnection(Command.CloseConnection c) {
+        close();
+        return null;
     }
 
-    private void createConsumer(ConsumerInfo info) throws JMSException {
+    @Override
+    public Void createSession(Command.CreateSession c) {
+        sessions.put(c.sessionId(), new BrokerSession(broker, this, c.sessionId(), c.transacted()));
+        return null;
+    }
+
+    @Override
+    public Void closeSession(Command.CloseSession c) {
+        closeSession(c.sessionId(), c.consumed());
+        return null;
+    }
+
+    @Override
+    public Void createConsumer(Command.CreateConsumer c) throws JMSException {
+        ConsumerInfo info = c.info();
         checkPrefetch("Prefetch", info.prefetch());
         BrokerSession session = session(info.sessionId());
         DestinationName destination = info.destination();
@@ -193,17 +132,165 @@ public final class BrokerConnection {
         }
         consumers.put(info.consumerId(), consumer);
         consumer.queue.addConsumer(consumer);
+        return null;
     }
 
-    private void closeConsumer(long consumerId, long[] consumed) {
-        BrokerConsumer consumer = consumers.remove(consumerId);
+    @Override
+    public Void closeConsumer(Command.CloseConsumer c) {
+        BrokerConsumer consumer = consumers.remove(c.consumerId());
         if (consumer == null) {
-            return;
+            return null;
         }
         consumer.queue.removeConsumer(consumer);
-        consumer.session.consumerClosed(consumer, consumed);
+        consumer.session.consumerClosed(consumer, c.consumed());
         if (consumer.subscription != null) {
             broker.consumerClosed(consumer.subscription);
+        }
+        return null;
+    }
+
+    @Override
+    public Void credit(Command.Credit c) throws JMSException {
+        BrokerConsumer consumer = consumers.get(c.consumerId());
+        if (consumer != null) {
+            checkPrefetch("Credit", c.credit());
+            consumer.queue.addCredit(consumer, c.credit());
+        }
+        return null;
+    }
+
+    @Override
+    public Void pull(Command.Pull c) {
+        BrokerConsumer consumer = consumers.get(c.consumerId());
+        if (consumer != null) {
+            consumer.queue.dispatch();
+        }
+        return null;
+    }
+
+    @Override
+    public Void send(Command.Send c) throws JMSException {
+        session(c.sessionId()).send(c.message());
+        return null;
+    }
+
+    @Override
+    public Void acknowledge(Command.Acknowledge c) throws JMSException {
+        session(c.sessionId()).acknowledge(c.deliveryIds());
+        return null;
+    }
+
+    @Override
+    public Void acknowledgeAsync(Command.AcknowledgeAsync c) throws JMSException {
+        session(c.sessionId()).acknowledgeAsync(c.deliveryIds());
+        return null;
+    }
+
+    @Override
+    public Void commit(Command.Commit c) throws JMSException {
+        session(c.sessionId()).commit(c.consumed());
+        return null;
+    }
+
+    @Override
+    public Integer rollback(Command.Rollback c) throws JMSException {
+        return session(c.sessionId()).rollback(c.consumed());
+    }
+
+    @Override
+    public Integer recover(Command.Recover c) throws JMSException {
+        return session(c.sessionId()).recover(c.consumed(), c.refused());
+    }
+
+    @Override
+    public Void unsubscribe(Command.Unsubscribe c) throws JMSException {
+        Set<MessageQueue> pending = new java.util.HashSet<>();
+        sessions.values().forEach(s -> pending.addAll(s.queuesInFlight()));
+        broker.unsubscribe(clientId, c.subscriptionName(), pending);
+        return null;
+    }
+
+    @Override
+    public DestinationName createTemporaryDestination(Command.CreateTemporaryDestination c) throws JMSException {
+        DestinationName name = broker.createTemporary(c.kind(), this);
+        temporaries.add(name);
+        return name;
+    }
+
+    @Override
+    public Void deleteTemporaryDestination(Command.DeleteTemporaryDestination c) throws JMSException {
+        if (!temporaries.contains(c.destination())) {
+            throw new InvalidDestinationException("Temporary destination '" + c.destination().name()
+                    + "' belongs to another connection; only its creator may delete it");
+        }
+        broker.deleteTemporary(c.destination(), this);
+        temporaries.remove(c.destination());
+        return null;
+    }
+
+    @Override
+    public List<MessageData> browse(Command.Browse c) throws JMSException {
+        return broker.queue(c.queue(), false).browse(Selector.parse(c.selector()));
+    }
+
+    @Override
+    public Void checkDestination(Command.CheckDestination c) throws JMSException {
+        broker.checkDestination(c.destination());
+        return null;
+    }
+
+    @Override
+    public Integer xaStart(Command.XaStart c) throws JMSException {
+        return broker.xa().start(session(c.sessionId()), c.xid(), c.flags(), c.timeoutSeconds());
+    }
+
+    @Override
+    public Integer xaEnd(Command.XaEnd c) throws JMSException {
+        // a session closed inside its branch has ended its association already
+        return broker.xa().end(sessions.get(c.sessionId()), c.xid(), c.flags(), c.consumed());
+    }
+
+    @Override
+    public Integer xaPrepare(Command.XaPrepare c) throws JMSException {
+        return broker.xa().prepare(c.xid());
+    }
+
+    @Override
+    public Integer xaCommit(Command.XaCommit c) throws JMSException {
+        return broker.xa().commit(c.xid(), c.onePhase());
+    }
+
+    @Override
+    public Integer xaRollback(Command.XaRollback c) throws JMSException {
+        return broker.xa().rollback(c.xid());
+    }
+
+    @Override
+    public Integer xaForget(Command.XaForget c) throws JMSException {
+        return broker.xa().forget(c.xid());
+    }
+
+    @Override
+    public List<XidData> xaRecover(Command.XaRecover c) throws JMSException {
+        return broker.xa().recover();
+    }
+
+    private BrokerSession session(long sessionId) throws IllegalStateException {
+        BrokerSession session = sessions.get(sessionId);
+        if (session == null) {
+            if (broker.isClosed()) { // the broker closes sessions before it marks the connection closed
+                throw new IllegalStateException(broker.closedMessage());
+            }
+            throw new IllegalStateException("Session " + sessionId + " is closed");
+        }
+        return session;
+    }
+
+    /** A client's prefetch window, or credit, is taken only within 1 to ConsumerInfo.MAX_PREFETCH. */
+    private static void checkPrefetch(String what, int messages) throws JMSException {
+        if (messages < 1 || messages > ConsumerInfo.MAX_PREFETCH) {
+            throw new JMSException(what + " of " + messages + " messages refused: a consumer's prefetch is 1 to "
+                    + ConsumerInfo.MAX_PREFETCH + "; set the connection's prefetch in that range");
         }
     }
 

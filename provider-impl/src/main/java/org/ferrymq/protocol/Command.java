@@ -13,9 +13,56 @@ import java.util.List;
  */
 public sealed interface Command<R> {
 
+    /**
+     * Answers this command by calling the visitor's method for its type: a visitor has one
+     * method for every command, so a command that some visitor (the broker, the TCP frame
+     * encoder) does not handle is a compile error, not a run-time surprise.
+     */
+    <E extends Exception> R accept(Visitor<E> visitor) throws E;
+
+    /**
+     * One method per command, answering what the command answers. {@code E} is what its
+     * methods may throw: the broker throws JMSException; a visitor that computes something else
+     * than the answer (an encoder writing a frame) keeps it itself and answers null.
+     */
+    interface Visitor<E extends Exception> {
+        Void openConnection(OpenConnection command) throws E;
+        Void setClientId(SetClientId command) throws E;
+        Void closeConnection(CloseConnection command) throws E;
+        Void createSession(CreateSession command) throws E;
+        Void closeSession(CloseSession command) throws E;
+        Void createConsumer(CreateConsumer command) throws E;
+        Void closeConsumer(CloseConsumer command) throws E;
+        Void credit(Credit command) throws E;
+        Void pull(Pull command) throws E;
+        Void send(Send command) throws E;
+        Void acknowledge(Acknowledge command) throws E;
+        Void acknowledgeAsync(AcknowledgeAsync command) throws E;
+        Void commit(Commit command) throws E;
+        Integer rollback(Rollback command) throws E;
+        Integer recover(Recover command) throws E;
+        Void unsubscribe(Unsubscribe command) throws E;
+        DestinationName createTemporaryDestination(CreateTemporaryDestination command) throws E;
+        Void deleteTemporaryDestination(DeleteTemporaryDestination command) throws E;
+        List<MessageData> browse(Browse command) throws E;
+        Void checkDestination(CheckDestination command) throws E;
+        Integer xaStart(XaStart command) throws E;
+        Integer xaEnd(XaEnd command) throws E;
+        Integer xaPrepare(XaPrepare command) throws E;
+        Integer xaCommit(XaCommit command) throws E;
+        Integer xaRollback(XaRollback command) throws E;
+        Integer xaForget(XaForget command) throws E;
+        List<XidData> xaRecover(XaRecover command) throws E;
+    }
+
     /** Opens a connection; fails with JMSSecurityException or InvalidClientIDException. */
     record OpenConnection(String connectionId, String user, String password, String clientId)
             implements Command<Void> {
+
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.openConnection(this);
+        }
 
         /** Commands end up in logs and exception messages: the password never does. */
         @Override
@@ -25,35 +72,85 @@ public sealed interface Command<R> {
         }
     }
 
-    record SetClientId(String clientId) implements Command<Void> {}
+    record SetClientId(String clientId) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.setClientId(this);
+        }
+    }
 
-    record CloseConnection() implements Command<Void> {}
+    record CloseConnection() implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.closeConnection(this);
+        }
+    }
 
-    record CreateSession(long sessionId, boolean transacted) implements Command<Void> {}
+    record CreateSession(long sessionId, boolean transacted) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.createSession(this);
+        }
+    }
 
     /** Closes a session: its consumed, unacknowledged messages come back for redelivery. */
-    record CloseSession(long sessionId, long[] consumed) implements Command<Void> {}
+    record CloseSession(long sessionId, long[] consumed) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.closeSession(this);
+        }
+    }
 
-    record CreateConsumer(ConsumerInfo info) implements Command<Void> {}
+    record CreateConsumer(ConsumerInfo info) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.createConsumer(this);
+        }
+    }
 
     /**
      * Closes a consumer. Deliveries in {@code consumed} stay with the session (to be
      * acknowledged, committed or recovered later); the rest of what was dispatched to the
      * consumer is released.
      */
-    record CloseConsumer(long consumerId, long[] consumed) implements Command<Void> {}
+    record CloseConsumer(long consumerId, long[] consumed) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.closeConsumer(this);
+        }
+    }
 
     /** Opens the consumer's prefetch window by {@code credit} more messages. */
-    record Credit(long consumerId, int credit) implements Command<Void> {}
+    record Credit(long consumerId, int credit) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.credit(this);
+        }
+    }
 
     /** Dispatches anything available to the consumer before answering (receiveNoWait). */
-    record Pull(long consumerId) implements Command<Void> {}
+    record Pull(long consumerId) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.pull(this);
+        }
+    }
 
     /** Sends a message; in a transacted session the broker holds it until commit. */
-    record Send(long sessionId, MessageData message) implements Command<Void> {}
+    record Send(long sessionId, MessageData message) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.send(this);
+        }
+    }
 
     /** Acknowledges and answers once the acknowledgement is stored (CLIENT_ACKNOWLEDGE). */
-    record Acknowledge(long sessionId, long[] deliveryIds) implements Command<Void> {}
+    record Acknowledge(long sessionId, long[] deliveryIds) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.acknowledge(this);
+        }
+    }
 
     /**
      * Acknowledges without waiting for the journal (AUTO_ACKNOWLEDGE, DUPS_OK_ACKNOWLEDGE). The
@@ -63,17 +160,32 @@ public sealed interface Command<R> {
      * {@link ClientChannel#acknowledgementsSettled}. If the removal could not be stored, the
      * messages go back to their queues counted as delivered: they come again flagged as redelivered.
      */
-    record AcknowledgeAsync(long sessionId, long[] deliveryIds) implements Command<Void> {}
+    record AcknowledgeAsync(long sessionId, long[] deliveryIds) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.acknowledgeAsync(this);
+        }
+    }
 
     /** Commits the session's transaction: its sends become visible, {@code consumed} acknowledged. */
-    record Commit(long sessionId, long[] consumed) implements Command<Void> {}
+    record Commit(long sessionId, long[] consumed) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.commit(this);
+        }
+    }
 
     /**
      * Rolls back the session's transaction: sends are discarded, {@code consumed} is
      * redelivered, and everything else dispatched to the session is released. Answers the
      * session's new delivery generation: deliveries of older generations are stale.
      */
-    record Rollback(long sessionId, long[] consumed) implements Command<Integer> {}
+    record Rollback(long sessionId, long[] consumed) implements Command<Integer> {
+        @Override
+        public <E extends Exception> Integer accept(Visitor<E> visitor) throws E {
+            return visitor.rollback(this);
+        }
+    }
 
     /**
      * Session.recover(): like rollback, for the session's acknowledgements only. Deliveries in
@@ -86,19 +198,49 @@ public sealed interface Command<R> {
         public Recover(long sessionId, long[] consumed) {
             this(sessionId, consumed, new long[0]);
         }
+
+        @Override
+        public <E extends Exception> Integer accept(Visitor<E> visitor) throws E {
+            return visitor.recover(this);
+        }
     }
 
-    record Unsubscribe(String subscriptionName) implements Command<Void> {}
+    record Unsubscribe(String subscriptionName) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.unsubscribe(this);
+        }
+    }
 
-    record CreateTemporaryDestination(DestinationName.Kind kind) implements Command<DestinationName> {}
+    record CreateTemporaryDestination(DestinationName.Kind kind) implements Command<DestinationName> {
+        @Override
+        public <E extends Exception> DestinationName accept(Visitor<E> visitor) throws E {
+            return visitor.createTemporaryDestination(this);
+        }
+    }
 
-    record DeleteTemporaryDestination(DestinationName destination) implements Command<Void> {}
+    record DeleteTemporaryDestination(DestinationName destination) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.deleteTemporaryDestination(this);
+        }
+    }
 
     /** The messages waiting on a queue, in delivery order, that match the selector. */
-    record Browse(DestinationName queue, String selector) implements Command<List<MessageData>> {}
+    record Browse(DestinationName queue, String selector) implements Command<List<MessageData>> {
+        @Override
+        public <E extends Exception> List<MessageData> accept(Visitor<E> visitor) throws E {
+            return visitor.browse(this);
+        }
+    }
 
     /** Fails with InvalidDestinationException when the destination does not exist and cannot be created. */
-    record CheckDestination(DestinationName destination) implements Command<Void> {}
+    record CheckDestination(DestinationName destination) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.checkDestination(this);
+        }
+    }
 
     // ---- XA: each answers an XAResource return code (XA_OK, XA_RDONLY) or fails with XaFailure ----
 
@@ -108,23 +250,58 @@ public sealed interface Command<R> {
      * branch is rolled back by the broker if not prepared within {@code timeoutSeconds} (0:
      * the broker's default).
      */
-    record XaStart(long sessionId, XidData xid, int flags, int timeoutSeconds) implements Command<Integer> {}
+    record XaStart(long sessionId, XidData xid, int flags, int timeoutSeconds) implements Command<Integer> {
+        @Override
+        public <E extends Exception> Integer accept(Visitor<E> visitor) throws E {
+            return visitor.xaStart(this);
+        }
+    }
 
     /**
      * Ends (TMSUCCESS, TMFAIL) or suspends (TMSUSPEND) the session's association with a branch;
      * the deliveries in {@code consumed} become part of the branch, acknowledged if it commits.
      */
-    record XaEnd(long sessionId, XidData xid, int flags, long[] consumed) implements Command<Integer> {}
+    record XaEnd(long sessionId, XidData xid, int flags, long[] consumed) implements Command<Integer> {
+        @Override
+        public <E extends Exception> Integer accept(Visitor<E> visitor) throws E {
+            return visitor.xaEnd(this);
+        }
+    }
 
     /** Prepares an ended branch: durable from now on, until committed or rolled back. */
-    record XaPrepare(XidData xid) implements Command<Integer> {}
+    record XaPrepare(XidData xid) implements Command<Integer> {
+        @Override
+        public <E extends Exception> Integer accept(Visitor<E> visitor) throws E {
+            return visitor.xaPrepare(this);
+        }
+    }
 
-    record XaCommit(XidData xid, boolean onePhase) implements Command<Integer> {}
+    record XaCommit(XidData xid, boolean onePhase) implements Command<Integer> {
+        @Override
+        public <E extends Exception> Integer accept(Visitor<E> visitor) throws E {
+            return visitor.xaCommit(this);
+        }
+    }
 
-    record XaRollback(XidData xid) implements Command<Integer> {}
+    record XaRollback(XidData xid) implements Command<Integer> {
+        @Override
+        public <E extends Exception> Integer accept(Visitor<E> visitor) throws E {
+            return visitor.xaRollback(this);
+        }
+    }
 
-    record XaForget(XidData xid) implements Command<Integer> {}
+    record XaForget(XidData xid) implements Command<Integer> {
+        @Override
+        public <E extends Exception> Integer accept(Visitor<E> visitor) throws E {
+            return visitor.xaForget(this);
+        }
+    }
 
     /** Every prepared, unresolved branch, including those recovered from the journal. */
-    record XaRecover() implements Command<List<XidData>> {}
+    record XaRecover() implements Command<List<XidData>> {
+        @Override
+        public <E extends Exception> List<XidData> accept(Visitor<E> visitor) throws E {
+            return visitor.xaRecover(this);
+        }
+    }
 }

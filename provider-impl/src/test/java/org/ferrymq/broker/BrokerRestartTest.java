@@ -16,7 +16,7 @@ import jakarta.jms.Topic;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.journal.MemoryJournal;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,10 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class BrokerRestartTest {
 
-    private static Broker start(String name, MemoryJournal journal) throws Exception {
-        Broker broker = Broker.start(new BrokerConfig(name).journal(journal));
-        InVmBrokers.register(broker);
-        return broker;
+    private static void start(String name, MemoryJournal journal) throws Exception {
+        EmbeddedBroker.start(new BrokerConfig(name).journal(journal));
     }
 
     @Test
@@ -36,7 +34,7 @@ class BrokerRestartTest {
         MemoryJournal journal = new MemoryJournal();
         String name = "dlq-restart-test";
         FerryConnectionFactory factory = new FerryConnectionFactory("vm://" + name);
-        InVmBrokers.register(Broker.start(new BrokerConfig(name).journal(journal).maxDeliveryAttempts(2)));
+        EmbeddedBroker.start(new BrokerConfig(name).journal(journal).maxDeliveryAttempts(2));
         try (Connection connection = factory.createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
@@ -49,7 +47,7 @@ class BrokerRestartTest {
             }
             assertNull(consumer.receive(100), "delivered more often than maxDeliveryAttempts");
         }
-        InVmBrokers.stop(name);
+        EmbeddedBroker.stop(name);
 
         start(name, journal);
         try (Connection connection = factory.createConnection()) {
@@ -60,7 +58,7 @@ class BrokerRestartTest {
             assertNotNull(dead, "the dead-lettered message did not survive the restart");
             assertEquals("poison", ((TextMessage) dead).getText());
         } finally {
-            InVmBrokers.stop(name);
+            EmbeddedBroker.stop(name);
         }
     }
 
@@ -85,7 +83,7 @@ class BrokerRestartTest {
             MessageConsumer consumer = session.createConsumer(queue);
             assertEquals("p0", ((TextMessage) consumer.receive(1000)).getText()); // acknowledged: must not return
         }
-        InVmBrokers.stop(name);
+        EmbeddedBroker.stop(name);
 
         start(name, journal);
         try (Connection connection = factory.createConnection()) {
@@ -100,7 +98,7 @@ class BrokerRestartTest {
             MessageConsumer subscriber = session.createDurableSubscriber(session.createTopic("feed"), "sub");
             assertEquals("to subscriber", ((TextMessage) subscriber.receive(1000)).getText());
         } finally {
-            InVmBrokers.stop(name);
+            EmbeddedBroker.stop(name);
         }
         assertTrue(journal.messageCount() == 0, "acknowledged messages are forgotten by the journal");
     }

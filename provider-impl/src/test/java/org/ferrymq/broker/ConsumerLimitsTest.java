@@ -20,7 +20,7 @@ import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.ConsumerInfo;
 import org.ferrymq.protocol.Delivery;
 import org.ferrymq.protocol.DestinationName;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.ferrymq.transport.invm.InVmTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,8 +41,8 @@ class ConsumerLimitsTest {
 
     @BeforeEach
     void startBrokerAndRawClient() throws Exception {
-        InVmBrokers.register(Broker.start(new BrokerConfig(NAME).journal(new MemoryJournal()).maxUnacknowledged(10)));
-        raw = new InVmTransport(InVmBrokers.brokerFor(org.ferrymq.client.ConnectionUrl.parse("vm://" + NAME)));
+        raw = new InVmTransport(EmbeddedBroker.start(new BrokerConfig(NAME).journal(new MemoryJournal())
+                .maxUnacknowledged(10)));
         raw.setClientChannel(new ClientChannel() {
             @Override
             public void deliver(Delivery delivery) {
@@ -59,7 +59,7 @@ class ConsumerLimitsTest {
 
     @AfterEach
     void stopBroker() {
-        InVmBrokers.stop(NAME);
+        EmbeddedBroker.stop(NAME);
     }
 
     @Test

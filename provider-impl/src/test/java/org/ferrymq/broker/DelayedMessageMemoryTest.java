@@ -16,7 +16,8 @@ import java.util.UUID;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.journal.JournalDatabase;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.BrokerCore;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,13 +41,12 @@ class DelayedMessageMemoryTest {
     }
 
     private void startBroker() throws Exception {
-        broker = Broker.start(config);
-        InVmBrokers.register(broker);
+        broker = BrokerCore.of(EmbeddedBroker.start(config));
     }
 
     @AfterEach
     void stop() {
-        InVmBrokers.stop(name);
+        EmbeddedBroker.stop(name);
     }
 
     @Test
@@ -69,7 +69,7 @@ class DelayedMessageMemoryTest {
             producer.send(s.createTextMessage("due now"));
             s.commit();
         }
-        InVmBrokers.stop(name);
+        EmbeddedBroker.stop(name);
         startBroker();
 
         try (Connection c = factory.createConnection()) {

@@ -21,7 +21,7 @@ import org.ferrymq.api.journal.JournalReplay;
 import org.ferrymq.api.journal.StoredReference;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.journal.MemoryJournal;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,14 +35,14 @@ class PageReadFailureTest {
 
     @AfterEach
     void stop() {
-        InVmBrokers.stop(BROKER);
+        EmbeddedBroker.stop(BROKER);
     }
 
     @Test
     void aPageReadThatThrowsAnUncheckedExceptionIsTriedAgainAndTheBacklogArrives() throws Exception {
         FailingOnce journal = new FailingOnce(new MemoryJournal());
         FerryConnectionFactory factory = new FerryConnectionFactory("vm://" + BROKER);
-        InVmBrokers.register(Broker.start(new BrokerConfig(BROKER).journal(journal)));
+        EmbeddedBroker.start(new BrokerConfig(BROKER).journal(journal));
         int count = 2500;
         try (Connection c = factory.createConnection()) {
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
@@ -52,8 +52,8 @@ class PageReadFailureTest {
             }
             s.commit();
         }
-        InVmBrokers.stop(BROKER);
-        InVmBrokers.register(Broker.start(new BrokerConfig(BROKER).journal(journal)));
+        EmbeddedBroker.stop(BROKER);
+        EmbeddedBroker.start(new BrokerConfig(BROKER).journal(journal));
         journal.failNextRead();
 
         try (Connection c = factory.createConnection()) {

@@ -18,7 +18,8 @@ import java.util.UUID;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.protocol.DestinationName;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.BrokerCore;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,14 +38,13 @@ class SelectorDispatchTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = Broker.start(new BrokerConfig(name).memoryJournal());
-        InVmBrokers.register(broker);
+        broker = BrokerCore.of(EmbeddedBroker.start(new BrokerConfig(name).memoryJournal()));
         factory = new FerryConnectionFactory("vm://" + name);
     }
 
     @AfterEach
     void stop() {
-        InVmBrokers.stop(name);
+        EmbeddedBroker.stop(name);
     }
 
     @Test

@@ -5,7 +5,6 @@ import jakarta.jms.JMSException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.ferrymq.transport.invm.InVmBrokers;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -68,7 +67,7 @@ final class EmbeddedBroker implements AfterEachCallback {
         }
         opened.clear();
         if (name != null) {
-            InVmBrokers.stop(name);
+            org.ferrymq.server.EmbeddedBroker.stop(name);
         }
         name = null;
         factory = null;

@@ -38,7 +38,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class JMSContextProducerTest {
         } catch (RuntimeException e) {
             // already closed by the test
         }
-        InVmBrokers.stop(brokerName);
+        EmbeddedBroker.stop(brokerName);
     }
 
     private Message next() {

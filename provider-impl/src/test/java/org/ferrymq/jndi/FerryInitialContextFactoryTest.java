@@ -22,7 +22,7 @@ import javax.naming.NameNotFoundException;
 import javax.naming.Reference;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryQueue;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.Test;
 
 class FerryInitialContextFactoryTest {
@@ -51,7 +51,7 @@ class FerryInitialContextFactoryTest {
         try (Connection connection = ((ConnectionFactory) factory).createConnection()) {
             assertEquals("orders-app", connection.getClientID());
         } finally {
-            InVmBrokers.stop("jndi-test");
+            EmbeddedBroker.stop("jndi-test");
         }
     }
 

@@ -15,7 +15,7 @@ import jakarta.jms.Session;
 import java.util.List;
 import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -60,7 +60,7 @@ class BacklogPagingSoakIT {
         }
         double sendSeconds = (System.nanoTime() - start) / 1e9;
         assertEquals(MESSAGES, db.depth("backlog"));
-        InVmBrokers.stop(broker);
+        EmbeddedBroker.stop(broker);
 
         start = System.nanoTime();
         try (Connection c = factory.createConnection()) {
@@ -78,7 +78,7 @@ class BacklogPagingSoakIT {
             s.commit();
             assertNull(consumer.receive(500));
         } finally {
-            InVmBrokers.stop(broker);
+            EmbeddedBroker.stop(broker);
         }
         double drainSeconds = (System.nanoTime() - start) / 1e9;
         heap.stop();

@@ -8,9 +8,8 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.UUID;
 import org.ferrymq.api.BrokerConfig;
-import org.ferrymq.broker.Broker;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
@@ -25,23 +24,23 @@ class DataSourceJournalTest {
         String name = "datasource-" + UUID.randomUUID();
         FerryConnectionFactory factory = new FerryConnectionFactory("vm://" + name);
 
-        InVmBrokers.register(Broker.start(new BrokerConfig(name).journalDataSource(dataSource)));
+        EmbeddedBroker.start(new BrokerConfig(name).journalDataSource(dataSource));
         try (Connection c = factory.createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createProducer(s.createQueue("handed")).send(s.createTextMessage("kept"));
         } finally {
-            InVmBrokers.stop(name);
+            EmbeddedBroker.stop(name);
         }
         assertEquals(1, db.depth("handed"));
 
-        InVmBrokers.register(Broker.start(new BrokerConfig(name).journalDataSource(dataSource)));
+        EmbeddedBroker.start(new BrokerConfig(name).journalDataSource(dataSource));
         try (Connection c = factory.createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = s.createConsumer(s.createQueue("handed"));
             assertEquals("kept", ((TextMessage) consumer.receive(5000)).getText());
         } finally {
-            InVmBrokers.stop(name);
+            EmbeddedBroker.stop(name);
         }
     }
 }

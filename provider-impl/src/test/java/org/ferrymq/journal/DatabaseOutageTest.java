@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -102,7 +102,7 @@ class DatabaseOutageTest {
             received.removeAll(lateArrivals);
             assertEquals(reportedSent, received, "what was reported sent did not come back exactly once, in order");
         } finally {
-            InVmBrokers.stop(broker);
+            EmbeddedBroker.stop(broker);
         }
         assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF"), "acknowledged messages left in the journal");
     }

@@ -16,7 +16,7 @@ import jakarta.jms.Session;
 import java.util.List;
 import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -69,7 +69,7 @@ class DelayedBacklogSoakIT {
         assertEquals(MESSAGES, db.queryLong(
                 "SELECT COUNT(*) FROM FMQ_QUEUE_REF r JOIN FMQ_DESTINATION d ON d.QUEUE_ID = r.QUEUE_ID "
                         + "WHERE d.DEST_NAME = 'delayed' AND r.DELIVERY_TIME > 0"));
-        InVmBrokers.stop(broker);
+        EmbeddedBroker.stop(broker);
 
         long restartedAt = System.currentTimeMillis();
         assertTrue(restartedAt < dueAt, "sending took longer than calibrated: the messages were due before the "
@@ -102,7 +102,7 @@ class DelayedBacklogSoakIT {
             s.commit();
             assertNull(consumer.receive(500));
         } finally {
-            InVmBrokers.stop(broker);
+            EmbeddedBroker.stop(broker);
         }
         double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
         heap.stop();

@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -72,7 +72,7 @@ public final class JournalBroker implements AfterEachCallback {
                 // already closed by the test
             }
         }
-        InVmBrokers.stop(name);
+        EmbeddedBroker.stop(name);
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +29,7 @@ class JournalErrorsTest {
                 }
             });
         } finally {
-            InVmBrokers.stop(broker);
+            EmbeddedBroker.stop(broker);
         }
     }
 
@@ -90,7 +90,7 @@ class JournalErrorsTest {
         try (Connection c = new FerryConnectionFactory(h2.brokerUrl(broker)).createConnection()) {
             c.start();
         }
-        InVmBrokers.stop(broker);
+        EmbeddedBroker.stop(broker);
         h2.execute("INSERT INTO FMQ_SCHEMA_VERSION (SCHEMA_VERSION, DESCRIPTION, APPLIED_AT) VALUES (99, 'future', 0)");
         JMSException e = startFails(h2.brokerUrl(broker));
         assertTrue(e.getMessage().contains("schema version 99"), e.getMessage());
@@ -106,14 +106,14 @@ class JournalErrorsTest {
             JMSException e = startFails(h2.brokerUrl("second-" + UUID.randomUUID()));
             assertTrue(e.getMessage().contains("in use by broker '" + first + "'"), e.getMessage());
         } finally {
-            InVmBrokers.stop(first);
+            EmbeddedBroker.stop(first);
         }
         // once the first has stopped, its lease is free
         String third = "after-release-" + UUID.randomUUID();
         try (Connection c = new FerryConnectionFactory(h2.brokerUrl(third)).createConnection()) {
             c.start();
         } finally {
-            InVmBrokers.stop(third);
+            EmbeddedBroker.stop(third);
         }
     }
 
@@ -130,7 +130,7 @@ class JournalErrorsTest {
         try (Connection c = new FerryConnectionFactory("vm://" + broker + "?dataDirectory=" + dir).createConnection()) {
             c.start();
         } finally {
-            InVmBrokers.stop(broker);
+            EmbeddedBroker.stop(broker);
         }
         assertEquals(1, Files.list(dir).filter(p -> p.getFileName().toString().equals(broker + ".mv.db")).count(),
                 "no H2 file named after the broker in " + dir);

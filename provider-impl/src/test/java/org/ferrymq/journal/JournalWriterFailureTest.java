@@ -19,9 +19,8 @@ import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.ferrymq.api.BrokerConfig;
-import org.ferrymq.broker.Broker;
 import org.ferrymq.client.FerryConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,7 +44,7 @@ class JournalWriterFailureTest {
     /** Starts the broker on {@code journal} (not by its URL, which cannot hand it a DataSource). */
     private FerryConnectionFactory start(DataSource journal) throws Exception {
         BrokerConfig config = new BrokerConfig(broker.name()).journalDataSource(journal).journalTimeoutMillis(5_000);
-        InVmBrokers.register(Broker.start(config));
+        EmbeddedBroker.start(config);
         return new FerryConnectionFactory("vm://" + broker.name());
     }
 
@@ -55,6 +54,22 @@ class JournalWriterFailureTest {
             texts.add(((TextMessage) m).getText() + (m.getJMSRedelivered() ? " (redelivered)" : ""));
         }
         return texts;
+    }
+
+    /** Sends until the broker refuses because it has stopped; answers the refusal. */
+    private static JMSException awaitStopped(MessageProducer producer, Session session) throws JMSException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try {
+                producer.send(session.createTextMessage("after"));
+            } catch (IllegalStateException e) {
+                return e;
+            } catch (JMSException e) {
+                // a write refused before the broker finished stopping
+            }
+            assertTrue(System.currentTimeMillis() < deadline,
+                    "the broker did not stop after its journal writer failed with an Error");
+        }
     }
 
     @ParameterizedTest
@@ -108,19 +123,7 @@ class JournalWriterFailureTest {
             assertThrows(JMSException.class, () -> producer.send(session.createTextMessage("lost")));
             assertTrue(journal.fired(), "the fault was not injected");
 
-            long deadline = System.currentTimeMillis() + 30_000;
-            JMSException refusal = null;
-            while (refusal == null) {
-                try {
-                    producer.send(session.createTextMessage("after"));
-                } catch (IllegalStateException e) {
-                    refusal = e;
-                } catch (JMSException e) {
-                    // a write refused before the broker finished stopping
-                }
-                assertTrue(System.currentTimeMillis() < deadline,
-                        "the broker did not stop after its journal writer failed with an Error");
-            }
+            JMSException refusal = awaitStopped(producer, session);
             assertTrue(refusal.getMessage().contains("stopped because"), refusal.getMessage());
             assertTrue(refusal.getMessage().contains("OutOfMemoryError"), refusal.getMessage());
         }
@@ -139,7 +142,38 @@ class JournalWriterFailureTest {
             assertEquals(List.of("before"), drain(consumer));
             assertNull(consumer.receiveNoWait());
         } finally {
-            InVmBrokers.stop(next);
+            EmbeddedBroker.stop(next);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aBrokerItsJournalStoppedMakesWayForAFreshOneOnTheNextConnection(JournalDatabase database) throws Exception {
+        JournalDatabase db = broker.start(database);
+        FaultInjectingDataSource journal = new FaultInjectingDataSource(db);
+        try (Connection connection = start(journal).createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue("q"));
+            producer.send(session.createTextMessage("before"));
+            journal.failBatches("INSERT INTO FMQ_MESSAGE",
+                    () -> new OutOfMemoryError("injected: no heap left to copy a message body"));
+            assertThrows(JMSException.class, () -> producer.send(session.createTextMessage("lost")));
+            assertTrue(journal.fired(), "the fault was not injected");
+            awaitStopped(producer, session);
+        }
+        // vm://NAME no longer names the stopped broker: the URL starts a new one, which recovers the journal
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try (Connection connection = broker.factory().createConnection()) {
+                connection.start();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                assertEquals(List.of("before"), drain(session.createConsumer(session.createQueue("q"))));
+                return;
+            } catch (IllegalStateException e) {
+                assertTrue(System.currentTimeMillis() < deadline,
+                        "a new vm:// connection still reaches the broker its journal stopped: " + e.getMessage());
+                Thread.sleep(100);
+            }
         }
     }
 }

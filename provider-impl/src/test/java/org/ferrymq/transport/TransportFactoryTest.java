@@ -22,7 +22,7 @@ import org.ferrymq.jndi.FerryInitialContextFactory;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.Transport;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +35,7 @@ class TransportFactoryTest {
     void stopBroker() {
         TransportFactory.unregister(Recording.SCHEME);
         Recording.commands.clear();
-        InVmBrokers.stop(broker);
+        EmbeddedBroker.stop(broker);
     }
 
     @Test

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import org.ferrymq.client.FerryXAConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,7 +94,7 @@ class NarayanaXaTest {
         tm.setTransactionTimeout(0);
         closeAll();
         if (broker != null) {
-            InVmBrokers.stop(broker);
+            EmbeddedBroker.stop(broker);
         }
     }
 
@@ -223,7 +223,7 @@ class NarayanaXaTest {
         assertEquals(1, db.orders());
         assertNull(receivePlain(300), "the committed receive left the message on the queue");
         closeAll();
-        InVmBrokers.stop(broker); // the next connection starts the broker again on its journal
+        EmbeddedBroker.stop(broker); // the next connection starts the broker again on its journal
         assertNull(receivePlain(300), "the committed receive came back after a broker restart");
         assertEquals(1, db.orders());
     }

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import javax.transaction.xa.XAResource;
 import org.ferrymq.client.FerryXAConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 
 /**
  * The JVM of the XA crash test. Everything lives in one directory: the broker's H2 journal,
@@ -97,7 +97,7 @@ public final class XaCrashChild {
         manager.scan();
         manager.scan();
         manager.terminate();
-        InVmBrokers.stop(BROKER);
+        EmbeddedBroker.stop(BROKER);
         System.out.println("RECOVERED");
     }
 

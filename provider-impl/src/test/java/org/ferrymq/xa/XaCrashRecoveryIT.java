@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import javax.transaction.xa.XAResource;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.journal.crash.ChildJvm;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,7 +80,7 @@ class XaCrashRecoveryIT {
                 .createXAConnection()) {
             return connection.createXASession().getXAResource().recover(XAResource.TMSTARTRSCAN).length;
         } finally {
-            InVmBrokers.stop(XaCrashChild.BROKER);
+            EmbeddedBroker.stop(XaCrashChild.BROKER);
         }
     }
 
@@ -103,7 +103,7 @@ class XaCrashRecoveryIT {
                 count++;
             }
         } finally {
-            InVmBrokers.stop(XaCrashChild.BROKER);
+            EmbeddedBroker.stop(XaCrashChild.BROKER);
         }
         return count;
     }

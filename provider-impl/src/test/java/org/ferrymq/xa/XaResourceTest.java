@@ -37,7 +37,7 @@ import javax.transaction.xa.Xid;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.jndi.FerryInitialContextFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,7 +102,7 @@ class XaResourceTest {
     void stop() throws Exception {
         xaConnection.close();
         plain.close();
-        InVmBrokers.stop(broker);
+        EmbeddedBroker.stop(broker);
     }
 
     private static int code(XAException e) {

@@ -19,9 +19,8 @@ import javax.naming.NamingException;
 import javax.sql.DataSource;
 import javax.transaction.xa.XAResource;
 import org.ferrymq.api.BrokerConfig;
-import org.ferrymq.broker.Broker;
 import org.ferrymq.client.FerryXAConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +45,7 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
     private String dataDirectory;
     private String brokerProperties;
 
-    private transient Broker broker;
+    private transient EmbeddedBroker broker;
     private transient Map<MessageEndpointFactory, InboundActivation> activations;
     /** The connection the server's recovery manager works through: independent of any application handle. */
     private transient XAConnection recoveryConnection;
@@ -114,7 +113,7 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
         synchronized (this) {
             closeRecoveryConnection();
             if (broker != null) {
-                InVmBrokers.stop(brokerName);
+                broker.stop();
                 broker = null;
             }
         }
@@ -129,7 +128,17 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
 
     private synchronized void ensureBroker() throws ResourceException {
         if (broker != null) {
-            return;
+            if (broker.isRunning()) {
+                return;
+            }
+            // stopped by itself (its journal failed): vm://brokerName would otherwise start one without our journal
+            LOG.warn("FerryMQ broker '{}' has stopped; the resource adapter starts it again", brokerName);
+            broker.stop(); // returns once it has let go of its journal and its name
+            broker = null;
+        }
+        if (EmbeddedBroker.running(brokerName).isPresent()) {
+            throw new ResourceAdapterInternalException("FerryMQ broker '" + brokerName + "' is already running in "
+                    + "this server outside the adapter; give the adapter another brokerName");
         }
         BrokerConfig config = new BrokerConfig(brokerName);
         if (journalDataSource != null && !journalDataSource.isBlank()) {
@@ -152,18 +161,10 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
             }
         }
         try {
-            broker = Broker.start(config);
+            broker = EmbeddedBroker.start(config);
         } catch (JMSException | IllegalArgumentException e) {
             throw new ResourceAdapterInternalException("FerryMQ broker '" + brokerName + "' could not start: "
                     + e.getMessage(), e);
-        }
-        try {
-            InVmBrokers.register(broker);
-        } catch (IllegalStateException e) {
-            broker.close();
-            broker = null;
-            throw new ResourceAdapterInternalException("FerryMQ broker '" + brokerName + "' is already running in "
-                    + "this server outside the adapter; give the adapter another brokerName", e);
         }
     }
 

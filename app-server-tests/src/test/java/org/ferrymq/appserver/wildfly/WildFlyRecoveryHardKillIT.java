@@ -27,7 +27,7 @@ import org.ferrymq.appserver.app.StalledBranchRecovery;
 import org.ferrymq.appserver.app.StallingOrderService;
 import org.ferrymq.appserver.app.StallingResource;
 import org.ferrymq.client.FerryXAConnectionFactory;
-import org.ferrymq.transport.invm.InVmBrokers;
+import org.ferrymq.server.EmbeddedBroker;
 import org.jboss.arquillian.container.test.api.ContainerController;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -174,7 +174,7 @@ class WildFlyRecoveryHardKillIT {
         try (XAConnection connection = new FerryXAConnectionFactory(url).createXAConnection()) {
             return connection.createXASession().getXAResource().recover(XAResource.TMSTARTRSCAN).length;
         } finally {
-            InVmBrokers.stop("ferrymq");
+            EmbeddedBroker.stop("ferrymq");
         }
     }
 

@@ -2,11 +2,11 @@ package org.ferrymq.transport.invm;
 
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
-import org.ferrymq.broker.Broker;
 import org.ferrymq.broker.BrokerConnection;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.Transport;
+import org.ferrymq.server.EmbeddedBroker;
 
 /**
  * The in-VM transport: commands are handed to the broker as objects, in the caller's thread,
@@ -14,11 +14,11 @@ import org.ferrymq.protocol.Transport;
  */
 public final class InVmTransport implements Transport {
 
-    private final Broker broker;
+    private final EmbeddedBroker broker;
     private ClientChannel channel;
     private volatile BrokerConnection connection;
 
-    public InVmTransport(Broker broker) {
+    public InVmTransport(EmbeddedBroker broker) {
         this.broker = broker;
     }
 

@@ -1,0 +1,202 @@
+package org.ferrymq.server;
+
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.JMSException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.broker.Broker;
+import org.ferrymq.broker.BrokerConnection;
+import org.ferrymq.client.ConnectionUrl;
+import org.ferrymq.protocol.ClientChannel;
+
+/**
+ * A broker running in this JVM, reached by clients as {@code vm://NAME}: the one way to start,
+ * find and stop one, for the connection factory's {@code vm://} URLs, the resource adapter,
+ * benchmarks, tests and the standalone server alike.
+ *
+ * <p>The brokers of this JVM are known by name, and only while they run: a broker leaves as it
+ * stops, whether stopped here or stopped by itself (its journal failed beyond repair), and only
+ * once it has let go of its journal, so the next {@code vm://NAME} starts a new broker that can
+ * open that journal and recover it.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    /** The prefix of a settings location that names a class-path resource instead of a file. */
+    public static final String CLASSPATH = "classpath:";
+
+    /** Running brokers by name; starting one holds the map's monitor, so a name is never started twice. */
+    private static final Map<String, EmbeddedBroker> RUNNING = new ConcurrentHashMap<>();
+
+    private final Broker broker;
+    private final BrokerConfig settings;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    private EmbeddedBroker(Broker broker, BrokerConfig settings) {
+        this.broker = broker;
+        this.settings = settings;
+    }
+
+    /**
+     * Starts a broker with {@code settings} (opening and recovering its journal) and makes it
+     * reachable as {@code vm://NAME}. Fails with IllegalStateException if a broker of that name
+     * is running in this JVM already.
+     */
+    public static EmbeddedBroker start(BrokerConfig settings) throws JMSException {
+        synchronized (RUNNING) {
+            if (RUNNING.containsKey(settings.name())) {
+                throw new IllegalStateException("An embedded broker named '" + settings.name()
+                        + "' is already running in this JVM; stop it first or choose another name");
+            }
+            EmbeddedBroker started = new EmbeddedBroker(Broker.start(settings), settings);
+            RUNNING.put(settings.name(), started);
+            started.broker.whenStopped(started::stopped);
+            return started;
+        }
+    }
+
+    /** Starts broker {@code name} with settings given as properties (the keys of {@link BrokerConfig#KEYS}). */
+    public static EmbeddedBroker start(String name, Properties settings) throws JMSException {
+        try {
+            return start(BrokerConfig.fromProperties(name, settings));
+        } catch (IllegalArgumentException e) {
+            throw new JMSException("Embedded broker '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** Starts broker {@code name} with the settings in a file: a path, or {@code classpath:NAME}. */
+    public static EmbeddedBroker start(String name, String settingsLocation) throws JMSException {
+        return start(name, readSettings(settingsLocation));
+    }
+
+    /**
+     * The broker a {@code vm://NAME} URL names: the running one, or else one started now with
+     * the URL's settings, those of its {@code config} file overridden by its other parameters.
+     */
+    public static EmbeddedBroker forUrl(ConnectionUrl url) throws JMSException {
+        EmbeddedBroker running = RUNNING.get(url.name());
+        if (running != null) {
+            return running;
+        }
+        synchronized (RUNNING) {
+            running = RUNNING.get(url.name());
+            return running != null ? running : start(settingsFor(url));
+        }
+    }
+
+    /** The broker running as {@code vm://NAME}, if any. */
+    public static Optional<EmbeddedBroker> running(String name) {
+        return Optional.ofNullable(RUNNING.get(name));
+    }
+
+    /** Stops the broker named {@code name}, if one is running; answers whether one was. */
+    public static boolean stop(String name) {
+        EmbeddedBroker running = RUNNING.get(name);
+        if (running == null) {
+            return false;
+        }
+        running.stop();
+        return true;
+    }
+
+    /**
+     * Broker settings from a properties file: a path, or {@code classpath:NAME} for a resource
+     * of the thread's context class loader.
+     */
+    public static Properties readSettings(String location) throws JMSException {
+        Properties properties = new Properties();
+        try (InputStream in = open(location)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new JMSException("Cannot read broker configuration file '" + location + "': " + e.getMessage());
+        }
+        return properties;
+    }
+
+    private static InputStream open(String location) throws IOException {
+        if (location.startsWith(CLASSPATH)) {
+            String resource = location.substring(CLASSPATH.length());
+            InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource);
+            if (in == null) {
+                throw new IOException("no resource '" + resource + "' on the classpath");
+            }
+            return in;
+        }
+        return Files.newInputStream(Path.of(location));
+    }
+
+    private static BrokerConfig settingsFor(ConnectionUrl url) throws JMSException {
+        Properties settings = new Properties();
+        Properties parameters = url.brokerParameters();
+        String file = (String) parameters.remove(ConnectionUrl.CONFIG);
+        if (file != null) {
+            settings.putAll(readSettings(file));
+        }
+        settings.putAll(parameters); // URL parameters win over the file
+        try {
+            return BrokerConfig.fromProperties(url.name(), settings);
+        } catch (IllegalArgumentException e) {
+            throw new JMSException("Embedded broker URL " + url + ": " + e.getMessage());
+        }
+    }
+
+    public String name() {
+        return settings.name();
+    }
+
+    /** The settings the broker started with; read them, do not change them. */
+    public BrokerConfig settings() {
+        return settings;
+    }
+
+    /** Whether the broker takes connections: not stopped, neither here nor by a failed journal. */
+    public boolean isRunning() {
+        return broker.isRunning();
+    }
+
+    /**
+     * Stops the broker cleanly: its clients are told, its journal finishes the writes under way
+     * and releases its lease; {@code vm://NAME} no longer names it when this returns.
+     */
+    public void stop() {
+        try {
+            broker.close();
+        } catch (RuntimeException | Error e) {
+            stopped(); // it stopped half-way; another stop() must not wait for it forever
+            throw e;
+        }
+        stopped.join(); // when another thread is stopping it, until that thread is done
+    }
+
+    private void stopped() {
+        RUNNING.remove(name(), this);
+        stopped.complete(null);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** A new connection from a client, for a transport to feed its commands to. */
+    public BrokerConnection connect(ClientChannel channel) throws JMSException {
+        return broker.connect(channel);
+    }
+
+    /** The broker core, for tests of its own state (through the test sources' BrokerCore). */
+    Broker broker() {
+        return broker;
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedBroker[" + name() + (isRunning() ? "" : ", stopped") + "]";
+    }
+}

@@ -1,0 +1,109 @@
+package org.ferrymq.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.jms.Connection;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.client.ConnectionUrl;
+import org.ferrymq.client.FerryConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starting, finding and stopping the brokers of this JVM, as an application or the server does. */
+class EmbeddedBrokerTest {
+
+    private final String name = "embedded-test-" + UUID.randomUUID();
+
+    @AfterEach
+    void stop() {
+        EmbeddedBroker.stop(name);
+    }
+
+    private String sendAndReceive(String queue) throws JMSException {
+        try (Connection connection = new FerryConnectionFactory("vm://" + name).createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createProducer(session.createQueue(queue)).send(session.createTextMessage("hello"));
+            return ((TextMessage) session.createConsumer(session.createQueue(queue)).receive(5000)).getText();
+        }
+    }
+
+    @Test
+    void aBrokerStartedFromAClasspathFileIsReachedAsVmName() throws Exception {
+        EmbeddedBroker broker = EmbeddedBroker.start(name, "classpath:embedded-broker-test.properties");
+        assertEquals(name, broker.name());
+        assertEquals(Set.of("from-file"), broker.settings().queues());
+        assertEquals(3, broker.settings().maxDeliveryAttempts());
+        assertTrue(broker.isRunning());
+        assertSame(broker, EmbeddedBroker.running(name).orElseThrow());
+        assertEquals("hello", sendAndReceive("from-file"));
+    }
+
+    @Test
+    void aBrokerStartedFromAFilePathHasItsSettings(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("broker.properties"), "journal=memory\nusers=alice:secret\n");
+        EmbeddedBroker broker = EmbeddedBroker.start(name, file.toString());
+        assertEquals("secret", broker.settings().users().get("alice"));
+    }
+
+    @Test
+    void aStoppedBrokerIsNoLongerNamedAndTheNextVmUrlStartsAnother() throws Exception {
+        EmbeddedBroker first = EmbeddedBroker.start(new BrokerConfig(name).memoryJournal());
+        first.stop();
+        assertFalse(first.isRunning());
+        assertEquals(Optional.empty(), EmbeddedBroker.running(name));
+        assertThrows(IllegalStateException.class, () -> first.connect(null), "a stopped broker took a connection");
+
+        assertEquals("hello", sendAndReceive("q")); // vm://NAME starts a new broker
+        EmbeddedBroker second = EmbeddedBroker.running(name).orElseThrow();
+        assertNotSame(first, second);
+        assertTrue(second.isRunning());
+    }
+
+    @Test
+    void theUrlsParametersWinOverItsConfigFile() throws Exception {
+        EmbeddedBroker broker = EmbeddedBroker.forUrl(ConnectionUrl.parse("vm://" + name
+                + "?config=classpath:embedded-broker-test.properties&maxDeliveryAttempts=5"));
+        assertEquals(5, broker.settings().maxDeliveryAttempts());
+        assertEquals(Set.of("from-file"), broker.settings().queues());
+        assertSame(broker, EmbeddedBroker.forUrl(ConnectionUrl.parse("vm://" + name)), "a second broker was started");
+    }
+
+    @Test
+    void aSecondBrokerOfTheSameNameIsRefused() throws Exception {
+        EmbeddedBroker.start(new BrokerConfig(name).memoryJournal());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> EmbeddedBroker.start(new BrokerConfig(name).memoryJournal()));
+        assertTrue(e.getMessage().contains("'" + name + "' is already running"), e.getMessage());
+    }
+
+    @Test
+    void aMissingSettingsFileIsNamed() {
+        JMSException e = assertThrows(JMSException.class,
+                () -> EmbeddedBroker.start(name, "classpath:no-such-broker.properties"));
+        assertTrue(e.getMessage().contains("no-such-broker.properties"), e.getMessage());
+        assertEquals(Optional.empty(), EmbeddedBroker.running(name));
+    }
+
+    @Test
+    void anUnknownSettingIsNamed(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("broker.properties"), "journal=memory\nmaxDelivery=3\n");
+        JMSException e = assertThrows(JMSException.class, () -> EmbeddedBroker.start(name, file.toString()));
+        assertTrue(e.getMessage().contains("Unknown broker setting 'maxDelivery'"), e.getMessage());
+    }
+}
