@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -22,6 +23,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 final class EventLoops {
 
     static final boolean EPOLL = epollAvailable();
+    /** A socket counts as full from 1 MiB of unwritten frames, and as writable again below 256 KiB. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private static volatile EventLoopGroup clientGroup;
 

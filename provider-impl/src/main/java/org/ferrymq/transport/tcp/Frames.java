@@ -27,6 +27,8 @@ final class Frames {
     static final int ERROR = 3;
     static final int PUSH = 4;
     static final int HEARTBEAT = 5;
+    /** A request that wants no answer: the server reports only its refusal, by a push. */
+    static final int ONEWAY = 6;
 
     // answer values
     static final int VALUE_NONE = 0;
@@ -39,6 +41,8 @@ final class Frames {
     static final int PUSH_DELIVER = 1;
     static final int PUSH_ACKNOWLEDGEMENTS_SETTLED = 2;
     static final int PUSH_CONNECTION_FAILED = 3;
+    /** A one-way Send the broker refused: the session and the broker's exception. */
+    static final int PUSH_SEND_REFUSED = 4;
 
     private Frames() {
     }
@@ -60,7 +64,16 @@ final class Frames {
     }
 
     static ByteBuf request(ByteBufAllocator alloc, int correlationId, Command<?> command) {
-        ByteBuf out = start(alloc, REQUEST, correlationId);
+        return request(alloc, REQUEST, correlationId, command);
+    }
+
+    /** A request whose answer nobody waits for (correlation id 0). */
+    static ByteBuf oneway(ByteBufAllocator alloc, Command<?> command) {
+        return request(alloc, ONEWAY, 0, command);
+    }
+
+    private static ByteBuf request(ByteBufAllocator alloc, int kind, int correlationId, Command<?> command) {
+        ByteBuf out = start(alloc, kind, correlationId);
         try {
             CommandCodec.encode(command, out);
         } catch (RuntimeException e) {
@@ -126,6 +139,15 @@ final class Frames {
         ByteBuf out = start(alloc, PUSH, 0);
         out.writeByte(PUSH_CONNECTION_FAILED);
         ErrorCodec.encode(cause, out);
+        finish(out);
+        return out;
+    }
+
+    static ByteBuf sendRefused(ByteBufAllocator alloc, long sessionId, JMSException refusal) {
+        ByteBuf out = start(alloc, PUSH, 0);
+        out.writeByte(PUSH_SEND_REFUSED);
+        out.writeLong(sessionId);
+        ErrorCodec.encode(refusal, out);
         finish(out);
         return out;
     }

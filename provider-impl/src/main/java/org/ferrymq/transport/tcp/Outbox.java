@@ -8,6 +8,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Frames written from threads other than the channel's I/O thread: they go out in the order
@@ -19,12 +20,19 @@ final class Outbox {
     private final Channel channel;
     private final Queue<ByteBuf> frames = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicInteger backlog = new AtomicInteger();
 
     Outbox(Channel channel) {
         this.channel = channel;
     }
 
+    /** Frames handed in and not yet passed to the channel. */
+    int backlog() {
+        return backlog.get();
+    }
+
     void send(ByteBuf frame) {
+        backlog.incrementAndGet();
         frames.add(frame);
         if (scheduled.compareAndSet(false, true)) {
             try {
@@ -51,6 +59,7 @@ final class Outbox {
         scheduled.set(false); // a frame added from now on schedules another drain
         boolean wrote = false;
         for (ByteBuf frame = frames.poll(); frame != null; frame = frames.poll()) {
+            backlog.decrementAndGet();
             channel.write(frame, channel.voidPromise()); // a closed channel releases the frame
             wrote = true;
         }
@@ -61,6 +70,7 @@ final class Outbox {
 
     private void discard() {
         for (ByteBuf frame = frames.poll(); frame != null; frame = frames.poll()) {
+            backlog.decrementAndGet();
             frame.release();
         }
     }

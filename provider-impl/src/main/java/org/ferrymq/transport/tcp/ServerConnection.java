@@ -11,6 +11,8 @@ import jakarta.jms.JMSException;
 import jakarta.jms.ResourceAllocationException;
 import java.io.IOException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ferrymq.broker.BrokerConnection;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.Command;
@@ -28,12 +30,17 @@ import org.slf4j.LoggerFactory;
  * heartbeat periods, the broker connection is closed as the client's CloseConnection would
  * close it: its transactions roll back and what it held unacknowledged is redelivered, flagged.
  *
- * <p>Back-pressure: the broker sends a consumer no more than its credit (the prefetch window),
- * and while the socket cannot take more bytes the server stops reading this client's requests.
+ * <p>Back-pressure: the broker sends a consumer no more than its credit (the prefetch window);
+ * while the socket cannot take more bytes, or {@link #MAX_QUEUED} of the client's requests
+ * wait for the broker, the server stops reading this client's requests. One-way requests
+ * (see TcpTransport) are answered only when refused, by a push.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements ClientChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+
+    /** Requests of one client waiting for the broker beyond which the server stops reading from it. */
+    static final int MAX_QUEUED = 1000;
 
     private final Channel channel;
     private final Outbox outbox;
@@ -43,6 +50,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
     private volatile BrokerConnection connection;
     private volatile boolean brokerClosed;
     private volatile boolean givenUp;
+    /** Requests received and not yet handled. */
+    private final AtomicInteger queued = new AtomicInteger();
 
     ServerConnection(Channel channel, Executor pool, int clientMaxFrameSize, int heartbeatMillis) {
         this.channel = channel;
@@ -68,9 +77,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
         try {
             int kind = frame.readUnsignedByte();
             int correlationId = frame.readInt();
-            if (kind == Frames.REQUEST) {
+            if (kind == Frames.REQUEST || kind == Frames.ONEWAY) {
                 Command<?> command = CommandCodec.decode(frame);
-                commands.execute(() -> handle(correlationId, command));
+                if (queued.incrementAndGet() >= MAX_QUEUED) {
+                    updateAutoRead();
+                }
+                if (kind == Frames.REQUEST) {
+                    commands.execute(() -> handled(() -> handle(correlationId, command)));
+                } else {
+                    commands.execute(() -> handled(() -> handleOneway(command)));
+                }
             } else if (kind != Frames.HEARTBEAT) {
                 throw new FrameFormatException("a client may send requests and heartbeats, not frames of kind " + kind);
             }
@@ -78,6 +94,59 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
             throw new FrameFormatException("a frame from the client ends before its last field");
         } finally {
             frame.release();
+        }
+    }
+
+    private void handled(Runnable handling) {
+        try {
+            handling.run();
+        } finally {
+            int left = queued.decrementAndGet();
+            if (left == MAX_QUEUED / 2 || left == 0) {
+                updateAutoRead();
+            }
+        }
+    }
+
+    /**
+     * Reads the client's requests only while the socket takes our frames and the broker keeps
+     * up: a client that outruns either then finds its own socket full and waits.
+     */
+    private void updateAutoRead() {
+        // decided on the I/O thread only, so the last decision made sees the latest state
+        if (!channel.eventLoop().inEventLoop()) {
+            try {
+                channel.eventLoop().execute(this::updateAutoRead);
+            } catch (RejectedExecutionException e) {
+                // the acceptor is closing: nothing more is read anyway
+            }
+            return;
+        }
+        boolean read = channel.isWritable() && queued.get() < MAX_QUEUED;
+        if (channel.config().isAutoRead() != read) {
+            channel.config().setAutoRead(read);
+        }
+    }
+
+    private void handleOneway(Command<?> command) {
+        JMSException refusal;
+        try {
+            connection.handle(command);
+            return;
+        } catch (JMSException e) {
+            refusal = e;
+        } catch (RuntimeException e) {
+            LOG.warn("The broker failed on {} from client {}: {}", command, client(), e.toString(), e);
+            refusal = new JMSException("The broker failed on " + command.getClass().getSimpleName() + ": " + e
+                    + "; see the server's log");
+        }
+        if (command instanceof Command.AcknowledgeAsync ack) {
+            // not accepted, so never settled by the broker: the client must not wait for it
+            acknowledgementsSettled(ack.sessionId(), ack.deliveryIds().length, refusal);
+        } else if (command instanceof Command.Send send) {
+            outbox.send(Frames.sendRefused(channel.alloc(), send.sessionId(), refusal));
+        } else {
+            LOG.debug("{} from client {} refused: {}", command, client(), refusal.toString());
         }
     }
 
@@ -161,7 +230,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        updateAutoRead();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -170,7 +239,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.WRITER_IDLE) {
                 ctx.writeAndFlush(Frames.heartbeat(ctx.alloc()), ctx.voidPromise());
-            } else if (idle.state() == IdleState.READER_IDLE) {
+            } else if (idle.state() == IdleState.READER_IDLE && ctx.channel().config().isAutoRead()) {
+                // (not while we ourselves stopped reading: the client's heartbeats wait in the socket)
                 LOG.info("Client {} sent nothing for {} ms (heartbeat {} ms); closing its connection: its transactions "
                         + "roll back and its unacknowledged messages are redelivered", client(),
                         (long) heartbeatMillis * TcpSettings.SILENT_PERIODS, heartbeatMillis);

@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,10 +43,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Pipelining: {@link Command.Credit}, {@link Command.AcknowledgeAsync} and a
  * non-persistent {@link Command.Send} of a session that is neither transacted nor in an XA
- * branch return as soon as they are written; the server still answers them, in order, and
- * at most {@link #PIPELINE_WINDOW} may be unanswered, so a sender that outruns the broker
- * waits here. A pipelined send the broker refused fails the session's next send; a refused
- * acknowledgement is reported as settled with that failure (its messages come back).
+ * branch go out as one-way requests and return once handed to the I/O thread; the server
+ * handles them in order with the others and answers only a refusal: a refused send fails
+ * the session's next send, a refused acknowledgement is reported as settled with that
+ * failure (its messages come back). A sender waits while the socket takes no more bytes,
+ * which is also how a broker that falls behind slows it down (the server stops reading).
  *
  * <p>Invariant: once the connection is lost or closed, every request waiting for an answer
  * fails at once with the reason, and every later request fails without being written.
@@ -56,14 +56,14 @@ public final class TcpTransport implements Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
 
-    /** Pipelined requests that may await their answers at once. */
-    static final int PIPELINE_WINDOW = 1000;
+    /** One-way requests queued for the I/O thread beyond which a sender waits (the socket's limits come first). */
+    static final int ONEWAY_BACKLOG = 10_000;
 
     private final String address;
     private final TcpSettings settings;
     private final AtomicInteger correlationIds = new AtomicInteger();
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
-    private final Semaphore window = new Semaphore(PIPELINE_WINDOW);
+    private final Object room = new Object();
     private final Set<Long> transactedSessions = ConcurrentHashMap.newKeySet();
     private final Set<Long> sessionsInBranch = ConcurrentHashMap.newKeySet();
     private final Map<Long, JMSException> refusedSends = new ConcurrentHashMap<>();
@@ -102,6 +102,7 @@ public final class TcpTransport implements Transport {
                 .channel(EventLoops.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, EventLoops.WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -171,46 +172,38 @@ public final class TcpTransport implements Transport {
     @SuppressWarnings("unchecked")
     public <R> R request(Command<R> command) throws JMSException {
         checkOpen();
+        if (channel.eventLoop().inEventLoop()) { // it would wait for an answer only this thread can read
+            throw new IllegalStateException("A FerryMQ request was made on the connection's I/O thread (from a "
+                    + "ClientChannel callback); requests must come from other threads");
+        }
         if (command instanceof Command.Send send) {
             JMSException refused = refusedSends.remove(send.sessionId());
             if (refused != null) {
                 throw refused;
             }
         }
-        boolean pipelined = pipelined(command);
         track(command);
-        if (pipelined) {
-            acquireWindow();
+        if (oneway(command)) {
+            awaitRoom();
+            write(Frames.oneway(channel.alloc(), command), command);
+            return null;
         }
         int id = correlationIds.incrementAndGet();
         if (id == 0) { // 0 names no request (pushes, connection-level errors): skip it when the ids wrap
             id = correlationIds.incrementAndGet();
         }
-        Pending request = new Pending(command, pipelined);
-        ByteBuf frame;
-        try {
-            frame = Frames.request(channel.alloc(), id, command);
-        } catch (RuntimeException e) {
-            release(request);
-            throw failed("Cannot encode " + command + " for the TCP transport: " + e.getMessage(), e);
-        }
-        int size = frame.readableBytes() - Frames.LENGTH_FIELD;
-        if (size > maxRequestFrame) {
-            frame.release();
-            release(request);
-            throw new ResourceAllocationException(FrameDecoder.tooLarge(size, maxRequestFrame,
-                    maxRequestFrame == settings.maxFrameSize() ? "this connection's" : "the server's"));
-        }
+        Pending request = new Pending();
+        ByteBuf frame = Frames.request(channel.alloc(), id, command);
         pending.put(id, request);
+        try {
+            write(frame, command);
+        } catch (JMSException e) {
+            pending.remove(id);
+            throw e;
+        }
         JMSException gone = failure;
         if (gone != null && pending.remove(id) != null) { // lost while we registered: nobody else fails it
-            frame.release();
-            release(request);
             throw copy(gone);
-        }
-        outbox.send(frame); // a failed write ends the connection (FrameHandler.exceptionCaught)
-        if (pipelined) {
-            return null;
         }
         try {
             return (R) request.await();
@@ -221,6 +214,50 @@ public final class TcpTransport implements Transport {
         }
     }
 
+    /** Hands a request frame to the I/O thread, unless it is larger than the server or this client takes. */
+    private void write(ByteBuf frame, Command<?> command) throws JMSException {
+        int size = frame.readableBytes() - Frames.LENGTH_FIELD;
+        if (size > maxRequestFrame) {
+            frame.release();
+            throw new ResourceAllocationException(FrameDecoder.tooLarge(size, maxRequestFrame,
+                    maxRequestFrame == settings.maxFrameSize() ? "this connection's" : "the server's")
+                    + " (" + command.getClass().getSimpleName() + ")");
+        }
+        outbox.send(frame); // a failed write ends the connection (FrameHandler.exceptionCaught)
+    }
+
+    /**
+     * Waits while the socket takes no more bytes: a sender of one-way requests that outruns
+     * the network or the broker (which then stops reading) waits here, as a request's caller
+     * waits for its answer.
+     */
+    private void awaitRoom() throws JMSException {
+        if (hasRoom()) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            synchronized (room) {
+                while (!hasRoom()) {
+                    checkOpen();
+                    try {
+                        room.wait(100);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean hasRoom() {
+        return channel.isWritable() && outbox.backlog() < ONEWAY_BACKLOG;
+    }
+
     private void checkOpen() throws JMSException {
         JMSException gone = failure;
         if (gone != null) {
@@ -229,7 +266,7 @@ public final class TcpTransport implements Transport {
     }
 
     /** Which commands need no answer before the caller goes on (see the class comment). */
-    private boolean pipelined(Command<?> command) {
+    private boolean oneway(Command<?> command) {
         if (command instanceof Command.Credit || command instanceof Command.AcknowledgeAsync) {
             return true;
         }
@@ -253,32 +290,6 @@ public final class TcpTransport implements Transport {
         }
     }
 
-    private void acquireWindow() throws JMSException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    if (window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-                checkOpen();
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void release(Pending request) {
-        if (request.pipelined) {
-            window.release();
-        }
-    }
-
     /** The failure as a new exception of the same type for this caller, the first one as its cause. */
     private static JMSException copy(JMSException failure) {
         JMSException e = failure instanceof IllegalStateException ? new IllegalStateException(failure.getMessage())
@@ -292,29 +303,8 @@ public final class TcpTransport implements Transport {
 
     private void answered(int correlationId, Object value, JMSException error) {
         Pending request = pending.remove(correlationId);
-        if (request == null) {
-            return; // failed already, when the connection ended
-        }
-        release(request);
-        if (!request.pipelined) {
+        if (request != null) { // else failed already, when the connection ended
             request.complete(value, error);
-        } else if (error != null) {
-            refusedPipelined(request.command, error);
-        }
-    }
-
-    private void refusedPipelined(Command<?> command, JMSException error) {
-        ClientChannel listener = clientChannel;
-        if (command instanceof Command.AcknowledgeAsync ack) {
-            if (listener != null) {
-                listener.acknowledgementsSettled(ack.sessionId(), ack.deliveryIds().length, error);
-            }
-        } else if (command instanceof Command.Send send) {
-            LOG.warn("A non-persistent message sent to {} was refused by the server at tcp://{}: {}; the session's next "
-                    + "send reports it", send.message().destination(), address, error.getMessage());
-            refusedSends.put(send.sessionId(), error);
-        } else {
-            LOG.debug("{} was refused by the server at tcp://{}: {}", command, address, error.toString());
         }
     }
 
@@ -339,6 +329,14 @@ public final class TcpTransport implements Transport {
             case Frames.PUSH_CONNECTION_FAILED:
                 lost(ErrorCodec.decode(frame));
                 break;
+            case Frames.PUSH_SEND_REFUSED: {
+                long sessionId = frame.readLong();
+                JMSException refusal = ErrorCodec.decode(frame);
+                LOG.warn("A non-persistent message of session {} was refused by the server at tcp://{}: {}; the "
+                        + "session's next send reports it", sessionId, address, refusal.getMessage());
+                refusedSends.put(sessionId, refusal);
+                break;
+            }
             default:
                 throw new FrameFormatException("unknown push type " + type);
         }
@@ -366,10 +364,12 @@ public final class TcpTransport implements Transport {
             return false;
         }
         failure = cause;
+        synchronized (room) {
+            room.notifyAll(); // senders waiting for room fail now
+        }
         for (Integer id : List.copyOf(pending.keySet())) {
             Pending request = pending.remove(id);
             if (request != null) {
-                release(request);
                 request.complete(null, copy(cause));
             }
         }
@@ -403,14 +403,7 @@ public final class TcpTransport implements Transport {
 
     /** A request waiting for its answer. */
     private static final class Pending {
-        final Command<?> command;
-        final boolean pipelined;
         private final CompletableFuture<Object> answer = new CompletableFuture<>();
-
-        Pending(Command<?> command, boolean pipelined) {
-            this.command = command;
-            this.pipelined = pipelined;
-        }
 
         void complete(Object value, JMSException error) {
             if (error != null) {
@@ -559,6 +552,16 @@ public final class TcpTransport implements Transport {
                 return;
             }
             super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                synchronized (room) {
+                    room.notifyAll();
+                }
+            }
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
