@@ -215,17 +215,19 @@ class TcpTransportTest {
     }
 
     @Test
-    void manyPipelinedNonPersistentSendsArriveInOrder() throws Exception {
+    void manyPipelinedNonPersistentSendsArriveInOrderAndTheConnectionStillClosesAfterThem() throws Exception {
         server.start(data);
-        Connection connection = server.startedConnection();
+        Connection connection = server.track(server.factory().createConnection());
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue queue = session.createQueue("pipelined");
         MessageProducer producer = session.createProducer(queue);
         producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-        int count = 5_000;
+        // enough to outrun the broker, so that the server stops reading this client for a while
+        int count = 20_000;
         for (int i = 0; i < count; i++) {
             producer.send(session.createTextMessage("m" + i));
         }
+        connection.close(); // waits for answers queued behind all those sends
         Session receiving = server.startedConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageConsumer consumer = receiving.createConsumer(queue);
         for (int i = 0; i < count; i++) {
