@@ -185,7 +185,7 @@ public final class TcpTransport implements Transport {
         track(command);
         if (oneway(command)) {
             awaitRoom();
-            write(Frames.oneway(channel.alloc(), command), command);
+            write(encode(command, 0), command);
             return null;
         }
         int id = correlationIds.incrementAndGet();
@@ -193,7 +193,7 @@ public final class TcpTransport implements Transport {
             id = correlationIds.incrementAndGet();
         }
         Pending request = new Pending();
-        ByteBuf frame = Frames.request(channel.alloc(), id, command);
+        ByteBuf frame = encode(command, id);
         pending.put(id, request);
         try {
             write(frame, command);
@@ -211,6 +211,15 @@ public final class TcpTransport implements Transport {
             if (command instanceof Command.XaEnd end) { // ended or suspended: no longer associated
                 sessionsInBranch.remove(end.sessionId());
             }
+        }
+    }
+
+    /** A request frame ({@code id} 0: one-way); a value the format cannot carry is refused as a JMSException. */
+    private ByteBuf encode(Command<?> command, int id) throws JMSException {
+        try {
+            return id == 0 ? Frames.oneway(channel.alloc(), command) : Frames.request(channel.alloc(), id, command);
+        } catch (RuntimeException e) {
+            throw failed("Cannot send " + command.getClass().getSimpleName() + " over TCP: " + e.getMessage(), e);
         }
     }
 
