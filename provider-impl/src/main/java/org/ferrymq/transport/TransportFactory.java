@@ -30,6 +30,7 @@ public final class TransportFactory {
 
     static {
         register("vm", "org.ferrymq.transport.invm.InVmTransportProvider", "vm://NAME (a broker in this JVM)");
+        register("tcp", "org.ferrymq.transport.tcp.TcpTransportProvider", "tcp://HOST:PORT (a FerryMQ server)");
     }
 
     private TransportFactory() {

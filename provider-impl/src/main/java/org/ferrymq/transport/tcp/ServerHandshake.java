@@ -1,0 +1,106 @@
+package org.ferrymq.transport.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import jakarta.jms.JMSException;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.ferrymq.broker.Broker;
+import org.ferrymq.broker.BrokerConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a client's hello, refuses another protocol version (naming both) or a peer that is
+ * not a FerryMQ client, and otherwise connects the client to the broker, answers with the
+ * agreed heartbeat and this server's maxFrameSize, and puts the frame handlers in its place.
+ */
+final class ServerHandshake extends ByteToMessageDecoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerHandshake.class);
+
+    private final Broker broker;
+    private final TcpSettings settings;
+    private final Executor pool;
+    private boolean done;
+
+    ServerHandshake(Broker broker, TcpSettings settings, Executor pool) {
+        this.broker = broker;
+        this.settings = settings;
+        this.pool = pool;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (done) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (in.readableBytes() >= 3 && !Handshake.startsWithMagic(in)) {
+            refuse(ctx, in, "This is a FerryMQ server; the client did not open with the FerryMQ handshake (FMQ)");
+            return;
+        }
+        if (in.readableBytes() < 4) {
+            return;
+        }
+        int version = in.getUnsignedByte(in.readerIndex() + 3);
+        if (version != Handshake.VERSION) {
+            refuse(ctx, in, Handshake.versionRefusal(version));
+            return;
+        }
+        if (in.readableBytes() < Handshake.PRELUDE) {
+            return;
+        }
+        long length = in.getUnsignedInt(in.readerIndex() + 4);
+        if (length < 8 || length > Handshake.MAX_BODY) {
+            refuse(ctx, in, "A FerryMQ version 1 hello holds 8 bytes or more, not " + length);
+            return;
+        }
+        if (in.readableBytes() < Handshake.PRELUDE + length) {
+            return;
+        }
+        in.skipBytes(Handshake.PRELUDE);
+        int clientHeartbeat = in.readInt();
+        int clientMaxFrameSize = in.readInt();
+        in.skipBytes((int) length - 8); // later fields of version 1 (credentials, say) are not read yet
+        if (clientMaxFrameSize < TcpSettings.MIN_MAX_FRAME_SIZE) {
+            refuse(ctx, in, "The client's maxFrameSize of " + clientMaxFrameSize + " bytes is below the least of "
+                    + TcpSettings.MIN_MAX_FRAME_SIZE);
+            return;
+        }
+        int heartbeat = Handshake.agreeHeartbeat(clientHeartbeat, settings.heartbeatMillis());
+        ServerConnection connection = new ServerConnection(ctx.channel(), pool, clientMaxFrameSize, heartbeat);
+        BrokerConnection brokerConnection;
+        try {
+            brokerConnection = broker.connect(connection);
+        } catch (JMSException e) {
+            refuse(ctx, in, e.getMessage());
+            return;
+        }
+        connection.attach(brokerConnection);
+        done = true;
+        String name = ctx.name();
+        String before = name;
+        if (heartbeat > 0) {
+            ctx.pipeline().addAfter(name, "idle", new IdleStateHandler(
+                    (long) heartbeat * TcpSettings.SILENT_PERIODS, heartbeat, 0, TimeUnit.MILLISECONDS));
+            before = "idle";
+        }
+        ctx.pipeline().addAfter(before, "frames", new FrameDecoder(settings.maxFrameSize(), "server"));
+        ctx.pipeline().addAfter("frames", "connection", connection);
+        ctx.writeAndFlush(Handshake.accept(ctx.alloc(), heartbeat, settings.maxFrameSize()));
+        LOG.debug("Client {} connected over TCP (heartbeat {} ms)", ctx.channel().remoteAddress(), heartbeat);
+        ctx.pipeline().remove(this); // hands what follows the hello to the frame decoder
+    }
+
+    private void refuse(ChannelHandlerContext ctx, ByteBuf in, String reason) {
+        done = true;
+        in.skipBytes(in.readableBytes());
+        LOG.info("Refused a connection from {}: {}", ctx.channel().remoteAddress(), reason);
+        ctx.writeAndFlush(Handshake.refuse(ctx.alloc(), reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+}

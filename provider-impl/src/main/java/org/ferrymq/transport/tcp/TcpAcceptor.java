@@ -1,0 +1,118 @@
+package org.ferrymq.transport.tcp;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import jakarta.jms.JMSException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ferrymq.broker.Broker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens for FerryMQ clients on a TCP port and connects each to one broker. Each client's
+ * commands run in order on a shared pool of command threads (a command may wait for the
+ * journal); Netty's I/O threads only read, write and cut frames.
+ */
+public final class TcpAcceptor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TcpAcceptor.class);
+    private static final AtomicLong THREADS = new AtomicLong();
+
+    private final Broker broker;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService commandThreads;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final InetSocketAddress address;
+    private volatile boolean closed;
+
+    private TcpAcceptor(Broker broker, String host, int port, TcpSettings settings) throws JMSException {
+        this.broker = broker;
+        this.boss = EventLoops.newGroup(1, "ferrymq-tcp-accept");
+        this.workers = EventLoops.newGroup(0, "ferrymq-tcp-io");
+        this.commandThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "ferrymq-tcp-command-" + THREADS.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(EventLoops.serverSocketChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, EventLoops.WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        // a TLS handler would go first, here
+                        ch.pipeline().addLast("handshake", new ServerHandshake(broker, settings, commandThreads));
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            shutdown();
+            JMSException e = new JMSException("Broker '" + broker.name() + "' cannot listen on " + host + ":" + port
+                    + ": " + bound.cause().getMessage() + "; choose a free port, or stop what uses it");
+            e.initCause(bound.cause());
+            throw e;
+        }
+        Channel server = bound.channel();
+        channels.add(server);
+        this.address = (InetSocketAddress) server.localAddress();
+        LOG.info("Broker '{}' listens for FerryMQ clients on tcp://{}:{} ({}, heartbeat {} ms, maxFrameSize {} bytes)",
+                broker.name(), address.getHostString(), address.getPort(), EventLoops.EPOLL ? "epoll" : "NIO",
+                settings.heartbeatMillis(), settings.maxFrameSize());
+    }
+
+    /** Listens on {@code host:port} (port 0: any free port, see {@link #port()}) for clients of {@code broker}. */
+    public static TcpAcceptor start(Broker broker, String host, int port, TcpSettings settings) throws JMSException {
+        return new TcpAcceptor(broker, host, port, settings);
+    }
+
+    /** The port it listens on: the one it was given, or the one chosen for port 0. */
+    public int port() {
+        return address.getPort();
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /**
+     * Stops listening and closes every client connection; the broker closes what they held
+     * as it does for any client that goes away. The broker itself keeps running.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        channels.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        shutdown();
+        LOG.info("Broker '{}' no longer listens on tcp://{}:{}", broker.name(), address.getHostString(),
+                address.getPort());
+    }
+
+    private void shutdown() {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        commandThreads.shutdown(); // the connections' closing commands still run
+    }
+}

@@ -1,0 +1,85 @@
+package org.ferrymq.transport.tcp;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.broker.Broker;
+import org.ferrymq.client.FerryConnectionFactory;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A broker with an H2 journal in a temporary directory, listening on a free port of
+ * 127.0.0.1, and the connections a test opened to it; everything is closed after each test.
+ */
+final class TcpServer implements AfterEachCallback {
+
+    private Broker broker;
+    private TcpAcceptor acceptor;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    TcpServer start(Path dataDirectory, TcpSettings settings, UnaryOperator<BrokerConfig> configure)
+            throws JMSException {
+        broker = Broker.start(configure.apply(new BrokerConfig("tcp-" + UUID.randomUUID()).dataDirectory(dataDirectory)));
+        acceptor = TcpAcceptor.start(broker, "127.0.0.1", 0, settings);
+        return this;
+    }
+
+    TcpServer start(Path dataDirectory) throws JMSException {
+        return start(dataDirectory, TcpSettings.DEFAULTS, config -> config);
+    }
+
+    int port() {
+        return acceptor.port();
+    }
+
+    TcpAcceptor acceptor() {
+        return acceptor;
+    }
+
+    Broker broker() {
+        return broker;
+    }
+
+    String url(String parameters) {
+        return "tcp://127.0.0.1:" + port() + (parameters.isEmpty() ? "" : "?" + parameters);
+    }
+
+    FerryConnectionFactory factory() {
+        return new FerryConnectionFactory(url(""));
+    }
+
+    Connection startedConnection() throws JMSException {
+        Connection connection = track(factory().createConnection());
+        connection.start();
+        return connection;
+    }
+
+    <C extends AutoCloseable> C track(C closeable) {
+        opened.add(closeable);
+        return closeable;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        for (AutoCloseable closeable : opened) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closed by the test, or its server is gone
+            }
+        }
+        opened.clear();
+        if (acceptor != null) {
+            acceptor.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}
