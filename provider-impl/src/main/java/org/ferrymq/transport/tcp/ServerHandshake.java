@@ -9,8 +9,8 @@ import jakarta.jms.JMSException;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.ferrymq.broker.Broker;
 import org.ferrymq.broker.BrokerConnection;
+import org.ferrymq.server.EmbeddedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +23,12 @@ final class ServerHandshake extends ByteToMessageDecoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerHandshake.class);
 
-    private final Broker broker;
+    private final EmbeddedBroker broker;
     private final TcpSettings settings;
     private final Executor pool;
     private boolean done;
 
-    ServerHandshake(Broker broker, TcpSettings settings, Executor pool) {
+    ServerHandshake(EmbeddedBroker broker, TcpSettings settings, Executor pool) {
         this.broker = broker;
         this.settings = settings;
         this.pool = pool;

@@ -17,7 +17,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.ferrymq.broker.Broker;
+import org.ferrymq.server.EmbeddedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,7 @@ public final class TcpAcceptor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpAcceptor.class);
     private static final AtomicLong THREADS = new AtomicLong();
 
-    private final Broker broker;
+    private final EmbeddedBroker broker;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ExecutorService commandThreads;
@@ -39,7 +39,7 @@ public final class TcpAcceptor implements AutoCloseable {
     private final InetSocketAddress address;
     private volatile boolean closed;
 
-    private TcpAcceptor(Broker broker, String host, int port, TcpSettings settings) throws JMSException {
+    private TcpAcceptor(EmbeddedBroker broker, String host, int port, TcpSettings settings) throws JMSException {
         this.broker = broker;
         this.boss = EventLoops.newGroup(1, "ferrymq-tcp-accept");
         this.workers = EventLoops.newGroup(0, "ferrymq-tcp-io");
@@ -81,13 +81,18 @@ public final class TcpAcceptor implements AutoCloseable {
     }
 
     /** Listens on {@code host:port} (port 0: any free port, see {@link #port()}) for clients of {@code broker}. */
-    public static TcpAcceptor start(Broker broker, String host, int port, TcpSettings settings) throws JMSException {
+    public static TcpAcceptor start(EmbeddedBroker broker, String host, int port, TcpSettings settings) throws JMSException {
         return new TcpAcceptor(broker, host, port, settings);
     }
 
     /** The port it listens on: the one it was given, or the one chosen for port 0. */
     public int port() {
         return address.getPort();
+    }
+
+    /** Whether {@link #close()} has been called: it no longer listens. */
+    public boolean isClosed() {
+        return closed;
     }
 
     public InetSocketAddress address() {

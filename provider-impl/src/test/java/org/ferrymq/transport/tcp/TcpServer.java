@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.ferrymq.api.BrokerConfig;
-import org.ferrymq.broker.Broker;
 import org.ferrymq.client.FerryConnectionFactory;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -19,13 +19,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class TcpServer implements AfterEachCallback {
 
-    private Broker broker;
+    private EmbeddedBroker broker;
     private TcpAcceptor acceptor;
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     TcpServer start(Path dataDirectory, TcpSettings settings, UnaryOperator<BrokerConfig> configure)
             throws JMSException {
-        broker = Broker.start(configure.apply(new BrokerConfig("tcp-" + UUID.randomUUID()).dataDirectory(dataDirectory)));
+        broker = EmbeddedBroker.start(configure.apply(new BrokerConfig("tcp-" + UUID.randomUUID()).dataDirectory(dataDirectory)));
         acceptor = TcpAcceptor.start(broker, "127.0.0.1", 0, settings);
         return this;
     }
@@ -42,7 +42,7 @@ final class TcpServer implements AfterEachCallback {
         return acceptor;
     }
 
-    Broker broker() {
+    EmbeddedBroker broker() {
         return broker;
     }
 
