@@ -1,0 +1,130 @@
+package org.ferrymq.standalone;
+
+import jakarta.jms.JMSException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.transport.tcp.TcpAcceptor;
+import org.ferrymq.transport.tcp.TcpSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone server: a broker with the settings of {@code etc/broker.properties}, listening
+ * for clients on TCP, until it is stopped (SIGTERM, {@code bin/ferrymq stop}, Ctrl-C) or its
+ * journal fails beyond repair. Stopping is clean: it stops listening and closes its clients,
+ * then the broker finishes its journal writes and releases its lease.
+ */
+public final class FerryServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FerryServer.class);
+
+    /** Exit status when the settings are wrong or the server cannot start. */
+    static final int CANNOT_START = 2;
+    /** Exit status when the broker stopped by itself (its journal failed). */
+    static final int BROKER_FAILED = 1;
+
+    private final EmbeddedBroker broker;
+    private final TcpAcceptor acceptor;
+
+    private FerryServer(EmbeddedBroker broker, TcpAcceptor acceptor) {
+        this.broker = broker;
+        this.acceptor = acceptor;
+    }
+
+    /** Starts the broker (opening and recovering its journal), then listens. */
+    static FerryServer start(ServerSettings settings) throws JMSException {
+        TcpSettings tcp;
+        try {
+            Map<String, String> listener = new HashMap<>();
+            settings.listener().forEach((k, v) -> listener.put((String) k, (String) v));
+            tcp = TcpSettings.from(listener);
+        } catch (IllegalArgumentException e) {
+            throw new JMSException("Server setting " + e.getMessage());
+        }
+        EmbeddedBroker broker = EmbeddedBroker.start(settings.broker());
+        TcpAcceptor acceptor;
+        try {
+            acceptor = TcpAcceptor.start(broker, settings.host(), settings.port(), tcp);
+        } catch (JMSException | RuntimeException e) {
+            broker.stop();
+            throw e;
+        }
+        FerryServer server = new FerryServer(broker, acceptor);
+        LOG.info("FerryMQ {} started: broker '{}', listening on tcp://{}:{}, journal {}", version(),
+                broker.name(), settings.host(), acceptor.port(), journal(settings.broker()));
+        return server;
+    }
+
+    /** The port clients connect to. */
+    int port() {
+        return acceptor.port();
+    }
+
+    EmbeddedBroker broker() {
+        return broker;
+    }
+
+    /** Stops listening, closes the clients, then stops the broker cleanly. */
+    @Override
+    public void close() {
+        acceptor.close();
+        broker.stop();
+        LOG.info("FerryMQ stopped: broker '{}'", broker.name());
+    }
+
+    public static void main(String[] args) {
+        Path file = Path.of(args.length > 0 ? args[0] : "etc/broker.properties");
+        Path home = Path.of(System.getProperty("ferrymq.home", ".")).toAbsolutePath();
+        FerryServer server;
+        try {
+            server = start(ServerSettings.from(read(file), home));
+        } catch (IllegalArgumentException | JMSException | IOException e) {
+            LOG.error("FerryMQ cannot start with {}: {}", file.toAbsolutePath(), e.getMessage());
+            System.exit(CANNOT_START);
+            return;
+        }
+        Thread stopper = new Thread(server::close, "ferrymq-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        server.broker.stopped().join();
+        if (!server.acceptor.isClosed()) {
+            // the broker stopped by itself (its journal failed); the reason is in the log above
+            LOG.error("FerryMQ broker '{}' stopped by itself; the server exits", server.broker.name());
+            server.acceptor.close();
+            System.exit(BROKER_FAILED);
+        }
+    }
+
+    private static Properties read(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IOException("cannot read the settings file: " + e.getMessage(), e);
+        }
+        return properties;
+    }
+
+    private static String version() {
+        String version = FerryServer.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
+    }
+
+    /** Where the journal is, without its password. */
+    static String journal(BrokerConfig config) {
+        if (config.journalKind() == BrokerConfig.JournalKind.MEMORY) {
+            return "in memory (nothing survives a stop)";
+        }
+        if (config.journalUrl() == null) {
+            return "H2 file " + config.dataDirectory().toAbsolutePath().resolve(config.name() + ".mv.db");
+        }
+        return config.journalUrl().replaceAll("(?i)(password=)[^&;]*", "$1***")
+                + (config.journalUser() == null ? "" : " as " + config.journalUser());
+    }
+}
