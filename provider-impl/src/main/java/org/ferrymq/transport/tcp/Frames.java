@@ -12,7 +12,7 @@ import org.ferrymq.protocol.MessageData;
 import org.ferrymq.protocol.XidData;
 
 /**
- * The frames that follow the handshake (FRAMES.md): a 4-byte length, then a kind byte, a
+ * The frames that follow the handshake (README.md, "The TCP protocol"): a 4-byte length, then a kind byte, a
  * 4-byte correlation id and the kind's payload. A request's answer or error carries the
  * request's correlation id; pushes and heartbeats carry 0.
  */

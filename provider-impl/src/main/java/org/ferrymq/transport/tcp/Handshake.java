@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The first bytes each way (FRAMES.md). The client says {@code FMQ}, its protocol version and
+ * The first bytes each way (README.md, "The TCP protocol"). The client says {@code FMQ}, its protocol version and
  * a hello (heartbeat period, the largest frame it accepts); the server answers with {@code FMQ},
  * its version and either acceptance (the agreed heartbeat period, the largest frame it
  * accepts) or a refusal in words, after which it closes the connection.

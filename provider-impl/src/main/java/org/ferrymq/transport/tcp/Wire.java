@@ -7,7 +7,7 @@ import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.XidData;
 
 /**
- * The primitive field encodings of the frame format (see FRAMES.md): big-endian integers,
+ * The primitive field encodings of the frame format (see README.md, "The TCP protocol"): big-endian integers,
  * strings as a byte count (-1 for null) and UTF-8, arrays as an element count (-1 for null).
  * A reader that runs past the frame's end gets a {@link FrameFormatException}, never a
  * half-read value.
