@@ -18,9 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,14 +58,7 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final Journal journal;
-    /**
-     * Runs timed work that never waits for the journal: delayed deliveries above all. Timed work
-     * that may wait for it (an XA branch's timeout) is only handed over here to {@link #journalWork},
-     * so a database outage cannot hold up unrelated timers.
-     */
-    private final ScheduledThreadPoolExecutor scheduler;
-    /** Runs timed work that may wait for the journal, each task on a thread of its own. */
-    private final ExecutorService journalWork;
+    private final Timers timers;
     /** Reads pages back from the journal, so no dispatching thread waits for the database. */
     private final ExecutorService pager;
     /**
@@ -102,20 +92,10 @@ public final class Broker implements AutoCloseable {
     private Broker(BrokerConfig config, Journal journal) {
         this.config = config;
         this.journal = journal;
-        this.scheduler = new ScheduledThreadPoolExecutor(1, daemon(config.name() + "-scheduler"));
-        scheduler.setRemoveOnCancelPolicy(true);
-        this.pager = Executors.newSingleThreadExecutor(daemon(config.name() + "-pager"));
-        this.journalWork = Executors.newCachedThreadPool(daemon(config.name() + "-journal-work"));
-        this.lateWrites = Executors.newSingleThreadExecutor(daemon(config.name() + "-late-writes"));
-        this.xa = new XaTransactions(this, config.transactionTimeoutSeconds());
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, "ferrymq-" + name);
-            t.setDaemon(true);
-            return t;
-        };
+        this.timers = new Timers(config.name());
+        this.pager = Executors.newSingleThreadExecutor(Timers.daemonThreads(config.name() + "-pager"));
+        this.lateWrites = Executors.newSingleThreadExecutor(Timers.daemonThreads(config.name() + "-late-writes"));
+        this.xa = new XaTransactions(this, timers, config.transactionTimeoutSeconds());
     }
 
     /** Starts a broker: opens and replays its journal, then creates the configured destinations. */
@@ -200,9 +180,8 @@ public final class Broker implements AutoCloseable {
         if (stoppedBecause == null) {
             settleDeliveryCounts();
         }
-        scheduler.shutdownNow();
+        timers.close();
         pager.shutdownNow();
-        journalWork.shutdownNow();
         journal.close();
         lateWrites.shutdown(); // what the journal settled on closing is still carried out
         LOG.info("FerryMQ broker '{}' stopped{}", config.name(),
@@ -285,7 +264,7 @@ public final class Broker implements AutoCloseable {
         return createOnce(name, queues, queueCreations, () -> {
             long id = nextNumber();
             return new Creation<>(new JournalRecord.DestinationCreated(id, "queue", name.name()),
-                    () -> new MessageQueue(this, name.name(), id));
+                    () -> new MessageQueue(this, timers, name.name(), id));
         });
     }
 
@@ -395,7 +374,7 @@ public final class Broker implements AutoCloseable {
                 + owner.id + "-" + temporaryNames.incrementAndGet();
         DestinationName destination = new DestinationName(kind, name);
         if (kind == DestinationName.Kind.TEMP_QUEUE) {
-            queues.put(destination, new MessageQueue(this, name, MessageQueue.NOT_JOURNALED));
+            queues.put(destination, new MessageQueue(this, timers, name, MessageQueue.NOT_JOURNALED));
         } else {
             topics.put(destination, new BrokerTopic(name, owner));
         }
@@ -444,7 +423,7 @@ public final class Broker implements AutoCloseable {
 
     /** A private, non-durable subscription for one topic consumer. */
     Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, BrokerConnection owner) {
-        MessageQueue queue = new MessageQueue(this, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(),
+        MessageQueue queue = new MessageQueue(this, timers, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(),
                 MessageQueue.NOT_JOURNALED);
         Subscription subscription = new Subscription(queue, topic, owner.clientId(), null, selector, noLocal,
                 false, false, owner.id);
@@ -499,7 +478,7 @@ public final class Broker implements AutoCloseable {
                         forget(existing);
                     }
                     long id = durable ? nextNumber() : MessageQueue.NOT_JOURNALED;
-                    MessageQueue queue = new MessageQueue(this, subscriptionQueueName(clientId, name), id);
+                    MessageQueue queue = new MessageQueue(this, timers, subscriptionQueueName(clientId, name), id);
                     made = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared, owner.id);
                     if (!durable) {
                         namedSubscriptions.put(key, made);
@@ -816,7 +795,7 @@ public final class Broker implements AutoCloseable {
             // come again, flagged, which AUTO_ACKNOWLEDGE and DUPS_OK allow after a failure, rather
             // than stay held until a restart. Not on the journal's thread: giving back may dead-letter,
             // which waits for the journal.
-            if (scheduleJournalWork(0, () -> {
+            if (timers.scheduleJournalWork(0, () -> {
                 giveBack(acked, List.of());
                 outcome.complete(reported);
             }) == null) {
@@ -1016,35 +995,6 @@ public final class Broker implements AutoCloseable {
         return messageNumbers.incrementAndGet();
     }
 
-    /** Runs a task after a delay unless cancelled first; nothing runs once the broker is closed. */
-    ScheduledFuture<?> scheduleCancellable(long delayMillis, Runnable task) {
-        try {
-            return scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            return null; // the broker is closing
-        }
-    }
-
-    /**
-     * As {@link #scheduleCancellable}, for a task that may wait for the journal: when due, the
-     * scheduler only hands it over to a thread of its own, and runs the next timer at once.
-     */
-    ScheduledFuture<?> scheduleJournalWork(long delayMillis, Runnable task) {
-        return scheduleCancellable(delayMillis, () -> {
-            try {
-                journalWork.execute(task);
-            } catch (RejectedExecutionException e) {
-                // the broker is closing
-            }
-        });
-    }
-
-    /** Runs a task at a time; it must not wait for the journal (see {@link #scheduleJournalWork}). */
-    void schedule(long atMillis, Runnable task) {
-        long delay = Math.max(0, atMillis - System.currentTimeMillis());
-        scheduler.schedule(task, delay, TimeUnit.MILLISECONDS);
-    }
-
     long nextDeliveryId() {
         return deliveryIds.incrementAndGet();
     }
@@ -1060,7 +1010,7 @@ public final class Broker implements AutoCloseable {
                 @Override
                 public void destination(JournalRecord.DestinationCreated d) {
                     if (d.kind().equals("queue")) {
-                        MessageQueue queue = new MessageQueue(Broker.this, d.name(), d.queueId());
+                        MessageQueue queue = new MessageQueue(Broker.this, timers, d.name(), d.queueId());
                         queues.put(DestinationName.queue(d.name()), queue);
                         durableQueues.put(d.queueId(), queue);
                     } else {
@@ -1083,7 +1033,7 @@ public final class Broker implements AutoCloseable {
                                 + "subscribed again with a valid selector (which replaces it and its messages) or "
                                 + "unsubscribed", s.name(), forClient(s.clientId()), s.topic(), unreadable, e.getMessage());
                     }
-                    MessageQueue queue = new MessageQueue(Broker.this, subscriptionQueueName(s.clientId(), s.name()),
+                    MessageQueue queue = new MessageQueue(Broker.this, timers, subscriptionQueueName(s.clientId(), s.name()),
                             s.queueId());
                     Subscription subscription = Subscription.recovered(queue, topic, s.clientId(), s.name(), selector,
                             unreadable, s.noLocal(), s.shared());

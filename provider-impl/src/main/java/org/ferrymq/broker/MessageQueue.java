@@ -69,6 +69,7 @@ final class MessageQueue {
     /** Whether references to persistent messages are journaled (queues and durable subscriptions). */
     final boolean durable;
     private final Broker broker;
+    private final Timers timers;
 
     private final TreeSet<QueueEntry> available = new TreeSet<>(QueueEntry.DELIVERY_ORDER);
     private final List<BrokerConsumer> consumers = new ArrayList<>();
@@ -112,8 +113,9 @@ final class MessageQueue {
     /** Completes when every delivery dispatched so far has gone out; later ones wait for it, keeping order. */
     private CompletableFuture<Void> deliveryGate = CompletableFuture.completedFuture(null);
 
-    MessageQueue(Broker broker, String name, long id) {
+    MessageQueue(Broker broker, Timers timers, String name, long id) {
         this.broker = broker;
+        this.timers = timers;
         this.name = name;
         this.id = id;
         this.durable = id != NOT_JOURNALED;
@@ -155,7 +157,7 @@ final class MessageQueue {
         }
         long deliveryTime = entry.message.data.deliveryTime();
         if (deliveryTime > System.currentTimeMillis()) {
-            broker.schedule(deliveryTime, () -> enqueueNow(List.of(entry)));
+            timers.schedule(deliveryTime, () -> enqueueNow(List.of(entry)));
         } else {
             enqueueNow(List.of(entry));
         }
@@ -406,7 +408,7 @@ final class MessageQueue {
         synchronized (this) {
             toCount.forEach(entry -> entry.journaledDeliveryCount = 0); // written again next time
         }
-        broker.schedule(System.currentTimeMillis() + RETRY_MILLIS, () -> {
+        timers.schedule(System.currentTimeMillis() + RETRY_MILLIS, () -> {
             for (Outgoing o : outgoing) {
                 o.session.undeliver(o.delivery.deliveryId());
             }
@@ -466,7 +468,7 @@ final class MessageQueue {
             broker.readPageLater(this);
         } else if (nextDue < dueTimerAt) {
             dueTimerAt = nextDue;
-            broker.scheduleCancellable(nextDue - now, this::dueTimerFired);
+            timers.scheduleCancellable(nextDue - now, this::dueTimerFired);
         }
     }
 
@@ -516,7 +518,7 @@ final class MessageQueue {
                 }
             }
             if (!done) {
-                broker.scheduleCancellable(RETRY_MILLIS, this::dispatch);
+                timers.scheduleCancellable(RETRY_MILLIS, this::dispatch);
             }
         }
     }

@@ -60,11 +60,13 @@ final class XaTransactions {
     private static final long ROLLED_BACK_MEMORY_MILLIS = 10 * 60 * 1000L;
 
     private final Broker broker;
+    private final Timers timers;
     private final int defaultTimeoutSeconds;
     private final Map<XidData, XaBranch> branches = new ConcurrentHashMap<>();
 
-    XaTransactions(Broker broker, int defaultTimeoutSeconds) {
+    XaTransactions(Broker broker, Timers timers, int defaultTimeoutSeconds) {
         this.broker = broker;
+        this.timers = timers;
         this.defaultTimeoutSeconds = defaultTimeoutSeconds;
     }
 
@@ -121,7 +123,7 @@ final class XaTransactions {
                 int seconds = timeoutSeconds > 0 ? timeoutSeconds : defaultTimeoutSeconds;
                 // rolling back may wait for the journal (dead-lettering), and for a prepare or commit
                 // holding the branch while it waits for the journal: never on the scheduler's thread
-                branch.timeout = broker.scheduleJournalWork(seconds * 1000L, () -> timedOut(branch, seconds));
+                branch.timeout = timers.scheduleJournalWork(seconds * 1000L, () -> timedOut(branch, seconds));
             }
             return XA_OK;
         }
@@ -392,7 +394,7 @@ final class XaTransactions {
             LOG.warn("{}: its one-phase commit, answered XAER_RMFAIL, could not be stored after all; broker '{}' "
                     + "rolled it back and answers XA_HEURRB to the transaction manager", branch, broker.name());
         }
-        broker.scheduleCancellable(ROLLED_BACK_MEMORY_MILLIS, () -> branches.remove(branch.xid, branch));
+        timers.scheduleCancellable(ROLLED_BACK_MEMORY_MILLIS, () -> branches.remove(branch.xid, branch));
     }
 
     /**
@@ -538,7 +540,7 @@ final class XaTransactions {
             branch.markRollbackOnly(XA_RBTIMEOUT, "it was not prepared within its timeout of " + seconds + " s");
             branch.state = XaBranch.State.ROLLED_BACK;
         }
-        broker.scheduleCancellable(ROLLED_BACK_MEMORY_MILLIS, () -> branches.remove(branch.xid, branch));
+        timers.scheduleCancellable(ROLLED_BACK_MEMORY_MILLIS, () -> branches.remove(branch.xid, branch));
     }
 
     /** A send made in a session associated with the branch. */
