@@ -12,14 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -57,17 +51,8 @@ public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerConfig config;
-    private final Journal journal;
     private final Timers timers;
-    /** Reads pages back from the journal, so no dispatching thread waits for the database. */
-    private final ExecutorService pager;
-    /**
-     * Carries out what follows a journal write that settled after its caller gave up on it, in
-     * the order the writes settle; never on the journal's own thread, which must not wait for itself.
-     */
-    private final ExecutorService lateWrites;
-    /** Bytes of journaled messages held in memory, against {@link BrokerConfig#maxMemory()}. */
-    private final AtomicLong memoryInUse = new AtomicLong();
+    private final Storage storage;
 
     private final Map<DestinationName, MessageQueue> queues = new ConcurrentHashMap<>();
     private final Map<DestinationName, BrokerTopic> topics = new ConcurrentHashMap<>();
@@ -81,7 +66,6 @@ public final class Broker implements AutoCloseable {
     private final Set<String> clientIds = ConcurrentHashMap.newKeySet();
     private final Set<BrokerConnection> connections = ConcurrentHashMap.newKeySet();
 
-    private final AtomicLong messageNumbers = new AtomicLong();
     private final AtomicLong deliveryIds = new AtomicLong();
     private final AtomicLong temporaryNames = new AtomicLong();
     private final XaTransactions xa;
@@ -91,11 +75,9 @@ public final class Broker implements AutoCloseable {
 
     private Broker(BrokerConfig config, Journal journal) {
         this.config = config;
-        this.journal = journal;
         this.timers = new Timers(config.name());
-        this.pager = Executors.newSingleThreadExecutor(Timers.daemonThreads(config.name() + "-pager"));
-        this.lateWrites = Executors.newSingleThreadExecutor(Timers.daemonThreads(config.name() + "-late-writes"));
-        this.xa = new XaTransactions(this, timers, config.transactionTimeoutSeconds());
+        this.storage = new Storage(config, journal);
+        this.xa = new XaTransactions(this, timers, storage, config.transactionTimeoutSeconds());
     }
 
     /** Starts a broker: opens and replays its journal, then creates the configured destinations. */
@@ -181,9 +163,7 @@ public final class Broker implements AutoCloseable {
             settleDeliveryCounts();
         }
         timers.close();
-        pager.shutdownNow();
-        journal.close();
-        lateWrites.shutdown(); // what the journal settled on closing is still carried out
+        storage.close(); // what the journal settled on closing is still carried out
         LOG.info("FerryMQ broker '{}' stopped{}", config.name(),
                 stoppedBecause == null ? "" : " because " + stoppedBecause);
     }
@@ -197,7 +177,7 @@ public final class Broker implements AutoCloseable {
         List<JournalRecord> records = new ArrayList<>();
         durable.forEach(q -> records.addAll(q.settleDeliveryCounts()));
         try {
-            persist(records);
+            storage.persist(records);
         } catch (JMSException e) {
             LOG.warn("Broker '{}' could not settle delivery counts on shutdown; some messages will come back "
                     + "flagged as redelivered: {}", config.name(), e.getMessage());
@@ -262,9 +242,9 @@ public final class Broker implements AutoCloseable {
         }
         refuseUnstorable(name);
         return createOnce(name, queues, queueCreations, () -> {
-            long id = nextNumber();
+            long id = storage.nextNumber();
             return new Creation<>(new JournalRecord.DestinationCreated(id, "queue", name.name()),
-                    () -> new MessageQueue(this, timers, name.name(), id));
+                    () -> new MessageQueue(this, timers, storage, name.name(), id));
         });
     }
 
@@ -307,7 +287,7 @@ public final class Broker implements AutoCloseable {
                 return found;
             }
             Creation<T> c = creation.get();
-            journal.append(List.of(c.record())).whenComplete((ok, failure) -> {
+            storage.journal().append(List.of(c.record())).whenComplete((ok, failure) -> {
                 if (failure == null) {
                     T made = c.make().get();
                     existing.put(name, made); // before it leaves pending: a caller always finds one or the other
@@ -320,7 +300,7 @@ public final class Broker implements AutoCloseable {
             });
             underWay = mine;
         }
-        await(underWay.thenAccept(made -> { }));
+        storage.await(underWay.thenAccept(made -> { }));
         return underWay.join();
     }
 
@@ -374,7 +354,7 @@ public final class Broker implements AutoCloseable {
                 + owner.id + "-" + temporaryNames.incrementAndGet();
         DestinationName destination = new DestinationName(kind, name);
         if (kind == DestinationName.Kind.TEMP_QUEUE) {
-            queues.put(destination, new MessageQueue(this, timers, name, MessageQueue.NOT_JOURNALED));
+            queues.put(destination, new MessageQueue(this, timers, storage, name, MessageQueue.NOT_JOURNALED));
         } else {
             topics.put(destination, new BrokerTopic(name, owner));
         }
@@ -423,7 +403,7 @@ public final class Broker implements AutoCloseable {
 
     /** A private, non-durable subscription for one topic consumer. */
     Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, BrokerConnection owner) {
-        MessageQueue queue = new MessageQueue(this, timers, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(),
+        MessageQueue queue = new MessageQueue(this, timers, storage, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(),
                 MessageQueue.NOT_JOURNALED);
         Subscription subscription = new Subscription(queue, topic, owner.clientId(), null, selector, noLocal,
                 false, false, owner.id);
@@ -477,8 +457,8 @@ public final class Broker implements AutoCloseable {
                         }
                         forget(existing);
                     }
-                    long id = durable ? nextNumber() : MessageQueue.NOT_JOURNALED;
-                    MessageQueue queue = new MessageQueue(this, timers, subscriptionQueueName(clientId, name), id);
+                    long id = durable ? storage.nextNumber() : MessageQueue.NOT_JOURNALED;
+                    MessageQueue queue = new MessageQueue(this, timers, storage, subscriptionQueueName(clientId, name), id);
                     made = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared, owner.id);
                     if (!durable) {
                         namedSubscriptions.put(key, made);
@@ -497,14 +477,14 @@ public final class Broker implements AutoCloseable {
             Subscription created = made;
             // the old one's references go with it, those paged out included; then the new one is made
             CompletableFuture<Void> written = (replaced == null ? CompletableFuture.<Void>completedFuture(null)
-                    : journal.append(List.of(new JournalRecord.SubscriptionDeleted(replaced.queue.id))))
-                    .thenCompose(ok -> journal.append(List.of(new JournalRecord.SubscriptionCreated(created.queue.id,
+                    : storage.journal().append(List.of(new JournalRecord.SubscriptionDeleted(replaced.queue.id))))
+                    .thenCompose(ok -> storage.journal().append(List.of(new JournalRecord.SubscriptionCreated(created.queue.id,
                             clientId, name, topic.name, selectorText, noLocal, shared))));
             settle(key, change, written, () -> {
                 namedSubscriptions.put(key, created);
                 topic.subscriptions.add(created);
             });
-            await(change);
+            storage.await(change);
             return created;
         }
     }
@@ -531,7 +511,7 @@ public final class Broker implements AutoCloseable {
 
     /** Waits for another call's change of a subscription to settle, however it ends (its caller hears how). */
     private void awaitOther(CompletableFuture<Void> change) throws JMSException {
-        await(change.exceptionally(failure -> null));
+        storage.await(change.exceptionally(failure -> null));
     }
 
     /** What a subscription's queue is called in log messages; the journal knows it by its id alone. */
@@ -595,9 +575,9 @@ public final class Broker implements AutoCloseable {
                 continue;
             }
             // the journal drops the subscription's references with it, those paged out included
-            settle(key, change, journal.append(List.of(new JournalRecord.SubscriptionDeleted(subscription.queue.id))),
+            settle(key, change, storage.journal().append(List.of(new JournalRecord.SubscriptionDeleted(subscription.queue.id))),
                     () -> { });
-            await(change);
+            storage.await(change);
             return;
         }
     }
@@ -606,7 +586,7 @@ public final class Broker implements AutoCloseable {
     private void forget(Subscription subscription) {
         namedSubscriptions.remove(subscriptionKey(subscription.clientId, subscription.name));
         subscription.topic.subscriptions.remove(subscription);
-        removed(subscription.queue.delete());
+        storage.removed(subscription.queue.delete());
     }
 
     private static String forClient(String clientId) {
@@ -617,7 +597,7 @@ public final class Broker implements AutoCloseable {
 
     /** Wraps a sent message for the broker. */
     ServerMessage accept(MessageData data, BrokerConnection sender) {
-        return new ServerMessage(nextNumber(), data, sender.id, sender.clientId());
+        return new ServerMessage(storage.nextNumber(), data, sender.id, sender.clientId());
     }
 
     /** The queues a message goes to: the queue it was sent to, or each subscription of its topic that accepts it. */
@@ -700,13 +680,13 @@ public final class Broker implements AutoCloseable {
     void store(List<JournalRecord> records, List<QueueEntry> routed, List<QueueEntry> acked, Consumer<Boolean> settled)
             throws JMSException {
         for (QueueEntry entry : acked) {
-            removal(entry, records);
+            storage.removal(entry, records);
         }
-        CompletableFuture<Void> written = append(records);
+        CompletableFuture<Void> written = storage.append(records);
         try {
-            await(written);
+            storage.await(written);
         } catch (OutcomeUnknownException e) {
-            afterSettled(written, failure -> {
+            storage.afterSettled(written, failure -> {
                 if (failure == null) {
                     applied(routed, acked);
                     settled.accept(true);
@@ -730,7 +710,7 @@ public final class Broker implements AutoCloseable {
 
     /** A store took effect: the acknowledged entries are gone, the routed ones join their queues. */
     private void applied(List<QueueEntry> routed, List<QueueEntry> acked) {
-        removed(acked);
+        storage.removed(acked);
         for (QueueEntry entry : routed) {
             entry.queue.enqueue(entry);
         }
@@ -740,21 +720,6 @@ public final class Broker implements AutoCloseable {
     private void undone(List<QueueEntry> routed, List<QueueEntry> acked) {
         routed.forEach(entry -> entry.queue.abandon(entry));
         giveBack(acked, List.of());
-    }
-
-    /**
-     * Runs {@code then} once a journal write a caller gave up on settles, with its failure
-     * (null once stored), on the broker's own thread for late writes, in settling order.
-     */
-    void afterSettled(CompletableFuture<Void> written, Consumer<Throwable> then) {
-        written.whenCompleteAsync((ok, failure) -> {
-            Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
-            try {
-                then.accept(cause);
-            } catch (RuntimeException e) {
-                LOG.error("Broker '{}' could not settle a late journal write", config.name(), e);
-            }
-        }, lateWrites);
     }
 
     /**
@@ -769,10 +734,10 @@ public final class Broker implements AutoCloseable {
     void acknowledgeAsync(List<QueueEntry> acked, Consumer<JMSException> settled) {
         List<JournalRecord> records = new ArrayList<>(acked.size());
         for (QueueEntry entry : acked) {
-            removal(entry, records);
+            storage.removal(entry, records);
         }
         if (records.isEmpty()) { // nothing journaled: settled at once
-            removed(acked);
+            storage.removed(acked);
             settled.accept(null);
             return;
         }
@@ -782,9 +747,9 @@ public final class Broker implements AutoCloseable {
         outcome.completeOnTimeout(new JMSException("The journal of broker '" + config.name() + "' did not store "
                 + "an acknowledgement within " + timeout + " ms (setting " + BrokerConfig.JOURNAL_TIMEOUT + "); "
                 + "its database may be down or overloaded"), timeout, TimeUnit.MILLISECONDS);
-        append(records).whenComplete((ok, failure) -> {
+        storage.append(records).whenComplete((ok, failure) -> {
             if (failure == null) {
-                removed(acked);
+                storage.removed(acked);
                 outcome.complete(null);
                 return;
             }
@@ -824,61 +789,6 @@ public final class Broker implements AutoCloseable {
         byQueue.forEach((queue, list) -> exhausted.addAll(queue.release(list, unseenSet)));
         if (!exhausted.isEmpty()) {
             deadLetter(exhausted);
-        }
-    }
-
-    /** Records that an entry leaves its queue for good (acknowledged, expired or discarded). */
-    void removal(QueueEntry entry, List<JournalRecord> records) {
-        if (entry.journaled() && !entry.queue.isDeleted()) {
-            records.add(new JournalRecord.ReferenceRemoved(entry.queue.id, entry.sequence, entry.message));
-        }
-    }
-
-    /** Entries whose removal is stored: their memory is free. */
-    void removed(List<QueueEntry> entries) {
-        for (QueueEntry entry : entries) {
-            if (entry.journaled()) {
-                memoryInUse.addAndGet(-entry.message.size);
-            }
-        }
-    }
-
-    /** An expired entry found while dispatching: it is dropped without delivery. */
-    void discard(QueueEntry entry) {
-        List<JournalRecord> records = new ArrayList<>(1);
-        removal(entry, records);
-        removed(List.of(entry));
-        if (!records.isEmpty()) {
-            journal.append(records).exceptionally(e -> {
-                LOG.warn("Could not record the expiry of message {} on '{}': {}", entry.message.messageId(),
-                        entry.queue.name, e.toString());
-                return null;
-            });
-        }
-    }
-
-    void memoryAcquired(QueueEntry entry) {
-        memoryInUse.addAndGet(entry.message.size);
-    }
-
-    boolean memoryFull() {
-        return memoryInUse.get() > config.maxMemory();
-    }
-
-    /** Bytes of journaled messages held in memory now, the figure {@code maxMemory} limits. */
-    long memoryInUse() {
-        return memoryInUse.get();
-    }
-
-    Journal journal() {
-        return journal;
-    }
-
-    void readPageLater(MessageQueue queue) {
-        try {
-            pager.execute(queue::readPage);
-        } catch (RejectedExecutionException e) {
-            // the broker is closing
         }
     }
 
@@ -930,7 +840,7 @@ public final class Broker implements AutoCloseable {
             }
         }
         try {
-            persist(records);
+            storage.persist(records);
         } catch (JMSException e) {
             LOG.error("Could not record the move of {} message(s) to '{}'; they stay where they were: {}",
                     exhausted.size(), dlq.name, e.getMessage());
@@ -938,61 +848,17 @@ public final class Broker implements AutoCloseable {
             exhausted.forEach(entry -> entry.queue.enqueueNow(List.of(entry)));
             return;
         }
-        removed(exhausted);
+        storage.removed(exhausted);
         moved.forEach(dlq::enqueue);
     }
 
-    /** Writes a batch to the journal and waits until it is durable. */
-    void persist(List<JournalRecord> records) throws JMSException {
-        if (!records.isEmpty()) {
-            await(journal.append(records));
-        }
-    }
-
-    /** Appends a batch (none when it is empty) without waiting. */
-    CompletableFuture<Void> append(List<JournalRecord> records) {
-        return records.isEmpty() ? CompletableFuture.completedFuture(null) : journal.append(records);
-    }
-
-    /**
-     * Waits for a journal write, at most the journal timeout: a sender hears of a database
-     * outage as a JMSException, not as a hang. A write still unfinished by then, or one whose
-     * commit the database failed to confirm, may still be stored: that is an
-     * {@link OutcomeUnknownException}, never a plain failure.
-     */
-    void await(CompletableFuture<Void> written) throws JMSException {
-        long timeout = config.journalTimeoutMillis();
-        try {
-            written.get(timeout, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OutcomeUnknownException("Interrupted while waiting for the journal of broker '" + config.name()
-                    + "'; the change may still be stored", e);
-        } catch (TimeoutException e) {
-            throw new OutcomeUnknownException("The journal of broker '" + config.name() + "' did not confirm the "
-                    + "change within " + timeout + " ms (setting " + BrokerConfig.JOURNAL_TIMEOUT + "); its database "
-                    + "may be down, overloaded or waiting for a lock. The change is not applied yet, but its outcome "
-                    + "is unknown: it may still be stored", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof JournalOutcomeUnknownException) {
-                throw new OutcomeUnknownException("The journal of broker '" + config.name() + "' cannot tell whether "
-                        + "the change was stored: " + cause.getMessage(), cause);
-            }
-            JMSException failure = new JMSException("The journal of broker '" + config.name()
-                    + "' could not store the change: " + cause.getMessage());
-            failure.initCause(cause);
-            throw failure;
-        }
+    /** Bytes of journaled messages held in memory now, the figure {@code maxMemory} limits. */
+    long memoryInUse() {
+        return storage.memoryInUse();
     }
 
     XaTransactions xa() {
         return xa;
-    }
-
-    /** A new message number, XA branch number or queue id, unique in the journal. */
-    long nextNumber() {
-        return messageNumbers.incrementAndGet();
     }
 
     long nextDeliveryId() {
@@ -1006,11 +872,11 @@ public final class Broker implements AutoCloseable {
         Map<Long, long[]> contents = new HashMap<>();
         List<PreparedTransaction> prepared = new ArrayList<>();
         try {
-            journal.load(new JournalReplay() {
+            storage.journal().load(new JournalReplay() {
                 @Override
                 public void destination(JournalRecord.DestinationCreated d) {
                     if (d.kind().equals("queue")) {
-                        MessageQueue queue = new MessageQueue(Broker.this, timers, d.name(), d.queueId());
+                        MessageQueue queue = new MessageQueue(Broker.this, timers, storage, d.name(), d.queueId());
                         queues.put(DestinationName.queue(d.name()), queue);
                         durableQueues.put(d.queueId(), queue);
                     } else {
@@ -1033,7 +899,7 @@ public final class Broker implements AutoCloseable {
                                 + "subscribed again with a valid selector (which replaces it and its messages) or "
                                 + "unsubscribed", s.name(), forClient(s.clientId()), s.topic(), unreadable, e.getMessage());
                     }
-                    MessageQueue queue = new MessageQueue(Broker.this, timers, subscriptionQueueName(s.clientId(), s.name()),
+                    MessageQueue queue = new MessageQueue(Broker.this, timers, storage, subscriptionQueueName(s.clientId(), s.name()),
                             s.queueId());
                     Subscription subscription = Subscription.recovered(queue, topic, s.clientId(), s.name(), selector,
                             unreadable, s.noLocal(), s.shared());
@@ -1054,7 +920,7 @@ public final class Broker implements AutoCloseable {
 
                 @Override
                 public void highestNumber(long number) {
-                    messageNumbers.accumulateAndGet(number, Math::max);
+                    storage.numbersAfter(number);
                 }
             });
         } catch (JournalException e) {

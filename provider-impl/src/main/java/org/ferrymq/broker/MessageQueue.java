@@ -70,6 +70,7 @@ final class MessageQueue {
     final boolean durable;
     private final Broker broker;
     private final Timers timers;
+    private final Storage storage;
 
     private final TreeSet<QueueEntry> available = new TreeSet<>(QueueEntry.DELIVERY_ORDER);
     private final List<BrokerConsumer> consumers = new ArrayList<>();
@@ -113,9 +114,10 @@ final class MessageQueue {
     /** Completes when every delivery dispatched so far has gone out; later ones wait for it, keeping order. */
     private CompletableFuture<Void> deliveryGate = CompletableFuture.completedFuture(null);
 
-    MessageQueue(Broker broker, Timers timers, String name, long id) {
+    MessageQueue(Broker broker, Timers timers, Storage storage, String name, long id) {
         this.broker = broker;
         this.timers = timers;
+        this.storage = storage;
         this.name = name;
         this.id = id;
         this.durable = id != NOT_JOURNALED;
@@ -175,11 +177,11 @@ final class MessageQueue {
                 return false;
             }
             // it came due while it was being stored, and the journal has been read past it
-            broker.memoryAcquired(entry);
+            storage.memoryAcquired(entry);
             return true;
         }
         boolean pageOut = paging ? entry.sequence > pageCursor
-                : entry.sequence > memoryHigh && broker.memoryFull();
+                : entry.sequence > memoryHigh && storage.memoryFull();
         if (pageOut) {
             if (!paging) {
                 paging = true;
@@ -191,7 +193,7 @@ final class MessageQueue {
             return false;
         }
         memoryHigh = Math.max(memoryHigh, entry.sequence);
-        broker.memoryAcquired(entry);
+        storage.memoryAcquired(entry);
         return true;
     }
 
@@ -235,7 +237,7 @@ final class MessageQueue {
         if (rolledBack && entry.delayedUntil == 0 && paging && entry.sequence > pageCursor) {
             return false;
         }
-        broker.memoryAcquired(entry);
+        storage.memoryAcquired(entry);
         return true;
     }
 
@@ -281,7 +283,7 @@ final class MessageQueue {
         while ((entry = nextTaken()) != null) {
             if (entry.message.data.isExpired(now)) {
                 removeAvailable(entry);
-                broker.discard(entry);
+                storage.discard(entry);
                 continue;
             }
             BrokerConsumer consumer = pickConsumer(entry);
@@ -366,7 +368,7 @@ final class MessageQueue {
             }
             return;
         }
-        CompletableFuture<Void> counted = broker.journal().append(countRecords(toCount));
+        CompletableFuture<Void> counted = storage.journal().append(countRecords(toCount));
         deliveryGate = deliveryGate.thenCompose(ignored -> counted.handle((ok, failure) -> {
             if (failure == null) {
                 outgoing.forEach(Outgoing::deliver);
@@ -465,7 +467,7 @@ final class MessageQueue {
         long now = System.currentTimeMillis();
         if (paging || nextDue <= now) {
             pageReadPending = true;
-            broker.readPageLater(this);
+            storage.readPageLater(this);
         } else if (nextDue < dueTimerAt) {
             dueTimerAt = nextDue;
             timers.scheduleCancellable(nextDue - now, this::dueTimerFired);
@@ -538,10 +540,10 @@ final class MessageQueue {
             leftTime = Long.MAX_VALUE;
             leftSeq = Long.MAX_VALUE;
         }
-        List<StoredReference> due = broker.journal().readDelayed(id, afterTime, afterSeq, now, PAGE_SIZE);
+        List<StoredReference> due = storage.journal().readDelayed(id, afterTime, afterSeq, now, PAGE_SIZE);
         boolean full = due.size() == PAGE_SIZE;
         List<StoredReference> next = full ? List.of()
-                : broker.journal().readDelayed(id, now, Long.MAX_VALUE, Long.MAX_VALUE, 1);
+                : storage.journal().readDelayed(id, now, Long.MAX_VALUE, Long.MAX_VALUE, 1);
         synchronized (this) {
             if (deleted) {
                 return;
@@ -564,7 +566,7 @@ final class MessageQueue {
                 }
                 QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
                         reference.deliveryCount(), time);
-                broker.memoryAcquired(entry);
+                storage.memoryAcquired(entry);
                 addAvailable(entry);
             }
             horizonTime = toTime;
@@ -587,7 +589,7 @@ final class MessageQueue {
             // never past an entry still being stored: it decides for itself where it goes
             upto = unsettled.isEmpty() ? lastSeq : unsettled.first() - 1;
         }
-        List<StoredReference> page = upto > after ? broker.journal().readQueue(id, after, upto, PAGE_SIZE) : List.of();
+        List<StoredReference> page = upto > after ? storage.journal().readQueue(id, after, upto, PAGE_SIZE) : List.of();
         synchronized (this) {
             if (deleted) {
                 return;
@@ -598,7 +600,7 @@ final class MessageQueue {
                 }
                 QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
                         reference.deliveryCount(), 0);
-                broker.memoryAcquired(entry);
+                storage.memoryAcquired(entry);
                 memoryHigh = Math.max(memoryHigh, entry.sequence);
                 addAvailable(entry); // a reference without a delivery time is due
             }

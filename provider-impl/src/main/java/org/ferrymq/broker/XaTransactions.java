@@ -61,12 +61,14 @@ final class XaTransactions {
 
     private final Broker broker;
     private final Timers timers;
+    private final Storage storage;
     private final int defaultTimeoutSeconds;
     private final Map<XidData, XaBranch> branches = new ConcurrentHashMap<>();
 
-    XaTransactions(Broker broker, Timers timers, int defaultTimeoutSeconds) {
+    XaTransactions(Broker broker, Timers timers, Storage storage, int defaultTimeoutSeconds) {
         this.broker = broker;
         this.timers = timers;
+        this.storage = storage;
         this.defaultTimeoutSeconds = defaultTimeoutSeconds;
     }
 
@@ -252,13 +254,13 @@ final class XaTransactions {
             List<JournalRecord> records = new ArrayList<>(1);
             try {
                 records.add(new JournalRecord.TransactionPrepared(prepared(branch)));
-                broker.persist(records);
+                storage.persist(records);
             } catch (JMSException e) {
                 undo(branch);
                 finish(branch, XaBranch.State.DONE);
                 if (branch.txNo != 0) {
                     // the record may still reach the database: make sure it is ended there too
-                    broker.append(List.of(new JournalRecord.TransactionEnded(branch.txNo, false)));
+                    storage.append(List.of(new JournalRecord.TransactionEnded(branch.txNo, false)));
                 }
                 XaFailure failure = failure(XAER_RMERR, branch + " could not be prepared and was rolled back: "
                         + e.getMessage());
@@ -294,7 +296,7 @@ final class XaTransactions {
                         new StoredReference(entry.sequence, entry.deliveryCount, entry.message, entry.delayedUntil)));
             }
         }
-        branch.txNo = broker.nextNumber();
+        branch.txNo = storage.nextNumber();
         return new PreparedTransaction(branch.txNo, branch.xid.formatId(), branch.xid.globalId(),
                 branch.xid.branchId(), sends, acks);
     }
@@ -412,15 +414,15 @@ final class XaTransactions {
             routed.addAll(broker.place(send.message(), send.targets(), records, false));
         }
         for (QueueEntry entry : branch.acks) {
-            broker.removal(entry, records);
+            storage.removal(entry, records);
         }
         records.add(new JournalRecord.TransactionEnded(branch.txNo, true));
-        CompletableFuture<Void> written = broker.append(records);
+        CompletableFuture<Void> written = storage.append(records);
         try {
-            broker.await(written);
+            storage.await(written);
         } catch (OutcomeUnknownException e) {
             branch.state = XaBranch.State.COMMITTING;
-            broker.afterSettled(written, writeFailure -> {
+            storage.afterSettled(written, writeFailure -> {
                 synchronized (branch) {
                     if (writeFailure == null) {
                         committed(branch, routed);
@@ -450,7 +452,7 @@ final class XaTransactions {
         for (QueueEntry entry : branch.acks) {
             entry.queue.unlock(entry, false);
         }
-        broker.removed(branch.acks);
+        storage.removed(branch.acks);
         routed.forEach(entry -> entry.queue.enqueue(entry));
         finish(branch, XaBranch.State.DONE);
     }
@@ -466,7 +468,7 @@ final class XaTransactions {
             }
             if (branch.state == XaBranch.State.PREPARED) {
                 try {
-                    broker.persist(List.of(new JournalRecord.TransactionEnded(branch.txNo, false)));
+                    storage.persist(List.of(new JournalRecord.TransactionEnded(branch.txNo, false)));
                 } catch (JMSException e) {
                     XaFailure failure = failure(XAER_RMFAIL, branch + " could not be rolled back now; it stays "
                             + "prepared, roll it back again: " + e.getMessage());
