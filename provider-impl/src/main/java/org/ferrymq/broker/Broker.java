@@ -7,7 +7,6 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +52,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final Timers timers;
     private final Storage storage;
+    private final Redelivery redelivery;
 
     private final Map<DestinationName, MessageQueue> queues = new ConcurrentHashMap<>();
     private final Map<DestinationName, BrokerTopic> topics = new ConcurrentHashMap<>();
@@ -77,7 +77,8 @@ public final class Broker implements AutoCloseable {
         this.config = config;
         this.timers = new Timers(config.name());
         this.storage = new Storage(config, journal);
-        this.xa = new XaTransactions(this, timers, storage, config.transactionTimeoutSeconds());
+        this.redelivery = new Redelivery(config, this, storage);
+        this.xa = new XaTransactions(this, timers, storage, redelivery, config.transactionTimeoutSeconds());
     }
 
     /** Starts a broker: opens and replays its journal, then creates the configured destinations. */
@@ -244,7 +245,7 @@ public final class Broker implements AutoCloseable {
         return createOnce(name, queues, queueCreations, () -> {
             long id = storage.nextNumber();
             return new Creation<>(new JournalRecord.DestinationCreated(id, "queue", name.name()),
-                    () -> new MessageQueue(this, timers, storage, name.name(), id));
+                    () -> new MessageQueue(timers, storage, name.name(), id));
         });
     }
 
@@ -354,7 +355,7 @@ public final class Broker implements AutoCloseable {
                 + owner.id + "-" + temporaryNames.incrementAndGet();
         DestinationName destination = new DestinationName(kind, name);
         if (kind == DestinationName.Kind.TEMP_QUEUE) {
-            queues.put(destination, new MessageQueue(this, timers, storage, name, MessageQueue.NOT_JOURNALED));
+            queues.put(destination, new MessageQueue(timers, storage, name, MessageQueue.NOT_JOURNALED));
         } else {
             topics.put(destination, new BrokerTopic(name, owner));
         }
@@ -403,7 +404,7 @@ public final class Broker implements AutoCloseable {
 
     /** A private, non-durable subscription for one topic consumer. */
     Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, BrokerConnection owner) {
-        MessageQueue queue = new MessageQueue(this, timers, storage, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(),
+        MessageQueue queue = new MessageQueue(timers, storage, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(),
                 MessageQueue.NOT_JOURNALED);
         Subscription subscription = new Subscription(queue, topic, owner.clientId(), null, selector, noLocal,
                 false, false, owner.id);
@@ -458,7 +459,7 @@ public final class Broker implements AutoCloseable {
                         forget(existing);
                     }
                     long id = durable ? storage.nextNumber() : MessageQueue.NOT_JOURNALED;
-                    MessageQueue queue = new MessageQueue(this, timers, storage, subscriptionQueueName(clientId, name), id);
+                    MessageQueue queue = new MessageQueue(timers, storage, subscriptionQueueName(clientId, name), id);
                     made = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared, owner.id);
                     if (!durable) {
                         namedSubscriptions.put(key, made);
@@ -719,7 +720,7 @@ public final class Broker implements AutoCloseable {
     /** A store failed: the routed entries never join their queues, the acknowledged ones are delivered again. */
     private void undone(List<QueueEntry> routed, List<QueueEntry> acked) {
         routed.forEach(entry -> entry.queue.abandon(entry));
-        giveBack(acked, List.of());
+        redelivery.giveBack(acked, List.of());
     }
 
     /**
@@ -761,7 +762,7 @@ public final class Broker implements AutoCloseable {
             // than stay held until a restart. Not on the journal's thread: giving back may dead-letter,
             // which waits for the journal.
             if (timers.scheduleJournalWork(0, () -> {
-                giveBack(acked, List.of());
+                redelivery.giveBack(acked, List.of());
                 outcome.complete(reported);
             }) == null) {
                 outcome.complete(reported); // the broker is closing: nothing left to give back to
@@ -769,92 +770,19 @@ public final class Broker implements AutoCloseable {
         });
     }
 
-    /**
-     * Gives dispatched entries back to their queues, one batch per queue so each keeps its
-     * order: {@code seen} ones count as delivered, {@code unseen} ones were only prefetched.
-     */
-    void giveBack(List<QueueEntry> seen, List<QueueEntry> unseen) {
-        if (seen.isEmpty() && unseen.isEmpty()) {
-            return;
-        }
-        Map<MessageQueue, List<QueueEntry>> byQueue = new HashMap<>();
-        for (QueueEntry entry : seen) {
-            byQueue.computeIfAbsent(entry.queue, q -> new ArrayList<>()).add(entry);
-        }
-        for (QueueEntry entry : unseen) {
-            byQueue.computeIfAbsent(entry.queue, q -> new ArrayList<>()).add(entry);
-        }
-        Set<QueueEntry> unseenSet = unseen.isEmpty() ? Set.of() : new HashSet<>(unseen);
-        List<QueueEntry> exhausted = new ArrayList<>();
-        byQueue.forEach((queue, list) -> exhausted.addAll(queue.release(list, unseenSet)));
-        if (!exhausted.isEmpty()) {
-            deadLetter(exhausted);
-        }
-    }
-
-    /**
-     * Whether an entry that came back from a consumer has had all the delivery attempts it may
-     * have: deliveries, and bodies receiveBody refused.
-     */
-    boolean deliveryAttemptsUsedUp(QueueEntry entry) {
-        int max = config.maxDeliveryAttempts();
-        return max > 0 && entry.deliveryCount + entry.refusedAttempts >= max
-                && entry.queue != queues.get(DestinationName.queue(config.deadLetterQueue()));
-    }
-
-    /**
-     * Moves entries that used up their delivery attempts to the dead-letter queue, so a
-     * message that always makes its consumer fail stops being redelivered without being lost.
-     */
-    void deadLetter(List<QueueEntry> exhausted) {
-        MessageQueue dlq;
-        try {
-            dlq = queue(DestinationName.queue(config.deadLetterQueue()), true);
-        } catch (JMSException e) {
-            LOG.error("Cannot create the dead-letter queue '{}'; {} message(s) go back to their queues: {}",
-                    config.deadLetterQueue(), exhausted.size(), e.getMessage());
-            exhausted.forEach(entry -> entry.queue.enqueueNow(List.of(entry)));
-            return;
-        }
-        List<JournalRecord> records = new ArrayList<>();
-        List<QueueEntry> moved = new ArrayList<>(exhausted.size());
-        for (QueueEntry entry : exhausted) {
-            QueueEntry dead = dlq.newEntry(entry.message);
-            if (entry.journaled()) {
-                records.add(new JournalRecord.ReferenceMoved(entry.queue.id, entry.sequence, dlq.id, dead.sequence));
-            } else if (dead.journaled()) { // a persistent message from a non-durable subscription: stored only now
-                entry.message.references(1);
-                records.add(new JournalRecord.MessageStored(entry.message));
-                records.add(new JournalRecord.ReferenceAdded(dlq.id, dead.sequence, entry.message.messageNo, 0,
-                        dead.delayedUntil));
-            }
-            moved.add(dead);
-            if (entry.refusedAttempts == 0) {
-                LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
-                        entry.message.messageId(), entry.queue.name, entry.deliveryCount, dlq.name);
-            } else {
-                LOG.warn("Message {} on '{}' was delivered {} times and its body refused by receiveBody {} times "
-                        + "(not of the type asked for) without being acknowledged; moved to '{}'",
-                        entry.message.messageId(), entry.queue.name, entry.deliveryCount, entry.refusedAttempts,
-                        dlq.name);
-            }
-        }
-        try {
-            storage.persist(records);
-        } catch (JMSException e) {
-            LOG.error("Could not record the move of {} message(s) to '{}'; they stay where they were: {}",
-                    exhausted.size(), dlq.name, e.getMessage());
-            moved.forEach(dlq::abandon);
-            exhausted.forEach(entry -> entry.queue.enqueueNow(List.of(entry)));
-            return;
-        }
-        storage.removed(exhausted);
-        moved.forEach(dlq::enqueue);
-    }
-
     /** Bytes of journaled messages held in memory now, the figure {@code maxMemory} limits. */
     long memoryInUse() {
         return storage.memoryInUse();
+    }
+
+    /** Gives dispatched entries back to their queues (see {@link Redelivery#giveBack}). */
+    void giveBack(List<QueueEntry> seen, List<QueueEntry> unseen) {
+        redelivery.giveBack(seen, unseen);
+    }
+
+    /** The queue {@code name} if it exists, or null; none is created. */
+    MessageQueue existingQueue(DestinationName name) {
+        return queues.get(name);
     }
 
     XaTransactions xa() {
@@ -876,7 +804,7 @@ public final class Broker implements AutoCloseable {
                 @Override
                 public void destination(JournalRecord.DestinationCreated d) {
                     if (d.kind().equals("queue")) {
-                        MessageQueue queue = new MessageQueue(Broker.this, timers, storage, d.name(), d.queueId());
+                        MessageQueue queue = new MessageQueue(timers, storage, d.name(), d.queueId());
                         queues.put(DestinationName.queue(d.name()), queue);
                         durableQueues.put(d.queueId(), queue);
                     } else {
@@ -899,7 +827,7 @@ public final class Broker implements AutoCloseable {
                                 + "subscribed again with a valid selector (which replaces it and its messages) or "
                                 + "unsubscribed", s.name(), forClient(s.clientId()), s.topic(), unreadable, e.getMessage());
                     }
-                    MessageQueue queue = new MessageQueue(Broker.this, timers, storage, subscriptionQueueName(s.clientId(), s.name()),
+                    MessageQueue queue = new MessageQueue(timers, storage, subscriptionQueueName(s.clientId(), s.name()),
                             s.queueId());
                     Subscription subscription = Subscription.recovered(queue, topic, s.clientId(), s.name(), selector,
                             unreadable, s.noLocal(), s.shared());

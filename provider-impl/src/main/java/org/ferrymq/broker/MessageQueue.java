@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.StoredReference;
@@ -68,7 +69,6 @@ final class MessageQueue {
     final long id;
     /** Whether references to persistent messages are journaled (queues and durable subscriptions). */
     final boolean durable;
-    private final Broker broker;
     private final Timers timers;
     private final Storage storage;
 
@@ -114,8 +114,7 @@ final class MessageQueue {
     /** Completes when every delivery dispatched so far has gone out; later ones wait for it, keeping order. */
     private CompletableFuture<Void> deliveryGate = CompletableFuture.completedFuture(null);
 
-    MessageQueue(Broker broker, Timers timers, Storage storage, String name, long id) {
-        this.broker = broker;
+    MessageQueue(Timers timers, Storage storage, String name, long id) {
         this.timers = timers;
         this.storage = storage;
         this.name = name;
@@ -618,9 +617,11 @@ final class MessageQueue {
      * Puts dispatched entries back and dispatches again, so that they go out in their
      * original order. Entries in {@code unseen} were only prefetched: they do not count as
      * a delivery, and their consumer gets its credit back. Answers the entries that have used
-     * up their delivery attempts: they are not put back, and belong to the dead-letter queue.
+     * up their delivery attempts ({@code usedUp}): they are not put back, and belong to the
+     * dead-letter queue.
      */
-    synchronized List<QueueEntry> release(Collection<QueueEntry> entries, Set<QueueEntry> unseen) {
+    synchronized List<QueueEntry> release(Collection<QueueEntry> entries, Set<QueueEntry> unseen,
+            Predicate<QueueEntry> usedUp) {
         List<QueueEntry> exhausted = List.of();
         for (QueueEntry entry : entries) {
             if (unseen.contains(entry)) {
@@ -633,7 +634,7 @@ final class MessageQueue {
             if (deleted) {
                 continue;
             }
-            if (broker.deliveryAttemptsUsedUp(entry)) {
+            if (usedUp.test(entry)) {
                 if (exhausted.isEmpty()) {
                     exhausted = new ArrayList<>();
                 }

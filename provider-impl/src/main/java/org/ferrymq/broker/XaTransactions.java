@@ -62,13 +62,15 @@ final class XaTransactions {
     private final Broker broker;
     private final Timers timers;
     private final Storage storage;
+    private final Redelivery redelivery;
     private final int defaultTimeoutSeconds;
     private final Map<XidData, XaBranch> branches = new ConcurrentHashMap<>();
 
-    XaTransactions(Broker broker, Timers timers, Storage storage, int defaultTimeoutSeconds) {
+    XaTransactions(Broker broker, Timers timers, Storage storage, Redelivery redelivery, int defaultTimeoutSeconds) {
         this.broker = broker;
         this.timers = timers;
         this.storage = storage;
+        this.redelivery = redelivery;
         this.defaultTimeoutSeconds = defaultTimeoutSeconds;
     }
 
@@ -179,7 +181,7 @@ final class XaTransactions {
                 }
             }
         }
-        broker.giveBack(taken, List.of()); // consumed after the branch was rolled back: delivered again
+        redelivery.giveBack(taken, List.of()); // consumed after the branch was rolled back: delivered again
         if (flags != TMSUCCESS && flags != TMFAIL && flags != TMSUSPEND) {
             throw failure(XAER_INVAL, "XAResource.end takes TMSUCCESS, TMFAIL or TMSUSPEND, not flags " + flags);
         }
@@ -520,7 +522,7 @@ final class XaTransactions {
         }
         branch.acks.clear();
         branch.sends.clear();
-        broker.giveBack(back, List.of());
+        redelivery.giveBack(back, List.of());
     }
 
     private void finish(XaBranch branch, XaBranch.State state) {
