@@ -2,7 +2,6 @@ package org.ferrymq.broker;
 
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidClientIDException;
-import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
@@ -52,22 +50,14 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final Timers timers;
     private final Storage storage;
+    private final Destinations destinations;
+    private final Subscriptions subscriptions;
     private final Redelivery redelivery;
 
-    private final Map<DestinationName, MessageQueue> queues = new ConcurrentHashMap<>();
-    private final Map<DestinationName, BrokerTopic> topics = new ConcurrentHashMap<>();
-    /** Queues and topics whose creation record is being written: they join {@link #queues} or {@link #topics} when it is. */
-    private final Map<DestinationName, CompletableFuture<MessageQueue>> queueCreations = new ConcurrentHashMap<>();
-    private final Map<DestinationName, CompletableFuture<BrokerTopic>> topicCreations = new ConcurrentHashMap<>();
-    /** Durable and shared subscriptions by {@link #subscriptionKey}; guarded by this broker's monitor. */
-    private final Map<String, Subscription> namedSubscriptions = new HashMap<>();
-    /** Named subscriptions whose creation or removal is being journaled, by key. */
-    private final Map<String, CompletableFuture<Void>> subscriptionChanges = new ConcurrentHashMap<>();
     private final Set<String> clientIds = ConcurrentHashMap.newKeySet();
     private final Set<BrokerConnection> connections = ConcurrentHashMap.newKeySet();
 
     private final AtomicLong deliveryIds = new AtomicLong();
-    private final AtomicLong temporaryNames = new AtomicLong();
     private final XaTransactions xa;
     private volatile boolean closed;
     /** Why the broker stopped by itself (its journal failed beyond repair), or null. */
@@ -77,7 +67,9 @@ public final class Broker implements AutoCloseable {
         this.config = config;
         this.timers = new Timers(config.name());
         this.storage = new Storage(config, journal);
-        this.redelivery = new Redelivery(config, this, storage);
+        this.destinations = new Destinations(config, timers, storage);
+        this.subscriptions = new Subscriptions(timers, storage, destinations);
+        this.redelivery = new Redelivery(config, destinations, storage);
         this.xa = new XaTransactions(this, timers, storage, redelivery, config.transactionTimeoutSeconds());
     }
 
@@ -170,11 +162,8 @@ public final class Broker implements AutoCloseable {
     }
 
     private void settleDeliveryCounts() {
-        List<MessageQueue> durable = new ArrayList<>();
-        queues.values().stream().filter(q -> q.durable).forEach(durable::add);
-        synchronized (this) {
-            namedSubscriptions.values().stream().filter(s -> s.durable).forEach(s -> durable.add(s.queue));
-        }
+        List<MessageQueue> durable = destinations.durableQueues();
+        durable.addAll(subscriptions.durableQueues());
         List<JournalRecord> records = new ArrayList<>();
         durable.forEach(q -> records.addAll(q.settleDeliveryCounts()));
         try {
@@ -226,372 +215,47 @@ public final class Broker implements AutoCloseable {
         connections.remove(connection);
     }
 
-    // ---- destinations ----
+    // ---- destinations and subscriptions, for connections and sessions ----
 
     MessageQueue queue(DestinationName name, boolean create) throws JMSException {
-        MessageQueue queue = queues.get(name);
-        if (queue != null) {
-            return queue;
-        }
-        if (name.kind().isTemporary()) {
-            throw new InvalidDestinationException("Temporary queue '" + name.name()
-                    + "' does not exist: it was deleted or its connection was closed");
-        }
-        if (!create && !config.autoCreateDestinations()) {
-            throw new InvalidDestinationException("Queue '" + name.name() + "' does not exist on broker '"
-                    + config.name() + "'; declare it in the broker configuration or enable autoCreateDestinations");
-        }
-        refuseUnstorable(name);
-        return createOnce(name, queues, queueCreations, () -> {
-            long id = storage.nextNumber();
-            return new Creation<>(new JournalRecord.DestinationCreated(id, "queue", name.name()),
-                    () -> new MessageQueue(timers, storage, name.name(), id));
-        });
+        return destinations.queue(name, create);
     }
 
     BrokerTopic topic(DestinationName name, boolean create) throws JMSException {
-        BrokerTopic topic = topics.get(name);
-        if (topic != null) {
-            return topic;
-        }
-        if (name.kind().isTemporary()) {
-            throw new InvalidDestinationException("Temporary topic '" + name.name()
-                    + "' does not exist: it was deleted or its connection was closed");
-        }
-        if (!create && !config.autoCreateDestinations()) {
-            throw new InvalidDestinationException("Topic '" + name.name() + "' does not exist on broker '"
-                    + config.name() + "'; declare it in the broker configuration or enable autoCreateDestinations");
-        }
-        refuseUnstorable(name);
-        return createOnce(name, topics, topicCreations, () -> new Creation<>(
-                new JournalRecord.DestinationCreated(0, "topic", name.name()), () -> new BrokerTopic(name.name(), null)));
-    }
-
-    /** A destination's creation record, and the destination it makes once the record is stored. */
-    private record Creation<T>(JournalRecord record, Supplier<T> make) {}
-
-    /**
-     * The destination {@code name} of {@code existing}, created if it is not there yet. The
-     * record is written with no lock held; a second caller for the same name waits for the first
-     * one's write instead of writing again. A write that outlasts the caller's journal timeout
-     * stays in {@code pending} until it settles: the destination appears if it lands, and later
-     * callers wait for it meanwhile.
-     */
-    private <T> T createOnce(DestinationName name, Map<DestinationName, T> existing,
-            Map<DestinationName, CompletableFuture<T>> pending, Supplier<Creation<T>> creation) throws JMSException {
-        CompletableFuture<T> mine = new CompletableFuture<>();
-        CompletableFuture<T> underWay = pending.putIfAbsent(name, mine);
-        if (underWay == null) {
-            T found = existing.get(name); // made by a write that settled after the caller looked
-            if (found != null) {
-                pending.remove(name, mine);
-                return found;
-            }
-            Creation<T> c = creation.get();
-            storage.journal().append(List.of(c.record())).whenComplete((ok, failure) -> {
-                if (failure == null) {
-                    T made = c.make().get();
-                    existing.put(name, made); // before it leaves pending: a caller always finds one or the other
-                    pending.remove(name, mine);
-                    mine.complete(made);
-                } else {
-                    pending.remove(name, mine);
-                    mine.completeExceptionally(failure);
-                }
-            });
-            underWay = mine;
-        }
-        storage.await(underWay.thenAccept(made -> { }));
-        return underWay.join();
-    }
-
-    private static void refuseUnstorable(DestinationName name) throws InvalidDestinationException {
-        String problem = unstorable(name.name());
-        if (problem != null) {
-            throw new InvalidDestinationException((name.kind().isQueue() ? "Queue" : "Topic") + " name '"
-                    + shown(name.name()) + "' " + problem + "; choose another name");
-        }
-    }
-
-    /**
-     * Why the journal cannot keep a name exactly as it is, or null when it can: too long for
-     * its columns, or holding what not every database stores (PostgreSQL refuses NUL; an
-     * unpaired surrogate is no character, and a driver would store it as '?').
-     */
-    static String unstorable(String name) {
-        if (name.length() > Journal.MAX_NAME_LENGTH) {
-            return "is " + name.length() + " characters long; the journal keeps names of at most "
-                    + Journal.MAX_NAME_LENGTH + " characters";
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '\u0000') {
-                return "contains a NUL character (U+0000), which not every journal database can store";
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return "contains an unpaired UTF-16 surrogate (at index " + i + "), which is not a character";
-            }
-        }
-        return null;
-    }
-
-    /** A name for an error message: a long one cut short. */
-    private static String shown(String name) {
-        return name.length() <= 40 ? name : name.substring(0, 40) + "...";
+        return destinations.topic(name, create);
     }
 
     void checkDestination(DestinationName name) throws JMSException {
-        if (name.kind().isQueue()) {
-            queue(name, false);
-        } else {
-            topic(name, false);
-        }
+        destinations.checkDestination(name);
     }
 
     DestinationName createTemporary(DestinationName.Kind kind, BrokerConnection owner) {
-        String name = (kind == DestinationName.Kind.TEMP_QUEUE ? "temp-queue-" : "temp-topic-")
-                + owner.id + "-" + temporaryNames.incrementAndGet();
-        DestinationName destination = new DestinationName(kind, name);
-        if (kind == DestinationName.Kind.TEMP_QUEUE) {
-            queues.put(destination, new MessageQueue(timers, storage, name, MessageQueue.NOT_JOURNALED));
-        } else {
-            topics.put(destination, new BrokerTopic(name, owner));
-        }
-        return destination;
+        return destinations.createTemporary(kind, owner);
     }
 
     void deleteTemporary(DestinationName destination, BrokerConnection requester) throws JMSException {
-        if (destination.kind() == DestinationName.Kind.TEMP_QUEUE) {
-            MessageQueue queue = queues.get(destination);
-            if (queue == null) {
-                return;
-            }
-            if (queue.consumerCount() > 0) {
-                throw new IllegalStateException("Temporary queue '" + destination.name()
-                        + "' still has consumers; close them before deleting it");
-            }
-            queues.remove(destination);
-            queue.delete();
-        } else if (destination.kind() == DestinationName.Kind.TEMP_TOPIC) {
-            BrokerTopic topic = topics.get(destination);
-            if (topic == null) {
-                return;
-            }
-            if (!topic.subscriptions.isEmpty()) {
-                throw new IllegalStateException("Temporary topic '" + destination.name()
-                        + "' still has subscribers; close them before deleting it");
-            }
-            topics.remove(destination);
-        }
+        destinations.deleteTemporary(destination, requester);
     }
 
-    /** Whether a temporary destination belongs to {@code connection}; other destinations always do. */
     boolean mayConsume(DestinationName destination, BrokerConnection connection) {
-        if (!destination.kind().isTemporary()) {
-            return true;
-        }
-        return destination.name().startsWith((destination.kind() == DestinationName.Kind.TEMP_QUEUE
-                ? "temp-queue-" : "temp-topic-") + connection.id + "-");
+        return destinations.mayConsume(destination, connection);
     }
 
-    // ---- subscriptions ----
-
-    private static String subscriptionKey(String clientId, String name) {
-        return (clientId == null ? "" : clientId) + '\u0000' + name;
-    }
-
-    /** A private, non-durable subscription for one topic consumer. */
     Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, BrokerConnection owner) {
-        MessageQueue queue = new MessageQueue(timers, storage, "private:" + topic.name + ":" + temporaryNames.incrementAndGet(),
-                MessageQueue.NOT_JOURNALED);
-        Subscription subscription = new Subscription(queue, topic, owner.clientId(), null, selector, noLocal,
-                false, false, owner.id);
-        topic.subscriptions.add(subscription);
-        return subscription;
+        return subscriptions.privateSubscription(topic, selector, noLocal, owner);
     }
 
-    /**
-     * Finds or creates a named subscription (durable, shared, or both). A durable one that
-     * differs in topic, selector or noLocal and has no consumer is replaced, as the spec says.
-     * The journal is written with no lock held; a call for a subscription whose change is being
-     * written waits for it, then looks again.
-     */
     Subscription namedSubscription(BrokerTopic topic, String clientId, String name, Selector selector,
             boolean noLocal, boolean durable, boolean shared, BrokerConnection owner) throws JMSException {
-        String key = subscriptionKey(clientId, name);
-        String selectorText = selector == null ? null : selector.expression();
-        if (durable) {
-            refuseUnstorable(clientId, name);
-        }
-        while (true) {
-            CompletableFuture<Void> underWay;
-            CompletableFuture<Void> change = null;
-            Subscription existing = null;
-            Subscription made = null;
-            synchronized (this) {
-                underWay = subscriptionChanges.get(key);
-                if (underWay == null) {
-                    existing = namedSubscriptions.get(key);
-                    if (existing != null) {
-                        if (existing.durable != durable) {
-                            throw new JMSException("There is already a " + (existing.durable ? "durable" : "non-durable")
-                                    + " subscription named '" + name + "'" + forClient(clientId)
-                                    + "; use another name or remove it first");
-                        }
-                        if (existing.shared != shared) {
-                            throw new JMSException("Subscription '" + name + "'" + forClient(clientId)
-                                    + " already exists as " + (existing.shared ? "a shared" : "an unshared")
-                                    + " subscription; it cannot also be " + (shared ? "shared" : "unshared"));
-                        }
-                        if (!shared && existing.queue.consumerCount() > 0) {
-                            throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
-                                    + " already has an active consumer; close it first or use a shared subscription");
-                        }
-                        if (existing.sameAs(topic, selectorText, noLocal)) {
-                            return existing;
-                        }
-                        if (existing.queue.consumerCount() > 0) {
-                            throw new JMSException("Shared subscription '" + name + "'" + forClient(clientId)
-                                    + " is active with another topic or selector; close its consumers first");
-                        }
-                        forget(existing);
-                    }
-                    long id = durable ? storage.nextNumber() : MessageQueue.NOT_JOURNALED;
-                    MessageQueue queue = new MessageQueue(timers, storage, subscriptionQueueName(clientId, name), id);
-                    made = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared, owner.id);
-                    if (!durable) {
-                        namedSubscriptions.put(key, made);
-                        topic.subscriptions.add(made);
-                        return made;
-                    }
-                    change = new CompletableFuture<>();
-                    subscriptionChanges.put(key, change);
-                }
-            }
-            if (underWay != null) {
-                awaitOther(underWay);
-                continue;
-            }
-            Subscription replaced = existing;
-            Subscription created = made;
-            // the old one's references go with it, those paged out included; then the new one is made
-            CompletableFuture<Void> written = (replaced == null ? CompletableFuture.<Void>completedFuture(null)
-                    : storage.journal().append(List.of(new JournalRecord.SubscriptionDeleted(replaced.queue.id))))
-                    .thenCompose(ok -> storage.journal().append(List.of(new JournalRecord.SubscriptionCreated(created.queue.id,
-                            clientId, name, topic.name, selectorText, noLocal, shared))));
-            settle(key, change, written, () -> {
-                namedSubscriptions.put(key, created);
-                topic.subscriptions.add(created);
-            });
-            storage.await(change);
-            return created;
-        }
+        return subscriptions.namedSubscription(topic, clientId, name, selector, noLocal, durable, shared, owner);
     }
 
-    /**
-     * When {@code written} settles: on success runs {@code apply} under the monitor, and in any
-     * case ends the change of subscription {@code key}, so calls waiting for it look again.
-     */
-    private void settle(String key, CompletableFuture<Void> change, CompletableFuture<Void> written, Runnable apply) {
-        written.whenComplete((ok, failure) -> {
-            synchronized (this) {
-                if (failure == null) {
-                    apply.run();
-                }
-                subscriptionChanges.remove(key, change);
-            }
-            if (failure == null) {
-                change.complete(null);
-            } else {
-                change.completeExceptionally(failure);
-            }
-        });
-    }
-
-    /** Waits for another call's change of a subscription to settle, however it ends (its caller hears how). */
-    private void awaitOther(CompletableFuture<Void> change) throws JMSException {
-        storage.await(change.exceptionally(failure -> null));
-    }
-
-    /** What a subscription's queue is called in log messages; the journal knows it by its id alone. */
-    private static String subscriptionQueueName(String clientId, String name) {
-        return "sub:" + (clientId == null ? "" : clientId) + ":" + name;
-    }
-
-    private static void refuseUnstorable(String clientId, String name) throws JMSException {
-        String problem = unstorable(name);
-        if (problem != null) {
-            throw new JMSException("Durable subscription name '" + shown(name) + "' " + problem
-                    + "; choose another name");
-        }
-        problem = clientId == null ? null : unstorable(clientId);
-        if (problem != null) {
-            throw new JMSException("Client ID '" + shown(clientId) + "' " + problem + ", so its durable subscriptions "
-                    + "cannot be kept; choose another client ID");
-        }
-    }
-
-    /** Called when a consumer of a subscription closes: non-durable ones die with their last consumer. */
-    synchronized void consumerClosed(Subscription subscription) {
-        if (!subscription.durable && subscription.queue.consumerCount() == 0) {
-            subscription.topic.subscriptions.remove(subscription);
-            if (subscription.name != null) {
-                namedSubscriptions.remove(subscriptionKey(subscription.clientId, subscription.name), subscription);
-            }
-            subscription.queue.delete();
-        }
+    void consumerClosed(Subscription subscription) {
+        subscriptions.consumerClosed(subscription);
     }
 
     void unsubscribe(String clientId, String name, Set<MessageQueue> pendingInSession) throws JMSException {
-        String key = subscriptionKey(clientId, name);
-        while (true) {
-            CompletableFuture<Void> underWay;
-            CompletableFuture<Void> change = null;
-            Subscription subscription = null;
-            synchronized (this) {
-                underWay = subscriptionChanges.get(key);
-                if (underWay == null) {
-                    subscription = namedSubscriptions.get(key);
-                    if (subscription == null || !subscription.durable) {
-                        throw new InvalidDestinationException("There is no durable subscription named '" + name + "'"
-                                + forClient(clientId));
-                    }
-                    if (subscription.queue.consumerCount() > 0) {
-                        throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
-                                + " has an active consumer; close the consumer before unsubscribing");
-                    }
-                    if (pendingInSession.contains(subscription.queue)) {
-                        throw new IllegalStateException("Durable subscription '" + name + "'" + forClient(clientId)
-                                + " has messages not yet acknowledged or committed in this session; finish them first");
-                    }
-                    forget(subscription);
-                    change = new CompletableFuture<>();
-                    subscriptionChanges.put(key, change);
-                }
-            }
-            if (underWay != null) {
-                awaitOther(underWay);
-                continue;
-            }
-            // the journal drops the subscription's references with it, those paged out included
-            settle(key, change, storage.journal().append(List.of(new JournalRecord.SubscriptionDeleted(subscription.queue.id))),
-                    () -> { });
-            storage.await(change);
-            return;
-        }
-    }
-
-    /** Takes a named subscription out of routing and lookup, and empties its queue; the journal is the caller's. */
-    private void forget(Subscription subscription) {
-        namedSubscriptions.remove(subscriptionKey(subscription.clientId, subscription.name));
-        subscription.topic.subscriptions.remove(subscription);
-        storage.removed(subscription.queue.delete());
-    }
-
-    private static String forClient(String clientId) {
-        return clientId == null ? "" : " for client ID '" + clientId + "'";
+        subscriptions.unsubscribe(clientId, name, pendingInSession);
     }
 
     // ---- routing ----
@@ -780,11 +444,6 @@ public final class Broker implements AutoCloseable {
         redelivery.giveBack(seen, unseen);
     }
 
-    /** The queue {@code name} if it exists, or null; none is created. */
-    MessageQueue existingQueue(DestinationName name) {
-        return queues.get(name);
-    }
-
     XaTransactions xa() {
         return xa;
     }
@@ -804,18 +463,15 @@ public final class Broker implements AutoCloseable {
                 @Override
                 public void destination(JournalRecord.DestinationCreated d) {
                     if (d.kind().equals("queue")) {
-                        MessageQueue queue = new MessageQueue(timers, storage, d.name(), d.queueId());
-                        queues.put(DestinationName.queue(d.name()), queue);
-                        durableQueues.put(d.queueId(), queue);
+                        durableQueues.put(d.queueId(), destinations.recoveredQueue(d.name(), d.queueId()));
                     } else {
-                        topics.put(DestinationName.topic(d.name()), new BrokerTopic(d.name(), null));
+                        destinations.recoveredTopic(d.name());
                     }
                 }
 
                 @Override
                 public void subscription(JournalRecord.SubscriptionCreated s) {
-                    BrokerTopic topic = topics.computeIfAbsent(DestinationName.topic(s.topic()),
-                            n -> new BrokerTopic(s.topic(), null));
+                    BrokerTopic topic = destinations.recoveredTopicOf(s.topic());
                     Selector selector = null;
                     String unreadable = null;
                     try {
@@ -825,15 +481,10 @@ public final class Broker implements AutoCloseable {
                         LOG.error("Durable subscription '{}'{} on topic '{}' has the selector \"{}\", which no longer "
                                 + "parses ({}). It keeps the messages it holds but takes no new ones until it is "
                                 + "subscribed again with a valid selector (which replaces it and its messages) or "
-                                + "unsubscribed", s.name(), forClient(s.clientId()), s.topic(), unreadable, e.getMessage());
+                                + "unsubscribed", s.name(), Subscriptions.forClient(s.clientId()), s.topic(), unreadable,
+                                e.getMessage());
                     }
-                    MessageQueue queue = new MessageQueue(timers, storage, subscriptionQueueName(s.clientId(), s.name()),
-                            s.queueId());
-                    Subscription subscription = Subscription.recovered(queue, topic, s.clientId(), s.name(), selector,
-                            unreadable, s.noLocal(), s.shared());
-                    topic.subscriptions.add(subscription);
-                    namedSubscriptions.put(subscriptionKey(s.clientId(), s.name()), subscription);
-                    durableQueues.put(s.queueId(), queue);
+                    durableQueues.put(s.queueId(), subscriptions.recovered(s, topic, selector, unreadable));
                 }
 
                 @Override

@@ -25,12 +25,12 @@ final class Redelivery {
     private static final Logger LOG = LoggerFactory.getLogger(Redelivery.class);
 
     private final BrokerConfig config;
-    private final Broker broker;
+    private final Destinations destinations;
     private final Storage storage;
 
-    Redelivery(BrokerConfig config, Broker broker, Storage storage) {
+    Redelivery(BrokerConfig config, Destinations destinations, Storage storage) {
         this.config = config;
-        this.broker = broker;
+        this.destinations = destinations;
         this.storage = storage;
     }
 
@@ -64,7 +64,7 @@ final class Redelivery {
     boolean attemptsUsedUp(QueueEntry entry) {
         int max = config.maxDeliveryAttempts();
         return max > 0 && entry.deliveryCount + entry.refusedAttempts >= max
-                && entry.queue != broker.existingQueue(DestinationName.queue(config.deadLetterQueue()));
+                && entry.queue != destinations.existingQueue(DestinationName.queue(config.deadLetterQueue()));
     }
 
     /**
@@ -74,7 +74,7 @@ final class Redelivery {
     private void deadLetter(List<QueueEntry> exhausted) {
         MessageQueue dlq;
         try {
-            dlq = broker.queue(DestinationName.queue(config.deadLetterQueue()), true);
+            dlq = destinations.queue(DestinationName.queue(config.deadLetterQueue()), true);
         } catch (JMSException e) {
             LOG.error("Cannot create the dead-letter queue '{}'; {} message(s) go back to their queues: {}",
                     config.deadLetterQueue(), exhausted.size(), e.getMessage());

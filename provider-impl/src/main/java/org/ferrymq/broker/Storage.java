@@ -180,6 +180,35 @@ final class Storage {
     }
 
     /**
+     * Why the journal cannot keep a name exactly as it is, or null when it can: too long for
+     * its columns, or holding what not every database stores (PostgreSQL refuses NUL; an
+     * unpaired surrogate is no character, and a driver would store it as '?').
+     */
+    static String unstorable(String name) {
+        if (name.length() > Journal.MAX_NAME_LENGTH) {
+            return "is " + name.length() + " characters long; the journal keeps names of at most "
+                    + Journal.MAX_NAME_LENGTH + " characters";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '\u0000') {
+                return "contains a NUL character (U+0000), which not every journal database can store";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "contains an unpaired UTF-16 surrogate (at index " + i + "), which is not a character";
+            }
+        }
+        return null;
+    }
+
+    /** A name for an error message: a long one cut short. */
+    static String shown(String name) {
+        return name.length() <= 40 ? name : name.substring(0, 40) + "...";
+    }
+
+    /**
      * Stops reading pages and closes the journal; what the journal settles on closing is still
      * carried out.
      */
