@@ -59,17 +59,20 @@ final class XaTransactions {
     /** How long a branch the broker rolled back by itself is remembered, so that late calls hear why. */
     private static final long ROLLED_BACK_MEMORY_MILLIS = 10 * 60 * 1000L;
 
-    private final Broker broker;
+    private final String brokerName;
     private final Timers timers;
     private final Storage storage;
+    private final Routing routing;
     private final Redelivery redelivery;
     private final int defaultTimeoutSeconds;
     private final Map<XidData, XaBranch> branches = new ConcurrentHashMap<>();
 
-    XaTransactions(Broker broker, Timers timers, Storage storage, Redelivery redelivery, int defaultTimeoutSeconds) {
-        this.broker = broker;
+    XaTransactions(String brokerName, Timers timers, Storage storage, Routing routing, Redelivery redelivery,
+            int defaultTimeoutSeconds) {
+        this.brokerName = brokerName;
         this.timers = timers;
         this.storage = storage;
+        this.routing = routing;
         this.redelivery = redelivery;
         this.defaultTimeoutSeconds = defaultTimeoutSeconds;
     }
@@ -84,7 +87,7 @@ final class XaTransactions {
         }
         XaBranch branch = branches.get(xid);
         if (branch == null) {
-            throw failure(XAER_NOTA, xid + " is not a branch broker '" + broker.name()
+            throw failure(XAER_NOTA, xid + " is not a branch broker '" + brokerName
                     + "' knows: it was never started here, or it is already committed or rolled back");
         }
         return branch;
@@ -118,7 +121,7 @@ final class XaTransactions {
         if (flags == TMNOFLAGS) {
             XaBranch branch = new XaBranch(xid);
             if (branches.putIfAbsent(xid, branch) != null) {
-                throw failure(XAER_DUPID, xid + " is already a branch on broker '" + broker.name()
+                throw failure(XAER_DUPID, xid + " is already a branch on broker '" + brokerName
                         + "'; start with TMJOIN to join it");
             }
             synchronized (branch) {
@@ -280,7 +283,7 @@ final class XaTransactions {
         List<PreparedTransaction.Send> sends = new ArrayList<>();
         for (int i = 0; i < branch.sends.size(); i++) {
             ServerMessage message = branch.sends.get(i).message();
-            List<MessageQueue> targets = broker.targets(message);
+            List<MessageQueue> targets = routing.targets(message);
             branch.sends.set(i, new XaBranch.Send(message, targets));
             int journaled = 0;
             for (MessageQueue target : targets) {
@@ -350,7 +353,7 @@ final class XaTransactions {
         try {
             try {
                 for (XaBranch.Send send : branch.sends) {
-                    routed.addAll(broker.route(send.message(), records));
+                    routed.addAll(routing.route(send.message(), records));
                 }
             } catch (JMSException e) {
                 routed.forEach(entry -> entry.queue.abandon(entry));
@@ -358,7 +361,7 @@ final class XaTransactions {
                 throw e;
             }
             // on failure it gives the acknowledged entries back; on an unknown outcome it holds them
-            broker.store(records, routed, branch.acks, stored -> onePhaseSettled(branch, stored));
+            routing.store(records, routed, branch.acks, stored -> onePhaseSettled(branch, stored));
         } catch (OutcomeUnknownException e) {
             branch.cancelTimeout();
             branch.state = XaBranch.State.COMMITTING;
@@ -396,7 +399,7 @@ final class XaTransactions {
                     + "rolled back");
             branch.state = XaBranch.State.ROLLED_BACK;
             LOG.warn("{}: its one-phase commit, answered XAER_RMFAIL, could not be stored after all; broker '{}' "
-                    + "rolled it back and answers XA_HEURRB to the transaction manager", branch, broker.name());
+                    + "rolled it back and answers XA_HEURRB to the transaction manager", branch, brokerName);
         }
         timers.scheduleCancellable(ROLLED_BACK_MEMORY_MILLIS, () -> branches.remove(branch.xid, branch));
     }
@@ -413,7 +416,7 @@ final class XaTransactions {
         List<JournalRecord> records = new ArrayList<>();
         List<QueueEntry> routed = new ArrayList<>();
         for (XaBranch.Send send : branch.sends) {
-            routed.addAll(broker.place(send.message(), send.targets(), records, false));
+            routed.addAll(routing.place(send.message(), send.targets(), records, false));
         }
         for (QueueEntry entry : branch.acks) {
             storage.removal(entry, records);
@@ -538,7 +541,7 @@ final class XaTransactions {
                 return;
             }
             LOG.warn("{} was not prepared within its timeout of {} s; broker '{}' rolls it back", branch, seconds,
-                    broker.name());
+                    brokerName);
             undo(branch);
             branch.timeout = null;
             branch.markRollbackOnly(XA_RBTIMEOUT, "it was not prepared within its timeout of " + seconds + " s");
@@ -598,7 +601,7 @@ final class XaTransactions {
         }
         branches.put(xid, branch);
         LOG.info("Broker '{}' recovered prepared {} ({} message(s) sent, {} acknowledged); it waits for its "
-                + "transaction manager to commit or roll it back", broker.name(), branch, tx.sends().size(),
+                + "transaction manager to commit or roll it back", brokerName, branch, tx.sends().size(),
                 tx.acks().size());
     }
 }
