@@ -5,7 +5,6 @@ import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,8 +15,6 @@ import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.JournalRecord;
-import org.ferrymq.api.journal.JournalReplay;
-import org.ferrymq.api.journal.PreparedTransaction;
 import org.ferrymq.journal.Journals;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.DestinationName;
@@ -27,17 +24,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker core: destinations, subscriptions, routing and the journal. Clients reach it
- * only through {@link BrokerConnection}s, one per client connection, whatever the transport.
+ * A broker: its lifecycle, the security and client IDs of its connections, and the wiring of
+ * its parts. Clients reach it only through {@link BrokerConnection}s, one per client
+ * connection, whatever the transport; what they ask of it is carried out by the part it
+ * belongs to, and the methods here for connections and sessions only hand it on:
+ * <ul>
+ *   <li>{@link Destinations} and {@link Subscriptions}: the queues, topics and subscriptions;
+ *   <li>{@link Routing}: where a sent message goes, and the journal write that makes sends and
+ *       acknowledgements take effect;
+ *   <li>{@link Redelivery}: messages that come back from consumers, and the dead-letter queue;
+ *   <li>{@link XaTransactions}: the XA branches;
+ *   <li>{@link Storage}: the journal, the memory that journaled messages hold, paging;
+ *   <li>{@link Timers}: timed work;
+ *   <li>{@link Recovery}: the start from the journal.
+ * </ul>
  *
  * <p>Every state change that must survive a restart is written to the journal before it
  * becomes visible: a persistent message is stored before any consumer can see it, and an
  * acknowledgement is stored before the message leaves its queue for good.
- *
- * <p>No lock is held while waiting for the journal. A destination or named subscription whose
- * record is being written is known by name in {@link #queueCreations}, {@link #topicCreations}
- * or {@link #subscriptionChanges} until the write settles: a call for the same name waits for
- * that write, calls for other names and sends to existing destinations go on.
  */
 public final class Broker implements AutoCloseable {
 
@@ -68,7 +72,8 @@ public final class Broker implements AutoCloseable {
         this.subscriptions = new Subscriptions(timers, storage, destinations);
         this.redelivery = new Redelivery(config, destinations, storage);
         this.routing = new Routing(config, timers, storage, destinations, redelivery);
-        this.xa = new XaTransactions(config.name(), timers, storage, routing, redelivery, config.transactionTimeoutSeconds());
+        this.xa = new XaTransactions(config.name(), timers, storage, routing, redelivery,
+                config.transactionTimeoutSeconds());
     }
 
     /** Starts a broker: opens and replays its journal, then creates the configured destinations. */
@@ -87,7 +92,8 @@ public final class Broker implements AutoCloseable {
         Broker broker = new Broker(config, journal);
         journal.onFailure(broker::journalFailed);
         try {
-            broker.recover();
+            new Recovery(config.name(), broker.storage, broker.destinations, broker.subscriptions, broker.xa)
+                    .recover();
         } catch (JMSException | RuntimeException e) {
             broker.close();
             throw e;
@@ -109,6 +115,11 @@ public final class Broker implements AutoCloseable {
     /** The most messages one consumer may hold unsettled (BrokerConfig.MAX_UNACKNOWLEDGED). */
     int maxUnacknowledged() {
         return config.maxUnacknowledged();
+    }
+
+    /** Bytes of journaled messages held in memory now, the figure {@code maxMemory} limits. */
+    long memoryInUse() {
+        return storage.memoryInUse();
     }
 
     /** A new connection from a client; the client talks to it with commands. */
@@ -256,16 +267,11 @@ public final class Broker implements AutoCloseable {
         subscriptions.unsubscribe(clientId, name, pendingInSession);
     }
 
-    // ---- routing ----
+    // ---- sends, acknowledgements, returns and XA, for sessions ----
 
     /** Wraps a sent message for the broker. */
     ServerMessage accept(MessageData data, BrokerConnection sender) {
         return new ServerMessage(storage.nextNumber(), data, sender.id, sender.clientId());
-    }
-
-    /** Bytes of journaled messages held in memory now, the figure {@code maxMemory} limits. */
-    long memoryInUse() {
-        return storage.memoryInUse();
     }
 
     /** The entries a sent message produces (see {@link Routing#route}). */
@@ -294,76 +300,5 @@ public final class Broker implements AutoCloseable {
 
     long nextDeliveryId() {
         return deliveryIds.incrementAndGet();
-    }
-
-    // ---- recovery ----
-
-    private void recover() throws JMSException {
-        Map<Long, MessageQueue> durableQueues = new HashMap<>();
-        Map<Long, long[]> contents = new HashMap<>();
-        List<PreparedTransaction> prepared = new ArrayList<>();
-        try {
-            storage.journal().load(new JournalReplay() {
-                @Override
-                public void destination(JournalRecord.DestinationCreated d) {
-                    if (d.kind().equals("queue")) {
-                        durableQueues.put(d.queueId(), destinations.recoveredQueue(d.name(), d.queueId()));
-                    } else {
-                        destinations.recoveredTopic(d.name());
-                    }
-                }
-
-                @Override
-                public void subscription(JournalRecord.SubscriptionCreated s) {
-                    BrokerTopic topic = destinations.recoveredTopicOf(s.topic());
-                    Selector selector = null;
-                    String unreadable = null;
-                    try {
-                        selector = Selector.parse(s.selector());
-                    } catch (JMSException e) {
-                        unreadable = s.selector();
-                        LOG.error("Durable subscription '{}'{} on topic '{}' has the selector \"{}\", which no longer "
-                                + "parses ({}). It keeps the messages it holds but takes no new ones until it is "
-                                + "subscribed again with a valid selector (which replaces it and its messages) or "
-                                + "unsubscribed", s.name(), Subscriptions.forClient(s.clientId()), s.topic(), unreadable,
-                                e.getMessage());
-                    }
-                    durableQueues.put(s.queueId(), subscriptions.recovered(s, topic, selector, unreadable));
-                }
-
-                @Override
-                public void queue(long queueId, long references, long lastSeq) {
-                    contents.put(queueId, new long[] {references, lastSeq});
-                }
-
-                @Override
-                public void prepared(PreparedTransaction transaction) {
-                    prepared.add(transaction);
-                }
-
-                @Override
-                public void highestNumber(long number) {
-                    storage.numbersAfter(number);
-                }
-            });
-        } catch (JournalException e) {
-            JMSException failure = new JMSException("Broker '" + config.name() + "' could not read its journal: "
-                    + e.getMessage());
-            failure.initCause(e);
-            throw failure;
-        }
-        contents.forEach((queueId, state) -> {
-            MessageQueue queue = durableQueues.get(queueId);
-            if (queue == null) {
-                LOG.warn("The journal holds {} message(s) for queue id {}, which is neither a queue nor a durable "
-                        + "subscription; they are left where they are", state[0], queueId);
-                return;
-            }
-            queue.recovered(state[0], state[1]);
-        });
-        // locks first: a page read must not deliver what a prepared branch acknowledged
-        prepared.forEach(tx -> xa.recovered(tx, durableQueues::get));
-        contents.keySet().stream().map(durableQueues::get).filter(q -> q != null)
-                .forEach(MessageQueue::readPage); // the first page at once: the queue is ready when start returns
     }
 }
