@@ -251,12 +251,12 @@ public final class Broker implements AutoCloseable {
     }
 
     Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, BrokerConnection owner) {
-        return subscriptions.privateSubscription(topic, selector, noLocal, owner);
+        return subscriptions.privateSubscription(topic, selector, noLocal, owner.id, owner.clientId());
     }
 
     Subscription namedSubscription(BrokerTopic topic, String clientId, String name, Selector selector,
             boolean noLocal, boolean durable, boolean shared, BrokerConnection owner) throws JMSException {
-        return subscriptions.namedSubscription(topic, clientId, name, selector, noLocal, durable, shared, owner);
+        return subscriptions.namedSubscription(topic, clientId, name, selector, noLocal, durable, shared, owner.id);
     }
 
     void consumerClosed(Subscription subscription) {

@@ -70,8 +70,8 @@ final class Recovery {
                         LOG.error("Durable subscription '{}'{} on topic '{}' has the selector \"{}\", which no longer "
                                 + "parses ({}). It keeps the messages it holds but takes no new ones until it is "
                                 + "subscribed again with a valid selector (which replaces it and its messages) or "
-                                + "unsubscribed", s.name(), Subscriptions.forClient(s.clientId()), s.topic(), unreadable,
-                                e.getMessage());
+                                + "unsubscribed", s.name(), Subscriptions.forClient(s.clientId()), s.topic(),
+                                unreadable, e.getMessage());
                     }
                     durableQueues.put(s.queueId(), subscriptions.recovered(s, topic, selector, unreadable));
                 }

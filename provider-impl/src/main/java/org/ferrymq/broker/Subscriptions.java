@@ -42,12 +42,13 @@ final class Subscriptions {
         return (clientId == null ? "" : clientId) + '\u0000' + name;
     }
 
-    /** A private, non-durable subscription for one topic consumer. */
-    Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, BrokerConnection owner) {
+    /** A private, non-durable subscription for one topic consumer of connection {@code ownerConnectionId}. */
+    Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, String ownerConnectionId,
+            String ownerClientId) {
         MessageQueue queue = new MessageQueue(timers, storage,
                 "private:" + topic.name + ":" + destinations.nextTemporaryNumber(), MessageQueue.NOT_JOURNALED);
-        Subscription subscription = new Subscription(queue, topic, owner.clientId(), null, selector, noLocal,
-                false, false, owner.id);
+        Subscription subscription = new Subscription(queue, topic, ownerClientId, null, selector, noLocal,
+                false, false, ownerConnectionId);
         topic.subscriptions.add(subscription);
         return subscription;
     }
@@ -59,7 +60,7 @@ final class Subscriptions {
      * written waits for it, then looks again.
      */
     Subscription namedSubscription(BrokerTopic topic, String clientId, String name, Selector selector,
-            boolean noLocal, boolean durable, boolean shared, BrokerConnection owner) throws JMSException {
+            boolean noLocal, boolean durable, boolean shared, String ownerConnectionId) throws JMSException {
         String key = subscriptionKey(clientId, name);
         String selectorText = selector == null ? null : selector.expression();
         if (durable) {
@@ -100,7 +101,8 @@ final class Subscriptions {
                     }
                     long id = durable ? storage.nextNumber() : MessageQueue.NOT_JOURNALED;
                     MessageQueue queue = new MessageQueue(timers, storage, subscriptionQueueName(clientId, name), id);
-                    made = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared, owner.id);
+                    made = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared,
+                            ownerConnectionId);
                     if (!durable) {
                         namedSubscriptions.put(key, made);
                         topic.subscriptions.add(made);
@@ -168,8 +170,8 @@ final class Subscriptions {
         }
         problem = clientId == null ? null : Storage.unstorable(clientId);
         if (problem != null) {
-            throw new JMSException("Client ID '" + Storage.shown(clientId) + "' " + problem + ", so its durable subscriptions "
-                    + "cannot be kept; choose another client ID");
+            throw new JMSException("Client ID '" + Storage.shown(clientId) + "' " + problem
+                    + ", so its durable subscriptions cannot be kept; choose another client ID");
         }
     }
 
