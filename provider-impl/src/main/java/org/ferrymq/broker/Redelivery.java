@@ -61,7 +61,7 @@ final class Redelivery {
      * Whether an entry that came back from a consumer has had all the delivery attempts it may
      * have: deliveries, and bodies receiveBody refused.
      */
-    boolean attemptsUsedUp(QueueEntry entry) {
+    private boolean attemptsUsedUp(QueueEntry entry) {
         int max = config.maxDeliveryAttempts();
         return max > 0 && entry.deliveryCount + entry.refusedAttempts >= max
                 && entry.queue != destinations.existingQueue(DestinationName.queue(config.deadLetterQueue()));

@@ -154,10 +154,12 @@ final class Storage {
         }
     }
 
+    /** A journaled entry is held in memory from now on, until its removal is stored. */
     void memoryAcquired(QueueEntry entry) {
         memoryInUse.addAndGet(entry.message.size);
     }
 
+    /** Whether journaled messages in memory exceed {@code maxMemory}: queues then leave new ones in the journal. */
     boolean memoryFull() {
         return memoryInUse.get() > config.maxMemory();
     }
@@ -171,6 +173,7 @@ final class Storage {
         return journal;
     }
 
+    /** Has the queue read its next page back from the journal on the pager's thread (none once closing). */
     void readPageLater(MessageQueue queue) {
         try {
             pager.execute(queue::readPage);
