@@ -466,7 +466,7 @@ final class MessageQueue {
         long now = System.currentTimeMillis();
         if (paging || nextDue <= now) {
             pageReadPending = true;
-            storage.readPageLater(this);
+            storage.readPageLater(this::readPage);
         } else if (nextDue < dueTimerAt) {
             dueTimerAt = nextDue;
             timers.scheduleCancellable(nextDue - now, this::dueTimerFired);

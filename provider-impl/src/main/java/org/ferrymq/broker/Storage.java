@@ -173,10 +173,10 @@ final class Storage {
         return journal;
     }
 
-    /** Has the queue read its next page back from the journal on the pager's thread (none once closing). */
-    void readPageLater(MessageQueue queue) {
+    /** Runs a queue's read of its next page on the pager's thread (not once closing). */
+    void readPageLater(Runnable pageRead) {
         try {
-            pager.execute(queue::readPage);
+            pager.execute(pageRead);
         } catch (RejectedExecutionException e) {
             // the broker is closing
         }
