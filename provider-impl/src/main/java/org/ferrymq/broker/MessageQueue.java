@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.StoredReference;
@@ -68,7 +69,8 @@ final class MessageQueue {
     final long id;
     /** Whether references to persistent messages are journaled (queues and durable subscriptions). */
     final boolean durable;
-    private final Broker broker;
+    private final Timers timers;
+    private final Storage storage;
 
     private final TreeSet<QueueEntry> available = new TreeSet<>(QueueEntry.DELIVERY_ORDER);
     private final List<BrokerConsumer> consumers = new ArrayList<>();
@@ -112,8 +114,9 @@ final class MessageQueue {
     /** Completes when every delivery dispatched so far has gone out; later ones wait for it, keeping order. */
     private CompletableFuture<Void> deliveryGate = CompletableFuture.completedFuture(null);
 
-    MessageQueue(Broker broker, String name, long id) {
-        this.broker = broker;
+    MessageQueue(Timers timers, Storage storage, String name, long id) {
+        this.timers = timers;
+        this.storage = storage;
         this.name = name;
         this.id = id;
         this.durable = id != NOT_JOURNALED;
@@ -155,7 +158,7 @@ final class MessageQueue {
         }
         long deliveryTime = entry.message.data.deliveryTime();
         if (deliveryTime > System.currentTimeMillis()) {
-            broker.schedule(deliveryTime, () -> enqueueNow(List.of(entry)));
+            timers.schedule(deliveryTime, () -> enqueueNow(List.of(entry)));
         } else {
             enqueueNow(List.of(entry));
         }
@@ -173,11 +176,11 @@ final class MessageQueue {
                 return false;
             }
             // it came due while it was being stored, and the journal has been read past it
-            broker.memoryAcquired(entry);
+            storage.memoryAcquired(entry);
             return true;
         }
         boolean pageOut = paging ? entry.sequence > pageCursor
-                : entry.sequence > memoryHigh && broker.memoryFull();
+                : entry.sequence > memoryHigh && storage.memoryFull();
         if (pageOut) {
             if (!paging) {
                 paging = true;
@@ -189,7 +192,7 @@ final class MessageQueue {
             return false;
         }
         memoryHigh = Math.max(memoryHigh, entry.sequence);
-        broker.memoryAcquired(entry);
+        storage.memoryAcquired(entry);
         return true;
     }
 
@@ -233,7 +236,7 @@ final class MessageQueue {
         if (rolledBack && entry.delayedUntil == 0 && paging && entry.sequence > pageCursor) {
             return false;
         }
-        broker.memoryAcquired(entry);
+        storage.memoryAcquired(entry);
         return true;
     }
 
@@ -279,7 +282,7 @@ final class MessageQueue {
         while ((entry = nextTaken()) != null) {
             if (entry.message.data.isExpired(now)) {
                 removeAvailable(entry);
-                broker.discard(entry);
+                storage.discard(entry);
                 continue;
             }
             BrokerConsumer consumer = pickConsumer(entry);
@@ -364,7 +367,7 @@ final class MessageQueue {
             }
             return;
         }
-        CompletableFuture<Void> counted = broker.journal().append(countRecords(toCount));
+        CompletableFuture<Void> counted = storage.journal().append(countRecords(toCount));
         deliveryGate = deliveryGate.thenCompose(ignored -> counted.handle((ok, failure) -> {
             if (failure == null) {
                 outgoing.forEach(Outgoing::deliver);
@@ -406,7 +409,7 @@ final class MessageQueue {
         synchronized (this) {
             toCount.forEach(entry -> entry.journaledDeliveryCount = 0); // written again next time
         }
-        broker.schedule(System.currentTimeMillis() + RETRY_MILLIS, () -> {
+        timers.schedule(System.currentTimeMillis() + RETRY_MILLIS, () -> {
             for (Outgoing o : outgoing) {
                 o.session.undeliver(o.delivery.deliveryId());
             }
@@ -463,10 +466,10 @@ final class MessageQueue {
         long now = System.currentTimeMillis();
         if (paging || nextDue <= now) {
             pageReadPending = true;
-            broker.readPageLater(this);
+            storage.readPageLater(this::readPage);
         } else if (nextDue < dueTimerAt) {
             dueTimerAt = nextDue;
-            broker.scheduleCancellable(nextDue - now, this::dueTimerFired);
+            timers.scheduleCancellable(nextDue - now, this::dueTimerFired);
         }
     }
 
@@ -516,7 +519,7 @@ final class MessageQueue {
                 }
             }
             if (!done) {
-                broker.scheduleCancellable(RETRY_MILLIS, this::dispatch);
+                timers.scheduleCancellable(RETRY_MILLIS, this::dispatch);
             }
         }
     }
@@ -536,10 +539,10 @@ final class MessageQueue {
             leftTime = Long.MAX_VALUE;
             leftSeq = Long.MAX_VALUE;
         }
-        List<StoredReference> due = broker.journal().readDelayed(id, afterTime, afterSeq, now, PAGE_SIZE);
+        List<StoredReference> due = storage.journal().readDelayed(id, afterTime, afterSeq, now, PAGE_SIZE);
         boolean full = due.size() == PAGE_SIZE;
         List<StoredReference> next = full ? List.of()
-                : broker.journal().readDelayed(id, now, Long.MAX_VALUE, Long.MAX_VALUE, 1);
+                : storage.journal().readDelayed(id, now, Long.MAX_VALUE, Long.MAX_VALUE, 1);
         synchronized (this) {
             if (deleted) {
                 return;
@@ -562,7 +565,7 @@ final class MessageQueue {
                 }
                 QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
                         reference.deliveryCount(), time);
-                broker.memoryAcquired(entry);
+                storage.memoryAcquired(entry);
                 addAvailable(entry);
             }
             horizonTime = toTime;
@@ -585,7 +588,7 @@ final class MessageQueue {
             // never past an entry still being stored: it decides for itself where it goes
             upto = unsettled.isEmpty() ? lastSeq : unsettled.first() - 1;
         }
-        List<StoredReference> page = upto > after ? broker.journal().readQueue(id, after, upto, PAGE_SIZE) : List.of();
+        List<StoredReference> page = upto > after ? storage.journal().readQueue(id, after, upto, PAGE_SIZE) : List.of();
         synchronized (this) {
             if (deleted) {
                 return;
@@ -596,7 +599,7 @@ final class MessageQueue {
                 }
                 QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
                         reference.deliveryCount(), 0);
-                broker.memoryAcquired(entry);
+                storage.memoryAcquired(entry);
                 memoryHigh = Math.max(memoryHigh, entry.sequence);
                 addAvailable(entry); // a reference without a delivery time is due
             }
@@ -614,9 +617,11 @@ final class MessageQueue {
      * Puts dispatched entries back and dispatches again, so that they go out in their
      * original order. Entries in {@code unseen} were only prefetched: they do not count as
      * a delivery, and their consumer gets its credit back. Answers the entries that have used
-     * up their delivery attempts: they are not put back, and belong to the dead-letter queue.
+     * up their delivery attempts ({@code usedUp}): they are not put back, and belong to the
+     * dead-letter queue.
      */
-    synchronized List<QueueEntry> release(Collection<QueueEntry> entries, Set<QueueEntry> unseen) {
+    synchronized List<QueueEntry> release(Collection<QueueEntry> entries, Set<QueueEntry> unseen,
+            Predicate<QueueEntry> usedUp) {
         List<QueueEntry> exhausted = List.of();
         for (QueueEntry entry : entries) {
             if (unseen.contains(entry)) {
@@ -629,7 +634,7 @@ final class MessageQueue {
             if (deleted) {
                 continue;
             }
-            if (broker.deliveryAttemptsUsedUp(entry)) {
+            if (usedUp.test(entry)) {
                 if (exhausted.isEmpty()) {
                     exhausted = new ArrayList<>();
                 }

@@ -59,12 +59,21 @@ final class XaTransactions {
     /** How long a branch the broker rolled back by itself is remembered, so that late calls hear why. */
     private static final long ROLLED_BACK_MEMORY_MILLIS = 10 * 60 * 1000L;
 
-    private final Broker broker;
+    private final String brokerName;
+    private final Timers timers;
+    private final Storage storage;
+    private final Routing routing;
+    private final Redelivery redelivery;
     private final int defaultTimeoutSeconds;
     private final Map<XidData, XaBranch> branches = new ConcurrentHashMap<>();
 
-    XaTransactions(Broker broker, int defaultTimeoutSeconds) {
-        this.broker = broker;
+    XaTransactions(String brokerName, Timers timers, Storage storage, Routing routing, Redelivery redelivery,
+            int defaultTimeoutSeconds) {
+        this.brokerName = brokerName;
+        this.timers = timers;
+        this.storage = storage;
+        this.routing = routing;
+        this.redelivery = redelivery;
         this.defaultTimeoutSeconds = defaultTimeoutSeconds;
     }
 
@@ -78,7 +87,7 @@ final class XaTransactions {
         }
         XaBranch branch = branches.get(xid);
         if (branch == null) {
-            throw failure(XAER_NOTA, xid + " is not a branch broker '" + broker.name()
+            throw failure(XAER_NOTA, xid + " is not a branch broker '" + brokerName
                     + "' knows: it was never started here, or it is already committed or rolled back");
         }
         return branch;
@@ -112,7 +121,7 @@ final class XaTransactions {
         if (flags == TMNOFLAGS) {
             XaBranch branch = new XaBranch(xid);
             if (branches.putIfAbsent(xid, branch) != null) {
-                throw failure(XAER_DUPID, xid + " is already a branch on broker '" + broker.name()
+                throw failure(XAER_DUPID, xid + " is already a branch on broker '" + brokerName
                         + "'; start with TMJOIN to join it");
             }
             synchronized (branch) {
@@ -121,7 +130,7 @@ final class XaTransactions {
                 int seconds = timeoutSeconds > 0 ? timeoutSeconds : defaultTimeoutSeconds;
                 // rolling back may wait for the journal (dead-lettering), and for a prepare or commit
                 // holding the branch while it waits for the journal: never on the scheduler's thread
-                branch.timeout = broker.scheduleJournalWork(seconds * 1000L, () -> timedOut(branch, seconds));
+                branch.timeout = timers.scheduleJournalWork(seconds * 1000L, () -> timedOut(branch, seconds));
             }
             return XA_OK;
         }
@@ -175,7 +184,7 @@ final class XaTransactions {
                 }
             }
         }
-        broker.giveBack(taken, List.of()); // consumed after the branch was rolled back: delivered again
+        redelivery.giveBack(taken, List.of()); // consumed after the branch was rolled back: delivered again
         if (flags != TMSUCCESS && flags != TMFAIL && flags != TMSUSPEND) {
             throw failure(XAER_INVAL, "XAResource.end takes TMSUCCESS, TMFAIL or TMSUSPEND, not flags " + flags);
         }
@@ -250,13 +259,13 @@ final class XaTransactions {
             List<JournalRecord> records = new ArrayList<>(1);
             try {
                 records.add(new JournalRecord.TransactionPrepared(prepared(branch)));
-                broker.persist(records);
+                storage.persist(records);
             } catch (JMSException e) {
                 undo(branch);
                 finish(branch, XaBranch.State.DONE);
                 if (branch.txNo != 0) {
                     // the record may still reach the database: make sure it is ended there too
-                    broker.append(List.of(new JournalRecord.TransactionEnded(branch.txNo, false)));
+                    storage.append(List.of(new JournalRecord.TransactionEnded(branch.txNo, false)));
                 }
                 XaFailure failure = failure(XAER_RMERR, branch + " could not be prepared and was rolled back: "
                         + e.getMessage());
@@ -274,7 +283,7 @@ final class XaTransactions {
         List<PreparedTransaction.Send> sends = new ArrayList<>();
         for (int i = 0; i < branch.sends.size(); i++) {
             ServerMessage message = branch.sends.get(i).message();
-            List<MessageQueue> targets = broker.targets(message);
+            List<MessageQueue> targets = routing.targets(message);
             branch.sends.set(i, new XaBranch.Send(message, targets));
             int journaled = 0;
             for (MessageQueue target : targets) {
@@ -292,7 +301,7 @@ final class XaTransactions {
                         new StoredReference(entry.sequence, entry.deliveryCount, entry.message, entry.delayedUntil)));
             }
         }
-        branch.txNo = broker.nextNumber();
+        branch.txNo = storage.nextNumber();
         return new PreparedTransaction(branch.txNo, branch.xid.formatId(), branch.xid.globalId(),
                 branch.xid.branchId(), sends, acks);
     }
@@ -344,7 +353,7 @@ final class XaTransactions {
         try {
             try {
                 for (XaBranch.Send send : branch.sends) {
-                    routed.addAll(broker.route(send.message(), records));
+                    routed.addAll(routing.route(send.message(), records));
                 }
             } catch (JMSException e) {
                 routed.forEach(entry -> entry.queue.abandon(entry));
@@ -352,7 +361,7 @@ final class XaTransactions {
                 throw e;
             }
             // on failure it gives the acknowledged entries back; on an unknown outcome it holds them
-            broker.store(records, routed, branch.acks, stored -> onePhaseSettled(branch, stored));
+            routing.store(records, routed, branch.acks, stored -> onePhaseSettled(branch, stored));
         } catch (OutcomeUnknownException e) {
             branch.cancelTimeout();
             branch.state = XaBranch.State.COMMITTING;
@@ -390,9 +399,9 @@ final class XaTransactions {
                     + "rolled back");
             branch.state = XaBranch.State.ROLLED_BACK;
             LOG.warn("{}: its one-phase commit, answered XAER_RMFAIL, could not be stored after all; broker '{}' "
-                    + "rolled it back and answers XA_HEURRB to the transaction manager", branch, broker.name());
+                    + "rolled it back and answers XA_HEURRB to the transaction manager", branch, brokerName);
         }
-        broker.scheduleCancellable(ROLLED_BACK_MEMORY_MILLIS, () -> branches.remove(branch.xid, branch));
+        timers.scheduleCancellable(ROLLED_BACK_MEMORY_MILLIS, () -> branches.remove(branch.xid, branch));
     }
 
     /**
@@ -407,18 +416,18 @@ final class XaTransactions {
         List<JournalRecord> records = new ArrayList<>();
         List<QueueEntry> routed = new ArrayList<>();
         for (XaBranch.Send send : branch.sends) {
-            routed.addAll(broker.place(send.message(), send.targets(), records, false));
+            routed.addAll(routing.place(send.message(), send.targets(), records, false));
         }
         for (QueueEntry entry : branch.acks) {
-            broker.removal(entry, records);
+            storage.removal(entry, records);
         }
         records.add(new JournalRecord.TransactionEnded(branch.txNo, true));
-        CompletableFuture<Void> written = broker.append(records);
+        CompletableFuture<Void> written = storage.append(records);
         try {
-            broker.await(written);
+            storage.await(written);
         } catch (OutcomeUnknownException e) {
             branch.state = XaBranch.State.COMMITTING;
-            broker.afterSettled(written, writeFailure -> {
+            storage.afterSettled(written, writeFailure -> {
                 synchronized (branch) {
                     if (writeFailure == null) {
                         committed(branch, routed);
@@ -448,7 +457,7 @@ final class XaTransactions {
         for (QueueEntry entry : branch.acks) {
             entry.queue.unlock(entry, false);
         }
-        broker.removed(branch.acks);
+        storage.removed(branch.acks);
         routed.forEach(entry -> entry.queue.enqueue(entry));
         finish(branch, XaBranch.State.DONE);
     }
@@ -464,7 +473,7 @@ final class XaTransactions {
             }
             if (branch.state == XaBranch.State.PREPARED) {
                 try {
-                    broker.persist(List.of(new JournalRecord.TransactionEnded(branch.txNo, false)));
+                    storage.persist(List.of(new JournalRecord.TransactionEnded(branch.txNo, false)));
                 } catch (JMSException e) {
                     XaFailure failure = failure(XAER_RMFAIL, branch + " could not be rolled back now; it stays "
                             + "prepared, roll it back again: " + e.getMessage());
@@ -516,7 +525,7 @@ final class XaTransactions {
         }
         branch.acks.clear();
         branch.sends.clear();
-        broker.giveBack(back, List.of());
+        redelivery.giveBack(back, List.of());
     }
 
     private void finish(XaBranch branch, XaBranch.State state) {
@@ -532,13 +541,13 @@ final class XaTransactions {
                 return;
             }
             LOG.warn("{} was not prepared within its timeout of {} s; broker '{}' rolls it back", branch, seconds,
-                    broker.name());
+                    brokerName);
             undo(branch);
             branch.timeout = null;
             branch.markRollbackOnly(XA_RBTIMEOUT, "it was not prepared within its timeout of " + seconds + " s");
             branch.state = XaBranch.State.ROLLED_BACK;
         }
-        broker.scheduleCancellable(ROLLED_BACK_MEMORY_MILLIS, () -> branches.remove(branch.xid, branch));
+        timers.scheduleCancellable(ROLLED_BACK_MEMORY_MILLIS, () -> branches.remove(branch.xid, branch));
     }
 
     /** A send made in a session associated with the branch. */
@@ -592,7 +601,7 @@ final class XaTransactions {
         }
         branches.put(xid, branch);
         LOG.info("Broker '{}' recovered prepared {} ({} message(s) sent, {} acknowledged); it waits for its "
-                + "transaction manager to commit or roll it back", broker.name(), branch, tx.sends().size(),
+                + "transaction manager to commit or roll it back", brokerName, branch, tx.sends().size(),
                 tx.acks().size());
     }
 }
