@@ -38,6 +38,9 @@ import java.util.concurrent.TimeoutException;
  * journal), waits up to a minute, then kills it. The pom runs it in post-integration-test,
  * which follows failsafe's run whatever the tests' outcome; should Maven itself die first,
  * the server stops by itself when the Maven JVM that started it has gone (TckServerMain).
+ * Having stopped it, {@code stop} fails the build if no client ever connected to the server:
+ * then the run did not go over TCP at all (some other jndi.properties on its class path bound
+ * {@code vm://} URLs), however many tests passed.
  */
 public final class TckServer {
 
@@ -47,6 +50,8 @@ public final class TckServer {
     static final String SETTINGS_FILE = "broker.properties";
     static final String JNDI_DIRECTORY = "jndi";
     static final String SERVER_PLACEHOLDER = "@SERVER@";
+    /** What the server logs (ServerHandshake, at debug) for every client that connects. */
+    static final String CONNECTED = "connected over TCP";
 
     private static final long START_TIMEOUT_MILLIS = 180_000;
     private static final long STOP_TIMEOUT_SECONDS = 60;
@@ -102,6 +107,8 @@ public final class TckServer {
                 "-Xmx512m",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                // one line per client connection, counted when it stops (connections(String))
+                "-Dorg.slf4j.simpleLogger.log.org.ferrymq.transport.tcp.ServerHandshake=debug",
                 "-cp", classPath,
                 TckServerMain.class.getName(),
                 Long.toString(ProcessHandle.current().pid()),
@@ -172,11 +179,23 @@ public final class TckServer {
             }
         }
         Files.delete(pidFile);
-        System.out.println(clean
+        long connections = connections(Files.readString(log, StandardCharsets.UTF_8));
+        System.out.println((clean
                 ? "TCK server (pid " + pid + ") stopped by SIGTERM in "
-                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms; log " + log
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms"
                 : "TCK server (pid " + pid + ") did not stop within " + STOP_TIMEOUT_SECONDS
-                        + " s of SIGTERM and was killed; log " + log);
+                        + " s of SIGTERM and was killed")
+                + " after " + connections + " client connections; log " + log);
+        if (connections == 0) {
+            throw new IllegalStateException("No client connected to the TCK server, so the run over tcp:// did not go "
+                    + "over TCP: another jndi.properties on the run's class path bound other URLs (one left in "
+                    + "target/test-classes by an older build? run ./mvnw clean), whatever the tests say");
+        }
+    }
+
+    /** How many client connections a server log records (see {@link #CONNECTED}). */
+    static long connections(String log) {
+        return log.lines().filter(line -> line.contains(CONNECTED)).count();
     }
 
     /** Whether the process is ours: a pid may have been reused since the pid file was written. */

@@ -55,6 +55,18 @@ class TckServerTest {
         assertTrue(e.getMessage().contains("@SERVER@"), e.getMessage());
     }
 
+    @Test
+    void countsTheClientConnectionsTheServerLogged() {
+        String log = "452 [main] INFO org.ferrymq.standalone.FerryServer - FerryMQ started\n"
+                + "900 [ferrymq-io-1] DEBUG org.ferrymq.transport.tcp.ServerHandshake - Client /127.0.0.1:40000 "
+                + TckServer.CONNECTED + " (heartbeat 5000 ms)\n"
+                + "950 [ferrymq-io-2] DEBUG org.ferrymq.transport.tcp.ServerHandshake - Client /127.0.0.1:40002 "
+                + TckServer.CONNECTED + " (heartbeat 5000 ms)\n";
+
+        assertEquals(2, TckServer.connections(log));
+        assertEquals(0, TckServer.connections("452 [main] INFO org.ferrymq.standalone.FerryServer - FerryMQ started\n"));
+    }
+
     private static Properties properties(String text) throws IOException {
         Properties properties = new Properties();
         properties.load(new StringReader(text));
