@@ -24,7 +24,7 @@ class FerryResourceAdapterTest {
         EmbeddedBroker.stop(name);
     }
 
-    private void configure() {
+    private void configure() throws ResourceException {
         adapter.setBrokerName(name);
         adapter.setBrokerProperties("journal=memory;queues=orders;autoCreateDestinations=false");
         adapter.start(null);
