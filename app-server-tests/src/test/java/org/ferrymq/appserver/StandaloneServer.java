@@ -42,7 +42,8 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /** Unpacks the built distribution afresh into {@code directory}, to listen on {@code port}; starts nothing. */
-    public static StandaloneServer unpack(Path directory, int port) throws IOException, InterruptedException {
+    public static StandaloneServer unpack(Path where, int port) throws IOException, InterruptedException {
+        Path directory = where.toAbsolutePath();
         String archive = System.getProperty("ferrymq.distribution");
         if (archive == null || !Files.isRegularFile(Path.of(archive))) {
             throw new IllegalStateException("No FerryMQ distribution at '" + archive + "' (system property "

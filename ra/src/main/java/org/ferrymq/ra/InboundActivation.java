@@ -113,10 +113,10 @@ final class InboundActivation {
 
     /**
      * Opens a connection with its sessions and consumers and makes it the activation's; on a
-     * failure closes what it made and throws. Returns without a connection if the activation
-     * stopped meanwhile.
+     * failure closes what it made and throws. Returns false, without a connection, if the
+     * activation stopped meanwhile.
      */
-    private void connect(Attempt attempt) throws JMSException, ResourceException {
+    private boolean connect(Attempt attempt) throws JMSException, ResourceException {
         XAConnection opened = new FerryXAConnectionFactory(adapter.connectionUrl()).createXAConnection();
         attempt.made = opened;
         attempt.opened = true;
@@ -143,10 +143,14 @@ final class InboundActivation {
             }
             if (!stopped) {
                 connection = opened;
-                return;
+                if (reconnector == Thread.currentThread()) {
+                    reconnector = null; // from here a loss of this connection starts a new reconnecting thread
+                }
+                return true;
             }
         }
         close(opened); // deactivated meanwhile
+        return false;
     }
 
     /**
@@ -200,11 +204,10 @@ final class InboundActivation {
                 attempts++;
                 Attempt attempt = new Attempt();
                 try {
-                    connect(attempt);
-                    if (!stopped) {
-                        LOG.info("FerryMQ delivers {} to {} again: reconnected to {} after {} attempt(s), {} s "
+                    if (connect(attempt)) {
+                        LOG.info("FerryMQ delivers {} to {} again: reconnected to {} after {} attempt(s), {} ms "
                                 + "without a connection", spec, factory.getActivationName(), adapter.shownUrl(),
-                                attempts, (System.nanoTime() - began) / 1_000_000_000L);
+                                attempts, (System.nanoTime() - began) / 1_000_000L);
                     }
                     return;
                 } catch (JMSException | ResourceException | RuntimeException e) {

@@ -55,7 +55,7 @@ class RemoteServerActivationTest {
     private TcpBroker server;
     private final FerryResourceAdapter adapter = new FerryResourceAdapter();
     private final String queue = "orders-" + UUID.randomUUID();
-    private final Bean bean = new Bean("Bean-" + UUID.randomUUID());
+    private final RecordingBean bean = new RecordingBean("Bean-" + UUID.randomUUID());
     private final FerryActivationSpec spec = new FerryActivationSpec();
     private final Logger activationLog = Logger.getLogger(InboundActivation.class.getName());
     private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
@@ -223,74 +223,6 @@ class RemoteServerActivationTest {
                 fail("Waited 30 s for " + what);
             }
             Thread.sleep(10);
-        }
-    }
-
-    /** A message-driven bean and its container, in one: non-transacted deliveries, each text recorded. */
-    private static final class Bean implements MessageEndpointFactory {
-
-        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        private final String name;
-
-        Bean(String name) {
-            this.name = name;
-        }
-
-        String next() throws InterruptedException {
-            String text = received.poll(30, TimeUnit.SECONDS);
-            if (text == null) {
-                fail("Waited 30 s for a delivery to " + name);
-            }
-            return text;
-        }
-
-        @Override
-        public MessageEndpoint createEndpoint(XAResource xaResource) {
-            return new Endpoint();
-        }
-
-        @Override
-        public MessageEndpoint createEndpoint(XAResource xaResource, long timeout) {
-            return new Endpoint();
-        }
-
-        @Override
-        public boolean isDeliveryTransacted(Method method) {
-            return false;
-        }
-
-        @Override
-        public String getActivationName() {
-            return name;
-        }
-
-        @Override
-        public Class<?> getEndpointClass() {
-            return Endpoint.class;
-        }
-
-        private final class Endpoint implements MessageEndpoint, MessageListener {
-
-            @Override
-            public void onMessage(Message message) {
-                try {
-                    received.add(((TextMessage) message).getText());
-                } catch (JMSException e) {
-                    throw new AssertionError(e);
-                }
-            }
-
-            @Override
-            public void beforeDelivery(Method method) {
-            }
-
-            @Override
-            public void afterDelivery() {
-            }
-
-            @Override
-            public void release() {
-            }
         }
     }
 }
