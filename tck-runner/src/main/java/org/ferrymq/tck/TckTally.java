@@ -25,11 +25,13 @@ import org.xml.sax.SAXParseException;
 import org.xml.sax.helpers.DefaultHandler;
 
 /**
- * Tallies a failsafe run of the TCK from its reports ({@code TEST-*.xml}, one per test class)
- * and prints, last, the line {@code TCK: N passed, N failed} (with {@code , N skipped} when
- * any test was skipped, and the expected count and the method order when given), so that
- * {@code grep '^TCK: '} finds the result in any log. The classes with failures come before
- * it, one a line, to show where to look.
+ * Tallies the failsafe runs of the TCK, one per transport ({@code vm}, {@code tcp}), each from
+ * its own reports ({@code <build>/failsafe-reports-RUN/TEST-*.xml}, one per test class), and
+ * prints for each the line {@code TCK (RUN): N passed, N failed} (with {@code , N skipped} when
+ * any test was skipped, and the expected count and the method order), so that
+ * {@code grep '^TCK ('} finds the results in any log. The classes with failures come before
+ * it, one a line, to show where to look. Every run is tallied and printed before the build
+ * fails, so a failing first run does not hide the second.
  *
  * <p>An error (an unexpected exception) counts as a failure: for the TCK both mean the
  * provider did not do what the specification says. Runs inside Maven (exec:java), so it
@@ -71,9 +73,9 @@ public final class TckTally {
             return new Tally(passed, failed, skipped, List.copyOf(classes));
         }
 
-        /** The result line: {@code TCK: 880 passed, 23 failed} or {@code ..., 2 skipped}. */
-        String line() {
-            String line = "TCK: " + passed + " passed, " + failed + " failed";
+        /** The result line of a run: {@code TCK (vm): 880 passed, 23 failed} or {@code ..., 2 skipped}. */
+        String line(String run) {
+            String line = "TCK (" + run + "): " + passed + " passed, " + failed + " failed";
             return skipped == 0 ? line : line + ", " + skipped + " skipped";
         }
     }
@@ -82,27 +84,55 @@ public final class TckTally {
     }
 
     /**
-     * {@code TckTally <reports directory> <known-failures file> [<expected tests>|any [<method order>]]}:
-     * the method order is the class name of JUnit's {@code junit.jupiter.testmethod.order.default}
-     * the run used, printed with the result line.
+     * {@code TckTally <build directory> <runs> <known-failures file> <expected tests>|any <method order>}:
+     * {@code runs} is a comma-separated list of run names (e.g. {@code vm,tcp}), whose reports are
+     * in {@code <build directory>/failsafe-reports-RUN}; the method order is the class name of
+     * JUnit's {@code junit.jupiter.testmethod.order.default} the runs used, printed with each line.
      */
     public static void main(String[] args) throws IOException {
-        if (args.length < 2 || args.length > 4) {
-            throw new IllegalArgumentException("TckTally needs failsafe's reports directory (target/failsafe-reports), "
-                    + "the known-failures file, and optionally the number of tests that must run (or 'any') and the "
-                    + "JUnit method order the run used; got " + args.length + " arguments");
+        if (args.length != 5) {
+            throw new IllegalArgumentException("TckTally needs the build directory (target), the runs (vm,tcp), the "
+                    + "known-failures file, the number of tests each run must have (or 'any') and the JUnit method "
+                    + "order the runs used; got " + args.length + " arguments");
         }
-        Path reports = Path.of(args[0]);
-        Set<String> known = readKnownFailures(Path.of(args[1]));
-        OptionalInt expectedTests = args.length >= 3 ? expectedTests(args[2]) : OptionalInt.empty();
-        String methodOrder = args.length == 4 ? args[3] : null;
-        Tally tally = read(reports);
-        print(tally, reports, expectedTests, methodOrder, System.out);
-        List<String> problems = verdict(tally, readSummary(reports), known, expectedTests);
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("The TCK run failed:\n  - " + String.join("\n  - ", problems)
-                    + "\nDetails in " + reports);
+        Path build = Path.of(args[0]);
+        List<String> runs = runs(args[1]);
+        Set<String> known = readKnownFailures(Path.of(args[2]));
+        OptionalInt expectedTests = expectedTests(args[3]);
+        String methodOrder = args[4];
+        List<String> failures = new ArrayList<>();
+        for (String run : runs) {
+            Path reports = reportsOf(build, run);
+            Tally tally = read(reports);
+            print(tally, run, reports, expectedTests, methodOrder, System.out);
+            List<String> problems = verdict(tally, readSummary(reports), known, expectedTests);
+            if (!problems.isEmpty()) {
+                failures.add("The TCK run over " + run + " failed:\n  - " + String.join("\n  - ", problems)
+                        + "\n  Details in " + reports);
+            }
         }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(String.join("\n", failures));
+        }
+    }
+
+    /** Where failsafe writes the reports of a run (the tck profile's reportsDirectory). */
+    static Path reportsOf(Path build, String run) {
+        return build.resolve("failsafe-reports-" + run);
+    }
+
+    private static List<String> runs(String argument) {
+        List<String> runs = new ArrayList<>();
+        for (String run : argument.split(",")) {
+            if (!run.isBlank()) {
+                runs.add(run.strip());
+            }
+        }
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("TckTally got no run to tally ('" + argument
+                    + "'); name the runs, comma-separated, e.g. vm,tcp (tck.runs)");
+        }
+        return runs;
     }
 
     private static OptionalInt expectedTests(String argument) {
@@ -233,15 +263,16 @@ public final class TckTally {
         return Tally.of(classes);
     }
 
-    static void print(Tally tally, Path reports, PrintStream out) {
-        print(tally, reports, OptionalInt.empty(), null, out);
+    static void print(Tally tally, String run, Path reports, PrintStream out) {
+        print(tally, run, reports, OptionalInt.empty(), null, out);
     }
 
     /**
      * Prints the classes with failures and the result line; the line names the expected
      * count and the method order when given, as a tally depends on both.
      */
-    static void print(Tally tally, Path reports, OptionalInt expectedTests, String methodOrder, PrintStream out) {
+    static void print(Tally tally, String run, Path reports, OptionalInt expectedTests, String methodOrder,
+            PrintStream out) {
         if (tally.classes().isEmpty()) {
             out.println("No TCK test reports in " + reports + ": did failsafe run any test?");
             return;
@@ -258,7 +289,7 @@ public final class TckTally {
         if (methodOrder != null) {
             notes.add("test methods in " + methodOrder + " order");
         }
-        out.println(notes.isEmpty() ? tally.line() : tally.line() + " (" + String.join("; ", notes) + ")");
+        out.println(notes.isEmpty() ? tally.line(run) : tally.line(run) + " (" + String.join("; ", notes) + ")");
     }
 
     /**
@@ -297,7 +328,7 @@ public final class TckTally {
             return parser().parse(file.toFile());
         } catch (SAXException e) {
             throw new IOException("Failsafe report " + file + " is not well-formed XML (" + e.getMessage()
-                    + "); delete target/failsafe-reports and run the TCK again", e);
+                    + "); delete that reports directory and run the TCK again", e);
         }
     }
 

@@ -12,13 +12,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TckTallyTest {
 
+    private static final String BY_NAME = "org.junit.jupiter.api.MethodOrderer$MethodName";
+
+    /** The build directory: each run's reports are in failsafe-reports-RUN. */
     @TempDir
+    Path build;
+
+    /** The reports of the run over vm. */
     Path reports;
+
+    @BeforeEach
+    void reportsOfTheVmRun() throws IOException {
+        reports = Files.createDirectory(build.resolve("failsafe-reports-vm"));
+    }
 
     @Test
     void countsPassedFailedAndSkippedTestsOverAllReports() throws IOException {
@@ -29,13 +41,13 @@ class TckTallyTest {
 
         TckTally.Tally tally = TckTally.read(reports);
 
-        assertEquals("TCK: 2 passed, 2 failed, 1 skipped", tally.line());
+        assertEquals("TCK (vm): 2 passed, 2 failed, 1 skipped", tally.line("vm"));
         assertEquals(2, tally.classes().size());
     }
 
     @Test
     void leavesOutSkippedWhenNothingWasSkipped() {
-        assertEquals("TCK: 903 passed, 0 failed", new TckTally.Tally(903, 0, 0, List.of()).line());
+        assertEquals("TCK (tcp): 903 passed, 0 failed", new TckTally.Tally(903, 0, 0, List.of()).line("tcp"));
     }
 
     @Test
@@ -47,7 +59,7 @@ class TckTallyTest {
 
         assertEquals("TCK classes with failures (details in " + reports + "):\n"
                 + "    1 of   2 failed  b.BadIT\n"
-                + "TCK: 2 passed, 1 failed\n", printed);
+                + "TCK (vm): 2 passed, 1 failed\n", printed);
     }
 
     @Test
@@ -62,7 +74,7 @@ class TckTallyTest {
                 "<failsafe-summary><completed>7</completed><failures>7</failures></failsafe-summary>");
         Files.writeString(reports.resolve("a.GoodIT-output.txt"), "log");
 
-        assertEquals("TCK: 1 passed, 0 failed", TckTally.read(reports).line());
+        assertEquals("TCK (vm): 1 passed, 0 failed", TckTally.read(reports).line("vm"));
     }
 
     @Test
@@ -80,7 +92,7 @@ class TckTallyTest {
         cleanSummary();
         Path known = knownFailures("# why each cannot pass\n\na.SomeIT#staleSubscription  left over by an earlier test\n");
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> tally(reports, known));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> tally(known, "any"));
 
         assertTrue(e.getMessage().contains("1 TCK test(s) failed that are not known failures: [a.SomeIT#realBug]"),
                 e.getMessage());
@@ -91,9 +103,9 @@ class TckTallyTest {
         report("a.SomeIT", pass("fine") + fail("error", "staleSubscription"));
         cleanSummary();
 
-        String printed = tally(reports, knownFailures("a.SomeIT#staleSubscription  left over by an earlier test\n"));
+        String printed = tally(knownFailures("a.SomeIT#staleSubscription  left over by an earlier test\n"), "any");
 
-        assertTrue(printed.contains("TCK: 1 passed, 1 failed"), printed);
+        assertTrue(printed.contains("TCK (vm): 1 passed, 1 failed"), printed);
     }
 
     @Test
@@ -103,7 +115,7 @@ class TckTallyTest {
         cleanSummary();
         Path known = knownFailures("a.SomeIT#staleSubscription  why\nb.OtherIT#fixedNow  why\nc.NotRunIT#x  why\n");
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> tally(reports, known));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> tally(known, "any"));
 
         assertTrue(e.getMessage().contains("take it off the known-failures list: b.OtherIT#fixedNow"), e.getMessage());
         assertFalse(e.getMessage().contains("c.NotRunIT"), "a class that did not run is not reported as fixed");
@@ -112,7 +124,7 @@ class TckTallyTest {
     @Test
     void aRunWithoutReportsFailsBecauseNoTckTestRan() throws IOException {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> tally(reports, knownFailures("")));
+                () -> tally(knownFailures(""), "any"));
 
         assertTrue(e.getMessage().contains("No TCK test ran"), e.getMessage());
     }
@@ -123,7 +135,7 @@ class TckTallyTest {
         cleanSummary();
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> tally(reports, knownFailures("")));
+                () -> tally(knownFailures(""), "any"));
 
         assertTrue(e.getMessage().contains("1 TCK test(s) skipped: [a.SomeIT#notRun]"), e.getMessage());
     }
@@ -135,7 +147,7 @@ class TckTallyTest {
                 + "VM crash or System.exit called?</failureMessage>");
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> tally(reports, knownFailures("")));
+                () -> tally(knownFailures(""), "any"));
 
         assertTrue(e.getMessage().contains("VM crash or System.exit called?"), e.getMessage());
     }
@@ -146,7 +158,7 @@ class TckTallyTest {
         summary("true", "<failureMessage xsi:nil=\"true\"/>");
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> tally(reports, knownFailures("")));
+                () -> tally(knownFailures(""), "any"));
 
         assertTrue(e.getMessage().contains("timed out"), e.getMessage());
     }
@@ -156,7 +168,7 @@ class TckTallyTest {
         report("a.SomeIT", pass("fine"));
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> tally(reports, knownFailures("")));
+                () -> tally(knownFailures(""), "any"));
 
         assertTrue(e.getMessage().contains("failsafe-summary.xml"), e.getMessage());
     }
@@ -167,7 +179,7 @@ class TckTallyTest {
         cleanSummary();
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> tally(reports, knownFailures(""), "903"));
+                () -> tally(knownFailures(""), "903"));
 
         assertTrue(e.getMessage().contains("2 TCK tests ran, 903 expected"), e.getMessage());
     }
@@ -178,7 +190,7 @@ class TckTallyTest {
         cleanSummary();
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> tally(reports, knownFailures(""), "2"));
+                () -> tally(knownFailures(""), "2"));
 
         assertTrue(e.getMessage().contains("3 TCK tests ran, 2 expected"), e.getMessage());
     }
@@ -189,9 +201,9 @@ class TckTallyTest {
         report("b.OtherIT", pass("three"));
         cleanSummary();
 
-        String printed = tally(reports, knownFailures(""), "3", "org.junit.jupiter.api.MethodOrderer$MethodName");
+        String printed = tally(knownFailures(""), "3");
 
-        assertTrue(printed.endsWith("TCK: 3 passed, 0 failed (of 3 expected; test methods in "
+        assertTrue(printed.endsWith("TCK (vm): 3 passed, 0 failed (of 3 expected; test methods in "
                 + "org.junit.jupiter.api.MethodOrderer$MethodName order)\n"), printed);
     }
 
@@ -200,18 +212,80 @@ class TckTallyTest {
         report("a.SomeIT", pass("one"));
         cleanSummary();
 
-        String printed = tally(reports, knownFailures(""), "any", "org.junit.jupiter.api.MethodOrderer$MethodName");
+        String printed = tally(knownFailures(""), "any");
 
-        assertTrue(printed.contains("TCK: 1 passed, 0 failed (test methods in "
+        assertTrue(printed.contains("TCK (vm): 1 passed, 0 failed (test methods in "
                 + "org.junit.jupiter.api.MethodOrderer$MethodName order)"), printed);
     }
 
-    /** Runs the tally as the build does (exec:java, TckTally.main) and returns what it printed. */
-    private static String tally(Path reports, Path known, String... more) throws IOException {
-        String[] args = new String[2 + more.length];
-        args[0] = reports.toString();
-        args[1] = known.toString();
-        System.arraycopy(more, 0, args, 2, more.length);
+    @Test
+    void eachRunPrintsItsOwnLineFromItsOwnReportsAndAFailingRunDoesNotHideTheNext() throws IOException {
+        report("a.SomeIT", pass("one") + fail("failure", "brokenInVm"));
+        cleanSummary();
+        Path tcp = Files.createDirectory(build.resolve("failsafe-reports-tcp"));
+        report(tcp, "a.SomeIT", pass("one") + pass("brokenInVm"));
+        cleanSummary(tcp);
+
+        String[] printed = new String[1];
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> printed[0] = tallyRunsCapturing("vm,tcp", knownFailures(""), "2", printed));
+
+        assertTrue(printed[0].contains("TCK (vm): 1 passed, 1 failed (of 2 expected; test methods in " + BY_NAME
+                + " order)\n"), printed[0]);
+        assertTrue(printed[0].endsWith("TCK (tcp): 2 passed, 0 failed (of 2 expected; test methods in " + BY_NAME
+                + " order)\n"), printed[0]);
+        assertTrue(e.getMessage().contains("The TCK run over vm failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("[a.SomeIT#brokenInVm]"), e.getMessage());
+        assertFalse(e.getMessage().contains("over tcp"), e.getMessage());
+    }
+
+    @Test
+    void aRunAskedForWhoseReportsAreMissingFailsNamingTheRun() throws IOException {
+        report("a.SomeIT", pass("one"));
+        cleanSummary();
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> tallyRuns("vm,tcp", knownFailures(""), "1"));
+
+        assertTrue(e.getMessage().contains("The TCK run over tcp failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("No TCK test ran"), e.getMessage());
+        assertTrue(e.getMessage().contains(build.resolve("failsafe-reports-tcp").toString()), e.getMessage());
+        assertFalse(e.getMessage().contains("over vm"), e.getMessage());
+    }
+
+    @Test
+    void refusesARunListWithoutARun() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> main(build.toString(), " , ", "known", "any", BY_NAME));
+
+        assertTrue(e.getMessage().contains("vm,tcp"), e.getMessage());
+    }
+
+    /** As tallyRuns, but keeps what was printed in {@code printed[0]} when the tally throws. */
+    private String tallyRunsCapturing(String runs, Path known, String expected, String[] printed) throws IOException {
+        PrintStream console = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            TckTally.main(new String[] {build.toString(), runs, known.toString(), expected, BY_NAME});
+        } finally {
+            System.setOut(console);
+            printed[0] = bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+        }
+        return printed[0];
+    }
+
+    /** Runs the tally of the run over vm as the build does (exec:java, TckTally.main). */
+    private String tally(Path known, String expected) throws IOException {
+        return tallyRuns("vm", known, expected);
+    }
+
+    /** Runs the tally of {@code runs} as the build does (exec:java, TckTally.main); returns what it printed. */
+    private String tallyRuns(String runs, Path known, String expected) throws IOException {
+        return main(build.toString(), runs, known.toString(), expected, BY_NAME);
+    }
+
+    private static String main(String... args) throws IOException {
         PrintStream console = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -224,17 +298,25 @@ class TckTallyTest {
     }
 
     private Path knownFailures(String text) throws IOException {
-        Path known = reports.resolve("known-failures.txt");
+        Path known = build.resolve("known-failures.txt");
         Files.writeString(known, text);
         return known;
     }
 
     /** failsafe-summary.xml as failsafe 3.5 writes it after the forks finished normally. */
     private void cleanSummary() throws IOException {
-        summary("false", "<failureMessage xsi:nil=\"true\"/>");
+        cleanSummary(reports);
+    }
+
+    private static void cleanSummary(Path reports) throws IOException {
+        summary(reports, "false", "<failureMessage xsi:nil=\"true\"/>");
     }
 
     private void summary(String timeout, String failureMessage) throws IOException {
+        summary(reports, timeout, failureMessage);
+    }
+
+    private static void summary(Path reports, String timeout, String failureMessage) throws IOException {
         Files.writeString(reports.resolve("failsafe-summary.xml"),
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                         + "<failsafe-summary xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
@@ -246,6 +328,10 @@ class TckTallyTest {
     }
 
     private void report(String className, String testCases) throws IOException {
+        report(reports, className, testCases);
+    }
+
+    private static void report(Path reports, String className, String testCases) throws IOException {
         Files.writeString(reports.resolve("TEST-" + className + ".xml"),
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                         + "<testsuite name=\"" + className + "\" tests=\"0\">\n"
@@ -273,7 +359,7 @@ class TckTallyTest {
     private String print() {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            TckTally.print(TckTally.read(reports), reports, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            TckTally.print(TckTally.read(reports), "vm", reports, new PrintStream(bytes, true, StandardCharsets.UTF_8));
             return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
         } catch (IOException e) {
             throw new AssertionError(e);
