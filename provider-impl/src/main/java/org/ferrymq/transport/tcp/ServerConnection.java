@@ -79,6 +79,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
             int correlationId = frame.readInt();
             if (kind == Frames.REQUEST || kind == Frames.ONEWAY) {
                 Command<?> command = CommandCodec.decode(frame);
+                if (kind == Frames.ONEWAY && neverWaits(command) && commands.runIfIdle(() -> handleOneway(command))) {
+                    return; // handled here, on the I/O thread: nothing of this client was waiting for the broker
+                }
                 if (queued.incrementAndGet() >= MAX_QUEUED) {
                     updateAutoRead();
                 }
@@ -95,6 +98,17 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
         } finally {
             frame.release();
         }
+    }
+
+    /**
+     * Whether handling {@code command} never waits (for the journal, or for a lock held across a
+     * journal write), so that it may run on the I/O thread: a credit, and a one-way send, which
+     * TcpTransport makes only of a non-persistent message outside a transaction. An
+     * acknowledgement is not among them: removing a persistent message is a journal write.
+     */
+    private static boolean neverWaits(Command<?> command) {
+        return command instanceof Command.Credit
+                || command instanceof Command.Send send && !send.message().persistent();
     }
 
     private void handled(Runnable handling) {
