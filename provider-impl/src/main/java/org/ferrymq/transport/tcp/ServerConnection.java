@@ -108,12 +108,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
 
     /**
      * Whether handling {@code command} never waits (for the journal, or for a lock held across a
-     * journal write), so that it may run on the I/O thread: a credit, and a one-way send, which
-     * TcpTransport makes only of a non-persistent message outside a transaction. An
-     * acknowledgement is not among them: removing a persistent message is a journal write.
+     * journal write), so that it may run on the I/O thread: a credit; a one-way send, which
+     * TcpTransport makes only of a non-persistent message outside a transaction; and an
+     * AcknowledgeAsync, whose journal write the broker only queues (the client hears of it in an
+     * acknowledgements-settled push).
      */
     private static boolean neverWaits(Command<?> command) {
         return command instanceof Command.Credit
+                || command instanceof Command.AcknowledgeAsync
                 || command instanceof Command.Send send && !send.message().persistent();
     }
 
