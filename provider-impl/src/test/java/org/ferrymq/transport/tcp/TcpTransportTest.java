@@ -239,6 +239,42 @@ class TcpTransportTest {
     }
 
     @Test
+    void autoAcknowledgedMessagesOfSeveralSessionsAreAllSettledAndNeverComeAgain() throws Exception {
+        server.start(data);
+        int count = 2_000;
+        Connection sending = server.track(server.factory().createConnection());
+        Session producing = sending.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = producing.createProducer(null);
+        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        List<Queue> queues = List.of(producing.createQueue("settled-a"), producing.createQueue("settled-b"));
+        for (int i = 0; i < count; i++) {
+            for (Queue queue : queues) {
+                producer.send(queue, producing.createTextMessage(queue.getQueueName() + i));
+            }
+        }
+        // two sessions of one connection acknowledge in turn, so their settlements reach the client together
+        Connection receiving = server.startedConnection();
+        List<MessageConsumer> consumers = new ArrayList<>();
+        for (Queue queue : queues) {
+            consumers.add(receiving.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(queue));
+        }
+        for (int i = 0; i < count; i++) {
+            for (int q = 0; q < queues.size(); q++) {
+                TextMessage m = (TextMessage) consumers.get(q).receive(RECEIVE_TIMEOUT);
+                assertNotNull(m, "message " + i + " of " + queues.get(q));
+                assertEquals(queues.get(q).getQueueName() + i, m.getText());
+            }
+        }
+        receiving.close(); // returns once the broker has settled every acknowledgement
+
+        Connection again = server.startedConnection();
+        for (Queue queue : queues) {
+            MessageConsumer consumer = again.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(queue);
+            assertNull(consumer.receive(500), queue + " gave a message again after all were acknowledged");
+        }
+    }
+
+    @Test
     void aPipelinedSendTheBrokerRefusesFailsTheSessionsNextSend() throws Exception {
         server.start(data, TcpSettings.DEFAULTS, config -> config.autoCreateDestinations(false).addQueue("known"));
         Connection connection = server.startedConnection();
