@@ -175,6 +175,7 @@ public final class CrashLoad {
                     System.out.println("CALL FAILED " + role + " " + what + ": " + e);
                     System.out.flush();
                 }
+                Thread.sleep(50); // a client failing at once while its broker is away must not spin
                 return false;
             }
         }
