@@ -156,6 +156,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
             Object value = connection.handle(command);
             answer = Frames.answer(channel.alloc(), correlationId, value);
         } catch (JMSException e) {
+            if (connection.brokerStopped()) {
+                // not a refusal of this command: the client hears that the server went away, as
+                // when its socket closes, and a reconnecting client tries again elsewhere or later
+                giveUp(e);
+                return;
+            }
             answer = Frames.error(channel.alloc(), correlationId, e);
         } catch (RuntimeException e) {
             LOG.warn("The broker failed on {} from client {}: {}", command, client(), e.toString(), e);

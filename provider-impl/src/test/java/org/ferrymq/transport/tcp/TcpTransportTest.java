@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import org.ferrymq.client.FerryConnection;
+import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.protocol.XidData;
 import org.junit.jupiter.api.Test;
@@ -288,7 +289,10 @@ class TcpTransportTest {
     @Test
     void aServerThatGoesAwayFailsTheClientsCallsAndTellsItsExceptionListener() throws Exception {
         server.start(data);
-        Connection connection = server.startedConnection();
+        // reconnectAttempts=0: this plain TCP transport does not reconnect (failover has its own tests)
+        Connection connection = server.track(new FerryConnectionFactory(server.url("reconnectAttempts=0"))
+                .createConnection());
+        connection.start();
         AtomicReference<JMSException> heard = new AtomicReference<>();
         CountDownLatch told = new CountDownLatch(1);
         connection.setExceptionListener(e -> {
@@ -315,7 +319,8 @@ class TcpTransportTest {
         producer.send(plain.createTextMessage("one"));
         producer.send(plain.createTextMessage("two"));
 
-        Connection dying = server.startedConnection();
+        Connection dying = server.track(new FerryConnectionFactory(server.url("reconnectAttempts=0")).createConnection());
+        dying.start();
         Session transacted = dying.createSession(true, Session.SESSION_TRANSACTED);
         MessageConsumer taking = transacted.createConsumer(in);
         assertEquals("one", ((TextMessage) taking.receive(RECEIVE_TIMEOUT)).getText());
