@@ -35,6 +35,7 @@ import java.util.stream.Stream;
  * ROLLBACK-RECEIPTS b cid...      before rollback()                ROLLED-BACK b
  * FAILED b|cid exception          the call announced last threw (the client survived a broker kill)
  * SERVER-KILLED k                 (role "server", written by the test) broker JVM k died just before
+ * INTERRUPTED n                   the role's connection lost its broker  RESUMED n   and was rebuilt
  * </pre>
  * A batch whose intent is logged but not its confirmation was in flight at the kill: either
  * outcome is allowed, but for the whole batch. A confirmed one must have landed.
@@ -46,7 +47,9 @@ import java.util.stream.Stream;
  * leaves the outcome unknown: a send may arrive (once) or not, an acknowledgement may land or not,
  * for the whole batch. A message received before a kill and acknowledged after it (in the same
  * acknowledgement or commit as messages received since) is covered by that acknowledgement if it
- * returned: it must not come again; if it failed, it must.
+ * returned: it must not come again; if it failed, it must. What a role received while its
+ * connection was interrupted came from the lost connection (its consumer's prefetched messages):
+ * it is given back when the connection resumes, and counted apart ({@link #staleDeliveries()}).
  *
  * <p>The guarantees, per message: it arrives only if it was sent (and its transaction committed);
  * it arrives if its send or commit returned; once received it is not received again in the same
@@ -157,6 +160,9 @@ final class CrashHistory {
     private int epoch;
     private int serverKills;
     private final Map<String, Integer> failures = new TreeMap<>();
+    /** Per run and role whose connection is interrupted, what it received since. */
+    private final Map<String, List<String>> interrupted = new HashMap<>();
+    private int staleDeliveries;
     private int receptions;
     private int redelivered;
     private int redeliveredAfterKill;
@@ -258,8 +264,14 @@ final class CrashHistory {
                         message(cid).note(batch.where);
                     }
                 }
-                case "RECEIVED" -> received(run, e.role(), w[2], Boolean.parseBoolean(w[3]), Integer.parseInt(w[4]),
-                        w[5]);
+                case "RECEIVED" -> {
+                    received(run, e.role(), w[2], Boolean.parseBoolean(w[3]), Integer.parseInt(w[4]), w[5]);
+                    List<String> stale = interrupted.get(fileKey);
+                    if (stale != null) {
+                        stale.add(w[2]);
+                        staleDeliveries++;
+                    }
+                }
                 case "ACK", "COMMIT-RECEIPTS" -> acknowledging(intent(BatchKind.ACKNOWLEDGE, run, e, w[2], rest(w)),
                         e.role());
                 case "RECOVER", "ROLLBACK-RECEIPTS" -> givingBack(intent(BatchKind.GIVE_BACK, run, e, w[2], rest(w)),
@@ -267,6 +279,8 @@ final class CrashHistory {
                 case "COMMITTED", "ACKED", "ROLLED-BACK", "RECOVERED" -> confirm(fileKey, w[2], e);
                 case "FAILED" -> failed(run, fileKey, w[2], w.length > 3 ? w[3] : "?", e);
                 case "SERVER-KILLED" -> serverKilled(run, w[2]);
+                case "INTERRUPTED" -> interrupted.putIfAbsent(fileKey, new ArrayList<>());
+                case "RESUMED" -> resumed(run, e.role(), interrupted.remove(fileKey));
                 default -> throw new IllegalStateException("run " + run + " " + e.role() + " logged an unknown event: "
                         + String.join(" ", w));
             }
@@ -298,7 +312,9 @@ final class CrashHistory {
             for (String cid : batch.cids) {
                 Message m = message(cid);
                 m.note(batch.where + " confirmed");
-                if (m.holding == Holding.ACKNOWLEDGING && m.acknowledgedIn == batch) {
+                if (batch.cameAgain.contains(cid)) {
+                    violation(ACKNOWLEDGED_DELIVERED_AGAIN, m); // came again before its acknowledgement returned
+                } else if (m.holding == Holding.ACKNOWLEDGING && m.acknowledgedIn == batch) {
                     m.holding = Holding.ACKNOWLEDGED;
                 } else if (batch.stale.contains(cid)) {
                     // received before a broker kill, acknowledged after it, and the acknowledgement returned
@@ -382,11 +398,16 @@ final class CrashHistory {
                 }
             }
             case ACKNOWLEDGING -> {
-                if (m.acknowledgedIn.epoch == epoch) {
-                    violation(ACKNOWLEDGED_DELIVERED_AGAIN, m);
-                } else {
-                    m.acknowledgedIn.cameAgain.add(cid);
+                Batch acknowledgement = m.acknowledgedIn;
+                if (acknowledgement.epoch != epoch) {
+                    acknowledgement.cameAgain.add(cid);
                     redeliveredAfterKill++;
+                } else if (acknowledgement.failed || openBatch.containsValue(acknowledgement)) {
+                    // its acknowledgement or commit failed, or is still on its way and may fail (a commit
+                    // that will throw TransactionRolledBackException gives its receipts back first)
+                    acknowledgement.cameAgain.add(cid);
+                } else {
+                    violation(ACKNOWLEDGED_DELIVERED_AGAIN, m);
                 }
             }
             case ACKNOWLEDGED -> violation(ACKNOWLEDGED_DELIVERED_AGAIN, m);
@@ -463,6 +484,23 @@ final class CrashHistory {
 
     private boolean holds(Message m, String role) {
         return m.holding == Holding.HELD && m.heldInEpoch == epoch && m.heldBy.equals(role);
+    }
+
+    /** The role's connection was rebuilt: what it received from the lost one comes again. */
+    private void resumed(int run, String role, List<String> stale) {
+        for (String cid : stale == null ? List.<String>of() : stale) {
+            Message m = message(cid);
+            if (m.holding == Holding.HELD && role.equals(m.heldBy)) {
+                m.holding = Holding.GIVEN_BACK;
+                m.givenBackByKill = true;
+                m.note("run " + run + " " + role + " received it from its lost connection");
+                inFlightAtKills++;
+            } else if (m.holding == Holding.AUTO_ACKNOWLEDGED && role.equals(m.heldBy)) {
+                m.heldInEpoch = -1; // its acknowledgement went nowhere: it comes again, at any time
+                m.autoReceipts.cids.remove(cid); // and not in the order of that consumer's receipts
+                m.note("run " + run + " " + role + " received it from its lost connection");
+            }
+        }
     }
 
     /** A broker JVM died while the clients lived on: what they held is given back, their calls go on. */
@@ -633,6 +671,11 @@ final class CrashHistory {
         return serverKills;
     }
 
+    /** Receipts while the role's connection was interrupted (deliveries of the lost connection). */
+    int staleDeliveries() {
+        return staleDeliveries;
+    }
+
     /** Calls that threw and the client went on, by {@code role event exception}. */
     Map<String, Integer> failures() {
         return failures;
@@ -646,6 +689,7 @@ final class CrashHistory {
                 sendsReturned(), received(), receptions, acknowledged(), redelivered, redeliveredAfterKill,
                 autoReceiptsAgain, redeliveredAfterGiveBack, inFlightAtKills, batchesInDoubt)
                 + (serverKills > 0 || failed > 0 ? String.format(", %d broker kills survived by the clients, %,d calls "
-                        + "failed over them", serverKills, failed) : "");
+                        + "failed over them, %,d messages received while a connection was interrupted", serverKills,
+                        failed, staleDeliveries) : "");
     }
 }

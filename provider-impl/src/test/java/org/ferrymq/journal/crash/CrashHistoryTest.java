@@ -235,6 +235,52 @@ class CrashHistoryTest {
     }
 
     @Test
+    void aCommitThatIsGivingBackItsReceiptsBeforeItThrowsTransactionRolledBackMayHaveThemComeAgainMeanwhile()
+            throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a");
+        log(1, "tx-consumer", "RECEIVED a false 1 transacted", "COMMIT-RECEIPTS 1 a");
+        log(1, "auto-ack-consumer", "RECEIVED a true 2 auto");
+        log(1, "tx-consumer", "FAILED 1 TransactionRolledBackException");
+        log(2, "drain");
+        assertEquals(List.of(), CrashHistory.read(logs, 2).violations());
+    }
+
+    @Test
+    void aCommitThatReturnedAfterItsReceiptsCameAgainBrokeItsWord() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a");
+        log(1, "tx-consumer", "RECEIVED a false 1 transacted", "COMMIT-RECEIPTS 1 a");
+        log(1, "auto-ack-consumer", "RECEIVED a true 2 auto");
+        log(1, "tx-consumer", "COMMITTED 1");
+        log(2, "drain");
+
+        assertBroken("acknowledged, delivered again", 2);
+    }
+
+    @Test
+    void whatARoleReceivedWhileItsConnectionWasInterruptedComesAgainAndIsCounted() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a", "SEND b", "SENT b", "SEND c", "SENT c");
+        log(1, "server", "SERVER-KILLED 1");
+        log(1, "client-ack-consumer", "INTERRUPTED 1", "RECEIVED a false 1 client", "RESUMED 1",
+                "RECEIVED a true 2 client", "RECEIVED b false 1 client", "ACK 1 a b a", "ACKED 1");
+        log(1, "auto-ack-consumer", "INTERRUPTED 1", "RECEIVED c false 1 auto", "RESUMED 1",
+                "RECEIVED c true 2 auto");
+        log(2, "drain");
+
+        CrashHistory history = CrashHistory.read(logs, 2);
+        assertEquals(List.of(), history.violations());
+        assertEquals(2, history.staleDeliveries());
+    }
+
+    @Test
+    void whatARoleReceivedWhileItsConnectionWasInterruptedMustComeAgain() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a");
+        log(1, "tx-consumer", "INTERRUPTED 1", "RECEIVED a false 1 transacted", "RESUMED 1");
+        log(2, "drain");
+
+        assertBroken("lost in flight", 2);
+    }
+
+    @Test
     void aTcpHistoryThatKeepsEveryGuaranteePasses() throws IOException {
         log(1, "sync-producer", "SEND s1", "SENT s1", "SEND s2");
         log(1, "tx-producer", "COMMIT-SENDS 1 t1 t2", "COMMITTED 1", "COMMIT-SENDS 2 t3 t4");

@@ -10,10 +10,13 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.ferrymq.api.ConnectionStateListener;
+import org.ferrymq.api.ObservableConnection;
 import org.ferrymq.client.FerryConnectionFactory;
 
 /**
@@ -136,6 +139,20 @@ public final class CrashLoad {
         Connection connect(FerryConnectionFactory factory) throws JMSException {
             Connection c = factory.createConnection();
             if (survive) {
+                // the judge gives back what the role received between these two: deliveries of the lost connection
+                ((ObservableConnection) c).setConnectionStateListener(new ConnectionStateListener() {
+                    private int interruptions;
+
+                    @Override
+                    public void interrupted(Exception cause) {
+                        write("INTERRUPTED " + ++interruptions);
+                    }
+
+                    @Override
+                    public void resumed(String serverUrl) {
+                        write("RESUMED " + interruptions);
+                    }
+                });
                 // called only when reconnecting gave up: the test cannot go on without this role
                 c.setExceptionListener(e -> {
                     synchronized (System.out) {
@@ -147,6 +164,14 @@ public final class CrashLoad {
                 });
             }
             return c;
+        }
+
+        private void write(String event) {
+            try {
+                log.write(event);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         /**
