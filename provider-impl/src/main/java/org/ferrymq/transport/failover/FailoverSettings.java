@@ -41,8 +41,9 @@ public record FailoverSettings(int reconnectAttempts, long reconnectDelayMillis,
 
     /** The settings among a URL's parameters; missing ones take their defaults. */
     public static FailoverSettings from(Properties parameters) {
+        long attempts = number(parameters, RECONNECT_ATTEMPTS, DEFAULT_RECONNECT_ATTEMPTS);
         return new FailoverSettings(
-                (int) number(parameters, RECONNECT_ATTEMPTS, DEFAULT_RECONNECT_ATTEMPTS),
+                (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, attempts)),
                 number(parameters, RECONNECT_DELAY, DEFAULT_RECONNECT_DELAY_MILLIS),
                 number(parameters, MAX_RECONNECT_DELAY, DEFAULT_MAX_RECONNECT_DELAY_MILLIS));
     }

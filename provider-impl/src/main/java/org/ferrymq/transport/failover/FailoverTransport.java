@@ -69,8 +69,10 @@ public final class FailoverTransport implements Transport {
     private final Object lock = new Object();
 
     // guarded by lock
-    /** The connection requests go to; null while reconnecting. */
-    private Transport current;
+    /** The connection requests go to; null while reconnecting. Written under lock, read without on the fast path. */
+    private volatile Transport current;
+    /** The number of the connection in {@link #current}. */
+    private volatile int currentEpoch;
     /** The number of the connection deliveries are taken from: the current one, or the one being rebuilt. */
     private volatile int epoch;
     private int serverIndex;
@@ -116,6 +118,7 @@ public final class FailoverTransport implements Transport {
                 synchronized (transport.lock) {
                     transport.epoch = 1;
                     transport.serverIndex = i;
+                    transport.currentEpoch = 1;
                     transport.current = inner;
                 }
                 inner.setClientChannel(transport.new InnerChannel(inner, 1));
@@ -154,9 +157,16 @@ public final class FailoverTransport implements Transport {
         while (true) {
             Transport inner;
             int at;
-            synchronized (lock) {
-                inner = awaitConnection(command);
-                at = epoch;
+            int seen = currentEpoch;
+            Transport connected = current;
+            if (connected != null && seen == currentEpoch) { // the common case: connected, no lock taken
+                inner = connected;
+                at = seen;
+            } else {
+                synchronized (lock) {
+                    inner = awaitConnection(command);
+                    at = currentEpoch;
+                }
             }
             if (inner == null) { // deferred or dropped while reconnecting
                 if (command instanceof Command.AcknowledgeAsync ack) {
@@ -598,6 +608,7 @@ public final class FailoverTransport implements Transport {
                         return true;
                     }
                     if (deferredCloses.isEmpty()) {
+                        currentEpoch = at;
                         current = fresh;
                         serverIndex = index;
                         lock.notifyAll();
