@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -160,8 +161,8 @@ final class CrashHistory {
     private int epoch;
     private int serverKills;
     private final Map<String, Integer> failures = new TreeMap<>();
-    /** Per run and role whose connection is interrupted, what it received since. */
-    private final Map<String, List<String>> interrupted = new HashMap<>();
+    /** The runs and roles whose connection is interrupted. */
+    private final Set<String> interrupted = new HashSet<>();
     private int staleDeliveries;
     private int receptions;
     private int redelivered;
@@ -266,10 +267,8 @@ final class CrashHistory {
                 }
                 case "RECEIVED" -> {
                     received(run, e.role(), w[2], Boolean.parseBoolean(w[3]), Integer.parseInt(w[4]), w[5]);
-                    List<String> stale = interrupted.get(fileKey);
-                    if (stale != null) {
-                        stale.add(w[2]);
-                        staleDeliveries++;
+                    if (interrupted.contains(fileKey)) {
+                        fromLostConnection(run, e.role(), w[2]);
                     }
                 }
                 case "ACK", "COMMIT-RECEIPTS" -> acknowledging(intent(BatchKind.ACKNOWLEDGE, run, e, w[2], rest(w)),
@@ -279,8 +278,8 @@ final class CrashHistory {
                 case "COMMITTED", "ACKED", "ROLLED-BACK", "RECOVERED" -> confirm(fileKey, w[2], e);
                 case "FAILED" -> failed(run, fileKey, w[2], w.length > 3 ? w[3] : "?", e);
                 case "SERVER-KILLED" -> serverKilled(run, w[2]);
-                case "INTERRUPTED" -> interrupted.putIfAbsent(fileKey, new ArrayList<>());
-                case "RESUMED" -> resumed(run, e.role(), interrupted.remove(fileKey));
+                case "INTERRUPTED" -> interrupted.add(fileKey);
+                case "RESUMED" -> interrupted.remove(fileKey);
                 default -> throw new IllegalStateException("run " + run + " " + e.role() + " logged an unknown event: "
                         + String.join(" ", w));
             }
@@ -486,20 +485,22 @@ final class CrashHistory {
         return m.holding == Holding.HELD && m.heldInEpoch == epoch && m.heldBy.equals(role);
     }
 
-    /** The role's connection was rebuilt: what it received from the lost one comes again. */
-    private void resumed(int run, String role, List<String> stale) {
-        for (String cid : stale == null ? List.<String>of() : stale) {
-            Message m = message(cid);
-            if (m.holding == Holding.HELD && role.equals(m.heldBy)) {
-                m.holding = Holding.GIVEN_BACK;
-                m.givenBackByKill = true;
-                m.note("run " + run + " " + role + " received it from its lost connection");
-                inFlightAtKills++;
-            } else if (m.holding == Holding.AUTO_ACKNOWLEDGED && role.equals(m.heldBy)) {
-                m.heldInEpoch = -1; // its acknowledgement went nowhere: it comes again, at any time
-                m.autoReceipts.cids.remove(cid); // and not in the order of that consumer's receipts
-                m.note("run " + run + " " + role + " received it from its lost connection");
-            }
+    /**
+     * The role received a message while its connection was interrupted: a delivery of the
+     * lost connection (prefetched before the loss), which the broker gives again as it gives
+     * everything that connection held, so it is given back already.
+     */
+    private void fromLostConnection(int run, String role, String cid) {
+        staleDeliveries++;
+        Message m = message(cid);
+        m.note("run " + run + " " + role + " received it from its lost connection");
+        if (m.holding == Holding.HELD) {
+            m.holding = Holding.GIVEN_BACK;
+            m.givenBackByKill = true;
+            inFlightAtKills++;
+        } else if (m.holding == Holding.AUTO_ACKNOWLEDGED) {
+            m.heldInEpoch = -1; // its acknowledgement went nowhere: it comes again, at any time
+            m.autoReceipts.cids.remove(cid); // and not in the order of that consumer's receipts
         }
     }
 

@@ -272,6 +272,18 @@ class CrashHistoryTest {
     }
 
     @Test
+    void whatARoleReceivedWhileItsConnectionWasInterruptedMayGoToAnotherRoleBeforeItResumes() throws IOException {
+        log(1, "sync-producer", "SEND a", "SENT a");
+        log(1, "server", "SERVER-KILLED 1");
+        log(1, "client-ack-consumer", "INTERRUPTED 1", "RECEIVED a false 1 client");
+        log(1, "auto-ack-consumer", "RECEIVED a true 2 auto");
+        log(1, "client-ack-consumer", "RESUMED 1", "ACK 1 a", "FAILED 1 JMSException");
+        log(2, "drain");
+
+        assertEquals(List.of(), CrashHistory.read(logs, 2).violations());
+    }
+
+    @Test
     void whatARoleReceivedWhileItsConnectionWasInterruptedMustComeAgain() throws IOException {
         log(1, "sync-producer", "SEND a", "SENT a");
         log(1, "tx-consumer", "INTERRUPTED 1", "RECEIVED a false 1 transacted", "RESUMED 1");
