@@ -215,6 +215,41 @@ class FailoverTest {
     }
 
     @Test
+    void whileTheConnectionIsDownAConsumerHandsOutNothingTheLostConnectionPrefetched() throws Exception {
+        server.start(data);
+        Connection connection = connect(server.address() + "?" + QUICK);
+        StateEvents events = listen(connection);
+        connection.start();
+        Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue queue = session.createQueue("prefetched");
+        MessageProducer producer = session.createProducer(queue);
+        for (String text : List.of("one", "two", "three")) {
+            producer.send(session.createTextMessage(text));
+        }
+        MessageConsumer consumer = session.createConsumer(queue);
+        assertEquals("one", text(consumer.receive(WAIT_MILLIS)));
+        // "two" and "three" are prefetched now (prefetch 1000), waiting in the consumer
+
+        server.kill();
+        assertEquals("interrupted", events.next());
+        assertNull(consumer.receive(500), "a receive between interrupted and resumed handed out a message"
+                + " the lost connection had prefetched; the broker gives it to a consumer again");
+
+        server.restart();
+        assertTrue(events.next().startsWith("resumed "));
+        List<String> again = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Message message = consumer.receive(WAIT_MILLIS);
+            again.add(text(message));
+            if (!text(message).equals("one")) {
+                assertTrue(message.getJMSRedelivered(), text(message) + " had been delivered before: it must be flagged");
+            }
+        }
+        Collections.sort(again);
+        assertEquals(List.of("one", "three", "two"), again);
+    }
+
+    @Test
     void aCommitAfterAFailoverThrowsTransactionRolledBackAndTheNextTransactionWorks() throws Exception {
         server.start(data);
         Connection connection = connect(server.address() + "?" + QUICK);
