@@ -383,6 +383,9 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     public void connectionInterrupted(JMSException cause) {
         for (FerrySession session : sessions) {
             session.acknowledgements.abandon(); // nobody waits for the lost connection's settlements
+            for (FerryMessageConsumer consumer : session.consumers()) {
+                consumer.connectionLost();
+            }
         }
         ConnectionStateListener listener = stateListener;
         if (listener != null && !closed) {

@@ -57,6 +57,17 @@ public class FerryMessageConsumer implements QueueReceiver, TopicSubscriber {
      * prefetched is dropped (the broker gives it to a consumer again). Whether the new
      * connection must open its prefetch window at once: it had been opened before.
      */
+    /**
+     * The connection was lost: what it prefetched is dropped now, not handed out while the
+     * client reconnects (the broker gives those messages to a consumer again, flagged).
+     */
+    void connectionLost() {
+        synchronized (buffer) {
+            buffer.clear();
+            unpaidCredit = 0;
+        }
+    }
+
     boolean failedOver() {
         synchronized (buffer) {
             buffer.clear();
