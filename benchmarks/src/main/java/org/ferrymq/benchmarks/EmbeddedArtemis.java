@@ -14,14 +14,24 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * ActiveMQ Artemis as the reference: an embedded broker without persistence or security,
- * reached through its in-VM acceptor {@code vm://0} with the Jakarta client's default
- * settings.
+ * reached through its in-VM acceptor {@code vm://0} (or, for the TCP benchmark's server process,
+ * a Netty acceptor {@code tcp://HOST:PORT}) with the Jakarta client's default settings.
  */
 final class EmbeddedArtemis implements BrokerUnderTest {
 
+    private final String acceptorUrl;
     private Path instanceDirectory;
     private EmbeddedActiveMQ broker;
     private ActiveMQConnectionFactory factory;
+
+    EmbeddedArtemis() {
+        this("vm://0");
+    }
+
+    /** @param acceptorUrl the one acceptor the broker listens on, and the URL its factory connects to */
+    EmbeddedArtemis(String acceptorUrl) {
+        this.acceptorUrl = acceptorUrl;
+    }
 
     @Override
     public String key() {
@@ -36,13 +46,13 @@ final class EmbeddedArtemis implements BrokerUnderTest {
         configuration.setBrokerInstance(instanceDirectory.toFile());
         configuration.setPersistenceEnabled(false)
                 .setSecurityEnabled(false)
-                .addAcceptorConfiguration("in-vm", "vm://0")
+                .addAcceptorConfiguration("bench", acceptorUrl)
                 // What the stock broker.xml sets; without it every new queue logs two warnings.
                 .addAddressSetting("#", new AddressSettings()
                         .setDeadLetterAddress(SimpleString.of("DLQ"))
                         .setExpiryAddress(SimpleString.of("ExpiryQueue")));
         broker = new EmbeddedActiveMQ().setConfiguration(configuration).start();
-        factory = new ActiveMQConnectionFactory("vm://0");
+        factory = new ActiveMQConnectionFactory(acceptorUrl);
         return factory;
     }
 

@@ -21,7 +21,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 /**
  * ActiveMQ Artemis as the reference: an embedded broker with persistence on and its JDBC store
  * (bindings, messages, large messages, paging) in the scratch database, security off, reached
- * through its in-VM acceptor {@code vm://0} with the Jakarta client's defaults, under which a
+ * through its in-VM acceptor {@code vm://0} (or, for the TCP benchmark's server process, a Netty
+ * acceptor {@code tcp://HOST:PORT}) with the Jakarta client's defaults, under which a
  * persistent send outside a transaction blocks until the broker has stored it.
  *
  * <p>The store keeps Artemis's defaults but for its {@code jdbc-journal-sync-period} (the journal
@@ -34,13 +35,20 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 final class EmbeddedArtemisOnJdbc implements PersistentBrokerUnderTest {
 
     private final int syncPeriodMillis;
+    private final String acceptorUrl;
     private Path instanceDirectory;
     private DataSource pool;
     private EmbeddedActiveMQ broker;
     private ActiveMQConnectionFactory factory;
 
     EmbeddedArtemisOnJdbc(int syncPeriodMillis) {
+        this(syncPeriodMillis, "vm://0");
+    }
+
+    /** @param acceptorUrl the one acceptor the broker listens on, and the URL its factory connects to */
+    EmbeddedArtemisOnJdbc(int syncPeriodMillis, String acceptorUrl) {
         this.syncPeriodMillis = syncPeriodMillis;
+        this.acceptorUrl = acceptorUrl;
     }
 
     @Override
@@ -80,7 +88,7 @@ final class EmbeddedArtemisOnJdbc implements PersistentBrokerUnderTest {
         configuration.setPersistenceEnabled(true)
                 .setSecurityEnabled(false)
                 .setStoreConfiguration(store)
-                .addAcceptorConfiguration("in-vm", "vm://0")
+                .addAcceptorConfiguration("bench", acceptorUrl)
                 // What the stock broker.xml sets; without it every new queue logs two warnings.
                 .addAddressSetting("#", new AddressSettings()
                         .setDeadLetterAddress(SimpleString.of("DLQ"))
@@ -91,7 +99,7 @@ final class EmbeddedArtemisOnJdbc implements PersistentBrokerUnderTest {
             throw new IllegalStateException("Artemis did not become active on " + database.url()
                     + "; its log above (AMQ224000) says why its store could not start");
         }
-        factory = new ActiveMQConnectionFactory("vm://0");
+        factory = new ActiveMQConnectionFactory(acceptorUrl);
         return factory;
     }
 

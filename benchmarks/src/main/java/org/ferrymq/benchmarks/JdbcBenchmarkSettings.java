@@ -74,7 +74,7 @@ record JdbcBenchmarkSettings(List<String> providers, List<String> databases, Str
         return postgresUser.isEmpty() ? List.of("postgres", "root") : List.of(postgresUser);
     }
 
-    private static List<String> keys(String property, String defaultValue, Set<String> known) {
+    static List<String> keys(String property, String defaultValue, Set<String> known) {
         String value = text(property);
         List<String> keys = new ArrayList<>();
         for (String part : (value.isEmpty() ? defaultValue : value).split(",")) {
@@ -138,12 +138,12 @@ record JdbcBenchmarkSettings(List<String> providers, List<String> databases, Str
         return url;
     }
 
-    private static String text(String property) {
+    static String text(String property) {
         String value = System.getProperty(property);
         return value == null ? "" : value.trim();
     }
 
-    private static int integer(String property, int defaultValue, int min, int max) {
+    static int integer(String property, int defaultValue, int min, int max) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
             return defaultValue;

@@ -80,7 +80,7 @@ public final class ThroughputBenchmark {
      * compiles by invocation counts but finishes in wall-clock time, so a fast provider is not
      * warm after the same number of messages as a slow one.
      */
-    private static void warmUp(String provider, ConnectionFactory factory, BenchmarkSettings settings, byte[] body)
+    static void warmUp(String provider, ConnectionFactory factory, BenchmarkSettings settings, byte[] body)
             throws Exception {
         long started = System.nanoTime();
         long minimum = settings.warmupSeconds() * 1_000_000_000L;
@@ -100,7 +100,7 @@ public final class ThroughputBenchmark {
         }
     }
 
-    private static double runTrial(String provider, String kind, int index, int count, ConnectionFactory factory,
+    static double runTrial(String provider, String kind, int index, int count, ConnectionFactory factory,
                                    int messages, byte[] body) throws Exception {
         TrialFigures figures = runTrial(factory, messages, body);
         // The send time shows which side limits the rate: a producer far ahead of the consumer left a backlog.

@@ -231,6 +231,16 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** The open connection that holds {@code clientId}, or null. */
+    BrokerConnection holderOf(String clientId) {
+        for (BrokerConnection connection : connections) {
+            if (clientId.equals(connection.clientId())) {
+                return connection;
+            }
+        }
+        return null;
+    }
+
     void releaseClientId(String clientId) {
         if (clientId != null) {
             clientIds.remove(clientId);

@@ -1,6 +1,7 @@
 package org.ferrymq.broker;
 
 import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
     private final Map<Long, BrokerConsumer> consumers = new ConcurrentHashMap<>();
     private final Set<DestinationName> temporaries = ConcurrentHashMap.newKeySet();
     private volatile String clientId;
+    /** The id the client gave its connection: the same after the client reconnects. */
+    private volatile String clientConnectionId;
     private volatile boolean open;
     private volatile boolean closed;
 
@@ -45,6 +48,11 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
 
     String clientId() {
         return clientId;
+    }
+
+    /** Whether the broker has stopped: a command refused now was refused for that, not for itself. */
+    public boolean brokerStopped() {
+        return broker.isClosed();
     }
 
     /** Carries out one command and answers it; broker-side failures are thrown as the JMSException the spec names. */
@@ -65,11 +73,35 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         }
         broker.authenticate(c.user(), c.password());
         if (c.clientId() != null) {
-            broker.claimClientId(c.clientId());
+            claimClientId(c.clientId(), c.connectionId());
             clientId = c.clientId();
         }
+        clientConnectionId = c.connectionId();
         open = true;
         return null;
+    }
+
+    /**
+     * Claims the client ID, taking it over from a connection the same client connection had
+     * before it reconnected (the same connection id): the broker may not yet have noticed that
+     * the old one is gone (its socket half-open, its heartbeat not yet expired), and a durable
+     * subscriber must get its client ID, and its subscription, back at once. The old connection
+     * is closed as if its client had vanished: what it held unacknowledged is redelivered.
+     */
+    private void claimClientId(String wanted, String connectionId) throws JMSException {
+        try {
+            broker.claimClientId(wanted);
+        } catch (InvalidClientIDException e) {
+            BrokerConnection holder = broker.holderOf(wanted);
+            if (holder == null || holder == this || connectionId == null
+                    || !connectionId.equals(holder.clientConnectionId)) {
+                throw e;
+            }
+            holder.channel.connectionFailed(new IllegalStateException("This connection was replaced by a new one of "
+                    + "the same client (client ID '" + wanted + "'), which reconnected"));
+            holder.close();
+            broker.claimClientId(wanted);
+        }
     }
 
     @Override

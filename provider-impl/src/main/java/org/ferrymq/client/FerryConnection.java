@@ -6,6 +6,7 @@ import jakarta.jms.Destination;
 import jakarta.jms.ExceptionListener;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidClientIDException;
+import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueConnection;
@@ -15,16 +16,19 @@ import jakarta.jms.Session;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicConnection;
 import jakarta.jms.TopicSession;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import org.ferrymq.protocol.ClientChannel;
+import org.ferrymq.api.ConnectionStateListener;
+import org.ferrymq.api.ObservableConnection;
 import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.Delivery;
+import org.ferrymq.protocol.RecoverableChannel;
 import org.ferrymq.protocol.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +37,14 @@ import org.slf4j.LoggerFactory;
  * A connection to a FerryMQ broker over one {@link Transport}. It routes the broker's
  * deliveries to its consumers, owns its sessions and temporary destinations, and keeps the
  * spec's rules on client IDs, start/stop and close.
+ *
+ * <p>Over a transport that reconnects (failover), it rebuilds itself on each new connection
+ * ({@link #rebuild}): the same connection id and client ID, every open session and consumer
+ * with a fresh prefetch window; what was prefetched from the lost connection is dropped, and
+ * its consumers on temporary destinations, which ended with it, are closed.
  */
-public class FerryConnection implements QueueConnection, TopicConnection, TemporaryDestinationOwner, ClientChannel {
+public class FerryConnection implements QueueConnection, TopicConnection, TemporaryDestinationOwner,
+        RecoverableChannel, ObservableConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(FerryConnection.class);
 
@@ -58,6 +68,12 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     /** Set when the broker ended this connection (it shut down): closing then only cleans up here. */
     private volatile boolean brokerGone;
     private volatile ExceptionListener exceptionListener;
+    private volatile ConnectionStateListener stateListener;
+    /** The credentials the connection was opened with: a reconnect opens it again with them. */
+    private volatile String user;
+    private volatile String password;
+    /** Consumers on temporary destinations that ended with a lost connection, closed once it is restored. */
+    private final List<FerryMessageConsumer> orphaned = new ArrayList<>();
 
     FerryConnection(Transport transport, int prefetch, Domain domain) {
         this.transport = transport;
@@ -76,11 +92,13 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
             transport.close();
             throw e;
         }
-        ((FerryConnection) connection).opened(clientId);
+        ((FerryConnection) connection).opened(user, password, clientId);
         return connection;
     }
 
-    private void opened(String fixedClientId) {
+    private void opened(String user, String password, String fixedClientId) {
+        this.user = user;
+        this.password = password;
         if (fixedClientId != null) {
             clientId = fixedClientId;
             clientIdFixed = true;
@@ -345,6 +363,103 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
                 LOG.warn("ExceptionListener of connection {} threw {}", connectionId, e.toString());
             } catch (Throwable e) { // an Error must not stop the broker's shutdown that called us
                 LOG.error("ExceptionListener of connection {} threw {}", connectionId, e.toString(), e);
+            }
+        }
+    }
+
+    // ---- reconnecting (RecoverableChannel) ----
+
+    @Override
+    public void setConnectionStateListener(ConnectionStateListener listener) {
+        this.stateListener = listener;
+    }
+
+    @Override
+    public ConnectionStateListener getConnectionStateListener() {
+        return stateListener;
+    }
+
+    @Override
+    public void connectionInterrupted(JMSException cause) {
+        for (FerrySession session : sessions) {
+            session.acknowledgements.abandon(); // nobody waits for the lost connection's settlements
+            for (FerryMessageConsumer consumer : session.consumers()) {
+                consumer.connectionLost();
+            }
+        }
+        ConnectionStateListener listener = stateListener;
+        if (listener != null && !closed) {
+            try {
+                listener.interrupted(cause);
+            } catch (RuntimeException e) {
+                LOG.warn("ConnectionStateListener of connection {} threw {}", connectionId, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void rebuild(Transport fresh) throws JMSException {
+        fresh.request(new Command.OpenConnection(connectionId, user, password, clientId));
+        if (closed || closing) {
+            return; // its closing commands follow
+        }
+        List<FerryMessageConsumer> lost = new ArrayList<>();
+        for (FerrySession session : sessions) {
+            if (session.isClosing()) {
+                continue;
+            }
+            session.failedOver();
+            fresh.request(new Command.CreateSession(session.id, session.transacted()));
+            for (FerryMessageConsumer consumer : session.consumers()) {
+                if (consumer.info().destination().kind().isTemporary()) {
+                    lost.add(consumer); // its destination ended with the lost connection
+                    continue;
+                }
+                boolean credit = consumer.failedOver();
+                fresh.request(new Command.CreateConsumer(consumer.info()));
+                if (credit) {
+                    fresh.request(new Command.Credit(consumer.id, consumer.info().prefetch()));
+                }
+            }
+        }
+        synchronized (orphaned) {
+            orphaned.clear();
+            orphaned.addAll(lost);
+        }
+    }
+
+    @Override
+    public void connectionResumed(String server) {
+        List<FerryMessageConsumer> lost;
+        synchronized (orphaned) {
+            lost = List.copyOf(orphaned);
+            orphaned.clear();
+        }
+        for (FerryMessageConsumer consumer : lost) {
+            consumer.closeLocally();
+            consumer.session.consumerClosed(consumer);
+        }
+        ConnectionStateListener listener = stateListener;
+        if (listener != null && !closed) {
+            try {
+                listener.resumed(server);
+            } catch (RuntimeException e) {
+                LOG.warn("ConnectionStateListener of connection {} threw {}", connectionId, e.toString());
+            }
+        }
+        ExceptionListener exceptions = exceptionListener;
+        if (!lost.isEmpty() && exceptions != null && !closed && !closing) {
+            StringBuilder names = new StringBuilder();
+            for (FerryMessageConsumer consumer : lost) {
+                names.append(names.length() == 0 ? "" : ", ").append(consumer);
+            }
+            try {
+                exceptions.onException(new InvalidDestinationException("Connection " + connectionId + " was restored "
+                        + "after its server connection was lost, but its temporary destinations ended with that "
+                        + "connection; these consumers on them are closed: " + names + ". Create new temporary "
+                        + "destinations"));
+            } catch (RuntimeException e) {
+                LOG.warn("ExceptionListener of connection {} threw {}", connectionId, e.toString());
             }
         }
     }

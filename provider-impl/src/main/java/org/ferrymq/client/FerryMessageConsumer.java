@@ -48,6 +48,34 @@ public class FerryMessageConsumer implements QueueReceiver, TopicSubscriber {
         this.creditBatch = Math.max(1, info.prefetch() / 2);
     }
 
+    ConsumerInfo info() {
+        return info;
+    }
+
+    /**
+     * The consumer is being opened again on a new server connection: what the lost one
+     * prefetched is dropped (the broker gives it to a consumer again). Whether the new
+     * connection must open its prefetch window at once: it had been opened before.
+     */
+    /**
+     * The connection was lost: what it prefetched is dropped now, not handed out while the
+     * client reconnects (the broker gives those messages to a consumer again, flagged).
+     */
+    void connectionLost() {
+        synchronized (buffer) {
+            buffer.clear();
+            unpaidCredit = 0;
+        }
+    }
+
+    boolean failedOver() {
+        synchronized (buffer) {
+            buffer.clear();
+            unpaidCredit = 0;
+            return creditGranted && !closed;
+        }
+    }
+
     MessageListener listener() {
         return listener;
     }

@@ -594,6 +594,25 @@ public class FerrySession implements QueueSession, TopicSession {
         }
     }
 
+    boolean isClosing() {
+        return closed || closing;
+    }
+
+    List<FerryMessageConsumer> consumers() {
+        return consumers;
+    }
+
+    /**
+     * The connection is being rebuilt on a new server connection: the new broker session
+     * starts at generation 0, and no acknowledgement of the lost one will be settled. What the
+     * application consumed stays listed: an acknowledgement or commit naming it learns from the
+     * transport that it was lost.
+     */
+    void failedOver() {
+        generation = 0;
+        acknowledgements.resume();
+    }
+
     void consumerClosed(FerryMessageConsumer consumer) {
         consumers.remove(consumer);
     }

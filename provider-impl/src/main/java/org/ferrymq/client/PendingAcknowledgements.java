@@ -152,6 +152,15 @@ final class PendingAcknowledgements {
         notifyAll();
     }
 
+    /** The connection was restored: acknowledgements are settled again, and none of the lost one is waited for. */
+    synchronized void resume() {
+        abandoned = false;
+        lazy.clear();
+        lazySendScheduled = false;
+        unsettled = 0;
+        notifyAll();
+    }
+
     /** Waits, holding this monitor, while {@code deliveries} more would overfill the window. */
     private void awaitRoom(int deliveries) throws JMSException {
         try {

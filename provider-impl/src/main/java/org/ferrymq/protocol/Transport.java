@@ -14,6 +14,15 @@ public interface Transport extends AutoCloseable {
     /** Where deliveries and connection failures go; set once, before the connection is opened. */
     void setClientChannel(ClientChannel channel);
 
+    /**
+     * Whether the connection ended without {@link #close()} (the server went away or stopped
+     * answering): every request fails from now on. A request that failed on a lost transport
+     * may or may not have reached the broker, unless the transport refused it before writing.
+     */
+    default boolean isLost() {
+        return false;
+    }
+
     @Override
     void close();
 }

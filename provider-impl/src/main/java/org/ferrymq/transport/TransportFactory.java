@@ -30,7 +30,9 @@ public final class TransportFactory {
 
     static {
         register("vm", "org.ferrymq.transport.invm.InVmTransportProvider", "vm://NAME (a broker in this JVM)");
-        register("tcp", "org.ferrymq.transport.tcp.TcpTransportProvider", "tcp://HOST:PORT (a FerryMQ server)");
+        // failover wraps the TCP transport: a tcp:// connection reconnects unless reconnectAttempts=0
+        register("tcp", "org.ferrymq.transport.failover.FailoverTransportProvider",
+                "tcp://HOST:PORT[,tcp://HOST:PORT...] (FerryMQ servers)");
     }
 
     private TransportFactory() {

@@ -11,7 +11,9 @@ import java.io.Serializable;
  * Jakarta Messaging ({@code destinationLookup}, {@code connectionFactoryLookup},
  * {@code destinationType}, {@code subscriptionDurability}, {@code subscriptionName},
  * {@code clientId}, {@code messageSelector}, {@code acknowledgeMode}), plus {@code destination}
- * (a physical name, instead of a lookup) and {@code maxSession} (concurrent deliveries).
+ * (a physical name, instead of a lookup), {@code maxSession} (concurrent deliveries), and
+ * {@code reconnectDelay} and {@code maxReconnectDelay} (how the activation connects again after
+ * losing its connection).
  */
 public class FerryActivationSpec implements ActivationSpec, Serializable {
 
@@ -33,6 +35,8 @@ public class FerryActivationSpec implements ActivationSpec, Serializable {
     private String messageSelector;
     private String acknowledgeMode = "Auto-acknowledge";
     private int maxSession = 5;
+    private int reconnectDelay = 1000;
+    private int maxReconnectDelay = 30_000;
 
     /** Refuses settings that cannot work, naming the property and what it takes. */
     @Override
@@ -55,6 +59,13 @@ public class FerryActivationSpec implements ActivationSpec, Serializable {
         }
         if (maxSession < 1) {
             throw invalid("maxSession", "is " + maxSession + "; use 1 or more");
+        }
+        if (reconnectDelay < 1) {
+            throw invalid("reconnectDelay", "is " + reconnectDelay + "; use 1 (milliseconds) or more");
+        }
+        if (maxReconnectDelay < reconnectDelay) {
+            throw invalid("maxReconnectDelay", "is " + maxReconnectDelay + ", less than reconnectDelay "
+                    + reconnectDelay + "; use reconnectDelay or more");
         }
     }
 
@@ -159,6 +170,24 @@ public class FerryActivationSpec implements ActivationSpec, Serializable {
 
     public void setMaxSession(int maxSession) {
         this.maxSession = maxSession;
+    }
+
+    public int getReconnectDelay() {
+        return reconnectDelay;
+    }
+
+    /** Milliseconds before the first try to connect again after the connection was lost (default 1000); doubles after each failed try. */
+    public void setReconnectDelay(int reconnectDelay) {
+        this.reconnectDelay = reconnectDelay;
+    }
+
+    public int getMaxReconnectDelay() {
+        return maxReconnectDelay;
+    }
+
+    /** The longest wait between two tries to connect again, in milliseconds (default 30000). */
+    public void setMaxReconnectDelay(int maxReconnectDelay) {
+        this.maxReconnectDelay = maxReconnectDelay;
     }
 
     @Override

@@ -19,21 +19,25 @@ import javax.naming.NamingException;
 import javax.sql.DataSource;
 import javax.transaction.xa.XAResource;
 import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.client.ConnectionUrl;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.transport.TransportFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * FerryMQ in an application server. The adapter runs an embedded broker named
- * {@link #setBrokerName brokerName}; its journal is the container data source named by
- * {@link #setJournalDataSource journalDataSource}, or else an H2 file database under the
- * server's data directory. Every outbound connection and every MDB activation reaches the
- * broker through {@link #connectionUrl()}: a remote FerryMQ server will be one more setting
- * there, not a second adapter.
+ * FerryMQ in an application server. Unless {@link #setConnectionUrl connectionUrl} names a
+ * FerryMQ server, the adapter runs an embedded broker named {@link #setBrokerName brokerName};
+ * its journal is the container data source named by {@link #setJournalDataSource
+ * journalDataSource}, or else an H2 file database under the server's data directory. Every
+ * outbound connection, every MDB activation and the recovery connection reach the broker,
+ * embedded or remote, through {@link #connectionUrl()}.
  *
- * <p>The broker starts on first use (a connection, an activation or a recovery scan), after the
- * server has bound its data sources, and stops with the adapter.
+ * <p>The embedded broker starts on first use (a connection, an activation or a recovery scan),
+ * after the server has bound its data sources, and stops with the adapter. With a
+ * {@code connectionUrl} the adapter starts no broker; an activation whose server is away
+ * waits for it (see {@link InboundActivation}).
  */
 public class FerryResourceAdapter implements ResourceAdapter, Serializable {
 
@@ -44,6 +48,7 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
     private String journalDataSource;
     private String dataDirectory;
     private String brokerProperties;
+    private String connectionUrl;
 
     private transient EmbeddedBroker broker;
     private transient Map<MessageEndpointFactory, InboundActivation> activations;
@@ -96,12 +101,70 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
         this.brokerProperties = brokerProperties;
     }
 
+    public String getConnectionUrl() {
+        return connectionUrl;
+    }
+
+    /**
+     * A FerryMQ server's URL, e.g. {@code tcp://broker.example.com:61616} (with {@code user} and
+     * {@code password} parameters for the adapter's own connections when the server requires
+     * them): the adapter then starts no embedded broker and ignores the four settings above.
+     * Empty (the default): the embedded broker.
+     */
+    public void setConnectionUrl(String connectionUrl) {
+        this.connectionUrl = connectionUrl;
+    }
+
+    /** Whether the adapter uses a FerryMQ server rather than its embedded broker. */
+    boolean isRemote() {
+        return connectionUrl != null && !connectionUrl.isBlank();
+    }
+
+    /** The broker the adapter uses, as a log line may name it (without passwords). */
+    String shownUrl() {
+        return isRemote() ? ConnectionUrl.parse(connectionUrl).toString() : "vm://" + brokerName;
+    }
+
     // ---- life cycle ----
 
     @Override
-    public void start(BootstrapContext context) {
+    public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        if (isRemote()) {
+            checkConnectionUrl();
+        }
         activations = new ConcurrentHashMap<>();
-        LOG.info("FerryMQ resource adapter started; broker '{}' starts on first use", brokerName);
+        if (isRemote()) {
+            LOG.info("FerryMQ resource adapter started; it uses the FerryMQ server at {}", shownUrl());
+        } else {
+            LOG.info("FerryMQ resource adapter started; broker '{}' starts on first use", brokerName);
+        }
+    }
+
+    /** Refuses a connectionUrl the adapter cannot use, naming the setting and what it takes. */
+    private void checkConnectionUrl() throws ResourceAdapterInternalException {
+        ConnectionUrl url;
+        try {
+            url = ConnectionUrl.parse(connectionUrl);
+            TransportFactory.providerFor(url);
+        } catch (IllegalArgumentException e) {
+            throw new ResourceAdapterInternalException("FerryMQ resource adapter property ConnectionUrl: "
+                    + e.getMessage(), e);
+        }
+        if (url.scheme().equals("vm")) {
+            throw new ResourceAdapterInternalException("FerryMQ resource adapter property ConnectionUrl is '" + url
+                    + "', a broker in this JVM; name a FerryMQ server (tcp://HOST:PORT), or leave ConnectionUrl "
+                    + "empty for the adapter's embedded broker (BrokerName, JournalDataSource, DataDirectory, "
+                    + "BrokerProperties)");
+        }
+        if (url.clientId() != null) {
+            throw new ResourceAdapterInternalException("FerryMQ resource adapter property ConnectionUrl '" + url
+                    + "' sets clientID, which every connection of the adapter would then share; set ClientId on the "
+                    + "connection definition or clientId on the activation instead");
+        }
+        if (given(journalDataSource) || given(dataDirectory) || given(brokerProperties)) {
+            LOG.warn("FerryMQ resource adapter: ConnectionUrl is set, so JournalDataSource, DataDirectory and "
+                    + "BrokerProperties (settings of the embedded broker) are ignored; configure the server instead");
+        }
     }
 
     @Override
@@ -120,8 +183,15 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
         LOG.info("FerryMQ resource adapter stopped");
     }
 
-    /** The URL every connection of the adapter uses; the broker is running when this returns. */
+    private static boolean given(String setting) {
+        return setting != null && !setting.isBlank();
+    }
+
+    /** The URL every connection of the adapter uses; an embedded broker is running when this returns. */
     String connectionUrl() throws ResourceException {
+        if (isRemote()) {
+            return connectionUrl.trim();
+        }
         ensureBroker();
         return "vm://" + brokerName;
     }
@@ -240,8 +310,9 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
             return new XAResource[] {recoverySession.getXAResource()};
         } catch (JMSException e) {
             closeRecoveryConnection();
-            throw new ResourceAdapterInternalException("FerryMQ recovery could not reach broker '" + brokerName
-                    + "': " + e.getMessage(), e);
+            throw new ResourceAdapterInternalException("FerryMQ recovery could not reach "
+                    + (isRemote() ? "the server at " + shownUrl() : "broker '" + brokerName + "'") + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -268,11 +339,12 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
         return o instanceof FerryResourceAdapter other && Objects.equals(brokerName, other.brokerName)
                 && Objects.equals(journalDataSource, other.journalDataSource)
                 && Objects.equals(dataDirectory, other.dataDirectory)
-                && Objects.equals(brokerProperties, other.brokerProperties);
+                && Objects.equals(brokerProperties, other.brokerProperties)
+                && Objects.equals(connectionUrl, other.connectionUrl);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(brokerName, journalDataSource, dataDirectory, brokerProperties);
+        return Objects.hash(brokerName, journalDataSource, dataDirectory, brokerProperties, connectionUrl);
     }
 }

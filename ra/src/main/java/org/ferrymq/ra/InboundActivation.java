@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * if the transaction commits and delivered again, flagged as redelivered, if it rolls back.
  * Without a transaction, a message whose endpoint throws is delivered again. A delivery the
  * container refuses or fails never acknowledges the message (see {@link #deliver}).
+ *
+ * <p>When the connection is lost (its ExceptionListener fires: the server went away, or a
+ * failover URL gave up), a thread of the activation connects again with exponential backoff
+ * ({@code reconnectDelay} doubling up to {@code maxReconnectDelay}) and delivery resumes
+ * without a redeployment. A remote server that is down when the bean is activated is waited
+ * for the same way. Deactivation ends the waiting at once.
  */
 final class InboundActivation {
 
@@ -47,7 +53,14 @@ final class InboundActivation {
     private final FerryResourceAdapter adapter;
     private final MessageEndpointFactory factory;
     private final FerryActivationSpec spec;
+    private Destination destination;
+    private boolean transacted;
+
+    /** The connection delivering now; null while there is none (lost, not yet made, or stopped). Guarded by this. */
     private XAConnection connection;
+    /** The thread making a connection again after a loss, while it runs. Guarded by this. */
+    private Thread reconnector;
+    private volatile boolean stopped;
 
     InboundActivation(FerryResourceAdapter adapter, MessageEndpointFactory factory, FerryActivationSpec spec) {
         this.adapter = adapter;
@@ -55,32 +68,189 @@ final class InboundActivation {
         this.spec = spec;
     }
 
+    /**
+     * Connects and starts delivering. A setting that cannot work fails the activation; a
+     * remote server that does not answer does not: the activation then connects in the
+     * background, as after a {@linkplain #connectionLost lost connection}, and delivers once
+     * the server is there.
+     */
     void start() throws ResourceException {
-        Destination destination = destination();
-        boolean transacted;
+        destination = destination();
         try {
             transacted = factory.isDeliveryTransacted(ON_MESSAGE);
         } catch (NoSuchMethodException e) {
             throw new ResourceException(factory.getActivationName() + " is not a jakarta.jms.MessageListener", e);
         }
+        Attempt attempt = new Attempt();
         try {
-            connection = new FerryXAConnectionFactory(adapter.connectionUrl()).createXAConnection();
-            if (spec.getClientId() != null && !spec.getClientId().isBlank()) {
-                connection.setClientID(spec.getClientId());
+            connect(attempt);
+        } catch (JMSException | ResourceException | RuntimeException e) {
+            if (!adapter.isRemote() || !attempt.serverAbsent()) {
+                throw new ResourceException("FerryMQ could not activate " + spec + ": " + e.getMessage(), e);
             }
-            int sessions = destination instanceof Topic && !sharedSubscription() ? 1 : spec.getMaxSession();
-            for (int i = 0; i < sessions; i++) {
-                FerryXASession session = (FerryXASession) connection.createXASession();
-                MessageConsumer consumer = consumer(session, destination);
-                consumer.setMessageListener(message -> deliver(session, message, transacted));
-            }
-            connection.start();
-        } catch (JMSException e) {
-            stop();
-            throw new ResourceException("FerryMQ could not activate " + spec + ": " + e.getMessage(), e);
+            LOG.warn("FerryMQ cannot reach the server at {} for {} of {} ({}); it keeps trying in the background, "
+                    + "every {} ms at first and at most every {} ms, and delivers once the server answers",
+                    adapter.shownUrl(), spec, factory.getActivationName(), e.getMessage(), spec.getReconnectDelay(),
+                    spec.getMaxReconnectDelay());
+            reconnectInBackground(null);
+            return;
         }
         LOG.info("FerryMQ delivers {} to {} ({} delivery)", spec, factory.getActivationName(),
                 transacted ? "transacted" : "non-transacted");
+    }
+
+    /** One try at a connection: what it made, and whether it failed for want of a server. */
+    private static final class Attempt {
+        XAConnection made;
+        /** No connection could be made, or the one made was lost while it was set up. */
+        volatile boolean lost;
+        boolean opened;
+
+        boolean serverAbsent() {
+            return !opened || lost;
+        }
+    }
+
+    /**
+     * Opens a connection with its sessions and consumers and makes it the activation's; on a
+     * failure closes what it made and throws. Returns false, without a connection, if the
+     * activation stopped meanwhile.
+     */
+    private boolean connect(Attempt attempt) throws JMSException, ResourceException {
+        XAConnection opened = new FerryXAConnectionFactory(adapter.connectionUrl()).createXAConnection();
+        attempt.made = opened;
+        attempt.opened = true;
+        try {
+            if (spec.getClientId() != null && !spec.getClientId().isBlank()) {
+                opened.setClientID(spec.getClientId()); // first, before any other use of the connection
+            }
+            opened.setExceptionListener(e -> connectionLost(attempt, e));
+            int sessions = destination instanceof Topic && !sharedSubscription() ? 1 : spec.getMaxSession();
+            for (int i = 0; i < sessions; i++) {
+                FerryXASession session = (FerryXASession) opened.createXASession();
+                MessageConsumer consumer = consumer(session, destination);
+                consumer.setMessageListener(message -> deliver(session, message, transacted));
+            }
+            opened.start();
+        } catch (JMSException | RuntimeException e) {
+            close(opened);
+            throw e;
+        }
+        synchronized (this) {
+            if (attempt.lost) {
+                close(opened);
+                throw new JMSException("The connection to " + adapter.shownUrl() + " was lost while it was set up");
+            }
+            if (!stopped) {
+                connection = opened;
+                if (reconnector == Thread.currentThread()) {
+                    reconnector = null; // from here a loss of this connection starts a new reconnecting thread
+                }
+                return true;
+            }
+        }
+        close(opened); // deactivated meanwhile
+        return false;
+    }
+
+    /**
+     * The connection's ExceptionListener: the server went away (or, with a failover URL, the
+     * client gave up reconnecting). The activation makes a connection again in the background.
+     */
+    private void connectionLost(Attempt attempt, JMSException cause) {
+        synchronized (this) {
+            attempt.lost = true;
+            if (stopped || connection != attempt.made) {
+                return; // an attempt still being set up, or a connection already given up
+            }
+            connection = null;
+        }
+        LOG.warn("FerryMQ lost the connection of {} to {} ({}); no deliveries to {} until it reconnects, which it "
+                + "tries in the background, every {} ms at first and at most every {} ms", spec,
+                adapter.shownUrl(), cause.getMessage(), factory.getActivationName(), spec.getReconnectDelay(),
+                spec.getMaxReconnectDelay());
+        reconnectInBackground(attempt.made);
+    }
+
+    /** Starts the reconnecting thread, which first closes {@code lost} (when there is one). */
+    private synchronized void reconnectInBackground(XAConnection lost) {
+        if (stopped || reconnector != null) {
+            if (lost != null) {
+                close(lost);
+            }
+            return;
+        }
+        reconnector = new Thread(() -> reconnect(lost), "ferrymq-ra-reconnect-" + factory.getActivationName());
+        reconnector.setDaemon(true);
+        reconnector.start();
+    }
+
+    /**
+     * Tries to connect, waiting {@code reconnectDelay} before the first try and twice as long
+     * after each failed one, up to {@code maxReconnectDelay}, until a connection delivers or
+     * the activation stops. The outage was logged when it began; each failed try is logged
+     * only at debug level, and the end of the outage once.
+     */
+    private void reconnect(XAConnection lost) {
+        long began = System.nanoTime();
+        int attempts = 0;
+        long delay = spec.getReconnectDelay();
+        boolean reportedRefusal = false;
+        try {
+            if (lost != null) {
+                close(lost);
+            }
+            while (pause(delay)) {
+                attempts++;
+                Attempt attempt = new Attempt();
+                try {
+                    if (connect(attempt)) {
+                        LOG.info("FerryMQ delivers {} to {} again: reconnected to {} after {} attempt(s), {} ms "
+                                + "without a connection", spec, factory.getActivationName(), adapter.shownUrl(),
+                                attempts, (System.nanoTime() - began) / 1_000_000L);
+                    }
+                    return;
+                } catch (JMSException | ResourceException | RuntimeException e) {
+                    if (!attempt.serverAbsent() && !reportedRefusal) {
+                        // the server is back but refuses (e.g. it still holds the old connection's client ID)
+                        LOG.warn("FerryMQ reached {} again for {} but could not set up delivery: {}; it keeps trying",
+                                adapter.shownUrl(), spec, e.getMessage());
+                        reportedRefusal = true;
+                    } else {
+                        LOG.debug("FerryMQ reconnect attempt {} of {} failed: {}", attempts, spec, e.getMessage());
+                    }
+                }
+                delay = Math.min(delay * 2, spec.getMaxReconnectDelay());
+            }
+        } finally {
+            synchronized (this) {
+                if (reconnector == Thread.currentThread()) {
+                    reconnector = null;
+                }
+            }
+        }
+    }
+
+    /** Waits {@code millis} unless the activation stops; true if it is still active. */
+    private synchronized boolean pause(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        try {
+            for (long left = millis; !stopped && left > 0; left = (end - System.nanoTime()) / 1_000_000L) {
+                wait(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return !stopped;
+    }
+
+    private void close(XAConnection c) {
+        try {
+            c.close();
+        } catch (JMSException | RuntimeException e) {
+            LOG.debug("Closing a connection of {}: {}", spec, e.getMessage());
+        }
     }
 
     /** A topic subscription several sessions can share: durable without a client ID, or non-durable with a name. */
@@ -173,14 +343,21 @@ final class InboundActivation {
         }
     }
 
+    /** Closes the connection, and ends the reconnecting thread's waiting at once; a try under way closes what it makes. */
     void stop() {
-        if (connection != null) {
+        XAConnection closing;
+        synchronized (this) {
+            stopped = true;
+            closing = connection;
+            connection = null;
+            notifyAll();
+        }
+        if (closing != null) {
             try {
-                connection.close();
+                closing.close();
             } catch (JMSException e) {
                 LOG.warn("Closing the connection of {}: {}", spec, e.getMessage());
             }
-            connection = null;
         }
     }
 }

@@ -61,7 +61,7 @@ class ContainerJMSContextTest {
     private Queue queue;
 
     @BeforeAll
-    static void startAdapter() {
+    static void startAdapter() throws ResourceException {
         adapter = new FerryResourceAdapter();
         adapter.setBrokerName("ra-context-test");
         adapter.setBrokerProperties("journal=memory");

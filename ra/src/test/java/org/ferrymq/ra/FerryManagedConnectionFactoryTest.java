@@ -23,7 +23,7 @@ class FerryManagedConnectionFactoryTest {
     private ManagedConnection pooled;
 
     @BeforeAll
-    static void startAdapter() {
+    static void startAdapter() throws ResourceException {
         adapter = new FerryResourceAdapter();
         adapter.setBrokerName("ra-match-test");
         adapter.setBrokerProperties("journal=memory");

@@ -44,12 +44,24 @@ final class Frames {
     /** A one-way Send the broker refused: the session and the broker's exception. */
     static final int PUSH_SEND_REFUSED = 4;
 
+    /** The first capacity of a frame without a message in it (it grows as needed). */
+    private static final int DEFAULT_CAPACITY = 256;
+
     private Frames() {
     }
 
     /** A buffer with the length field and header written; finish it with {@link #finish}. */
     static ByteBuf start(ByteBufAllocator alloc, int kind, int correlationId) {
-        ByteBuf out = alloc.buffer();
+        return start(alloc, kind, correlationId, DEFAULT_CAPACITY);
+    }
+
+    /**
+     * As {@link #start(ByteBufAllocator, int, int)}, with room for about {@code capacity} bytes
+     * from the start, so that a frame carrying a message body is not copied into ever larger
+     * buffers while it is written.
+     */
+    private static ByteBuf start(ByteBufAllocator alloc, int kind, int correlationId, int capacity) {
+        ByteBuf out = alloc.buffer(capacity);
         out.writeInt(0);
         out.writeByte(kind);
         out.writeInt(correlationId);
@@ -73,7 +85,8 @@ final class Frames {
     }
 
     private static ByteBuf request(ByteBufAllocator alloc, int kind, int correlationId, Command<?> command) {
-        ByteBuf out = start(alloc, kind, correlationId);
+        ByteBuf out = start(alloc, kind, correlationId, command instanceof Command.Send send
+                ? MessageFrames.sizeHint(send.message()) : DEFAULT_CAPACITY);
         try {
             CommandCodec.encode(command, out);
         } catch (RuntimeException e) {
@@ -110,7 +123,7 @@ final class Frames {
     }
 
     static ByteBuf deliver(ByteBufAllocator alloc, Delivery d) {
-        ByteBuf out = start(alloc, PUSH, 0);
+        ByteBuf out = start(alloc, PUSH, 0, MessageFrames.sizeHint(d.message()));
         out.writeByte(PUSH_DELIVER);
         out.writeLong(d.consumerId());
         out.writeLong(d.deliveryId());

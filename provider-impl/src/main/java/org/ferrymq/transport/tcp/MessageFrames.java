@@ -28,6 +28,24 @@ final class MessageFrames {
         }
     }
 
+    /** Room for a message's headers and properties in a frame, beside its body. */
+    private static final int HEADERS_ESTIMATE = 256;
+
+    /**
+     * About how many bytes a frame carrying {@code message} takes: its body's length (a text
+     * counted at one byte a character, its usual size in UTF-8) and room for its headers.
+     */
+    static int sizeHint(MessageData message) {
+        Object body = message.body();
+        if (body instanceof byte[] bytes) {
+            return HEADERS_ESTIMATE + bytes.length;
+        }
+        if (body instanceof String text) {
+            return HEADERS_ESTIMATE + text.length();
+        }
+        return HEADERS_ESTIMATE;
+    }
+
     static void write(ByteBuf out, MessageData message) {
         CODEC.write(message, new BufferOutput(out));
     }

@@ -1,6 +1,7 @@
 package org.ferrymq.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,6 +11,9 @@ import io.netty.handler.timeout.IdleStateEvent;
 import jakarta.jms.JMSException;
 import jakarta.jms.ResourceAllocationException;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +56,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
     private volatile boolean givenUp;
     /** Requests received and not yet handled. */
     private final AtomicInteger queued = new AtomicInteger();
+    /** Deliveries whose acknowledgements were settled without failure and not yet pushed, by session id. */
+    private final Map<Long, Integer> settled = new LinkedHashMap<>();
 
     ServerConnection(Channel channel, Executor pool, int clientMaxFrameSize, int heartbeatMillis) {
         this.channel = channel;
@@ -79,6 +85,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
             int correlationId = frame.readInt();
             if (kind == Frames.REQUEST || kind == Frames.ONEWAY) {
                 Command<?> command = CommandCodec.decode(frame);
+                if (kind == Frames.ONEWAY && neverWaits(command) && commands.runIfIdle(() -> handleOneway(command))) {
+                    return; // handled here, on the I/O thread: nothing of this client was waiting for the broker
+                }
                 if (queued.incrementAndGet() >= MAX_QUEUED) {
                     updateAutoRead();
                 }
@@ -95,6 +104,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
         } finally {
             frame.release();
         }
+    }
+
+    /**
+     * Whether handling {@code command} never waits (for the journal, or for a lock held across a
+     * journal write), so that it may run on the I/O thread: a credit; a one-way send, which
+     * TcpTransport makes only of a non-persistent message outside a transaction; and an
+     * AcknowledgeAsync, whose journal write the broker only queues (the client hears of it in an
+     * acknowledgements-settled push).
+     */
+    private static boolean neverWaits(Command<?> command) {
+        return command instanceof Command.Credit
+                || command instanceof Command.AcknowledgeAsync
+                || command instanceof Command.Send send && !send.message().persistent();
     }
 
     private void handled(Runnable handling) {
@@ -156,6 +178,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
             Object value = connection.handle(command);
             answer = Frames.answer(channel.alloc(), correlationId, value);
         } catch (JMSException e) {
+            if (connection.brokerStopped()) {
+                // not a refusal of this command: the client hears that the server went away, as
+                // when its socket closes, and a reconnecting client tries again elsewhere or later
+                giveUp(e);
+                return;
+            }
             answer = Frames.error(channel.alloc(), correlationId, e);
         } catch (RuntimeException e) {
             LOG.warn("The broker failed on {} from client {}: {}", command, client(), e.toString(), e);
@@ -191,9 +219,49 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
         outbox.send(frame);
     }
 
+    /**
+     * Tells the client that acknowledgements are settled. Successes are summed per session
+     * until the I/O thread writes them, so that the AUTO_ACKNOWLEDGE acknowledgements of many
+     * messages, settled one by one, reach the client in one push per session; a failure goes
+     * out in a push of its own. The client only counts settled deliveries, so the order of
+     * these pushes among themselves and among deliveries does not matter.
+     */
     @Override
     public void acknowledgementsSettled(long sessionId, int deliveries, JMSException failure) {
-        outbox.send(Frames.acknowledgementsSettled(channel.alloc(), sessionId, deliveries, failure));
+        if (failure != null) {
+            outbox.send(Frames.acknowledgementsSettled(channel.alloc(), sessionId, deliveries, failure));
+            return;
+        }
+        boolean first;
+        synchronized (settled) {
+            first = settled.isEmpty();
+            settled.merge(sessionId, deliveries, Integer::sum);
+        }
+        if (first) { // later ones until the push is made join it
+            outbox.sendMadeLater(this::settledPushes);
+        }
+    }
+
+    /** The pushes for the successes summed since the last ones; null when there are none. */
+    private ByteBuf settledPushes() {
+        List<Map.Entry<Long, Integer>> sessions;
+        synchronized (settled) {
+            if (settled.isEmpty()) {
+                return null;
+            }
+            sessions = List.copyOf(settled.entrySet());
+            settled.clear();
+        }
+        if (sessions.size() == 1) {
+            return Frames.acknowledgementsSettled(channel.alloc(), sessions.get(0).getKey(),
+                    sessions.get(0).getValue(), null);
+        }
+        CompositeByteBuf pushes = channel.alloc().compositeBuffer(sessions.size());
+        for (Map.Entry<Long, Integer> session : sessions) {
+            pushes.addComponent(true, Frames.acknowledgementsSettled(channel.alloc(), session.getKey(),
+                    session.getValue(), null));
+        }
+        return pushes;
     }
 
     @Override

@@ -163,6 +163,11 @@ public final class TcpTransport implements Transport {
         this.clientChannel = channel;
     }
 
+    @Override
+    public boolean isLost() {
+        return failure != null && !closedHere;
+    }
+
     /** The heartbeat period agreed with the server, in milliseconds (0: none). */
     public int heartbeatMillis() {
         return heartbeatMillis;

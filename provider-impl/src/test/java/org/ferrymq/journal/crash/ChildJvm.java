@@ -150,6 +150,24 @@ public final class ChildJvm {
         reader.join(10_000);
     }
 
+    /**
+     * Freezes the JVM with SIGSTOP (Unix): it stays alive and its sockets stay open, but it says
+     * nothing more, as a client on a machine that hangs or drops off the network. {@link #kill()}
+     * still ends it.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        if (!process.isAlive()) {
+            throw new AssertionError(description + " had already exited, with exit code " + process.exitValue()
+                    + ", when the test came to freeze it; " + lastOutput());
+        }
+        Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).redirectErrorStream(true)
+                .start();
+        String said = new String(stop.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!stop.waitFor(30, TimeUnit.SECONDS) || stop.exitValue() != 0) {
+            throw new AssertionError("kill -STOP " + process.pid() + " failed: " + said);
+        }
+    }
+
     /** Waits for the JVM to exit by itself, and for its output to be copied, and returns its exit code. */
     public int awaitExit(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,9 +34,23 @@ import java.util.stream.Stream;
  * COMMIT-RECEIPTS b cid...        before committing what b holds   COMMITTED b    after commit returned
  * RECOVER b cid...                before recover()                 RECOVERED b
  * ROLLBACK-RECEIPTS b cid...      before rollback()                ROLLED-BACK b
+ * FAILED b|cid exception          the call announced last threw (the client survived a broker kill)
+ * SERVER-KILLED k                 (role "server", written by the test) broker JVM k died just before
+ * INTERRUPTED n                   the role's connection lost its broker  RESUMED n   and was rebuilt
  * </pre>
  * A batch whose intent is logged but not its confirmation was in flight at the kill: either
  * outcome is allowed, but for the whole batch. A confirmed one must have landed.
+ *
+ * <p>Over TCP the clients outlive the broker: each {@code SERVER-KILLED} ends an epoch inside
+ * the run, as the end of a run does, except that the calls in flight go on and end with their
+ * confirmation or {@code FAILED}. A commit that failed with {@code TransactionRolledBackException}
+ * rolled back: its sends must never arrive, its receipts must come again. Any other failure
+ * leaves the outcome unknown: a send may arrive (once) or not, an acknowledgement may land or not,
+ * for the whole batch. A message received before a kill and acknowledged after it (in the same
+ * acknowledgement or commit as messages received since) is covered by that acknowledgement if it
+ * returned: it must not come again; if it failed, it must. What a role received while its
+ * connection was interrupted came from the lost connection (its consumer's prefetched messages):
+ * it is given back when the connection resumes, and counted apart ({@link #staleDeliveries()}).
  *
  * <p>The guarantees, per message: it arrives only if it was sent (and its transaction committed);
  * it arrives if its send or commit returned; once received it is not received again in the same
@@ -65,15 +80,27 @@ final class CrashHistory {
         final BatchKind kind;
         final String id;
         final int run;
+        final int epoch;
+        /** Whether it is a transaction's commit or rollback (COMMIT-SENDS, COMMIT-RECEIPTS, ...), not a single call. */
+        final boolean transaction;
         final String where;
         final List<String> cids;
+        /** Of an acknowledgement's cids, those held when it began (the others a broker kill gave back before). */
+        final List<String> live = new ArrayList<>();
+        /** Of an acknowledgement's cids, those a broker kill gave back before it began and nobody received since. */
+        final List<String> stale = new ArrayList<>();
         boolean confirmed;
+        /** The call threw: with rolledBack, the spec's TransactionRolledBackException; otherwise outcome unknown. */
+        boolean failed;
+        boolean rolledBack;
         final Set<String> cameAgain = new LinkedHashSet<>();
 
-        Batch(BatchKind kind, String id, int run, String role, String event, List<String> cids) {
+        Batch(BatchKind kind, String id, int run, int epoch, String role, String event, List<String> cids) {
             this.kind = kind;
             this.id = id;
             this.run = run;
+            this.epoch = epoch;
+            this.transaction = event.startsWith("COMMIT-") || event.startsWith("ROLLBACK-");
             this.where = "run " + run + " " + role + " " + event + " " + id;
             this.cids = cids;
         }
@@ -96,7 +123,10 @@ final class CrashHistory {
         boolean sendRolledBack;
         Holding holding = Holding.NOT_RECEIVED;
         int heldInRun;
+        /** The epoch of its last reception: runs and broker kills inside a run each begin a new one. */
+        int heldInEpoch;
         String heldBy;
+        final Set<String> receivedBy = new LinkedHashSet<>();
         boolean givenBackByKill;
         Batch acknowledgedIn;
         AutoReceipts autoReceipts;
@@ -127,6 +157,13 @@ final class CrashHistory {
     private final Map<String, List<String>> violations = new LinkedHashMap<>();
     private final Map<String, Integer> progress = new TreeMap<>();
 
+    /** Starts at each run and at each broker kill within a run (over TCP the clients survive those). */
+    private int epoch;
+    private int serverKills;
+    private final Map<String, Integer> failures = new TreeMap<>();
+    /** The runs and roles whose connection is interrupted. */
+    private final Set<String> interrupted = new HashSet<>();
+    private int staleDeliveries;
     private int receptions;
     private int redelivered;
     private int redeliveredAfterKill;
@@ -173,6 +210,7 @@ final class CrashHistory {
     static CrashHistory read(Path logs, int runs) throws IOException {
         CrashHistory history = new CrashHistory();
         for (int run = 1; run <= runs; run++) {
+            history.epoch++;
             history.replay(run, events(logs, run));
             history.endOfRun(run);
         }
@@ -227,13 +265,21 @@ final class CrashHistory {
                         message(cid).note(batch.where);
                     }
                 }
-                case "RECEIVED" -> received(run, e.role(), w[2], Boolean.parseBoolean(w[3]), Integer.parseInt(w[4]),
-                        w[5]);
+                case "RECEIVED" -> {
+                    received(run, e.role(), w[2], Boolean.parseBoolean(w[3]), Integer.parseInt(w[4]), w[5]);
+                    if (interrupted.contains(fileKey)) {
+                        fromLostConnection(run, e.role(), w[2]);
+                    }
+                }
                 case "ACK", "COMMIT-RECEIPTS" -> acknowledging(intent(BatchKind.ACKNOWLEDGE, run, e, w[2], rest(w)),
                         e.role());
                 case "RECOVER", "ROLLBACK-RECEIPTS" -> givingBack(intent(BatchKind.GIVE_BACK, run, e, w[2], rest(w)),
                         e.role());
                 case "COMMITTED", "ACKED", "ROLLED-BACK", "RECOVERED" -> confirm(fileKey, w[2], e);
+                case "FAILED" -> failed(run, fileKey, w[2], w.length > 3 ? w[3] : "?", e);
+                case "SERVER-KILLED" -> serverKilled(run, w[2]);
+                case "INTERRUPTED" -> interrupted.add(fileKey);
+                case "RESUMED" -> interrupted.remove(fileKey);
                 default -> throw new IllegalStateException("run " + run + " " + e.role() + " logged an unknown event: "
                         + String.join(" ", w));
             }
@@ -245,7 +291,7 @@ final class CrashHistory {
     }
 
     private Batch intent(BatchKind kind, int run, Event e, String id, List<String> cids) {
-        Batch batch = new Batch(kind, id, run, e.role(), e.words()[1], cids);
+        Batch batch = new Batch(kind, id, run, epoch, e.role(), e.words()[1], cids);
         batches.add(batch);
         openBatch.put(run + " " + e.role(), batch);
         return batch;
@@ -265,13 +311,61 @@ final class CrashHistory {
             for (String cid : batch.cids) {
                 Message m = message(cid);
                 m.note(batch.where + " confirmed");
-                if (m.holding == Holding.ACKNOWLEDGING && m.acknowledgedIn == batch) {
+                if (batch.cameAgain.contains(cid)) {
+                    violation(ACKNOWLEDGED_DELIVERED_AGAIN, m); // came again before its acknowledgement returned
+                } else if (m.holding == Holding.ACKNOWLEDGING && m.acknowledgedIn == batch) {
                     m.holding = Holding.ACKNOWLEDGED;
+                } else if (batch.stale.contains(cid)) {
+                    // received before a broker kill, acknowledged after it, and the acknowledgement returned
+                    if (m.holding == Holding.GIVEN_BACK && m.acknowledgedIn == batch) {
+                        m.holding = Holding.ACKNOWLEDGED;
+                    } else {
+                        violation(ACKNOWLEDGED_DELIVERED_AGAIN, m);
+                    }
                 }
             }
         }
     }
 
+    /** The call of the open batch threw; the client goes on. */
+    private void failed(int run, String fileKey, String id, String exception, Event e) {
+        Batch batch = openBatch.remove(fileKey);
+        if (batch == null || !batch.id.equals(id)) {
+            throw new IllegalStateException("run " + fileKey + " logged " + String.join(" ", e.words())
+                    + " without its intent line before it");
+        }
+        batch.failed = true;
+        batch.rolledBack = exception.equals("TransactionRolledBackException");
+        failures.merge(e.role() + " " + e.words()[1] + " " + exception, 1, Integer::sum);
+        String what = batch.where + " failed: " + exception;
+        switch (batch.kind) {
+            case SEND -> {
+                if (batch.rolledBack && batch.transaction) {
+                    for (String cid : batch.cids) {
+                        message(cid).sendRolledBack = true;
+                        message(cid).note(what);
+                    }
+                } else {
+                    batch.cids.forEach(cid -> message(cid).note(what));
+                    batchesInDoubt++;
+                }
+            }
+            case ACKNOWLEDGE -> {
+                for (String cid : batch.cids) {
+                    Message m = message(cid);
+                    m.note(what);
+                    if (batch.rolledBack && m.holding == Holding.ACKNOWLEDGING && m.acknowledgedIn == batch) {
+                        m.holding = Holding.GIVEN_BACK;
+                        m.givenBackByKill = batch.epoch != epoch;
+                    }
+                }
+                if (!batch.rolledBack) {
+                    batchesInDoubt++;
+                }
+            }
+            case ROLLBACK_SENDS, GIVE_BACK -> batch.cids.forEach(cid -> message(cid).note(what));
+        }
+    }
     private void sent(Batch batch) {
         for (String cid : batch.cids) {
             Message m = message(cid);
@@ -294,7 +388,7 @@ final class CrashHistory {
             case NOT_RECEIVED -> { }
             case HELD -> violation(DUPLICATES_IN_ONE_RUN, m);
             case AUTO_ACKNOWLEDGED -> {
-                if (m.heldInRun == run) {
+                if (m.heldInEpoch == epoch) {
                     violation(DUPLICATES_IN_ONE_RUN, m);
                 } else {
                     m.autoReceipts.cameAgain.add(cid);
@@ -303,11 +397,16 @@ final class CrashHistory {
                 }
             }
             case ACKNOWLEDGING -> {
-                if (m.acknowledgedIn.run == run) {
-                    violation(ACKNOWLEDGED_DELIVERED_AGAIN, m);
-                } else {
-                    m.acknowledgedIn.cameAgain.add(cid);
+                Batch acknowledgement = m.acknowledgedIn;
+                if (acknowledgement.epoch != epoch) {
+                    acknowledgement.cameAgain.add(cid);
                     redeliveredAfterKill++;
+                } else if (acknowledgement.failed || openBatch.containsValue(acknowledgement)) {
+                    // its acknowledgement or commit failed, or is still on its way and may fail (a commit
+                    // that will throw TransactionRolledBackException gives its receipts back first)
+                    acknowledgement.cameAgain.add(cid);
+                } else {
+                    violation(ACKNOWLEDGED_DELIVERED_AGAIN, m);
                 }
             }
             case ACKNOWLEDGED -> violation(ACKNOWLEDGED_DELIVERED_AGAIN, m);
@@ -325,7 +424,10 @@ final class CrashHistory {
         m.receptions++;
         m.lastDeliveryCount = deliveryCount;
         m.heldInRun = run;
+        m.heldInEpoch = epoch;
         m.heldBy = role;
+        m.receivedBy.add(role);
+        m.acknowledgedIn = null;
         if (mode.equals("auto")) {
             m.holding = Holding.AUTO_ACKNOWLEDGED;
             m.autoReceipts = autoReceipts(run, role);
@@ -337,7 +439,7 @@ final class CrashHistory {
     }
 
     private AutoReceipts autoReceipts(int run, String role) {
-        String where = "run " + run + " " + role;
+        String where = "run " + run + " " + role + (serverKills > 0 ? " epoch " + epoch : "");
         if (autoReceipts.isEmpty() || !autoReceipts.get(autoReceipts.size() - 1).where.equals(where)) {
             autoReceipts.add(new AutoReceipts(where));
         }
@@ -345,49 +447,91 @@ final class CrashHistory {
     }
 
     private void acknowledging(Batch batch, String role) {
-        for (String cid : batch.cids) {
+        // (after a kill a consumer may hold a message twice: from before the kill and again since)
+        for (String cid : new LinkedHashSet<>(batch.cids)) {
             Message m = message(cid);
             m.note(batch.where);
-            if (!holds(m, batch.run, role)) {
+            if (holds(m, role)) {
+                batch.live.add(cid);
+                m.holding = Holding.ACKNOWLEDGING;
+                m.acknowledgedIn = batch;
+            } else if (m.holding == Holding.GIVEN_BACK && m.givenBackByKill && role.equals(m.heldBy)
+                    && m.heldInRun == batch.run) {
+                // received before a broker kill that gave it back, and not received again since
+                batch.stale.add(cid);
+                m.acknowledgedIn = batch;
+            } else if (!(m.receivedBy.contains(role) && !role.equals(m.heldBy))) {
+                // (received before a kill and since by another consumer: this acknowledgement cannot cover it)
                 violation(INCONSISTENT_LOG, m);
             }
-            m.holding = Holding.ACKNOWLEDGING;
-            m.acknowledgedIn = batch;
         }
     }
 
     private void givingBack(Batch batch, String role) {
-        for (String cid : batch.cids) {
+        for (String cid : new LinkedHashSet<>(batch.cids)) {
             Message m = message(cid);
             m.note(batch.where);
-            if (!holds(m, batch.run, role)) {
+            if (holds(m, role)) {
+                m.holding = Holding.GIVEN_BACK;
+                m.givenBackByKill = false;
+            } else if (!(m.receivedBy.contains(role) && (m.holding == Holding.GIVEN_BACK || !role.equals(m.heldBy)))) {
+                // (a kill gave it back already, and maybe someone received it since)
                 violation(INCONSISTENT_LOG, m);
             }
-            m.holding = Holding.GIVEN_BACK;
-            m.givenBackByKill = false;
         }
     }
 
-    private static boolean holds(Message m, int run, String role) {
-        return m.holding == Holding.HELD && m.heldInRun == run && m.heldBy.equals(role);
+    private boolean holds(Message m, String role) {
+        return m.holding == Holding.HELD && m.heldInEpoch == epoch && m.heldBy.equals(role);
+    }
+
+    /**
+     * The role received a message while its connection was interrupted: a delivery of the
+     * lost connection (prefetched before the loss), which the broker gives again as it gives
+     * everything that connection held, so it is given back already.
+     */
+    private void fromLostConnection(int run, String role, String cid) {
+        staleDeliveries++;
+        Message m = message(cid);
+        m.note("run " + run + " " + role + " received it from its lost connection");
+        if (m.holding == Holding.HELD) {
+            m.holding = Holding.GIVEN_BACK;
+            m.givenBackByKill = true;
+            inFlightAtKills++;
+        } else if (m.holding == Holding.AUTO_ACKNOWLEDGED) {
+            m.heldInEpoch = -1; // its acknowledgement went nowhere: it comes again, at any time
+            m.autoReceipts.cids.remove(cid); // and not in the order of that consumer's receipts
+        }
+    }
+
+    /** A broker JVM died while the clients lived on: what they held is given back, their calls go on. */
+    private void serverKilled(int run, String kill) {
+        serverKills++;
+        endOfEpoch("run " + run + " server kill " + kill);
+        epoch++;
     }
 
     /** The kill (or a drain's exit) gives back whatever was held; open batches stay in doubt. */
     private void endOfRun(int run) {
+        endOfEpoch("run " + run + " ended");
+        batchesInDoubt += (int) openBatch.values().stream().filter(b -> b.run == run).count();
+        openBatch.keySet().removeIf(key -> key.startsWith(run + " "));
+    }
+
+    private void endOfEpoch(String how) {
         for (Message m : messages.values()) {
             if (m.holding == Holding.HELD) {
                 m.holding = Holding.GIVEN_BACK;
                 m.givenBackByKill = true;
-                m.note("run " + run + " ended while it was held");
+                m.note(how + " while it was held");
                 inFlightAtKills++;
-            } else if (m.holding == Holding.ACKNOWLEDGING && m.acknowledgedIn.run == run && !m.acknowledgedIn.confirmed) {
+            } else if (m.holding == Holding.ACKNOWLEDGING && m.acknowledgedIn.epoch == epoch
+                    && !m.acknowledgedIn.confirmed) {
                 inFlightAtKills++;
             } else if (m.holding == Holding.GIVEN_BACK && !m.givenBackByKill) {
                 m.givenBackByKill = true; // from here on, it is the kill that will have given it back
             }
         }
-        batchesInDoubt += (int) openBatch.values().stream().filter(b -> b.run == run).count();
-        openBatch.keySet().removeIf(key -> key.startsWith(run + " "));
     }
 
     private void judgeOutcomes() {
@@ -403,17 +547,23 @@ final class CrashHistory {
             if (batch.confirmed) {
                 continue;
             }
-            if (batch.kind == BatchKind.SEND) {
+            if (batch.kind == BatchKind.SEND && batch.rolledBack) {
+                for (String cid : batch.cids) {
+                    if (message(cid).receptions > 0) {
+                        violation(RECEIVED_NEVER_SENT, message(cid)); // received before its commit threw
+                    }
+                }
+            } else if (batch.kind == BatchKind.SEND) {
                 long arrived = batch.cids.stream().filter(cid -> message(cid).receptions > 0).count();
                 if (arrived != 0 && arrived != batch.cids.size()) {
                     violation(PARTIAL_SEND_TRANSACTIONS, batch.where + ": " + arrived + " of " + batch.cids.size()
                             + " arrived: " + batch.cids.stream().map(this::message).toList());
                 }
-            } else if (batch.kind == BatchKind.ACKNOWLEDGE) {
-                int again = batch.cameAgain.size();
-                if (again != 0 && again != batch.cids.size()) {
-                    violation(PARTIAL_ACKNOWLEDGEMENTS, batch.where + ": " + again + " of " + batch.cids.size()
-                            + " came again: " + batch.cids.stream().map(this::message).toList());
+            } else if (batch.kind == BatchKind.ACKNOWLEDGE && !batch.rolledBack) {
+                long again = batch.live.stream().filter(batch.cameAgain::contains).count();
+                if (again != 0 && again != batch.live.size()) {
+                    violation(PARTIAL_ACKNOWLEDGEMENTS, batch.where + ": " + again + " of " + batch.live.size()
+                            + " came again: " + batch.live.stream().map(this::message).toList());
                 }
             }
         }
@@ -517,11 +667,30 @@ final class CrashHistory {
         return progress;
     }
 
+    /** Broker kills the clients survived ({@code SERVER-KILLED} lines). */
+    int serverKills() {
+        return serverKills;
+    }
+
+    /** Receipts while the role's connection was interrupted (deliveries of the lost connection). */
+    int staleDeliveries() {
+        return staleDeliveries;
+    }
+
+    /** Calls that threw and the client went on, by {@code role event exception}. */
+    Map<String, Integer> failures() {
+        return failures;
+    }
+
     String summary() {
+        int failed = failures.values().stream().mapToInt(Integer::intValue).sum();
         return String.format("%,d sends returned, %,d received (%,d receptions), %,d acknowledged, %,d redelivered "
                         + "(%,d after a kill, %,d of them AUTO_ACKNOWLEDGE receipts, %,d after rollback/recover), "
                         + "%,d in flight at kills, %,d batches in doubt",
                 sendsReturned(), received(), receptions, acknowledged(), redelivered, redeliveredAfterKill,
-                autoReceiptsAgain, redeliveredAfterGiveBack, inFlightAtKills, batchesInDoubt);
+                autoReceiptsAgain, redeliveredAfterGiveBack, inFlightAtKills, batchesInDoubt)
+                + (serverKills > 0 || failed > 0 ? String.format(", %d broker kills survived by the clients, %,d calls "
+                        + "failed over them, %,d messages received while a connection was interrupted", serverKills,
+                        failed, staleDeliveries) : "");
     }
 }

@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import org.ferrymq.client.FerryConnection;
+import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.protocol.XidData;
 import org.junit.jupiter.api.Test;
@@ -238,6 +239,42 @@ class TcpTransportTest {
     }
 
     @Test
+    void autoAcknowledgedMessagesOfSeveralSessionsAreAllSettledAndNeverComeAgain() throws Exception {
+        server.start(data);
+        int count = 2_000;
+        Connection sending = server.track(server.factory().createConnection());
+        Session producing = sending.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = producing.createProducer(null);
+        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        List<Queue> queues = List.of(producing.createQueue("settled-a"), producing.createQueue("settled-b"));
+        for (int i = 0; i < count; i++) {
+            for (Queue queue : queues) {
+                producer.send(queue, producing.createTextMessage(queue.getQueueName() + i));
+            }
+        }
+        // two sessions of one connection acknowledge in turn, so their settlements reach the client together
+        Connection receiving = server.startedConnection();
+        List<MessageConsumer> consumers = new ArrayList<>();
+        for (Queue queue : queues) {
+            consumers.add(receiving.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(queue));
+        }
+        for (int i = 0; i < count; i++) {
+            for (int q = 0; q < queues.size(); q++) {
+                TextMessage m = (TextMessage) consumers.get(q).receive(RECEIVE_TIMEOUT);
+                assertNotNull(m, "message " + i + " of " + queues.get(q));
+                assertEquals(queues.get(q).getQueueName() + i, m.getText());
+            }
+        }
+        receiving.close(); // returns once the broker has settled every acknowledgement
+
+        Connection again = server.startedConnection();
+        for (Queue queue : queues) {
+            MessageConsumer consumer = again.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(queue);
+            assertNull(consumer.receive(500), queue + " gave a message again after all were acknowledged");
+        }
+    }
+
+    @Test
     void aPipelinedSendTheBrokerRefusesFailsTheSessionsNextSend() throws Exception {
         server.start(data, TcpSettings.DEFAULTS, config -> config.autoCreateDestinations(false).addQueue("known"));
         Connection connection = server.startedConnection();
@@ -288,7 +325,10 @@ class TcpTransportTest {
     @Test
     void aServerThatGoesAwayFailsTheClientsCallsAndTellsItsExceptionListener() throws Exception {
         server.start(data);
-        Connection connection = server.startedConnection();
+        // reconnectAttempts=0: this plain TCP transport does not reconnect (failover has its own tests)
+        Connection connection = server.track(new FerryConnectionFactory(server.url("reconnectAttempts=0"))
+                .createConnection());
+        connection.start();
         AtomicReference<JMSException> heard = new AtomicReference<>();
         CountDownLatch told = new CountDownLatch(1);
         connection.setExceptionListener(e -> {
@@ -315,7 +355,8 @@ class TcpTransportTest {
         producer.send(plain.createTextMessage("one"));
         producer.send(plain.createTextMessage("two"));
 
-        Connection dying = server.startedConnection();
+        Connection dying = server.track(new FerryConnectionFactory(server.url("reconnectAttempts=0")).createConnection());
+        dying.start();
         Session transacted = dying.createSession(true, Session.SESSION_TRANSACTED);
         MessageConsumer taking = transacted.createConsumer(in);
         assertEquals("one", ((TextMessage) taking.receive(RECEIVE_TIMEOUT)).getText());

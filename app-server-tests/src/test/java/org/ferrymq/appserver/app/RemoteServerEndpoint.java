@@ -1,0 +1,79 @@
+package org.ferrymq.appserver.app;
+
+import jakarta.ejb.EJB;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * What the remote-server test, running as a client (it kills and restarts the FerryMQ server
+ * in between), asks the application over HTTP: {@code POST /remote/table},
+ * {@code POST /remote/send?text=} (to the orders queue, in a transaction of its own),
+ * {@code POST /remote/place?id=&rollbackOnly=} (a row and a message in one container-managed
+ * transaction; 500 with the failure when it does not commit), {@code POST /remote/place-and-wait?id=}
+ * (the same, waiting before the commit until {@code POST /remote/release?id=}),
+ * {@code GET /remote/waiting?id=} ({@code true} while it waits), {@code GET /remote/rows?id=} (a
+ * count) and {@code GET /remote/received?seconds=} (the orders bean's next message, or 204
+ * after that many seconds).
+ */
+@WebServlet("/remote/*")
+public class RemoteServerEndpoint extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @EJB
+    private OrderService orders;
+
+    @EJB
+    private Sender sender;
+
+    @EJB
+    private PausingOrderService pausing;
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            switch (request.getPathInfo()) {
+                case "/table" -> orders.createTable();
+                case "/send" -> sender.toOrders(request.getParameter("text"), false);
+                case "/place" -> orders.place(request.getParameter("id"),
+                        Boolean.parseBoolean(request.getParameter("rollbackOnly")));
+                case "/place-and-wait" -> pausing.placeAndWait(request.getParameter("id"));
+                case "/release" -> PausingOrderService.release(request.getParameter("id"));
+                default -> {
+                    response.sendError(HttpServletResponse.SC_NOT_FOUND);
+                    return;
+                }
+            }
+            response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+        } catch (Exception e) {
+            response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, request.getPathInfo() + " failed: " + e);
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            String answer;
+            switch (request.getPathInfo()) {
+                case "/rows" -> answer = Long.toString(orders.count(request.getParameter("id")));
+                case "/waiting" -> answer = Boolean.toString(PausingOrderService.waiting(request.getParameter("id")));
+                case "/received" -> answer = Received.next("orders", Integer.parseInt(request.getParameter("seconds")));
+                default -> {
+                    response.sendError(HttpServletResponse.SC_NOT_FOUND);
+                    return;
+                }
+            }
+            if (answer == null) {
+                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            } else {
+                response.setContentType("text/plain;charset=UTF-8");
+                response.getWriter().write(answer);
+            }
+        } catch (Exception e) {
+            throw new IOException(request.getPathInfo() + " failed: " + e, e);
+        }
+    }
+}

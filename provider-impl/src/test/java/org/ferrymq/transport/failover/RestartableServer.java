@@ -1,0 +1,84 @@
+package org.ferrymq.transport.failover;
+
+import jakarta.jms.JMSException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.transport.tcp.TcpAcceptor;
+import org.ferrymq.transport.tcp.TcpSettings;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A FerryMQ server in this JVM (a broker with an H2 journal on disk and a TCP acceptor on
+ * 127.0.0.1) that a test can kill and start again on the same port with the same data, and
+ * the connections the test opened; everything is closed after each test.
+ */
+final class RestartableServer implements AfterEachCallback {
+
+    private final String name = "failover-" + UUID.randomUUID();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private Path data;
+    private int port;
+    private EmbeddedBroker broker;
+    private TcpAcceptor acceptor;
+
+    RestartableServer start(Path dataDirectory) throws JMSException {
+        this.data = dataDirectory;
+        broker = EmbeddedBroker.start(new BrokerConfig(name).dataDirectory(data));
+        acceptor = TcpAcceptor.start(broker, "127.0.0.1", port, TcpSettings.DEFAULTS);
+        port = acceptor.port(); // the first start picks a free port; restarts take the same one
+        return this;
+    }
+
+    /** Starts the server again, on its port, with its data. */
+    RestartableServer restart() throws JMSException {
+        return start(data);
+    }
+
+    /** The server goes away: its sockets close, its broker stops. */
+    void kill() {
+        acceptor.close();
+        broker.stop();
+    }
+
+    /** Only the sockets close: the broker keeps running and the server listens again at once. */
+    void dropConnections() throws JMSException {
+        acceptor.close();
+        acceptor = TcpAcceptor.start(broker, "127.0.0.1", port, TcpSettings.DEFAULTS);
+    }
+
+    int port() {
+        return port;
+    }
+
+    String address() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    <C extends AutoCloseable> C track(C closeable) {
+        opened.add(closeable);
+        return closeable;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        for (AutoCloseable closeable : opened) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closed by the test, or its server is gone
+            }
+        }
+        opened.clear();
+        if (acceptor != null) {
+            acceptor.close();
+        }
+        if (broker != null && broker.isRunning()) {
+            broker.stop();
+        }
+    }
+}
