@@ -18,6 +18,8 @@ import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
 import jakarta.jms.ResourceAllocationException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * the session's next send, a refused acknowledgement is reported as settled with that
  * failure (its messages come back). A sender waits while the socket takes no more bytes,
  * which is also how a broker that falls behind slows it down (the server stops reading).
+ * An AcknowledgeAsync made while an earlier one of its session still waits for the I/O
+ * thread joins it ({@link AcknowledgementBatch}): a listener that consumes faster than the
+ * I/O thread writes sends one frame for many messages, and none later than it would alone.
  *
  * <p>Invariant: once the connection is lost or closed, every request waiting for an answer
  * fails at once with the reason, and every later request fails without being written.
@@ -67,6 +72,9 @@ public final class TcpTransport implements Transport {
     private final Set<Long> transactedSessions = ConcurrentHashMap.newKeySet();
     private final Set<Long> sessionsInBranch = ConcurrentHashMap.newKeySet();
     private final Map<Long, JMSException> refusedSends = new ConcurrentHashMap<>();
+    /** Per session, the AcknowledgeAsync queued for the I/O thread and not yet written; guarded by itself. */
+    private final Map<Long, AcknowledgementBatch> openAcknowledgements = new HashMap<>();
+    private final AtomicInteger acknowledgementFrames = new AtomicInteger();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final CompletableFuture<int[]> handshake = new CompletableFuture<>();
 
@@ -187,6 +195,12 @@ public final class TcpTransport implements Transport {
                 throw refused;
             }
         }
+        if (command instanceof Command.AcknowledgeAsync ack) {
+            checkOpen();
+            awaitRoom();
+            acknowledgeAsync(ack);
+            return null;
+        }
         track(command);
         if (oneway(command)) {
             awaitRoom();
@@ -238,6 +252,36 @@ public final class TcpTransport implements Transport {
                     + " (" + command.getClass().getSimpleName() + ")");
         }
         outbox.send(frame); // a failed write ends the connection (FrameHandler.exceptionCaught)
+    }
+
+    /**
+     * Adds the acknowledgement to its session's batch that waits for the I/O thread, or queues
+     * a new batch: the frame is made when its turn comes, with every acknowledgement joined by
+     * then (at most {@link #maxBatchedDeliveries}, so the frame stays under the size limit).
+     */
+    private void acknowledgeAsync(Command.AcknowledgeAsync ack) {
+        AcknowledgementBatch batch;
+        synchronized (openAcknowledgements) {
+            AcknowledgementBatch open = openAcknowledgements.get(ack.sessionId());
+            if (open != null && open.size + ack.deliveryIds().length <= maxBatchedDeliveries()) {
+                open.add(ack.deliveryIds());
+                return;
+            }
+            batch = new AcknowledgementBatch(ack.sessionId(), ack.deliveryIds());
+            openAcknowledgements.put(ack.sessionId(), batch);
+        }
+        outbox.sendMadeLater(() -> {
+            synchronized (openAcknowledgements) {
+                openAcknowledgements.remove(batch.sessionId, batch); // later ones start a batch of their own
+            }
+            acknowledgementFrames.incrementAndGet();
+            return Frames.oneway(channel.alloc(), new Command.AcknowledgeAsync(batch.sessionId, batch.deliveryIds()));
+        });
+    }
+
+    /** The most deliveries one batched AcknowledgeAsync frame names: 8 bytes each, well under the frame limit. */
+    private int maxBatchedDeliveries() {
+        return Math.max(1, Math.min(1024, (maxRequestFrame - 64) / Long.BYTES));
     }
 
     /**
@@ -401,6 +445,16 @@ public final class TcpTransport implements Transport {
         end(new IllegalStateException("The connection to the FerryMQ server at tcp://" + address + " is closed"));
     }
 
+    /** For tests: the AcknowledgeAsync frames made so far. */
+    int acknowledgementFrames() {
+        return acknowledgementFrames.get();
+    }
+
+    /** For tests: runs {@code task} on the connection's I/O thread. */
+    void onIoThread(Runnable task) {
+        channel.eventLoop().execute(task);
+    }
+
     /** For tests: ends the connection as a dying client would, without closing anything at the broker. */
     void abort() {
         closedHere = true;
@@ -413,6 +467,31 @@ public final class TcpTransport implements Transport {
     @Override
     public String toString() {
         return "TcpTransport[tcp://" + address + "]";
+    }
+
+    /** AcknowledgeAsync requests of one session joined into one frame; guarded by {@code openAcknowledgements}. */
+    private static final class AcknowledgementBatch {
+        private final long sessionId;
+        private long[] ids;
+        private int size;
+
+        AcknowledgementBatch(long sessionId, long[] first) {
+            this.sessionId = sessionId;
+            this.ids = first.clone();
+            this.size = first.length;
+        }
+
+        void add(long[] more) {
+            if (size + more.length > ids.length) {
+                ids = Arrays.copyOf(ids, Math.max(size + more.length, ids.length * 2 + 8));
+            }
+            System.arraycopy(more, 0, ids, size, more.length);
+            size += more.length;
+        }
+
+        long[] deliveryIds() {
+            return Arrays.copyOf(ids, size);
+        }
     }
 
     /** A request waiting for its answer. */

@@ -36,14 +36,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import org.ferrymq.client.FerryConnection;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
+import org.ferrymq.protocol.ClientChannel;
+import org.ferrymq.protocol.Command;
+import org.ferrymq.protocol.ConsumerInfo;
+import org.ferrymq.protocol.Delivery;
+import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.XidData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -272,6 +281,86 @@ class TcpTransportTest {
             MessageConsumer consumer = again.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(queue);
             assertNull(consumer.receive(500), queue + " gave a message again after all were acknowledged");
         }
+    }
+
+    @Test
+    void acknowledgementsMadeWhileTheIoThreadIsBusyLeaveInOneFrameAndAreAllSettled() throws Exception {
+        server.start(data);
+        int count = 100;
+        Connection producing = server.startedConnection();
+        Session session = producing.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue("batched");
+        MessageProducer producer = session.createProducer(queue);
+        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        for (int i = 0; i < count; i++) {
+            producer.send(session.createTextMessage("m" + i));
+        }
+
+        BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
+        AtomicInteger settled = new AtomicInteger();
+        AtomicReference<JMSException> settleFailure = new AtomicReference<>();
+        TcpTransport transport = TcpTransport.connect("127.0.0.1", server.port(), TcpSettings.DEFAULTS);
+        try {
+            transport.setClientChannel(new ClientChannel() {
+                @Override
+                public void deliver(Delivery delivery) {
+                    deliveries.add(delivery);
+                }
+
+                @Override
+                public void acknowledgementsSettled(long sessionId, int settledNow, JMSException failure) {
+                    if (failure != null) {
+                        settleFailure.set(failure);
+                    }
+                    settled.addAndGet(settledNow);
+                }
+
+                @Override
+                public void connectionFailed(JMSException cause) {
+                }
+            });
+            transport.request(new Command.OpenConnection("batching-" + UUID.randomUUID(), null, null, null));
+            transport.request(new Command.CreateSession(1, false));
+            transport.request(new Command.CreateConsumer(new ConsumerInfo(1, 1, DestinationName.queue("batched"), null,
+                    false, null, false, false, count)));
+            transport.request(new Command.Credit(1, count));
+            List<Delivery> received = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Delivery d = deliveries.poll(RECEIVE_TIMEOUT, TimeUnit.MILLISECONDS);
+                assertNotNull(d, "delivery " + i);
+                received.add(d);
+            }
+
+            // the I/O thread is held while the application acknowledges each message on its own
+            CountDownLatch release = new CountDownLatch(1);
+            transport.onIoThread(() -> {
+                try {
+                    release.await(RECEIVE_TIMEOUT, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (Delivery d : received) {
+                transport.request(new Command.AcknowledgeAsync(1, new long[] {d.deliveryId()}));
+            }
+            release.countDown();
+
+            long deadline = System.currentTimeMillis() + RECEIVE_TIMEOUT;
+            while (settled.get() < count && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(count, settled.get(), "acknowledgements the broker settled");
+            assertNull(settleFailure.get(), "a settlement reported a failure");
+            assertEquals(1, transport.acknowledgementFrames(), "AcknowledgeAsync frames for " + count
+                    + " acknowledgements made while the I/O thread was busy");
+            transport.request(new Command.CloseConnection());
+        } finally {
+            transport.close();
+        }
+
+        MessageConsumer again = server.startedConnection().createSession(false, Session.AUTO_ACKNOWLEDGE)
+                .createConsumer(queue);
+        assertNull(again.receive(500), "a message came again after its batched acknowledgement was settled");
     }
 
     @Test
