@@ -2,10 +2,7 @@ package org.ferrymq.appserver.app;
 
 import jakarta.ejb.EJB;
 import jakarta.servlet.annotation.WebServlet;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 
 /**
  * What a crash-recovery test, running as a client, asks the application over HTTP (the server
@@ -15,7 +12,7 @@ import java.io.IOException;
  * orders bean's next message, or 204 after that many seconds).
  */
 @WebServlet("/recovery/*")
-public class RecoveryEndpoint extends HttpServlet {
+public class RecoveryEndpoint extends TestEndpoint {
 
     private static final long serialVersionUID = 1L;
 
@@ -23,42 +20,20 @@ public class RecoveryEndpoint extends HttpServlet {
     private StallingOrderService orders;
 
     @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try {
-            switch (request.getPathInfo()) {
-                case "/table" -> orders.createTable();
-                case "/place" -> orders.placeAndStallInCommit(request.getParameter("id"));
-                default -> {
-                    response.sendError(HttpServletResponse.SC_NOT_FOUND);
-                    return;
-                }
-            }
-            response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-        } catch (Exception e) {
-            throw new IOException(request.getPathInfo() + " failed: " + e, e);
+    protected void post(String path, HttpServletRequest request) throws Exception {
+        switch (path) {
+            case "/table" -> orders.createTable();
+            case "/place" -> orders.placeAndStallInCommit(request.getParameter("id"));
+            default -> throw new UnknownPath(path);
         }
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try {
-            String answer;
-            switch (request.getPathInfo()) {
-                case "/rows" -> answer = Long.toString(orders.count(request.getParameter("id")));
-                case "/received" -> answer = Received.next("orders", Integer.parseInt(request.getParameter("seconds")));
-                default -> {
-                    response.sendError(HttpServletResponse.SC_NOT_FOUND);
-                    return;
-                }
-            }
-            if (answer == null) {
-                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-            } else {
-                response.setContentType("text/plain;charset=UTF-8");
-                response.getWriter().write(answer);
-            }
-        } catch (Exception e) {
-            throw new IOException(request.getPathInfo() + " failed: " + e, e);
-        }
+    protected String get(String path, HttpServletRequest request) throws Exception {
+        return switch (path) {
+            case "/rows" -> Long.toString(orders.count(request.getParameter("id")));
+            case "/received" -> Received.next("orders", Integer.parseInt(request.getParameter("seconds")));
+            default -> throw new UnknownPath(path);
+        };
     }
 }

@@ -2,10 +2,7 @@ package org.ferrymq.appserver.app;
 
 import jakarta.ejb.EJB;
 import jakarta.servlet.annotation.WebServlet;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 
 /**
  * What the remote-server test, running as a client (it kills and restarts the FerryMQ server
@@ -19,7 +16,7 @@ import java.io.IOException;
  * after that many seconds).
  */
 @WebServlet("/remote/*")
-public class RemoteServerEndpoint extends HttpServlet {
+public class RemoteServerEndpoint extends TestEndpoint {
 
     private static final long serialVersionUID = 1L;
 
@@ -33,47 +30,25 @@ public class RemoteServerEndpoint extends HttpServlet {
     private PausingOrderService pausing;
 
     @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try {
-            switch (request.getPathInfo()) {
-                case "/table" -> orders.createTable();
-                case "/send" -> sender.toOrders(request.getParameter("text"), false);
-                case "/place" -> orders.place(request.getParameter("id"),
-                        Boolean.parseBoolean(request.getParameter("rollbackOnly")));
-                case "/place-and-wait" -> pausing.placeAndWait(request.getParameter("id"));
-                case "/release" -> PausingOrderService.release(request.getParameter("id"));
-                default -> {
-                    response.sendError(HttpServletResponse.SC_NOT_FOUND);
-                    return;
-                }
-            }
-            response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-        } catch (Exception e) {
-            response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, request.getPathInfo() + " failed: " + e);
+    protected void post(String path, HttpServletRequest request) throws Exception {
+        switch (path) {
+            case "/table" -> orders.createTable();
+            case "/send" -> sender.toOrders(request.getParameter("text"), false);
+            case "/place" -> orders.place(request.getParameter("id"),
+                    Boolean.parseBoolean(request.getParameter("rollbackOnly")));
+            case "/place-and-wait" -> pausing.placeAndWait(request.getParameter("id"));
+            case "/release" -> PausingOrderService.release(request.getParameter("id"));
+            default -> throw new UnknownPath(path);
         }
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try {
-            String answer;
-            switch (request.getPathInfo()) {
-                case "/rows" -> answer = Long.toString(orders.count(request.getParameter("id")));
-                case "/waiting" -> answer = Boolean.toString(PausingOrderService.waiting(request.getParameter("id")));
-                case "/received" -> answer = Received.next("orders", Integer.parseInt(request.getParameter("seconds")));
-                default -> {
-                    response.sendError(HttpServletResponse.SC_NOT_FOUND);
-                    return;
-                }
-            }
-            if (answer == null) {
-                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-            } else {
-                response.setContentType("text/plain;charset=UTF-8");
-                response.getWriter().write(answer);
-            }
-        } catch (Exception e) {
-            throw new IOException(request.getPathInfo() + " failed: " + e, e);
-        }
+    protected String get(String path, HttpServletRequest request) throws Exception {
+        return switch (path) {
+            case "/rows" -> Long.toString(orders.count(request.getParameter("id")));
+            case "/waiting" -> Boolean.toString(PausingOrderService.waiting(request.getParameter("id")));
+            case "/received" -> Received.next("orders", Integer.parseInt(request.getParameter("seconds")));
+            default -> throw new UnknownPath(path);
+        };
     }
 }

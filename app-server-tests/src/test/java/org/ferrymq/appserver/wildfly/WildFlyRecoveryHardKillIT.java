@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.jms.XAConnection;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.transaction.xa.XAResource;
+import org.ferrymq.appserver.ApplicationClient;
 import org.ferrymq.appserver.app.Names;
 import org.ferrymq.appserver.app.OrdersBean;
 import org.ferrymq.appserver.app.OrdersTable;
@@ -26,6 +23,7 @@ import org.ferrymq.appserver.app.RecoveryEndpoint;
 import org.ferrymq.appserver.app.StalledBranchRecovery;
 import org.ferrymq.appserver.app.StallingOrderService;
 import org.ferrymq.appserver.app.StallingResource;
+import org.ferrymq.appserver.app.TestEndpoint;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.server.EmbeddedBroker;
 import org.jboss.arquillian.container.test.api.ContainerController;
@@ -79,7 +77,7 @@ class WildFlyRecoveryHardKillIT {
         return ShrinkWrap.create(WebArchive.class, "ferrymq-recovery.war")
                 .addClasses(Names.class, Received.class, OrdersBean.class, StallingResource.class,
                         StalledBranchRecovery.class, StallingOrderService.class, OrdersTable.class,
-                        RecoveryEndpoint.class)
+                        RecoveryEndpoint.class, TestEndpoint.class)
                 // the recovery helper's Narayana is WildFly's module
                 .addAsManifestResource(new StringAsset("Dependencies: org.jboss.jts\n"), "MANIFEST.MF")
                 .addAsWebInfResource(WildFlyRecoveryHardKillIT.class.getResource("/wildfly/recovery-orders-ds.xml"),
@@ -95,9 +93,7 @@ class WildFlyRecoveryHardKillIT {
     /** The transactions in Narayana's log (WildFly's default object store). */
     private final Path loggedTransactions = dataDirectory.resolve("tx-object-store/ShadowNoFileLockStore/defaultStore/"
             + "StateManager/BasicAction/TwoPhaseCoordinator/AtomicAction");
-    private final URI application = URI.create("http://127.0.0.1:"
-            + (8080 + Integer.getInteger("wildfly.port.offset", 0)) + "/ferrymq-recovery/recovery/");
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ApplicationClient application = ApplicationClient.onWildFly("/ferrymq-recovery/recovery/", Duration.ofSeconds(60));
 
     @Test
     void aCommitLoggedBeforeTheServerWasKilledIsCompletedByRecoveryAfterTheRestart() throws Exception {
@@ -110,9 +106,8 @@ class WildFlyRecoveryHardKillIT {
             deployer.deploy("ra");
             deployer.deploy("app");
             deployed = true;
-            post("table");
-            http.sendAsync(request("place?id=" + order).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            application.post("table");
+            application.postAsync("place?id=" + order);
             awaitFile(marker, Duration.ofSeconds(60));
 
             servers.kill(SERVER);
@@ -127,7 +122,7 @@ class WildFlyRecoveryHardKillIT {
                     getClass().getSimpleName(), order, (System.nanoTime() - restart) / 1e9);
             assertEquals(1, received.stream().filter(order::equals).count(),
                     "deliveries of the message sent in the recovered transaction: " + received);
-            assertEquals("1", get("rows?id=" + order), "rows of the recovered transaction");
+            assertEquals("1", application.get("rows?id=" + order), "rows of the recovered transaction");
             awaitNoBranchFiles(Duration.ofSeconds(30));
             Files.delete(marker);
         } finally {
@@ -156,12 +151,13 @@ class WildFlyRecoveryHardKillIT {
         List<String> received = new ArrayList<>();
         long deadline = System.nanoTime() + RECOVERY_WAIT.toNanos();
         while (!received.contains(expected) && System.nanoTime() < deadline) {
-            String next = get("received?seconds=5");
+            String next = application.get("received?seconds=5");
             if (next != null) {
                 received.add(next);
             }
         }
-        for (String next = get("received?seconds=3"); next != null; next = get("received?seconds=3")) {
+        for (String next = application.get("received?seconds=3"); next != null;
+                next = application.get("received?seconds=3")) {
             received.add(next);
         }
         return received;
@@ -178,25 +174,8 @@ class WildFlyRecoveryHardKillIT {
         }
     }
 
-    private void post(String path) throws Exception {
-        HttpResponse<String> response = http.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(204, response.statusCode(), "POST " + path + ": " + response.body());
-    }
 
-    /** The answer's text, or null for 204 No Content. */
-    private String get(String path) throws Exception {
-        HttpResponse<String> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 204) {
-            return null;
-        }
-        assertEquals(200, response.statusCode(), "GET " + path + ": " + response.body());
-        return response.body();
-    }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(application.resolve(path)).timeout(Duration.ofSeconds(60));
-    }
 
     /** Until recovery has completed the stalling resource's branch too, the last one it completes. */
     private void awaitNoBranchFiles(Duration timeout) throws Exception {

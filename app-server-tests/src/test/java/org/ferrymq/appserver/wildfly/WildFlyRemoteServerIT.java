@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.ferrymq.appserver.ApplicationClient;
 import org.ferrymq.appserver.ResourceAdapterTests;
 import org.ferrymq.appserver.StandaloneServer;
 import org.ferrymq.appserver.app.Names;
@@ -28,6 +26,7 @@ import org.ferrymq.appserver.app.PausingOrderService;
 import org.ferrymq.appserver.app.Received;
 import org.ferrymq.appserver.app.RemoteServerEndpoint;
 import org.ferrymq.appserver.app.Sender;
+import org.ferrymq.appserver.app.TestEndpoint;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -87,16 +86,14 @@ class WildFlyRemoteServerIT {
     static WebArchive application() {
         return ShrinkWrap.create(WebArchive.class, "ferrymq-remote.war")
                 .addClasses(Names.class, Received.class, Sender.class, OrdersBean.class, OrderService.class,
-                        OrdersTable.class, PausingOrderService.class, RemoteServerEndpoint.class)
+                        OrdersTable.class, PausingOrderService.class, RemoteServerEndpoint.class, TestEndpoint.class)
                 // the data source's H2 driver is WildFly's module
                 .addAsManifestResource(new StringAsset("Dependencies: com.h2database.h2\n"), "MANIFEST.MF")
                 .addAsWebInfResource(WildFlyRemoteServerIT.class.getResource("/wildfly/jboss-ejb3.xml"),
                         "jboss-ejb3.xml");
     }
 
-    private final URI application = URI.create("http://127.0.0.1:"
-            + (8080 + Integer.getInteger("wildfly.port.offset", 0)) + "/ferrymq-remote/remote/");
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ApplicationClient application = ApplicationClient.onWildFly("/ferrymq-remote/remote/", Duration.ofSeconds(150));
 
     @Test
     void theBeanAndTheTransactionsOutliveTheServersKillWithoutARedeployment() throws Exception {
@@ -107,55 +104,53 @@ class WildFlyRemoteServerIT {
                 deployer.deploy("ra");
                 deployer.deploy("app");
                 deployed = true;
-                post("table");
+                application.post("table");
                 String run = UUID.randomUUID().toString().substring(0, 8);
                 List<String> expected = new ArrayList<>();
                 List<String> received = new ArrayList<>();
 
                 // a message-driven bean receives from the server
-                post("send?text=before-" + run);
+                application.post("send?text=before-" + run);
                 expected.add("before-" + run);
                 received.add(nextReceived());
                 assertEquals(expected, received, "the bean's first message");
 
                 // one transaction, a row and a message: both commit, or neither
                 String committed = "order-committed-" + run;
-                post("place?rollbackOnly=false&id=" + committed);
+                application.post("place?rollbackOnly=false&id=" + committed);
                 expected.add(committed);
-                assertEquals("1", get("rows?id=" + committed));
+                assertEquals("1", application.get("rows?id=" + committed));
                 received.add(nextReceived());
                 assertEquals(expected, received, "what the bean received");
                 String rolledBack = "order-rolled-back-" + run;
-                post("place?rollbackOnly=true&id=" + rolledBack);
-                assertEquals("0", get("rows?id=" + rolledBack), "the row of a rolled-back transaction");
+                application.post("place?rollbackOnly=true&id=" + rolledBack);
+                assertEquals("0", application.get("rows?id=" + rolledBack), "the row of a rolled-back transaction");
 
                 // the server killed between the send and the commit: neither
                 String killed = "order-killed-" + run;
-                CompletableFuture<HttpResponse<String>> placing = http.sendAsync(
-                        request("place-and-wait?id=" + killed).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                CompletableFuture<HttpResponse<String>> placing = application.postAsync("place-and-wait?id=" + killed);
                 awaitWaiting(killed);
                 server.kill();
-                post("release?id=" + killed);
+                application.post("release?id=" + killed);
                 HttpResponse<String> outcome = placing.get(120, TimeUnit.SECONDS);
                 assertEquals(500, outcome.statusCode(), "the transaction whose server was killed before its commit "
                         + "committed: " + outcome.body());
-                assertEquals("0", get("rows?id=" + killed), "the row of the transaction whose FerryMQ branch died "
+                assertEquals("0", application.get("rows?id=" + killed), "the row of the transaction whose FerryMQ branch died "
                         + "with the server");
 
                 // restarted on the same port and journal: the same bean receives again, no redeployment
                 server.start();
-                post("send?text=after-" + run);
+                application.post("send?text=after-" + run);
                 expected.add("after-" + run);
                 String committedAfter = "order-after-" + run;
-                post("place?rollbackOnly=false&id=" + committedAfter);
+                application.post("place?rollbackOnly=false&id=" + committedAfter);
                 expected.add(committedAfter);
-                assertEquals("1", get("rows?id=" + committedAfter));
+                assertEquals("1", application.get("rows?id=" + committedAfter));
 
                 received.add(nextReceived());
                 received.add(nextReceived());
                 assertEquals(expected, received, "what the bean received, in order, after the restart");
-                assertNull(get("received?seconds=3"), "the bean received more: a message of a transaction that "
+                assertNull(application.get("received?seconds=3"), "the bean received more: a message of a transaction that "
                         + "did not commit, or one twice");
             } finally {
                 if (deployed) {
@@ -167,36 +162,19 @@ class WildFlyRemoteServerIT {
     }
 
     private String nextReceived() throws Exception {
-        String next = get("received?seconds=" + DELIVERY_WAIT.toSeconds());
+        String next = application.get("received?seconds=" + DELIVERY_WAIT.toSeconds());
         assertTrue(next != null, "the bean received nothing within " + DELIVERY_WAIT.toSeconds() + " s");
         return next;
     }
 
     private void awaitWaiting(String id) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!"true".equals(get("waiting?id=" + id))) {
+        while (!"true".equals(application.get("waiting?id=" + id))) {
             assertTrue(System.nanoTime() < deadline, "order " + id + " did not reach its wait before the commit");
             Thread.sleep(100);
         }
     }
 
-    private void post(String path) throws Exception {
-        HttpResponse<String> response = http.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(204, response.statusCode(), "POST " + path + ": " + response.body());
-    }
 
-    /** The answer's text, or null for 204 No Content. */
-    private String get(String path) throws Exception {
-        HttpResponse<String> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 204) {
-            return null;
-        }
-        assertEquals(200, response.statusCode(), "GET " + path + ": " + response.body());
-        return response.body();
-    }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(application.resolve(path)).timeout(Duration.ofSeconds(150));
-    }
 }
