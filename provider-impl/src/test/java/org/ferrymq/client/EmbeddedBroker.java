@@ -2,9 +2,8 @@ package org.ferrymq.client;
 
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
+import org.ferrymq.testing.Opened;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -17,7 +16,7 @@ final class EmbeddedBroker implements AfterEachCallback {
     private final String parameters;
     private String name;
     private FerryConnectionFactory factory;
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final Opened opened = new Opened();
 
     EmbeddedBroker() {
         this("");
@@ -52,20 +51,12 @@ final class EmbeddedBroker implements AfterEachCallback {
     }
 
     <C extends AutoCloseable> C track(C closeable) {
-        opened.add(closeable);
-        return closeable;
+        return opened.track(closeable);
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        for (AutoCloseable closeable : opened) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                // already closed by the test
-            }
-        }
-        opened.clear();
+        opened.closeAll();
         if (name != null) {
             org.ferrymq.server.EmbeddedBroker.stop(name);
         }

@@ -22,8 +22,6 @@ import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -31,6 +29,7 @@ import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.testing.Opened;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,7 +52,7 @@ class NarayanaXaTest {
     private String broker;
     private FerryXAConnectionFactory factory;
     private XASession xaSession;
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final Opened opened = new Opened();
 
     static Stream<OrdersDatabase> databases() {
         return Stream.of(OrdersDatabase.h2(DATA.resolve("xa-orders-" + UUID.randomUUID())),
@@ -82,8 +81,7 @@ class NarayanaXaTest {
     }
 
     private <C extends AutoCloseable> C track(C closeable) {
-        opened.add(closeable);
-        return closeable;
+        return opened.track(closeable);
     }
 
     @AfterEach
@@ -92,21 +90,10 @@ class NarayanaXaTest {
             tm.rollback();
         }
         tm.setTransactionTimeout(0);
-        closeAll();
+        opened.closeAll();
         if (broker != null) {
             EmbeddedBroker.stop(broker);
         }
-    }
-
-    private void closeAll() {
-        for (AutoCloseable closeable : opened) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                // already closed
-            }
-        }
-        opened.clear();
     }
 
     /**
@@ -118,7 +105,7 @@ class NarayanaXaTest {
         Transaction tx = tm.getTransaction();
         assertTrue(tx.enlistResource(xaSession.getXAResource()));
         javax.sql.XAConnection dbXa = db.dataSource().getXAConnection();
-        opened.add(dbXa::close);
+        opened.track(dbXa::close);
         assertTrue(tx.enlistResource(database.apply(dbXa.getXAResource())));
         return dbXa.getConnection();
     }
@@ -222,7 +209,7 @@ class NarayanaXaTest {
 
         assertEquals(1, db.orders());
         assertNull(receivePlain(300), "the committed receive left the message on the queue");
-        closeAll();
+        opened.closeAll();
         EmbeddedBroker.stop(broker); // the next connection starts the broker again on its journal
         assertNull(receivePlain(300), "the committed receive came back after a broker restart");
         assertEquals(1, db.orders());

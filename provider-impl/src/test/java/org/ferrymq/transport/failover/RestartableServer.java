@@ -2,13 +2,12 @@ package org.ferrymq.transport.failover;
 
 import jakarta.jms.JMSException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.server.EmbeddedBroker;
 import org.ferrymq.transport.tcp.TcpAcceptor;
 import org.ferrymq.transport.tcp.TcpSettings;
+import org.ferrymq.testing.Opened;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class RestartableServer implements AfterEachCallback {
 
     private final String name = "failover-" + UUID.randomUUID();
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final Opened opened = new Opened();
     private Path data;
     private int port;
     private EmbeddedBroker broker;
@@ -60,20 +59,12 @@ final class RestartableServer implements AfterEachCallback {
     }
 
     <C extends AutoCloseable> C track(C closeable) {
-        opened.add(closeable);
-        return closeable;
+        return opened.track(closeable);
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        for (AutoCloseable closeable : opened) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                // closed by the test, or its server is gone
-            }
-        }
-        opened.clear();
+        opened.closeAll();
         if (acceptor != null) {
             acceptor.close();
         }

@@ -3,13 +3,12 @@ package org.ferrymq.transport.tcp;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.testing.Opened;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -21,7 +20,7 @@ final class TcpServer implements AfterEachCallback {
 
     private EmbeddedBroker broker;
     private TcpAcceptor acceptor;
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final Opened opened = new Opened();
 
     TcpServer start(Path dataDirectory, TcpSettings settings, UnaryOperator<BrokerConfig> configure)
             throws JMSException {
@@ -61,20 +60,12 @@ final class TcpServer implements AfterEachCallback {
     }
 
     <C extends AutoCloseable> C track(C closeable) {
-        opened.add(closeable);
-        return closeable;
+        return opened.track(closeable);
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        for (AutoCloseable closeable : opened) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                // closed by the test, or its server is gone
-            }
-        }
-        opened.clear();
+        opened.closeAll();
         if (acceptor != null) {
             acceptor.close();
         }
