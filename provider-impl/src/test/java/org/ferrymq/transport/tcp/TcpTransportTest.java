@@ -364,6 +364,22 @@ class TcpTransportTest {
     }
 
     @Test
+    void anUnpairedSurrogateArrivesAsAQuestionMarkAndTheRestOfTheStringIntact() throws Exception {
+        server.start(data);
+        Connection connection = server.startedConnection();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue("surrogates");
+        TextMessage sent = session.createTextMessage("a\uD800b \uD83D\uDE00 c\uDC00");
+        sent.setStringProperty("p", "x\uDBFFy");
+        session.createProducer(queue).send(sent);
+        TextMessage received = (TextMessage) session.createConsumer(queue).receive(RECEIVE_TIMEOUT);
+        assertNotNull(received);
+        // UTF-8 has no form for a lone surrogate (README, "The TCP protocol"); a valid pair crosses as itself
+        assertEquals("a?b \uD83D\uDE00 c?", received.getText());
+        assertEquals("x?y", received.getStringProperty("p"));
+    }
+
+    @Test
     void aPipelinedSendTheBrokerRefusesFailsTheSessionsNextSend() throws Exception {
         server.start(data, TcpSettings.DEFAULTS, config -> config.autoCreateDestinations(false).addQueue("known"));
         Connection connection = server.startedConnection();
