@@ -179,6 +179,29 @@ class TcpProtocolTest {
     }
 
     @Test
+    void aServerThatResetsTheConnectionDuringTheHandshakeFailsTheConnectNamingTheReset() throws Exception {
+        // a "server" that reads the client's hello and resets the connection (RST, not FIN)
+        try (java.net.ServerSocket resetting = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread fake = new Thread(() -> {
+                try (java.net.Socket s = resetting.accept()) {
+                    s.getInputStream().readNBytes(Handshake.PRELUDE + 8);
+                    s.setSoLinger(true, 0);
+                } catch (java.io.IOException e) {
+                    // the client went first
+                }
+            }, "resetting-server");
+            fake.setDaemon(true);
+            fake.start();
+            JMSException failed = org.junit.jupiter.api.Assertions.assertThrows(JMSException.class,
+                    () -> TcpTransport.connect("127.0.0.1", resetting.getLocalPort(), TcpSettings.DEFAULTS));
+            assertTrue(failed.getMessage().contains("tcp://127.0.0.1:" + resetting.getLocalPort()), failed.getMessage());
+            assertTrue(failed.getMessage().contains("during the FerryMQ handshake")
+                    && failed.getMessage().contains("reset"), failed.getMessage());
+        }
+    }
+
+    @Test
     void aConnectionToAPortWhereNothingListensFailsNamingTheAddress() throws Exception {
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
