@@ -584,6 +584,13 @@ public final class TcpTransport implements Transport {
         }
 
         @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            handshake.completeExceptionally(failed("The connection to tcp://" + address
+                    + " failed during the FerryMQ handshake: " + cause.getMessage(), cause));
+            ctx.close();
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             handshake.completeExceptionally(failed("The server at tcp://" + address
                     + " closed the connection during the handshake", null));
