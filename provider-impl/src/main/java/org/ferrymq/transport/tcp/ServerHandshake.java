@@ -34,6 +34,14 @@ final class ServerHandshake extends ByteToMessageDecoder {
         this.pool = pool;
     }
 
+    /** A client whose connection fails before its hello is complete (a reset, say) is closed; nothing of it exists yet. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("The connection from {} failed during the FerryMQ handshake: {}", ctx.channel().remoteAddress(),
+                cause.toString());
+        ctx.close();
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (done) {
