@@ -9,6 +9,7 @@ import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.JMSException;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.protocol.ClientChannel;
@@ -82,5 +83,38 @@ class ClientIdTakeoverTest {
         assertNotNull(oldChannel.failed.get(), "the replaced connection was not told");
         assertThrows(IllegalStateException.class, () -> old.handle(new Command.CreateSession(2, false)));
         assertEquals("desk-7", reconnected.clientId());
+    }
+
+    @Test
+    void theOldConnectionClosingWhileItIsTakenOverNeverFreesTheClientIdTheNewOneHolds() throws Exception {
+        broker = EmbeddedBroker.start(new BrokerConfig("takeover-race-" + UUID.randomUUID()).dataDirectory(data));
+        for (int round = 0; round < 300; round++) {
+            String clientId = "desk-" + round;
+            String connectionId = UUID.randomUUID().toString();
+            BrokerConnection old = open(new Channel(), connectionId, clientId);
+            for (long s = 1; s <= 20; s++) { // sessions make the old connection's close take a while
+                old.handle(new Command.CreateSession(s, false));
+            }
+            // the old socket's end is noticed (its close) just as the client reconnects (the takeover)
+            CountDownLatch go = new CountDownLatch(1);
+            Thread noticing = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                old.close();
+            });
+            noticing.start();
+            go.countDown();
+            BrokerConnection reconnected = open(new Channel(), connectionId, clientId);
+            noticing.join();
+            assertEquals(clientId, reconnected.clientId());
+            String taken = clientId;
+            assertThrows(InvalidClientIDException.class,
+                    () -> open(new Channel(), UUID.randomUUID().toString(), taken),
+                    "round " + round + ": another client got the client ID the reconnected connection holds");
+            reconnected.close();
+        }
     }
 }
