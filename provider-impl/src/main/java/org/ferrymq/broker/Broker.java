@@ -56,7 +56,8 @@ public final class Broker implements AutoCloseable {
     private final Redelivery redelivery;
     private final Routing routing;
 
-    private final Set<String> clientIds = ConcurrentHashMap.newKeySet();
+    /** Each client ID in use, and the connection that holds it. */
+    private final Map<String, BrokerConnection> clientIds = new ConcurrentHashMap<>();
     private final Set<BrokerConnection> connections = ConcurrentHashMap.newKeySet();
 
     private final AtomicLong deliveryIds = new AtomicLong();
@@ -221,11 +222,11 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    void claimClientId(String clientId) throws InvalidClientIDException {
+    void claimClientId(String clientId, BrokerConnection connection) throws InvalidClientIDException {
         if (clientId == null || clientId.isEmpty()) {
             throw new InvalidClientIDException("A client ID must not be null or empty");
         }
-        if (!clientIds.add(clientId)) {
+        if (clientIds.putIfAbsent(clientId, connection) != null) {
             throw new InvalidClientIDException("Client ID '" + clientId
                     + "' is already in use by another connection; close it first or choose another ID");
         }
@@ -233,17 +234,13 @@ public final class Broker implements AutoCloseable {
 
     /** The open connection that holds {@code clientId}, or null. */
     BrokerConnection holderOf(String clientId) {
-        for (BrokerConnection connection : connections) {
-            if (clientId.equals(connection.clientId())) {
-                return connection;
-            }
-        }
-        return null;
+        return clientIds.get(clientId);
     }
 
-    void releaseClientId(String clientId) {
+    /** Frees {@code clientId} if {@code connection} holds it (a connection taken over no longer does). */
+    void releaseClientId(String clientId, BrokerConnection connection) {
         if (clientId != null) {
-            clientIds.remove(clientId);
+            clientIds.remove(clientId, connection);
         }
     }
 

@@ -89,24 +89,29 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
      * is closed as if its client had vanished: what it held unacknowledged is redelivered.
      */
     private void claimClientId(String wanted, String connectionId) throws JMSException {
-        try {
-            broker.claimClientId(wanted);
-        } catch (InvalidClientIDException e) {
-            BrokerConnection holder = broker.holderOf(wanted);
-            if (holder == null || holder == this || connectionId == null
-                    || !connectionId.equals(holder.clientConnectionId)) {
-                throw e;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                broker.claimClientId(wanted, this);
+                return;
+            } catch (InvalidClientIDException e) {
+                BrokerConnection holder = broker.holderOf(wanted);
+                if (holder == null && attempt < 3) {
+                    continue; // freed meanwhile (its connection closed): claim it again
+                }
+                if (holder == null || holder == this || connectionId == null
+                        || !connectionId.equals(holder.clientConnectionId) || attempt >= 3) {
+                    throw e;
+                }
+                holder.channel.connectionFailed(new IllegalStateException("This connection was replaced by a new "
+                        + "one of the same client (client ID '" + wanted + "'), which reconnected"));
+                holder.close();
             }
-            holder.channel.connectionFailed(new IllegalStateException("This connection was replaced by a new one of "
-                    + "the same client (client ID '" + wanted + "'), which reconnected"));
-            holder.close();
-            broker.claimClientId(wanted);
         }
     }
 
     @Override
     public Void setClientId(Command.SetClientId c) throws JMSException {
-        broker.claimClientId(c.clientId());
+        broker.claimClientId(c.clientId(), this);
         clientId = c.clientId();
         return null;
     }
@@ -349,9 +354,11 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
      * Closes everything this connection owns. The client closes its sessions first, saying
      * what it consumed; sessions still open here (the broker is shutting down, or the client
      * went away) may have shown the application anything they had in flight, so all of it
-     * comes back as redelivered.
+     * comes back as redelivered. Synchronized: when the connection's own end (its socket closing)
+     * and its takeover by a reconnected connection close it at once, the second waits until the
+     * first is done, so the takeover finds the client ID free.
      */
-    void close() {
+    synchronized void close() {
         if (closed) {
             return;
         }
@@ -366,7 +373,7 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
             }
         }
         temporaries.clear();
-        broker.releaseClientId(clientId);
+        broker.releaseClientId(clientId, this);
         closed = true;
         broker.disconnected(this);
     }
