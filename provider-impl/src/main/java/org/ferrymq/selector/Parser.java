@@ -36,9 +36,6 @@ import org.ferrymq.selector.Token.Kind;
  */
 final class Parser {
 
-    /** Deepest nesting of parentheses, NOTs and signs: keeps a hostile selector from exhausting the stack. */
-    static final int MAX_NESTING = 100;
-
     /** One grammar rule, so that the operator chains can share their loop. */
     private interface Rule {
         Expression parse() throws InvalidSelectorException;
@@ -47,16 +44,19 @@ final class Parser {
     private final String selector;
     private final List<Token> tokens;
     private int next; // index in tokens of the next unconsumed token
+    /** Deepest nesting of parentheses, NOTs and signs: keeps a hostile selector from exhausting the stack. */
+    private final int maxDepth;
     private int nesting;
 
-    private Parser(String selector) throws InvalidSelectorException {
+    private Parser(String selector, int maxDepth) throws InvalidSelectorException {
         this.selector = selector;
+        this.maxDepth = maxDepth;
         this.tokens = Lexer.tokenize(selector);
     }
 
-    /** Parses a whole selector, which must be a condition. */
-    static Expression parse(String selector) throws InvalidSelectorException {
-        Parser parser = new Parser(selector);
+    /** Parses a whole selector, which must be a condition and nest at most {@code maxDepth} levels. */
+    static Expression parse(String selector, int maxDepth) throws InvalidSelectorException {
+        Parser parser = new Parser(selector, maxDepth);
         Token start = parser.peek();
         Expression condition = parser.or();
         Token end = parser.peek();
@@ -370,8 +370,8 @@ final class Parser {
     }
 
     private void enter(Token token) throws InvalidSelectorException {
-        if (++nesting > MAX_NESTING) {
-            throw error(token, "parentheses, NOTs and signs nest more than " + MAX_NESTING + " deep here");
+        if (++nesting > maxDepth) {
+            throw error(token, "parentheses, NOTs and signs nest more than " + maxDepth + " deep here");
         }
     }
 

@@ -2,6 +2,7 @@ package org.ferrymq.selector;
 
 import jakarta.jms.InvalidSelectorException;
 import java.util.function.Function;
+import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.protocol.MessageData;
 
 /**
@@ -30,18 +31,30 @@ public final class Selector {
     }
 
     /**
+     * Parses a selector within the widest limits a broker can be set to, those of
+     * {@link BrokerConfig#MAX_SELECTOR_DEPTH_CEILING} and no limit of length: for a client
+     * that checks a selector before its broker applies its own limits, and for a selector
+     * the broker accepted before (a durable subscription's, read back at start).
+     */
+    public static Selector parse(String expression) throws InvalidSelectorException {
+        return parse(expression, Integer.MAX_VALUE, BrokerConfig.MAX_SELECTOR_DEPTH_CEILING);
+    }
+
+    /**
      * Parses a selector. Null or blank (only whitespace) returns null, meaning "select
      * all".
      *
      * @throws InvalidSelectorException naming the problem and its position (the first
-     *         character being position 1) for any syntax error, and for any type error
-     *         visible without a message, such as {@code price > 'cheap'}
+     *         character being position 1) for any syntax error, for any type error
+     *         visible without a message, such as {@code price > 'cheap'}, and for a
+     *         selector longer than {@code maxLength} characters or nesting deeper than
+     *         {@code maxDepth}
      */
-    public static Selector parse(String expression) throws InvalidSelectorException {
+    public static Selector parse(String expression, int maxLength, int maxDepth) throws InvalidSelectorException {
         if (expression == null || expression.isBlank()) {
             return null;
         }
-        return new Selector(expression, Parser.parse(expression));
+        return new Selector(expression, Parser.parse(expression, maxDepth));
     }
 
     /**

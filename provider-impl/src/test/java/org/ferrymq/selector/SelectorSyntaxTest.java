@@ -10,6 +10,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import jakarta.jms.InvalidSelectorException;
 import java.util.stream.Stream;
+import org.ferrymq.api.BrokerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -77,7 +78,7 @@ class SelectorSyntaxTest {
 
     @Test
     void nestingUpToTheLimitIsAcceptedAndEvaluated() throws Exception {
-        int depth = Parser.MAX_NESTING;
+        int depth = BrokerConfig.MAX_SELECTOR_DEPTH_CEILING;
         String parenthesised = "(".repeat(depth) + "a" + ")".repeat(depth);
         assertTrue(matches(parenthesised, "a", true));
         assertFalse(matches(parenthesised, "a", false));
@@ -95,7 +96,7 @@ class SelectorSyntaxTest {
     }
 
     static Stream<Arguments> invalidSelectors() {
-        int tooDeep = Parser.MAX_NESTING + 1;
+        int tooDeep = BrokerConfig.MAX_SELECTOR_DEPTH_CEILING + 1;
         return Stream.of(
                 // tokens
                 arguments("1uncorrect IS NULL", 1, "'1uncorrect' is not a valid number"),
