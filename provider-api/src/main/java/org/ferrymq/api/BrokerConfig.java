@@ -110,11 +110,16 @@ public final class BrokerConfig {
      * characters), yet a few hundred kilobytes of tokens at most.
      */
     public static final int DEFAULT_MAX_SELECTOR_LENGTH = 64 * 1024;
-    /** Selectors people write nest a handful of levels; generated ones rarely a few dozen. */
-    public static final int DEFAULT_MAX_SELECTOR_DEPTH = 200;
     /**
-     * The deepest {@link #MAX_SELECTOR_DEPTH} may be set: the parser and the evaluator recurse
-     * once per level, and this depth fits in a 256 KiB thread stack with room to spare.
+     * Selectors people write nest a handful of levels, generated ones rarely a few dozen; the
+     * parser recurses through every precedence level for each parenthesis (about 2.5 KiB of
+     * stack before the JIT compiles it), so 100 levels also fit a 512 KiB thread stack.
+     */
+    public static final int DEFAULT_MAX_SELECTOR_DEPTH = 100;
+    /**
+     * The deepest {@link #MAX_SELECTOR_DEPTH} may be set. It bounds the evaluator, which
+     * recurses once per NOT or sign; the parser needs more stack per level and refuses, also
+     * with an InvalidSelectorException, a selector deeper than its thread's stack holds.
      */
     public static final int MAX_SELECTOR_DEPTH_CEILING = 1000;
     public static final int DEFAULT_MAX_PROPERTIES = 1000;

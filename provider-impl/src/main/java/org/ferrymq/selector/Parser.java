@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.selector.Comparison.Operator;
 import org.ferrymq.selector.Expression.Type;
 import org.ferrymq.selector.Token.Kind;
@@ -58,7 +59,16 @@ final class Parser {
     static Expression parse(String selector, int maxDepth) throws InvalidSelectorException {
         Parser parser = new Parser(selector, maxDepth);
         Token start = parser.peek();
-        Expression condition = parser.or();
+        Expression condition;
+        try {
+            condition = parser.or();
+        } catch (StackOverflowError e) {
+            // A thread with a small stack may not hold maxDepth levels: the parser holds no lock
+            // and has changed nothing but its own state, so the selector is refused like any other.
+            throw parser.error(parser.peek(), "parentheses, NOTs and signs nest " + parser.nesting
+                    + " deep here, more than this thread's stack holds; flatten the selector (broker setting '"
+                    + BrokerConfig.MAX_SELECTOR_DEPTH + "' limits the nesting to " + maxDepth + ")");
+        }
         Token end = parser.peek();
         if (end.kind() == Kind.RIGHT_PAREN) {
             throw parser.error(end, "this ')' has no matching '('");
@@ -371,7 +381,8 @@ final class Parser {
 
     private void enter(Token token) throws InvalidSelectorException {
         if (++nesting > maxDepth) {
-            throw error(token, "parentheses, NOTs and signs nest more than " + maxDepth + " deep here");
+            throw error(token, "parentheses, NOTs and signs nest more than " + maxDepth + " deep here (broker setting '"
+                    + BrokerConfig.MAX_SELECTOR_DEPTH + "'); flatten the selector or raise the setting");
         }
     }
 

@@ -22,6 +22,8 @@ import org.ferrymq.protocol.MessageData;
  */
 public final class Selector {
 
+    private static final int QUOTED_LENGTH = 200;
+
     private final String expression;
     private final Expression condition;
 
@@ -53,6 +55,11 @@ public final class Selector {
     public static Selector parse(String expression, int maxLength, int maxDepth) throws InvalidSelectorException {
         if (expression == null || expression.isBlank()) {
             return null;
+        }
+        if (expression.length() > maxLength) {
+            throw invalid(expression, maxLength + 1, "the selector has " + expression.length()
+                    + " characters, more than the " + maxLength + " the broker accepts (broker setting '"
+                    + BrokerConfig.MAX_SELECTOR_LENGTH + "'); shorten it or raise the setting");
         }
         return new Selector(expression, Parser.parse(expression, maxDepth));
     }
@@ -93,11 +100,18 @@ public final class Selector {
             // Only a caller's lookup function can throw; a value that cannot be read does
             // not match, and the dispatch loop that called us carries on.
             return false;
+        } catch (StackOverflowError e) {
+            // Nesting is bounded by the parser, but the dispatching thread's stack is not ours to
+            // choose: a selector too deep for it does not match rather than failing the dispatch.
+            return false;
         }
     }
 
+    /** The message quotes a long selector's start only: it goes back to the client and into logs. */
     static InvalidSelectorException invalid(String expression, int position, String problem) {
+        String quoted = expression.length() <= QUOTED_LENGTH ? expression
+                : expression.substring(0, QUOTED_LENGTH) + "...(" + expression.length() + " characters)";
         return new InvalidSelectorException(
-                "Invalid selector \"" + expression + "\" at position " + position + ": " + problem);
+                "Invalid selector \"" + quoted + "\" at position " + position + ": " + problem);
     }
 }

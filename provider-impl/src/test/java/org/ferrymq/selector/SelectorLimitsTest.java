@@ -50,16 +50,18 @@ class SelectorLimitsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileSelectors")
-    void aHostileSelectorNeverOverflowsTheStackUnderTheWidestLimits(String shape, String selector) {
-        // the widest limits are those of a client's early check: no length limit, the deepest nesting a
-        // broker can be set to; nesting past it is refused, chains are parsed and evaluated without recursion
-        try {
-            Selector parsed = Selector.parse(selector);
-            assertFalse(parsed.matches(Map.<String, Object>of("a", 2L)::get));
-        } catch (InvalidSelectorException e) {
-            assertTrue(e.getMessage().contains("nest more than " + BrokerConfig.MAX_SELECTOR_DEPTH_CEILING + " deep"),
-                    e.getMessage());
-            assertTrue(e.getMessage().contains("maxSelectorDepth"), e.getMessage());
+    void aHostileSelectorNeverOverflowsTheStackUnderTheWidestLimits(String shape, String selector) throws Exception {
+        // the widest limits are those of a client's early check: no length limit, the deepest nesting a broker
+        // can be set to; nesting past it, or past what the stack holds, is refused, and chains are parsed and
+        // evaluated without recursion
+        for (int stack : new int[] {256 * 1024, 1024 * 1024}) {
+            Object outcome = onStack(stack, () -> Selector.parse(selector).matches(Map.<String, Object>of("a", 2L)::get));
+            if (outcome instanceof InvalidSelectorException e) {
+                assertTrue(e.getMessage().contains("maxSelectorDepth"), e.getMessage());
+                assertTrue(e.getMessage().length() < 1_000, e.getMessage());
+            } else {
+                assertEquals(Boolean.FALSE, outcome, shape);
+            }
         }
     }
 
@@ -85,36 +87,51 @@ class SelectorLimitsTest {
     void nestingAsDeepAsTheLimitIsAcceptedAndOneLevelMoreIsRefusedNamingTheSetting() throws Exception {
         String atLimit = "NOT ".repeat(DEPTH) + "a = 1";
         assertEquals(DEPTH % 2 == 0, Selector.parse(atLimit, LENGTH, DEPTH).matches(Map.<String, Object>of("a", 1L)::get));
+        String problem = ": parentheses, NOTs and signs nest more than " + DEPTH
+                + " deep here (broker setting 'maxSelectorDepth'); flatten the selector or raise the setting";
         InvalidSelectorException e = assertThrows(InvalidSelectorException.class,
                 () -> Selector.parse("(".repeat(DEPTH + 1) + "a = 1" + ")".repeat(DEPTH + 1), LENGTH, DEPTH));
-        assertTrue(e.getMessage().endsWith("parentheses, NOTs and signs nest more than " + DEPTH
-                + " deep here (broker setting 'maxSelectorDepth'); flatten the selector or raise the setting"),
-                e.getMessage());
+        assertTrue(e.getMessage().endsWith(" at position " + (DEPTH + 1) + problem), e.getMessage());
+        e = assertThrows(InvalidSelectorException.class,
+                () -> Selector.parse("NOT ".repeat(DEPTH + 1) + "a = 1", LENGTH, DEPTH));
+        assertTrue(e.getMessage().endsWith(" at position " + (4 * DEPTH + 1) + problem), e.getMessage());
     }
 
     @Test
-    void theDeepestNestingABrokerCanBeSetToParsesAndEvaluatesOnASmallStack() throws Exception {
+    void theDeepestNestingABrokerCanBeSetToIsEvaluatedOrRefusedButNeverOverflowsASmallStack() throws Exception {
         int deepest = BrokerConfig.MAX_SELECTOR_DEPTH_CEILING;
-        String parenthesised = "(".repeat(deepest) + "a = 1" + ")".repeat(deepest);
-        assertEquals(Boolean.TRUE, matchOnSmallStack(parenthesised));
+        String negated = "NOT ".repeat(deepest) + "a = 1";
+        assertEquals(deepest % 2 == 0, Selector.parse(negated).matches(Map.<String, Object>of("a", 1L)::get));
         int quarter = deepest / 4; // NOTs, parentheses, and signs each with their parentheses
         String mixed = "NOT ".repeat(quarter) + "(".repeat(quarter) + "-(".repeat(quarter) + "a" + ")".repeat(quarter)
                 + " = " + (quarter % 2 == 0 ? "1" : "-1") + ")".repeat(quarter);
-        assertEquals(quarter % 2 == 0, matchOnSmallStack(mixed));
+        for (String selector : new String[] {negated, mixed, "(".repeat(deepest) + "a = 1" + ")".repeat(deepest)}) {
+            Object outcome = onStack(256 * 1024,
+                    () -> Selector.parse(selector).matches(Map.<String, Object>of("a", 1L)::get));
+            if (outcome instanceof InvalidSelectorException e) {
+                assertTrue(e.getMessage().contains("more than this thread's stack holds"), e.getMessage());
+            } else {
+                assertEquals(!selector.equals(negated) || deepest % 2 == 0, outcome, selector);
+            }
+        }
     }
 
-    /** Whether the selector matches a = 1, or what it threw, parsed and evaluated on a thread of 256 KiB stack. */
-    private static Object matchOnSmallStack(String selector) throws InterruptedException {
+    private interface Match {
+        boolean run() throws InvalidSelectorException;
+    }
+
+    /** What {@code match} returned, or threw, on a thread of {@code stackBytes} of stack. */
+    private static Object onStack(int stackBytes, Match match) throws InterruptedException {
         AtomicReference<Object> outcome = new AtomicReference<>();
-        Thread small = new Thread(null, () -> {
+        Thread thread = new Thread(null, () -> {
             try {
-                outcome.set(Selector.parse(selector).matches(Map.<String, Object>of("a", 1L)::get));
+                outcome.set(match.run());
             } catch (Throwable t) {
                 outcome.set(t);
             }
-        }, "small-stack", 256 * 1024);
-        small.start();
-        small.join();
+        }, "stack-" + stackBytes, stackBytes);
+        thread.start();
+        thread.join();
         return outcome.get();
     }
 }
