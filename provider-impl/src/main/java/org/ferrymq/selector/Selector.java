@@ -96,13 +96,10 @@ public final class Selector {
     private boolean isTrue(Object source) {
         try {
             return Boolean.TRUE.equals(condition.evaluate(source));
-        } catch (RuntimeException e) {
-            // Only a caller's lookup function can throw; a value that cannot be read does
-            // not match, and the dispatch loop that called us carries on.
-            return false;
-        } catch (StackOverflowError e) {
-            // Nesting is bounded by the parser, but the dispatching thread's stack is not ours to
-            // choose: a selector too deep for it does not match rather than failing the dispatch.
+        } catch (RuntimeException | StackOverflowError e) {
+            // Only a caller's lookup function can throw, and only a dispatching thread with a
+            // stack too small for the selector's nesting (bounded by the parser) can overflow:
+            // the message does not match, and the dispatch loop that called us carries on.
             return false;
         }
     }
