@@ -82,11 +82,54 @@ public final class BrokerConfig {
      * {@code XAResource.setTransactionTimeout}. Default 300.
      */
     public static final String TRANSACTION_TIMEOUT = "transactionTimeout";
+    /**
+     * The longest message selector, in characters, the broker parses; a longer one is an
+     * InvalidSelectorException. Default {@value #DEFAULT_MAX_SELECTOR_LENGTH}.
+     */
+    public static final String MAX_SELECTOR_LENGTH = "maxSelectorLength";
+    /**
+     * How deep parentheses, NOTs and signs may nest in a message selector; deeper is an
+     * InvalidSelectorException. At most {@value #MAX_SELECTOR_DEPTH_CEILING}. Default
+     * {@value #DEFAULT_MAX_SELECTOR_DEPTH}.
+     */
+    public static final String MAX_SELECTOR_DEPTH = "maxSelectorDepth";
+    /**
+     * The most properties one message may carry; a send with more is refused with a
+     * ResourceAllocationException. Default {@value #DEFAULT_MAX_PROPERTIES}.
+     */
+    public static final String MAX_PROPERTIES = "maxProperties";
+    /**
+     * The most bytes the properties of one message may take, names and values as they travel
+     * (strings in UTF-8); a send with more is refused with a ResourceAllocationException.
+     * Accepts a suffix k, m or g. Default 1m.
+     */
+    public static final String MAX_PROPERTIES_SIZE = "maxPropertiesSize";
+
+    /**
+     * 64 KiB: a hundred times the longest selector of the Jakarta Messaging TCK (250
+     * characters), yet a few hundred kilobytes of tokens at most.
+     */
+    public static final int DEFAULT_MAX_SELECTOR_LENGTH = 64 * 1024;
+    /**
+     * Selectors people write nest a handful of levels, generated ones rarely a few dozen; the
+     * parser recurses through every precedence level for each parenthesis (about 2.5 KiB of
+     * stack before the JIT compiles it), so 100 levels also fit a 512 KiB thread stack.
+     */
+    public static final int DEFAULT_MAX_SELECTOR_DEPTH = 100;
+    /**
+     * The deepest {@link #MAX_SELECTOR_DEPTH} may be set. It bounds the evaluator, which
+     * recurses once per NOT or sign; the parser needs more stack per level and refuses, also
+     * with an InvalidSelectorException, a selector deeper than its thread's stack holds.
+     */
+    public static final int MAX_SELECTOR_DEPTH_CEILING = 1000;
+    public static final int DEFAULT_MAX_PROPERTIES = 1000;
+    public static final long DEFAULT_MAX_PROPERTIES_SIZE = 1L << 20;
 
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
             Set.of(USERS, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS,
                     DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL, DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER,
-                    JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT, MAX_MEMORY, TRANSACTION_TIMEOUT)));
+                    JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT, MAX_MEMORY, TRANSACTION_TIMEOUT, MAX_SELECTOR_LENGTH,
+                    MAX_SELECTOR_DEPTH, MAX_PROPERTIES, MAX_PROPERTIES_SIZE)));
 
     /** The journal kinds {@link #JOURNAL} accepts. */
     public enum JournalKind { JDBC, MEMORY }
@@ -112,6 +155,10 @@ public final class BrokerConfig {
     private long journalTimeoutMillis = 10_000;
     private long maxMemory = Runtime.getRuntime().maxMemory() / 4;
     private int transactionTimeoutSeconds = 300;
+    private int maxSelectorLength = DEFAULT_MAX_SELECTOR_LENGTH;
+    private int maxSelectorDepth = DEFAULT_MAX_SELECTOR_DEPTH;
+    private int maxProperties = DEFAULT_MAX_PROPERTIES;
+    private long maxPropertiesSize = DEFAULT_MAX_PROPERTIES_SIZE;
 
     public BrokerConfig(String name) {
         if (name == null || name.isBlank()) {
@@ -158,6 +205,10 @@ public final class BrokerConfig {
             case JOURNAL_TIMEOUT -> journalTimeoutMillis(parseCount(key, value));
             case MAX_MEMORY -> maxMemory(parseBytes(key, value));
             case TRANSACTION_TIMEOUT -> transactionTimeoutSeconds(parseCount(key, value));
+            case MAX_SELECTOR_LENGTH -> maxSelectorLength(parseCount(key, value));
+            case MAX_SELECTOR_DEPTH -> maxSelectorDepth(parseCount(key, value));
+            case MAX_PROPERTIES -> maxProperties(parseCount(key, value));
+            case MAX_PROPERTIES_SIZE -> maxPropertiesSize(parseBytes(key, value));
             default -> throw new IllegalArgumentException("Unknown broker setting '" + key + "'; the settings are " + KEYS);
         }
         return this;
@@ -279,6 +330,35 @@ public final class BrokerConfig {
         return this;
     }
 
+    public BrokerConfig maxSelectorLength(int characters) {
+        this.maxSelectorLength = requireAtLeastOne(MAX_SELECTOR_LENGTH, characters, "characters");
+        return this;
+    }
+
+    public BrokerConfig maxSelectorDepth(int levels) {
+        if (levels < 1 || levels > MAX_SELECTOR_DEPTH_CEILING) {
+            throw new IllegalArgumentException("Broker setting '" + MAX_SELECTOR_DEPTH + "' is " + levels
+                    + "; use a number of levels from 1 to " + MAX_SELECTOR_DEPTH_CEILING + " (default "
+                    + DEFAULT_MAX_SELECTOR_DEPTH + ")");
+        }
+        this.maxSelectorDepth = levels;
+        return this;
+    }
+
+    public BrokerConfig maxProperties(int properties) {
+        this.maxProperties = requireAtLeastOne(MAX_PROPERTIES, properties, "properties");
+        return this;
+    }
+
+    public BrokerConfig maxPropertiesSize(long bytes) {
+        if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Broker setting '" + MAX_PROPERTIES_SIZE + "' is " + bytes
+                    + "; use a number of bytes from 1 to 2g (a suffix k, m or g is allowed)");
+        }
+        this.maxPropertiesSize = bytes;
+        return this;
+    }
+
     public String name() { return name; }
     public Map<String, String> users() { return Collections.unmodifiableMap(users); }
     public boolean requireCredentials() { return requireCredentials; }
@@ -308,6 +388,18 @@ public final class BrokerConfig {
     public long journalTimeoutMillis() { return journalTimeoutMillis; }
     public int transactionTimeoutSeconds() { return transactionTimeoutSeconds; }
     public long maxMemory() { return maxMemory; }
+    public int maxSelectorLength() { return maxSelectorLength; }
+    public int maxSelectorDepth() { return maxSelectorDepth; }
+    public int maxProperties() { return maxProperties; }
+    public long maxPropertiesSize() { return maxPropertiesSize; }
+
+    private static int requireAtLeastOne(String key, int value, String unit) {
+        if (value < 1) {
+            throw new IllegalArgumentException("Broker setting '" + key + "' is " + value + "; use a number of "
+                    + unit + ", 1 or more");
+        }
+        return value;
+    }
 
     private static String requireDestinationName(String name) {
         if (name == null || name.isBlank()) {

@@ -2,8 +2,10 @@ package org.ferrymq.broker;
 
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidClientIDException;
+import jakarta.jms.InvalidSelectorException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
+import jakarta.jms.ResourceAllocationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +121,30 @@ public final class Broker implements AutoCloseable {
     /** The most messages one consumer may hold unsettled (BrokerConfig.MAX_UNACKNOWLEDGED). */
     int maxUnacknowledged() {
         return config.maxUnacknowledged();
+    }
+
+    /** A client's selector, parsed within this broker's maxSelectorLength and maxSelectorDepth. */
+    Selector selector(String expression) throws InvalidSelectorException {
+        return Selector.parse(expression, config.maxSelectorLength(), config.maxSelectorDepth());
+    }
+
+    /**
+     * Refuses a message whose properties pass maxProperties or maxPropertiesSize, before
+     * anything of it is stored: the message is well formed, the broker only declines to hold it.
+     */
+    void checkProperties(MessageData message) throws ResourceAllocationException {
+        int count = message.properties().size();
+        if (count > config.maxProperties()) {
+            throw new ResourceAllocationException("The message has " + count + " properties, more than the "
+                    + config.maxProperties() + " the broker accepts (broker setting '" + BrokerConfig.MAX_PROPERTIES
+                    + "'); send fewer, or raise the setting");
+        }
+        long size = message.propertiesSize();
+        if (size > config.maxPropertiesSize()) {
+            throw new ResourceAllocationException("The properties of the message take " + size + " bytes, more than the "
+                    + config.maxPropertiesSize() + " the broker accepts, names and values counted in UTF-8 (broker "
+                    + "setting '" + BrokerConfig.MAX_PROPERTIES_SIZE + "'); send less, or raise the setting");
+        }
     }
 
     /** Bytes of journaled messages held in memory now, the figure {@code maxMemory} limits. */

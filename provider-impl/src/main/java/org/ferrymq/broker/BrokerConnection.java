@@ -144,7 +144,7 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
             throw new InvalidDestinationException("Temporary destination '" + destination.name()
                     + "' belongs to another connection; only the connection that created it may consume from it");
         }
-        Selector selector = Selector.parse(info.selector());
+        Selector selector = broker.selector(info.selector());
         BrokerConsumer consumer;
         if (destination.kind().isQueue()) {
             MessageQueue queue = broker.queue(destination, false);
@@ -207,7 +207,9 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
 
     @Override
     public Void send(Command.Send c) throws JMSException {
-        session(c.sessionId()).send(c.message());
+        BrokerSession session = session(c.sessionId());
+        broker.checkProperties(c.message());
+        session.send(c.message());
         return null;
     }
 
@@ -267,7 +269,7 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
 
     @Override
     public List<MessageData> browse(Command.Browse c) throws JMSException {
-        return broker.queue(c.queue(), false).browse(Selector.parse(c.selector()));
+        return broker.queue(c.queue(), false).browse(broker.selector(c.selector()));
     }
 
     @Override

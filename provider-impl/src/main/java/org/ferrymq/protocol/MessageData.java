@@ -125,6 +125,46 @@ public final class MessageData {
         return (int) Math.min(Integer.MAX_VALUE, size);
     }
 
+    /**
+     * The bytes the properties take: each name and string value its length in UTF-8, each
+     * other value its size as a Java primitive (1 to 8 bytes). What {@code maxPropertiesSize}
+     * limits.
+     */
+    public long propertiesSize() {
+        long size = 0;
+        for (Map.Entry<String, Object> property : properties.entrySet()) {
+            size += utf8Length(property.getKey());
+            Object value = property.getValue();
+            if (value instanceof String s) {
+                size += utf8Length(s);
+            } else if (value instanceof Boolean || value instanceof Byte) {
+                size += 1;
+            } else if (value instanceof Short) {
+                size += 2;
+            } else if (value instanceof Integer || value instanceof Float) {
+                size += 4;
+            } else {
+                size += 8; // Long, Double
+            }
+        }
+        return size;
+    }
+
+    private static long utf8Length(String s) {
+        long length = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                length += 1; // a surrogate pair takes 4 bytes
+            } else if (c >= 0x800) {
+                length += 2;
+            } else if (c >= 0x80) {
+                length += 1;
+            }
+        }
+        return length;
+    }
+
     public boolean isExpired(long now) {
         return expiration != 0 && expiration <= now;
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.selector.Comparison.Operator;
 import org.ferrymq.selector.Expression.Type;
 import org.ferrymq.selector.Token.Kind;
@@ -36,9 +37,6 @@ import org.ferrymq.selector.Token.Kind;
  */
 final class Parser {
 
-    /** Deepest nesting of parentheses, NOTs and signs: keeps a hostile selector from exhausting the stack. */
-    static final int MAX_NESTING = 100;
-
     /** One grammar rule, so that the operator chains can share their loop. */
     private interface Rule {
         Expression parse() throws InvalidSelectorException;
@@ -47,18 +45,30 @@ final class Parser {
     private final String selector;
     private final List<Token> tokens;
     private int next; // index in tokens of the next unconsumed token
+    /** Deepest nesting of parentheses, NOTs and signs: keeps a hostile selector from exhausting the stack. */
+    private final int maxDepth;
     private int nesting;
 
-    private Parser(String selector) throws InvalidSelectorException {
+    private Parser(String selector, int maxDepth) throws InvalidSelectorException {
         this.selector = selector;
+        this.maxDepth = maxDepth;
         this.tokens = Lexer.tokenize(selector);
     }
 
-    /** Parses a whole selector, which must be a condition. */
-    static Expression parse(String selector) throws InvalidSelectorException {
-        Parser parser = new Parser(selector);
+    /** Parses a whole selector, which must be a condition and nest at most {@code maxDepth} levels. */
+    static Expression parse(String selector, int maxDepth) throws InvalidSelectorException {
+        Parser parser = new Parser(selector, maxDepth);
         Token start = parser.peek();
-        Expression condition = parser.or();
+        Expression condition;
+        try {
+            condition = parser.or();
+        } catch (StackOverflowError e) {
+            // A thread with a small stack may not hold maxDepth levels: the parser holds no lock
+            // and has changed nothing but its own state, so the selector is refused like any other.
+            throw parser.error(parser.peek(), "parentheses, NOTs and signs nest " + parser.nesting
+                    + " deep here, more than this thread's stack holds; flatten the selector (broker setting '"
+                    + BrokerConfig.MAX_SELECTOR_DEPTH + "' limits the nesting to " + maxDepth + ")");
+        }
         Token end = parser.peek();
         if (end.kind() == Kind.RIGHT_PAREN) {
             throw parser.error(end, "this ')' has no matching '('");
@@ -370,8 +380,9 @@ final class Parser {
     }
 
     private void enter(Token token) throws InvalidSelectorException {
-        if (++nesting > MAX_NESTING) {
-            throw error(token, "parentheses, NOTs and signs nest more than " + MAX_NESTING + " deep here");
+        if (++nesting > maxDepth) {
+            throw error(token, "parentheses, NOTs and signs nest more than " + maxDepth + " deep here (broker setting '"
+                    + BrokerConfig.MAX_SELECTOR_DEPTH + "'); flatten the selector or raise the setting");
         }
     }
 

@@ -2,6 +2,7 @@ package org.ferrymq.selector;
 
 import jakarta.jms.InvalidSelectorException;
 import java.util.function.Function;
+import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.protocol.MessageData;
 
 /**
@@ -21,6 +22,8 @@ import org.ferrymq.protocol.MessageData;
  */
 public final class Selector {
 
+    private static final int QUOTED_LENGTH = 200;
+
     private final String expression;
     private final Expression condition;
 
@@ -30,18 +33,35 @@ public final class Selector {
     }
 
     /**
+     * Parses a selector within the widest limits a broker can be set to, those of
+     * {@link BrokerConfig#MAX_SELECTOR_DEPTH_CEILING} and no limit of length: for a client
+     * that checks a selector before its broker applies its own limits, and for a selector
+     * the broker accepted before (a durable subscription's, read back at start).
+     */
+    public static Selector parse(String expression) throws InvalidSelectorException {
+        return parse(expression, Integer.MAX_VALUE, BrokerConfig.MAX_SELECTOR_DEPTH_CEILING);
+    }
+
+    /**
      * Parses a selector. Null or blank (only whitespace) returns null, meaning "select
      * all".
      *
      * @throws InvalidSelectorException naming the problem and its position (the first
-     *         character being position 1) for any syntax error, and for any type error
-     *         visible without a message, such as {@code price > 'cheap'}
+     *         character being position 1) for any syntax error, for any type error
+     *         visible without a message, such as {@code price > 'cheap'}, and for a
+     *         selector longer than {@code maxLength} characters or nesting deeper than
+     *         {@code maxDepth}
      */
-    public static Selector parse(String expression) throws InvalidSelectorException {
+    public static Selector parse(String expression, int maxLength, int maxDepth) throws InvalidSelectorException {
         if (expression == null || expression.isBlank()) {
             return null;
         }
-        return new Selector(expression, Parser.parse(expression));
+        if (expression.length() > maxLength) {
+            throw invalid(expression, maxLength + 1, "the selector has " + expression.length()
+                    + " characters, more than the " + maxLength + " the broker accepts (broker setting '"
+                    + BrokerConfig.MAX_SELECTOR_LENGTH + "'); shorten it or raise the setting");
+        }
+        return new Selector(expression, Parser.parse(expression, maxDepth));
     }
 
     /**
@@ -76,15 +96,19 @@ public final class Selector {
     private boolean isTrue(Object source) {
         try {
             return Boolean.TRUE.equals(condition.evaluate(source));
-        } catch (RuntimeException e) {
-            // Only a caller's lookup function can throw; a value that cannot be read does
-            // not match, and the dispatch loop that called us carries on.
+        } catch (RuntimeException | StackOverflowError e) {
+            // Only a caller's lookup function can throw, and only a dispatching thread with a
+            // stack too small for the selector's nesting (bounded by the parser) can overflow:
+            // the message does not match, and the dispatch loop that called us carries on.
             return false;
         }
     }
 
+    /** The message quotes a long selector's start only: it goes back to the client and into logs. */
     static InvalidSelectorException invalid(String expression, int position, String problem) {
+        String quoted = expression.length() <= QUOTED_LENGTH ? expression
+                : expression.substring(0, QUOTED_LENGTH) + "...(" + expression.length() + " characters)";
         return new InvalidSelectorException(
-                "Invalid selector \"" + expression + "\" at position " + position + ": " + problem);
+                "Invalid selector \"" + quoted + "\" at position " + position + ": " + problem);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.InvalidSelectorException;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -67,6 +68,15 @@ class ConsumerLimitsTest {
         JMSException refused = assertThrows(JMSException.class, () -> raw.request(new Command.CreateConsumer(
                 new ConsumerInfo(1, 1, QUEUE, null, false, null, false, false, ConsumerInfo.MAX_PREFETCH + 1))));
         assertTrue(refused.getMessage().contains("prefetch"), refused.getMessage());
+    }
+
+    @Test
+    void aConsumerWithAHundredThousandLevelSelectorIsRefusedByTheBrokersLengthLimit() {
+        String selector = "(".repeat(100_000) + "a = 1" + ")".repeat(100_000);
+        InvalidSelectorException refused = assertThrows(InvalidSelectorException.class, () -> raw.request(
+                new Command.CreateConsumer(new ConsumerInfo(1, 1, QUEUE, selector, false, null, false, false, 10))));
+        assertTrue(refused.getMessage().contains("the selector has 200005 characters, more than the 65536 the broker "
+                + "accepts (broker setting 'maxSelectorLength')"), refused.getMessage());
     }
 
     @Test

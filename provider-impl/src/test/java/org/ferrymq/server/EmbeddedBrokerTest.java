@@ -108,4 +108,20 @@ class EmbeddedBrokerTest {
         JMSException e = assertThrows(JMSException.class, () -> EmbeddedBroker.start(name, file.toString()));
         assertTrue(e.getMessage().contains("Unknown broker setting 'maxDelivery'"), e.getMessage());
     }
+
+    @Test
+    void theLimitSettingsAreReadFromTheSettingsFileAndAValueOutOfRangeIsNamed(@TempDir Path dir) throws Exception {
+        Path good = Files.writeString(dir.resolve("good.properties"),
+                "journal=memory\nmaxSelectorLength=1000\nmaxSelectorDepth=1000\nmaxProperties=1\nmaxPropertiesSize=2k\n");
+        EmbeddedBroker.start(name, good.toString());
+        EmbeddedBroker.stop(name);
+        for (String bad : new String[] {"maxSelectorLength=0", "maxSelectorDepth=1001", "maxProperties=-1",
+                "maxPropertiesSize=3g"}) {
+            Path file = Files.writeString(dir.resolve("bad.properties"), "journal=memory\n" + bad + "\n");
+            JMSException e = assertThrows(JMSException.class, () -> EmbeddedBroker.start(name, file.toString()));
+            String setting = bad.substring(0, bad.indexOf('='));
+            assertTrue(e.getMessage().contains("Broker setting '" + setting + "' is " + bad.substring(setting.length() + 1)
+                    .replace("3g", "3221225472") + "; use a number of"), e.getMessage());
+        }
+    }
 }

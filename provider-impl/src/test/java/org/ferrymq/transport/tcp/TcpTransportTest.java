@@ -428,6 +428,31 @@ class TcpTransportTest {
     }
 
     @Test
+    void theBrokersSelectorAndPropertyLimitsReachARemoteClientAsTheSpecsExceptionsAndTheConnectionGoesOn()
+            throws Exception {
+        server.start(data, TcpSettings.DEFAULTS, config -> config.maxSelectorLength(50).maxProperties(5));
+        Connection connection = server.startedConnection();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue("limited");
+        InvalidSelectorException longSelector = assertThrows(InvalidSelectorException.class,
+                () -> session.createConsumer(queue, "a = 1" + " OR a = 1".repeat(10)));
+        assertTrue(longSelector.getMessage().contains("maxSelectorLength"), longSelector.getMessage());
+
+        MessageProducer producer = session.createProducer(queue);
+        Message tooMany = session.createMessage();
+        for (int i = 0; i < 6; i++) {
+            tooMany.setIntProperty("p" + i, i);
+        }
+        ResourceAllocationException refused = assertThrows(ResourceAllocationException.class,
+                () -> producer.send(tooMany));
+        assertTrue(refused.getMessage().startsWith("The message has 6 properties, more than the 5 the broker accepts "
+                + "(broker setting 'maxProperties')"), refused.getMessage());
+        producer.send(session.createTextMessage("next"));
+        assertEquals("next", ((TextMessage) session.createConsumer(queue, "a IS NULL").receive(RECEIVE_TIMEOUT))
+                .getText());
+    }
+
+    @Test
     void aServerThatGoesAwayFailsTheClientsCallsAndTellsItsExceptionListener() throws Exception {
         server.start(data);
         // reconnectAttempts=0: this plain TCP transport does not reconnect (failover has its own tests)
