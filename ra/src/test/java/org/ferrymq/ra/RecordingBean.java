@@ -18,6 +18,8 @@ import javax.transaction.xa.XAResource;
 final class RecordingBean implements MessageEndpointFactory {
 
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    /** The texts of the deliveries flagged JMSRedelivered, in order. */
+    private final BlockingQueue<String> redelivered = new LinkedBlockingQueue<>();
     private final String name;
 
     RecordingBean(String name) {
@@ -28,6 +30,22 @@ final class RecordingBean implements MessageEndpointFactory {
         String text = received.poll(30, TimeUnit.SECONDS);
         if (text == null) {
             fail("Waited 30 s for a delivery to " + name);
+        }
+        return text;
+    }
+
+    /**
+     * The next delivery that is not {@code earlier} again: a message the bean had when its server
+     * went away may come again if its acknowledgement was lost with the server (at least once),
+     * but only flagged JMSRedelivered.
+     */
+    String nextAfterRedeliveriesOf(String earlier) throws InterruptedException {
+        String text = next();
+        while (text.equals(earlier)) {
+            if (!earlier.equals(redelivered.poll())) {
+                fail("'" + earlier + "' came to " + name + " again without the JMSRedelivered flag");
+            }
+            text = next();
         }
         return text;
     }
@@ -62,7 +80,11 @@ final class RecordingBean implements MessageEndpointFactory {
         @Override
         public void onMessage(Message message) {
             try {
-                received.add(((TextMessage) message).getText());
+                String text = ((TextMessage) message).getText();
+                if (message.getJMSRedelivered()) {
+                    redelivered.add(text);
+                }
+                received.add(text);
             } catch (JMSException e) {
                 throw new AssertionError(e);
             }
