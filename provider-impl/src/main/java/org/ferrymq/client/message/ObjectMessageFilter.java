@@ -79,6 +79,18 @@ public final class ObjectMessageFilter {
                 ClassList.of(DENY_LIST, DENY_LIST_PROPERTY, denyList));
     }
 
+    /**
+     * Checks a list given as {@code setting} (null: none given).
+     *
+     * @throws IllegalArgumentException naming the setting and the entry that is neither a
+     *     class name, a package pattern nor {@code *}
+     */
+    public static void checkList(String setting, String list) {
+        if (list != null) {
+            ClassList.of(setting, null, list);
+        }
+    }
+
     /** The lists of a message outside any connection: the system properties'. */
     public static ObjectMessageFilter jvmWide() {
         return of(null, null);
