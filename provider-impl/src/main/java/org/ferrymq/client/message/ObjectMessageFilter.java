@@ -31,17 +31,19 @@ public final class ObjectMessageFilter {
     public static final String ALLOW_LIST = "objectMessageAllowList";
     /** The connection URL parameter refusing classes, allowed ones included. */
     public static final String DENY_LIST = "objectMessageDenyList";
+    /** The system property giving the allow list of connections whose URL gives none. */
     public static final String ALLOW_LIST_PROPERTY = "ferrymq.objectMessage.allowList";
+    /** The system property giving the deny list of connections whose URL gives none. */
     public static final String DENY_LIST_PROPERTY = "ferrymq.objectMessage.denyList";
 
     /** Nesting no sender reaches: ObjectOutputStream itself overflows the stack near a thousand levels. */
-    static final long MAX_DEPTH = 500;
-    static final long MAX_REFERENCES = 10_000_000;
+    private static final long MAX_DEPTH = 500;
+    private static final long MAX_REFERENCES = 10_000_000;
     /**
      * An array needs at least a byte of the body per element; a collection sizes its table
      * up to a few times its entries. Longer is a forged length, allocated before it is read.
      */
-    static final long ARRAY_LENGTH_PER_BODY_BYTE = 8;
+    private static final long ARRAY_LENGTH_PER_BODY_BYTE = 8;
     private static final long MIN_MAX_ARRAY_LENGTH = 1024;
     /** The stream's magic number and version, before its first object. */
     private static final int STREAM_HEADER_LENGTH = 4;
