@@ -15,6 +15,7 @@ import jakarta.jms.ObjectMessage;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -251,5 +252,24 @@ class ObjectMessageFilterTest {
             Session session = connection.createSession();
             assertEquals("book", ((Order) session.createObjectMessage(new Order("book")).getObject()).item);
         }
+    }
+
+    /** Allowed by the lists, refused by the JVM-wide filter this test installs. */
+    static final class RefusedByTheJvm implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void theJvmWideSerialFilterStillApplies() throws Exception {
+        if (ObjectInputFilter.Config.getSerialFilter() == null) {
+            // once per JVM; undecided on every other class, so other tests are unaffected
+            ObjectInputFilter.Config.setSerialFilter(info -> info.serialClass() == RefusedByTheJvm.class
+                    ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED);
+        }
+        ConnectionFactory allowing = broker.factory("objectMessageAllowList=*");
+        ObjectMessage received = roundTrip(allowing, new RefusedByTheJvm());
+        MessageFormatException e = assertThrows(MessageFormatException.class, received::getObject);
+        assertTrue(e.getMessage().contains(RefusedByTheJvm.class.getName()), e.getMessage());
+        assertTrue(e.getMessage().contains("jdk.serialFilter"), e.getMessage());
     }
 }

@@ -121,6 +121,8 @@ public final class ObjectMessageFilter {
 
         private final int bodyLength;
         private final long maxArrayLength;
+        /** The JVM's own filter (jdk.serialFilter), or null: setting ours on the stream would replace it. */
+        private final ObjectInputFilter jvmFilter = ObjectInputFilter.Config.getSerialFilter();
         /** The type the body must be, until its class has been compared; then null. */
         private Class<?> asked;
         private String refusal;
@@ -148,6 +150,11 @@ public final class ObjectMessageFilter {
                         + bodyLength + " bytes can hold");
             }
             Class<?> c = info.serialClass();
+            if (jvmFilter != null && jvmFilter.checkInput(info) == Status.REJECTED) {
+                return refuse((c == null ? "its size" : "it contains a " + c.getName() + ", which")
+                        + " the JVM-wide filter (jdk.serialFilter) rejects; that filter applies in addition to "
+                        + ALLOW_LIST + " and " + DENY_LIST);
+            }
             if (c == null) {
                 return Status.ALLOWED;
             }
