@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.client.message.ObjectMessageFilter;
 import org.ferrymq.protocol.ConsumerInfo;
 
 /**
@@ -38,7 +39,8 @@ public final class ConnectionUrl {
 
     private static final Pattern PASSWORD_IN_JDBC_URL = Pattern.compile("(?i)(password=)[^&;]*");
 
-    public static final Set<String> CLIENT_KEYS = Set.of(CLIENT_ID, USER, PASSWORD, PREFETCH);
+    public static final Set<String> CLIENT_KEYS = Set.of(CLIENT_ID, USER, PASSWORD, PREFETCH,
+            ObjectMessageFilter.ALLOW_LIST, ObjectMessageFilter.DENY_LIST);
     public static final int DEFAULT_PREFETCH = 1000;
 
     private final String url;
@@ -81,6 +83,7 @@ public final class ConnectionUrl {
             }
         }
         prefetch(); // validate early
+        objectMessageFilter();
     }
 
     public static ConnectionUrl parse(String url) {
@@ -142,6 +145,20 @@ public final class ConnectionUrl {
         throw new IllegalArgumentException("URL parameter '" + PREFETCH + "' is '" + value + "' in " + shown
                 + "; use a whole number of messages from 1 to " + ConsumerInfo.MAX_PREFETCH + " (default "
                 + DEFAULT_PREFETCH + ")");
+    }
+
+    /**
+     * Which classes an ObjectMessage body may hold for the connections: this URL's
+     * {@code objectMessageAllowList} and {@code objectMessageDenyList}, each falling back to
+     * its system property when the URL does not set it (read now, when a connection is made).
+     */
+    public ObjectMessageFilter objectMessageFilter() {
+        try {
+            return ObjectMessageFilter.of(clientParameters.get(ObjectMessageFilter.ALLOW_LIST),
+                    clientParameters.get(ObjectMessageFilter.DENY_LIST));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (in " + shown + ")", e);
+        }
     }
 
     /** The broker settings given as URL parameters (everything but the client keys). */

@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ferrymq.api.ConnectionStateListener;
 import org.ferrymq.api.ObservableConnection;
+import org.ferrymq.client.message.ObjectMessageFilter;
 import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.Delivery;
@@ -54,6 +55,8 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     final Transport transport;
     final String connectionId = UUID.randomUUID().toString();
     final int prefetch;
+    /** The classes an ObjectMessage of this connection's may be deserialized into. */
+    final ObjectMessageFilter objectMessageFilter;
     final Domain domain;
     private final AtomicLong ids = new AtomicLong();
     private final List<FerrySession> sessions = new CopyOnWriteArrayList<>();
@@ -75,9 +78,10 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     /** Consumers on temporary destinations that ended with a lost connection, closed once it is restored. */
     private final List<FerryMessageConsumer> orphaned = new ArrayList<>();
 
-    FerryConnection(Transport transport, int prefetch, Domain domain) {
+    FerryConnection(Transport transport, int prefetch, ObjectMessageFilter objectMessageFilter, Domain domain) {
         this.transport = transport;
         this.prefetch = prefetch;
+        this.objectMessageFilter = objectMessageFilter;
         this.domain = domain;
     }
 

@@ -24,8 +24,9 @@ import org.ferrymq.transport.TransportFactory;
  *
  * <p>The URL's scheme chooses the transport ({@link TransportFactory}): {@code vm://NAME}
  * starts (or joins) an embedded broker in this JVM. URL parameters
- * {@code clientID}, {@code user}, {@code password} and {@code prefetch} configure the
- * connections, and any other parameter configures the embedded broker.
+ * {@code clientID}, {@code user}, {@code password}, {@code prefetch}, {@code objectMessageAllowList}
+ * and {@code objectMessageDenyList} configure the connections, and any other parameter
+ * configures the embedded broker.
  */
 public class FerryConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory,
         Serializable, Referenceable {
@@ -113,7 +114,7 @@ public class FerryConnectionFactory implements ConnectionFactory, QueueConnectio
 
     FerryConnection connect(String user, String password, FerryConnection.Domain domain) throws JMSException {
         ConnectionUrl u = parsedUrl();
-        return FerryConnection.open(new FerryConnection(transport(), u.prefetch(), domain), user, password,
+        return FerryConnection.open(new FerryConnection(transport(), u.prefetch(), u.objectMessageFilter(), domain), user, password,
                 u.clientId());
     }
 

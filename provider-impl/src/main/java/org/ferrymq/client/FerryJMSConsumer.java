@@ -117,7 +117,8 @@ public class FerryJMSConsumer implements JMSConsumer {
             if (delivery.generation() >= session.generation()
                     && !delivery.message().isExpired(System.currentTimeMillis())) {
                 try {
-                    body = bodyOf(FerryMessage.fromData(delivery.message(), delivery.deliveryCount()), c);
+                    body = bodyOf(FerryMessage.fromData(delivery.message(), delivery.deliveryCount(),
+                            session.connection.objectMessageFilter), c);
                 } catch (JMSException | RuntimeException e) {
                     // as if this call had not happened: the broker takes the delivery back unflagged
                     session.refuse(delivery);

@@ -64,7 +64,7 @@ public class FerryQueueBrowser implements QueueBrowser {
                 if (!it.hasNext()) {
                     throw new NoSuchElementException("No more messages in this browse of " + name);
                 }
-                return FerryMessage.fromData(it.next(), 1);
+                return FerryMessage.fromData(it.next(), 1, session.connection.objectMessageFilter);
             }
         };
     }

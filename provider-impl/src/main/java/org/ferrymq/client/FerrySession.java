@@ -186,13 +186,13 @@ public class FerrySession implements QueueSession, TopicSession {
     @Override
     public ObjectMessage createObjectMessage() throws JMSException {
         checkOpen();
-        return new FerryObjectMessage();
+        return new FerryObjectMessage(connection.objectMessageFilter);
     }
 
     @Override
     public ObjectMessage createObjectMessage(Serializable object) throws JMSException {
         checkOpen();
-        FerryObjectMessage message = new FerryObjectMessage();
+        FerryObjectMessage message = new FerryObjectMessage(connection.objectMessageFilter);
         message.setObject(object);
         return message;
     }
@@ -382,7 +382,8 @@ public class FerrySession implements QueueSession, TopicSession {
             acknowledgements.acknowledge(delivery.deliveryId());
             return null;
         }
-        FerryMessage message = FerryMessage.fromData(delivery.message(), delivery.deliveryCount());
+        FerryMessage message = FerryMessage.fromData(delivery.message(), delivery.deliveryCount(),
+                connection.objectMessageFilter);
         if (mode == Session.CLIENT_ACKNOWLEDGE) {
             message.setAcknowledgeCallback(this::acknowledgeAll);
         }

@@ -6,6 +6,7 @@ import jakarta.jms.XAQueueSession;
 import jakarta.jms.XASession;
 import jakarta.jms.XATopicConnection;
 import jakarta.jms.XATopicSession;
+import org.ferrymq.client.message.ObjectMessageFilter;
 import org.ferrymq.protocol.Transport;
 
 /**
@@ -17,8 +18,9 @@ public final class FerryXAConnection extends FerryConnection implements XAQueueC
     /** Names the broker: two resources with the same name are the same resource manager. */
     final String resourceManager;
 
-    FerryXAConnection(Transport transport, int prefetch, Domain domain, String resourceManager) {
-        super(transport, prefetch, domain);
+    FerryXAConnection(Transport transport, int prefetch, ObjectMessageFilter objectMessageFilter, Domain domain,
+            String resourceManager) {
+        super(transport, prefetch, objectMessageFilter, domain);
         this.resourceManager = resourceManager;
     }
 

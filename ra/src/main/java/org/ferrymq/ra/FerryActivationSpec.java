@@ -5,6 +5,7 @@ import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ResourceAdapter;
 import java.io.Serializable;
+import org.ferrymq.client.message.ObjectMessageFilter;
 
 /**
  * How a message-driven bean receives from FerryMQ: the standard activation properties of
@@ -37,6 +38,8 @@ public class FerryActivationSpec implements ActivationSpec, Serializable {
     private int maxSession = 5;
     private int reconnectDelay = 1000;
     private int maxReconnectDelay = 30_000;
+    private String objectMessageAllowList;
+    private String objectMessageDenyList;
 
     /** Refuses settings that cannot work, naming the property and what it takes. */
     @Override
@@ -66,6 +69,16 @@ public class FerryActivationSpec implements ActivationSpec, Serializable {
         if (maxReconnectDelay < reconnectDelay) {
             throw invalid("maxReconnectDelay", "is " + maxReconnectDelay + ", less than reconnectDelay "
                     + reconnectDelay + "; use reconnectDelay or more");
+        }
+        checkClassList("objectMessageAllowList", objectMessageAllowList);
+        checkClassList("objectMessageDenyList", objectMessageDenyList);
+    }
+
+    private static void checkClassList(String property, String list) throws InvalidPropertyException {
+        try {
+            ObjectMessageFilter.checkList(property, list);
+        } catch (IllegalArgumentException e) {
+            throw invalid(property, e.getMessage());
         }
     }
 
@@ -188,6 +201,24 @@ public class FerryActivationSpec implements ActivationSpec, Serializable {
     /** The longest wait between two tries to connect again, in milliseconds (default 30000). */
     public void setMaxReconnectDelay(int maxReconnectDelay) {
         this.maxReconnectDelay = maxReconnectDelay;
+    }
+
+    public String getObjectMessageAllowList() {
+        return objectMessageAllowList;
+    }
+
+    /** Classes and packages ({@code com.example.*}) an ObjectMessage delivered to the endpoint may hold, besides the JDK's. */
+    public void setObjectMessageAllowList(String objectMessageAllowList) {
+        this.objectMessageAllowList = objectMessageAllowList;
+    }
+
+    public String getObjectMessageDenyList() {
+        return objectMessageDenyList;
+    }
+
+    /** Classes and packages an ObjectMessage delivered to the endpoint may never hold, even if allowed. */
+    public void setObjectMessageDenyList(String objectMessageDenyList) {
+        this.objectMessageDenyList = objectMessageDenyList;
     }
 
     @Override

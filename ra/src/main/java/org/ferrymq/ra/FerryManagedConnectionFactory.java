@@ -32,6 +32,8 @@ public class FerryManagedConnectionFactory implements ManagedConnectionFactory, 
     private String userName;
     private String password;
     private String clientId;
+    private String objectMessageAllowList;
+    private String objectMessageDenyList;
 
     public String getUserName() {
         return userName;
@@ -59,6 +61,24 @@ public class FerryManagedConnectionFactory implements ManagedConnectionFactory, 
         this.clientId = clientId;
     }
 
+    public String getObjectMessageAllowList() {
+        return objectMessageAllowList;
+    }
+
+    /** Classes and packages ({@code com.example.*}) an ObjectMessage of these connections may hold, besides the JDK's. */
+    public void setObjectMessageAllowList(String objectMessageAllowList) {
+        this.objectMessageAllowList = objectMessageAllowList;
+    }
+
+    public String getObjectMessageDenyList() {
+        return objectMessageDenyList;
+    }
+
+    /** Classes and packages an ObjectMessage of these connections may never hold, even if allowed. */
+    public void setObjectMessageDenyList(String objectMessageDenyList) {
+        this.objectMessageDenyList = objectMessageDenyList;
+    }
+
     @Override
     public Object createConnectionFactory(ConnectionManager manager) {
         return new ConnectionFactoryHandle(this, manager);
@@ -74,7 +94,8 @@ public class FerryManagedConnectionFactory implements ManagedConnectionFactory, 
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
         Credentials credentials = credentials(subject, info);
-        return new FerryManagedConnection(this, credentials, adapter().connectionUrl());
+        return new FerryManagedConnection(this, credentials,
+                adapter().connectionUrl(objectMessageAllowList, objectMessageDenyList));
     }
 
     /** Who a connection is for: the container's credential for this factory, else the application's, else the factory's. */
@@ -158,6 +179,8 @@ public class FerryManagedConnectionFactory implements ManagedConnectionFactory, 
     public boolean equals(Object o) {
         return o instanceof FerryManagedConnectionFactory other && Objects.equals(userName, other.userName)
                 && Objects.equals(password, other.password) && Objects.equals(clientId, other.clientId)
+                && Objects.equals(objectMessageAllowList, other.objectMessageAllowList)
+                && Objects.equals(objectMessageDenyList, other.objectMessageDenyList)
                 && Objects.equals(adapter, other.adapter);
     }
 

@@ -10,6 +10,8 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.io.Serializable;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +23,7 @@ import javax.transaction.xa.XAResource;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.client.ConnectionUrl;
 import org.ferrymq.client.FerryXAConnectionFactory;
+import org.ferrymq.client.message.ObjectMessageFilter;
 import org.ferrymq.server.EmbeddedBroker;
 import org.ferrymq.transport.TransportFactory;
 import org.slf4j.Logger;
@@ -194,6 +197,24 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
         }
         ensureBroker();
         return "vm://" + brokerName;
+    }
+
+    /**
+     * {@link #connectionUrl()} with a connection factory's or an activation's ObjectMessage
+     * lists added, where given: they win over the lists of the URL itself.
+     */
+    String connectionUrl(String objectMessageAllowList, String objectMessageDenyList) throws ResourceException {
+        StringBuilder url = new StringBuilder(connectionUrl());
+        addParameter(url, ObjectMessageFilter.ALLOW_LIST, objectMessageAllowList);
+        addParameter(url, ObjectMessageFilter.DENY_LIST, objectMessageDenyList);
+        return url.toString();
+    }
+
+    private static void addParameter(StringBuilder url, String key, String value) {
+        if (given(value)) {
+            url.append(url.indexOf("?") < 0 ? '?' : '&').append(key).append('=')
+                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }
     }
 
     private synchronized void ensureBroker() throws ResourceException {

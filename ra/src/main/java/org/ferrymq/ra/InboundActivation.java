@@ -117,7 +117,8 @@ final class InboundActivation {
      * activation stopped meanwhile.
      */
     private boolean connect(Attempt attempt) throws JMSException, ResourceException {
-        XAConnection opened = new FerryXAConnectionFactory(adapter.connectionUrl()).createXAConnection();
+        XAConnection opened = new FerryXAConnectionFactory(adapter.connectionUrl(spec.getObjectMessageAllowList(),
+                spec.getObjectMessageDenyList())).createXAConnection();
         attempt.made = opened;
         attempt.opened = true;
         try {

@@ -1,11 +1,18 @@
 package org.ferrymq.ra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.jms.MessageFormatException;
+import jakarta.jms.ObjectMessage;
 import jakarta.resource.ResourceException;
+import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ManagedConnection;
+import java.io.Serializable;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -78,5 +85,47 @@ class FerryManagedConnectionFactoryTest {
 
         assertNull(billing.matchManagedConnections(Set.of(pooled), null, null));
         assertEquals(Set.of(pooled), billing.getInvalidConnections(Set.of(pooled)));
+    }
+
+    /** An application class: refused in an ObjectMessage unless a list allows it. */
+    static final class Order implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private ObjectMessage orderMessage(FerryManagedConnectionFactory factory) throws Exception {
+        pooled = factory.createManagedConnection(null, null);
+        return ((FerryManagedConnection) pooled).session().createObjectMessage(new Order());
+    }
+
+    @Test
+    void theFactorysObjectMessageAllowListReachesItsConnections() throws Exception {
+        FerryManagedConnectionFactory allowing = factory("billing");
+        allowing.setObjectMessageAllowList("org.ferrymq.ra.*");
+        assertNotEquals(factory("billing"), allowing);
+        assertTrue(orderMessage(allowing).getObject() instanceof Order);
+    }
+
+    @Test
+    void withoutAListTheFactorysConnectionsRefuseAnApplicationClass() throws Exception {
+        MessageFormatException e = assertThrows(MessageFormatException.class,
+                orderMessage(factory("billing"))::getObject);
+        assertTrue(e.getMessage().contains(Order.class.getName()), e.getMessage());
+    }
+
+    @Test
+    void theFactorysDenyListWinsOverItsAllowList() throws Exception {
+        FerryManagedConnectionFactory denying = factory("billing");
+        denying.setObjectMessageAllowList("org.ferrymq.ra.*");
+        denying.setObjectMessageDenyList(Order.class.getName());
+        assertThrows(MessageFormatException.class, orderMessage(denying)::getObject);
+    }
+
+    @Test
+    void anActivationSpecRefusesAMalformedListNamingTheProperty() {
+        FerryActivationSpec spec = new FerryActivationSpec();
+        spec.setDestination("orders");
+        spec.setObjectMessageAllowList("com.*.internal");
+        InvalidPropertyException e = assertThrows(InvalidPropertyException.class, spec::validate);
+        assertTrue(e.getMessage().contains("objectMessageAllowList"), e.getMessage());
     }
 }

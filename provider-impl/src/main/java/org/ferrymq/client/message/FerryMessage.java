@@ -117,15 +117,21 @@ public class FerryMessage implements Message {
      * The message a consumer receives: headers and properties from the snapshot,
      * JMSRedelivered when {@code deliveryCount > 1}, properties and body read-only, a bytes or
      * stream body ready to read from its start. Cheap: the snapshot's data is shared, not copied.
+     * An object body is read with the JVM-wide {@link ObjectMessageFilter} lists.
      */
     public static FerryMessage fromData(MessageData data, int deliveryCount) {
+        return fromData(data, deliveryCount, null);
+    }
+
+    /** As {@link #fromData(MessageData, int)}, an object body read with {@code objectFilter}'s lists (null: the JVM-wide ones). */
+    public static FerryMessage fromData(MessageData data, int deliveryCount, ObjectMessageFilter objectFilter) {
         FerryMessage message = switch (data.bodyType()) {
             case MESSAGE -> new FerryMessage();
             case TEXT -> new FerryTextMessage();
             case BYTES -> new FerryBytesMessage();
             case MAP -> new FerryMapMessage();
             case STREAM -> new FerryStreamMessage();
-            case OBJECT -> new FerryObjectMessage();
+            case OBJECT -> new FerryObjectMessage(objectFilter);
         };
         message.messageId = data.messageId();
         message.timestamp = data.timestamp();
@@ -238,10 +244,14 @@ public class FerryMessage implements Message {
     /** Returns the body if it can be assigned to {@code c}, as getBody requires. */
     static <T> T bodyAs(Object body, Class<T> c, String messageType) throws MessageFormatException {
         if (!c.isInstance(body)) {
-            throw new MessageFormatException("The body of this " + messageType + " is a "
-                    + body.getClass().getName() + " and cannot be returned as " + c.getName());
+            throw notAssignable(messageType, body.getClass().getName(), c);
         }
         return c.cast(body);
+    }
+
+    static MessageFormatException notAssignable(String messageType, String bodyClass, Class<?> c) {
+        return new MessageFormatException("The body of this " + messageType + " is a " + bodyClass
+                + " and cannot be returned as " + c.getName());
     }
 
     // ---- body ----

@@ -17,18 +17,32 @@ import org.ferrymq.protocol.MessageData;
  * A message whose body is a Serializable object. The object is kept in its serialized
  * form only: setObject serializes at once (so later changes to the object do not reach
  * the message) and every getObject returns a fresh copy.
+ *
+ * <p>Every deserialization goes through an {@link ObjectMessageFilter}: the lists of the
+ * connection the message came from or was made by, else the JVM-wide ones. getBody and
+ * isBodyAssignableTo compare the body's class with the asked type before deserializing
+ * anything, so asking for the wrong type runs none of the body's code.
  */
 public class FerryObjectMessage extends FerryMessage implements ObjectMessage {
 
     /** The serialized object, never written to once set; null when there is no object. */
     private byte[] serialized;
+    /** Null: the JVM-wide lists, read when the body is. */
+    private final ObjectMessageFilter filter;
 
-    /** A new, writable message without an object. */
+    /** A new, writable message without an object, read with the JVM-wide lists. */
     public FerryObjectMessage() {
+        this.filter = null;
+    }
+
+    /** A new, writable message without an object, read with {@code filter}'s lists (null: the JVM-wide ones). */
+    public FerryObjectMessage(ObjectMessageFilter filter) {
+        this.filter = filter;
     }
 
     /** A new, writable message holding a serialized copy of {@code object}. */
     public FerryObjectMessage(Serializable object) throws JMSException {
+        this();
         setObject(object);
     }
 
@@ -40,7 +54,7 @@ public class FerryObjectMessage extends FerryMessage implements ObjectMessage {
 
     @Override
     public Serializable getObject() throws JMSException {
-        return serialized == null ? null : deserialize(serialized);
+        return serialized == null ? null : deserialize(null);
     }
 
     @Override
@@ -51,7 +65,7 @@ public class FerryObjectMessage extends FerryMessage implements ObjectMessage {
 
     @Override
     public <T> T getBody(Class<T> c) throws JMSException {
-        return serialized == null ? null : bodyAs(deserialize(serialized), c, "ObjectMessage");
+        return serialized == null ? null : bodyAs(deserialize(c), c, "ObjectMessage");
     }
 
     @Override
@@ -61,7 +75,7 @@ public class FerryObjectMessage extends FerryMessage implements ObjectMessage {
             return true;
         }
         try {
-            return c.isInstance(deserialize(serialized));
+            return c.isInstance(deserialize(c));
         } catch (MessageFormatException deserializationFailed) {
             return false; // as the javadoc asks
         }
@@ -97,16 +111,33 @@ public class FerryObjectMessage extends FerryMessage implements ObjectMessage {
         return bytes.toByteArray();
     }
 
-    private static Serializable deserialize(byte[] serialized) throws MessageFormatException {
+    /**
+     * A fresh copy of the object, read through the lists; with {@code asked} (null for any
+     * type), a body of another type is refused before any of its classes is deserialized.
+     */
+    private Serializable deserialize(Class<?> asked) throws MessageFormatException {
+        ObjectMessageFilter.Reading reading = (filter != null ? filter : ObjectMessageFilter.jvmWide())
+                .reading(serialized, asked);
         try (ObjectInputStream in = new ApplicationObjectInputStream(new ByteArrayInputStream(serialized))) {
-            return (Serializable) in.readObject();
+            in.setObjectInputFilter(reading);
+            Object object = in.readObject();
+            reading.throwIfRefused(null); // in case a readObject swallowed the refusal
+            return (Serializable) object;
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
-            MessageFormatException failure = new MessageFormatException("Cannot deserialize the object of this "
-                    + "ObjectMessage: " + e + "; its classes must be visible to the receiving application");
-            failure.setLinkedException(e);
-            failure.initCause(e);
-            throw failure;
+            if (reading.notAssignable() != null) {
+                throw notAssignable("ObjectMessage", reading.notAssignable(), asked);
+            }
+            reading.throwIfRefused(e);
+            throw cannotDeserialize(e);
         }
+    }
+
+    private static MessageFormatException cannotDeserialize(Exception e) {
+        MessageFormatException failure = new MessageFormatException("Cannot deserialize the object of this "
+                + "ObjectMessage: " + e + "; its classes must be visible to the receiving application");
+        failure.setLinkedException(e);
+        failure.initCause(e);
+        return failure;
     }
 
     /** Resolves classes through the thread's context class loader first: the application's classes, in a container. */

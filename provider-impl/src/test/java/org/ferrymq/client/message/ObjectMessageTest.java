@@ -13,6 +13,7 @@ import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageNotWriteableException;
 import jakarta.jms.ObjectMessage;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.ferrymq.protocol.MessageData;
@@ -86,6 +87,38 @@ class ObjectMessageTest {
         assertThrows(MessageFormatException.class, received::getObject);
         assertThrows(MessageFormatException.class, () -> received.getBody(Object.class));
         assertFalse(received.isBodyAssignableTo(Object.class));
+    }
+
+    @Test
+    void aForgedArrayLengthIsRefusedBeforeTheArrayIsAllocated() throws Exception {
+        byte[] body = (byte[]) new FerryObjectMessage(new long[0]).snapshot("c").body();
+        ByteBuffer.wrap(body, body.length - Integer.BYTES, Integer.BYTES).putInt(Integer.MAX_VALUE); // the length
+        ObjectMessage received = (ObjectMessage) FerryMessage.fromData(
+                MessageData.builder(MessageData.BodyType.OBJECT).body(body).build(), 1);
+        MessageFormatException e = assertThrows(MessageFormatException.class, received::getObject);
+        assertTrue(e.getMessage().contains("array of " + Integer.MAX_VALUE + " elements"), e.getMessage());
+    }
+
+    @Test
+    void anObjectGraphNestedDeeperThanAnySenderWritesIsRefused() throws Exception {
+        Object nested = "bottom";
+        for (int i = 0; i < 600; i++) {
+            nested = new ArrayList<>(List.of(nested));
+        }
+        Serializable deep = (Serializable) nested;
+        FerryObjectMessage[] sent = new FerryObjectMessage[1];
+        Thread writer = new Thread(null, () -> {
+            try {
+                sent[0] = new FerryObjectMessage(deep);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, "deep writer", 64 << 20);
+        writer.start();
+        writer.join();
+        ObjectMessage received = received(sent[0]);
+        MessageFormatException e = assertThrows(MessageFormatException.class, received::getObject);
+        assertTrue(e.getMessage().contains("nested deeper than"), e.getMessage());
     }
 
     @Test
