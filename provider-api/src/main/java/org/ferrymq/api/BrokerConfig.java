@@ -235,8 +235,9 @@ public final class BrokerConfig {
     /** The journal database by JDBC URL, with {@link #journalCredentials}; connections come from a pool. */
     public BrokerConfig journalUrl(String url) {
         if (!url.startsWith("jdbc:")) {
-            throw new IllegalArgumentException("Broker setting '" + JOURNAL_URL + "' is '" + url
-                    + "'; use a JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/ferrymq");
+            throw new IllegalArgumentException("Broker setting '" + JOURNAL_URL + "' does not start with jdbc:"
+                    + " (its value is not shown: it may hold a password); use a JDBC URL, e.g."
+                    + " jdbc:postgresql://127.0.0.1:5432/ferrymq");
         }
         this.journalUrl = url;
         this.journalKind = JournalKind.JDBC;

@@ -44,13 +44,19 @@ public final class JournalUrls {
     /** A parameter of a JDBC URL whose name says it holds a secret, up to its value. */
     private static final Pattern SECRET_IN_JDBC_URL =
             Pattern.compile("(?i)([^?&;=]*(password|secret)[^?&;=]*=)[^&;]*");
+    /** The password of a {@code //user:password@host} part. */
+    private static final Pattern PASSWORD_BEFORE_HOST = Pattern.compile("(//[^/:@?;]*:)[^/@?;]*@");
 
     private JournalUrls() {
     }
 
     /** {@code jdbcUrl} fit for messages and logs: the value of every password or secret in it masked. */
     public static String shown(String jdbcUrl) {
-        return jdbcUrl == null ? "(the configured DataSource)" : SECRET_IN_JDBC_URL.matcher(jdbcUrl).replaceAll("$1***");
+        if (jdbcUrl == null) {
+            return "(the configured DataSource)";
+        }
+        String masked = SECRET_IN_JDBC_URL.matcher(jdbcUrl).replaceAll("$1***");
+        return PASSWORD_BEFORE_HOST.matcher(masked).replaceAll("$1***@");
     }
 
     /**
