@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -87,7 +88,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         synchronized (RUNNING) {
             running = RUNNING.get(url.name());
-            return running != null ? running : start(settingsFor(url));
+            return running != null ? running : start(settingsFor(url, settingsOf(url)));
         }
     }
 
@@ -132,14 +133,28 @@ public final class EmbeddedBroker implements AutoCloseable {
         return Files.newInputStream(Path.of(location));
     }
 
-    private static BrokerConfig settingsFor(ConnectionUrl url) throws JMSException {
+    /**
+     * The settings a {@code vm://} URL gives: its {@code config} file's, overridden by its other
+     * parameters. A URL may name only a {@code .properties} file: FerryMQ reads no other file
+     * for whoever writes a URL.
+     */
+    private static Properties settingsOf(ConnectionUrl url) throws JMSException {
         Properties settings = new Properties();
         Properties parameters = url.brokerParameters();
         String file = (String) parameters.remove(ConnectionUrl.CONFIG);
         if (file != null) {
+            if (!file.toLowerCase(Locale.ROOT).endsWith(".properties")) {
+                throw new JMSException("Embedded broker URL " + url + ": parameter '" + ConnectionUrl.CONFIG
+                        + "' names a file that is not a .properties file, which FerryMQ does not read; name a"
+                        + " broker configuration file NAME.properties (a path or classpath:NAME.properties)");
+            }
             settings.putAll(readSettings(file));
         }
         settings.putAll(parameters); // URL parameters win over the file
+        return settings;
+    }
+
+    private static BrokerConfig settingsFor(ConnectionUrl url, Properties settings) throws JMSException {
         try {
             return BrokerConfig.fromProperties(url.name(), settings);
         } catch (IllegalArgumentException e) {

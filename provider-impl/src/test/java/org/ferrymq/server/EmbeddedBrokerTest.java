@@ -108,4 +108,27 @@ class EmbeddedBrokerTest {
         JMSException e = assertThrows(JMSException.class, () -> EmbeddedBroker.start(name, file.toString()));
         assertTrue(e.getMessage().contains("Unknown broker setting 'maxDelivery'"), e.getMessage());
     }
+
+    @Test
+    void aUrlsConfigFileMustBeAPropertiesFileAndOtherFilesAreNotRead(@TempDir Path dir) throws Exception {
+        Path shadow = Files.writeString(dir.resolve("shadow"), "root:$6$HASHVALUE:19000:0:99999:7:::\n");
+        JMSException e = assertThrows(JMSException.class,
+                () -> EmbeddedBroker.forUrl(ConnectionUrl.parse("vm://" + name + "?config=" + shadow)));
+        assertTrue(e.getMessage().contains("config") && e.getMessage().contains(".properties"), e.getMessage());
+        assertFalse(e.getMessage().contains("root") || e.getMessage().contains("HASHVALUE"), e.getMessage());
+        assertEquals(Optional.empty(), EmbeddedBroker.running(name));
+    }
+
+    @Test
+    void aSettingsErrorNamesTheSettingButNeverEchoesItsValue(@TempDir Path dir) throws Exception {
+        for (String line : new String[] {"maxDeliveryAttempts=TOPSECRET", "users=aliceTOPSECRET", "journal=TOPSECRET",
+                "requireCredentials=TOPSECRET", "maxMemory=TOPSECRET"}) {
+            Path file = Files.writeString(dir.resolve("broker.properties"), "journal=memory\n" + line + "\n");
+            JMSException e = assertThrows(JMSException.class, () -> EmbeddedBroker.forUrl(ConnectionUrl.parse(
+                    "vm://" + name + "?config=" + file)));
+            String key = line.substring(0, line.indexOf('='));
+            assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
+            assertFalse(e.getMessage().contains("TOPSECRET"), e.getMessage());
+        }
+    }
 }
