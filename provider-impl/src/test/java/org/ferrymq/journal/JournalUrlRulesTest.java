@@ -116,6 +116,15 @@ class JournalUrlRulesTest {
     }
 
     @Test
+    void aVmUrlWithoutParametersStillJournalsToAnH2FileInTheDataDirectory() throws Exception {
+        try (Connection c = new FerryConnectionFactory("vm://" + broker).createConnection()) {
+            c.start();
+        }
+        Path dataDirectory = Path.of(System.getProperty("ferrymq.dataDirectory", "ferrymq-data"));
+        assertTrue(Files.exists(dataDirectory.resolve(broker + ".mv.db")), "no H2 file in " + dataDirectory);
+    }
+
+    @Test
     void aUrlThatNoDialectAcceptsIsRefusedEvenWithADialectNamed() {
         JMSException e = startFails(journalUrl("jdbc:h2:mem:" + UUID.randomUUID()) + "&journalDialect=postgresql");
         assertTrue(e.getMessage().contains("journalUrl") && e.getMessage().contains("postgresql"), e.getMessage());
