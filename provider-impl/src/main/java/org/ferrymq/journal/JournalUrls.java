@@ -1,10 +1,13 @@
 package org.ferrymq.journal;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.JournalException;
@@ -41,6 +44,8 @@ public final class JournalUrls {
                     "connectionlifecycleinterceptors", "authenticationplugins", "defaultauthenticationplugin",
                     "propertiestransform"));
 
+    /** The name of an option in a JDBC URL: a word before '='. */
+    private static final Pattern OPTION = Pattern.compile("([A-Za-z_][A-Za-z0-9_.]*)\\s*=");
     /** A parameter of a JDBC URL whose name says it holds a secret, up to its value. */
     private static final Pattern SECRET_IN_JDBC_URL =
             Pattern.compile("(?i)([^?&;=]*(password|secret)[^?&;=]*=)[^&;]*");
@@ -116,20 +121,30 @@ public final class JournalUrls {
         return parts;
     }
 
-    /** The options of a PostgreSQL or MariaDB/MySQL URL: after '?', separated by '&' (or ';' for MariaDB). */
+    /**
+     * Refuses an option of a PostgreSQL or MariaDB/MySQL URL wherever it stands (after '?', or in
+     * MySQL's {@code (host=...,key=value)} form), in any case, and percent-encoded as the drivers
+     * decode it.
+     */
     private static void checkOptions(String jdbcUrl, Set<String> refused) throws JournalException {
-        int q = jdbcUrl.indexOf('?');
-        if (q < 0) {
-            return;
-        }
-        for (String option : jdbcUrl.substring(q + 1).split("[&;]")) {
-            int eq = option.indexOf('=');
-            String name = (eq < 0 ? option : option.substring(0, eq)).trim();
-            if (refused.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new JournalException("Broker setting '" + BrokerConfig.JOURNAL_URL + "' sets the driver option "
-                        + name + ", which a journal URL may not (it names a class or a local file); configure the"
-                        + " driver through a DataSource (BrokerConfig.journalDataSource) if the journal needs it");
+        for (String form : List.of(jdbcUrl, percentDecoded(jdbcUrl))) {
+            Matcher option = OPTION.matcher(form);
+            while (option.find()) {
+                if (refused.contains(option.group(1).toLowerCase(Locale.ROOT))) {
+                    throw new JournalException("Broker setting '" + BrokerConfig.JOURNAL_URL + "' sets the driver"
+                            + " option " + option.group(1) + ", which a journal URL may not (it names a class or uses a"
+                            + " local file); configure the driver through a DataSource (BrokerConfig"
+                            + ".journalDataSource) if the journal needs it");
+                }
             }
+        }
+    }
+
+    private static String percentDecoded(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s; // a driver that decodes would refuse it too
         }
     }
 }

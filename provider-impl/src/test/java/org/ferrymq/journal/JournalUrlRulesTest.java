@@ -139,6 +139,17 @@ class JournalUrlRulesTest {
     }
 
     @Test
+    void aDriverOptionThatNamesAClassIsRefusedWhereverTheUrlPutsIt() {
+        for (String jdbcUrl : new String[] {"jdbc:mysql://(host=127.0.0.1,queryInterceptors=org.example.Evil)/db",
+                "jdbc:mariadb://127.0.0.1:1/db?user=mq&%73ocketFactory=org.example.Evil",
+                "jdbc:mysql://127.0.0.1:1/db?AutoDeserialize =true"}) {
+            JMSException e = startFails(journalUrl(jdbcUrl));
+            assertTrue(e.getMessage().contains("journalUrl") && e.getMessage().contains("driver option"),
+                    jdbcUrl + ": " + e.getMessage());
+        }
+    }
+
+    @Test
     void aDataDirectoryWithASemicolonIsRefused() throws Exception {
         Path marker = dir.resolve("marker.sql");
         Path script = scriptWriting(marker);
