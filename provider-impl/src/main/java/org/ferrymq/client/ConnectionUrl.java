@@ -150,7 +150,7 @@ public final class ConnectionUrl {
     }
 
     /** Whether a parameter of this name holds a secret: its name contains "password" or "secret", in any case. */
-    public static boolean isSecret(String key) {
+    private static boolean isSecret(String key) {
         String name = key.toLowerCase(Locale.ROOT);
         return name.contains("password") || name.contains("secret");
     }
