@@ -17,7 +17,9 @@ import org.ferrymq.api.journal.Journal;
  * message naming the setting and what it accepts.
  *
  * <p>The same settings can be given as properties (URL parameters of a {@code vm://} URL or
- * a broker configuration file); {@link #KEYS} lists their names.
+ * a broker configuration file); {@link #KEYS} lists their names. An error names the setting,
+ * never its value: a value may be a password, or a line of a file that was never meant to
+ * configure a broker.
  */
 public final class BrokerConfig {
 
@@ -183,8 +185,8 @@ public final class BrokerConfig {
                 for (String pair : splitList(value)) {
                     int colon = pair.indexOf(':');
                     if (colon <= 0) {
-                        throw new IllegalArgumentException("Broker setting '" + USERS + "' has the entry '" + pair
-                                + "'; write each user as user:password, separated by commas");
+                        throw new IllegalArgumentException("Broker setting '" + USERS + "' has an entry without a"
+                                + " user name and ':'; write each user as user:password, separated by commas");
                     }
                     addUser(pair.substring(0, colon), pair.substring(colon + 1));
                 }
@@ -244,8 +246,8 @@ public final class BrokerConfig {
 
     public BrokerConfig maxDeliveryAttempts(int attempts) {
         if (attempts < 0) {
-            throw new IllegalArgumentException("Broker setting '" + MAX_DELIVERY_ATTEMPTS + "' is " + attempts
-                    + "; use 0 (no limit) or a positive number of deliveries");
+            throw new IllegalArgumentException("Broker setting '" + MAX_DELIVERY_ATTEMPTS + "' is negative; use 0"
+                    + " (no limit) or a positive number of deliveries");
         }
         this.maxDeliveryAttempts = attempts;
         return this;
@@ -253,8 +255,8 @@ public final class BrokerConfig {
 
     public BrokerConfig maxUnacknowledged(int messages) {
         if (messages < 1) {
-            throw new IllegalArgumentException("Broker setting '" + MAX_UNACKNOWLEDGED + "' is " + messages
-                    + "; use a number of messages, 1 or more (default 10000)");
+            throw new IllegalArgumentException("Broker setting '" + MAX_UNACKNOWLEDGED + "' is below 1; use a number"
+                    + " of messages, 1 or more (default 10000)");
         }
         this.maxUnacknowledged = messages;
         return this;
@@ -286,8 +288,9 @@ public final class BrokerConfig {
     /** The journal database by JDBC URL, with {@link #journalCredentials}; connections come from a pool. */
     public BrokerConfig journalUrl(String url) {
         if (!url.startsWith("jdbc:")) {
-            throw new IllegalArgumentException("Broker setting '" + JOURNAL_URL + "' is '" + url
-                    + "'; use a JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/ferrymq");
+            throw new IllegalArgumentException("Broker setting '" + JOURNAL_URL + "' does not start with jdbc:"
+                    + " (its value is not shown: it may hold a password); use a JDBC URL, e.g."
+                    + " jdbc:postgresql://127.0.0.1:5432/ferrymq");
         }
         this.journalUrl = url;
         this.journalKind = JournalKind.JDBC;
@@ -314,8 +317,8 @@ public final class BrokerConfig {
 
     public BrokerConfig journalTimeoutMillis(long millis) {
         if (millis < 1) {
-            throw new IllegalArgumentException("Broker setting '" + JOURNAL_TIMEOUT + "' is " + millis
-                    + "; use a number of milliseconds, 1 or more");
+            throw new IllegalArgumentException("Broker setting '" + JOURNAL_TIMEOUT + "' is below 1; use a number of"
+                    + " milliseconds, 1 or more");
         }
         this.journalTimeoutMillis = millis;
         return this;
@@ -323,8 +326,8 @@ public final class BrokerConfig {
 
     public BrokerConfig maxMemory(long bytes) {
         if (bytes < 1) {
-            throw new IllegalArgumentException("Broker setting '" + MAX_MEMORY + "' is " + bytes
-                    + "; use a number of bytes, 1 or more (a suffix k, m or g is allowed)");
+            throw new IllegalArgumentException("Broker setting '" + MAX_MEMORY + "' is below 1; use a number of bytes,"
+                    + " 1 or more (a suffix k, m or g is allowed)");
         }
         this.maxMemory = bytes;
         return this;
@@ -337,7 +340,7 @@ public final class BrokerConfig {
 
     public BrokerConfig maxSelectorDepth(int levels) {
         if (levels < 1 || levels > MAX_SELECTOR_DEPTH_CEILING) {
-            throw new IllegalArgumentException("Broker setting '" + MAX_SELECTOR_DEPTH + "' is " + levels
+            throw new IllegalArgumentException("Broker setting '" + MAX_SELECTOR_DEPTH + "' is out of range"
                     + "; use a number of levels from 1 to " + MAX_SELECTOR_DEPTH_CEILING + " (default "
                     + DEFAULT_MAX_SELECTOR_DEPTH + ")");
         }
@@ -352,7 +355,7 @@ public final class BrokerConfig {
 
     public BrokerConfig maxPropertiesSize(long bytes) {
         if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("Broker setting '" + MAX_PROPERTIES_SIZE + "' is " + bytes
+            throw new IllegalArgumentException("Broker setting '" + MAX_PROPERTIES_SIZE + "' is out of range"
                     + "; use a number of bytes from 1 to 2g (a suffix k, m or g is allowed)");
         }
         this.maxPropertiesSize = bytes;
@@ -378,8 +381,8 @@ public final class BrokerConfig {
     public DataSource journalDataSource() { return dataSource; }
     public BrokerConfig transactionTimeoutSeconds(int seconds) {
         if (seconds < 1) {
-            throw new IllegalArgumentException("Broker setting '" + TRANSACTION_TIMEOUT + "' is " + seconds
-                    + "; use a number of seconds, 1 or more");
+            throw new IllegalArgumentException("Broker setting '" + TRANSACTION_TIMEOUT + "' is below 1; use a number"
+                    + " of seconds, 1 or more");
         }
         this.transactionTimeoutSeconds = seconds;
         return this;
@@ -395,7 +398,7 @@ public final class BrokerConfig {
 
     private static int requireAtLeastOne(String key, int value, String unit) {
         if (value < 1) {
-            throw new IllegalArgumentException("Broker setting '" + key + "' is " + value + "; use a number of "
+            throw new IllegalArgumentException("Broker setting '" + key + "' is below 1; use a number of "
                     + unit + ", 1 or more");
         }
         return value;
@@ -422,7 +425,7 @@ public final class BrokerConfig {
                 return kind;
             }
         }
-        throw new IllegalArgumentException(what + " is '" + value + "'; use jdbc or memory");
+        throw new IllegalArgumentException(what + " is neither jdbc nor memory; use one of them");
     }
 
     private static long parseBytes(String key, String value) {
@@ -439,8 +442,8 @@ public final class BrokerConfig {
         try {
             return Math.multiplyExact(Long.parseLong(v), unit);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("Broker setting '" + key + "' is '" + value
-                    + "'; use a number of bytes, with an optional suffix k, m or g (e.g. 256m)");
+            throw new IllegalArgumentException("Broker setting '" + key + "' is not a number of bytes; use one, with"
+                    + " an optional suffix k, m or g (e.g. 256m)");
         }
     }
 
@@ -452,14 +455,14 @@ public final class BrokerConfig {
         if (v.equalsIgnoreCase("false")) {
             return false;
         }
-        throw new IllegalArgumentException("Broker setting '" + key + "' is '" + value + "'; use true or false");
+        throw new IllegalArgumentException("Broker setting '" + key + "' is neither true nor false; use one of them");
     }
 
     private static int parseCount(String key, String value) {
         try {
             return Integer.parseInt(value == null ? "" : value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Broker setting '" + key + "' is '" + value + "'; use a whole number");
+            throw new IllegalArgumentException("Broker setting '" + key + "' is not a whole number; use one");
         }
     }
 

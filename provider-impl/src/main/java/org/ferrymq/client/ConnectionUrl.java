@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.client.message.ObjectMessageFilter;
+import org.ferrymq.journal.JournalUrls;
 import org.ferrymq.protocol.ConsumerInfo;
 
 /**
@@ -36,8 +36,6 @@ public final class ConnectionUrl {
     public static final String PREFETCH = "prefetch";
     /** A broker configuration file: a path, or {@code classpath:name}. */
     public static final String CONFIG = "config";
-
-    private static final Pattern PASSWORD_IN_JDBC_URL = Pattern.compile("(?i)(password=)[^&;]*");
 
     public static final Set<String> CLIENT_KEYS = Set.of(CLIENT_ID, USER, PASSWORD, PREFETCH,
             ObjectMessageFilter.ALLOW_LIST, ObjectMessageFilter.DENY_LIST);
@@ -168,11 +166,17 @@ public final class ConnectionUrl {
         return copy;
     }
 
+    /** Whether a parameter of this name holds a secret: its name contains "password" or "secret", in any case. */
+    private static boolean isSecret(String key) {
+        String name = key.toLowerCase(Locale.ROOT);
+        return name.contains("password") || name.contains("secret");
+    }
+
     /**
-     * {@code url} with the value of every parameter that holds a password replaced by
-     * {@code ***}: {@code password} and {@code journalPassword} (any key ending in "password"),
-     * the passwords in {@code users}, and a {@code password=} inside {@code journalUrl}.
-     * Other parameters are shown as written.
+     * {@code url} with the value of every parameter that holds a secret replaced by
+     * {@code ***}: {@code password}, {@code journalPassword} and any other {@link #isSecret}
+     * key, the passwords in {@code users}, and the secrets inside {@code journalUrl}
+     * ({@link JournalUrls#shown}). Other parameters are shown as written.
      */
     static String withoutPasswords(String url) {
         int q = url.indexOf('?');
@@ -188,15 +192,13 @@ public final class ConnectionUrl {
             String key = eq < 0 ? pair : decodeLeniently(pair.substring(0, eq));
             if (eq < 0) {
                 shown.append(pair);
-            } else if (key.toLowerCase(Locale.ROOT).endsWith("password")) {
+            } else if (isSecret(key)) {
                 shown.append(pair, 0, eq + 1).append("***");
             } else if (key.equals(BrokerConfig.USERS)) {
                 shown.append(pair, 0, eq + 1)
                         .append(decodeLeniently(pair.substring(eq + 1)).replaceAll("(:)[^,]*", "$1***"));
-            } else if (key.equals(BrokerConfig.JOURNAL_URL)
-                    && PASSWORD_IN_JDBC_URL.matcher(decodeLeniently(pair.substring(eq + 1))).find()) {
-                shown.append(pair, 0, eq + 1).append(
-                        PASSWORD_IN_JDBC_URL.matcher(decodeLeniently(pair.substring(eq + 1))).replaceAll("$1***"));
+            } else if (key.equals(BrokerConfig.JOURNAL_URL)) {
+                shown.append(pair, 0, eq + 1).append(JournalUrls.shown(decodeLeniently(pair.substring(eq + 1))));
             } else {
                 shown.append(pair);
             }

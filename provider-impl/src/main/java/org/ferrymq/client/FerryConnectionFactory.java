@@ -126,8 +126,24 @@ public class FerryConnectionFactory implements ConnectionFactory, QueueConnectio
     @Override
     public Reference getReference() throws NamingException {
         Reference ref = new Reference(getClass().getName(), FerryObjectFactory.class.getName(), null);
-        ref.add(new StringRefAddr(FerryObjectFactory.URL, url));
+        ref.add(new UrlRefAddr(url));
         return ref;
+    }
+
+    /** The URL in a factory's Reference: the whole URL to rebuild the factory, shown without its secrets. */
+    private static final class UrlRefAddr extends StringRefAddr {
+
+        private static final long serialVersionUID = 1L;
+
+        UrlRefAddr(String url) {
+            super(FerryObjectFactory.URL, url);
+        }
+
+        @Override
+        public String toString() {
+            return "Address Type: " + getType() + "\nAddress Contents: "
+                    + ConnectionUrl.withoutPasswords((String) getContent()) + "\n";
+        }
     }
 
     /** Shows the URL without its passwords. */

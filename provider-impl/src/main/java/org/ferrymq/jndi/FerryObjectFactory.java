@@ -14,6 +14,8 @@ import org.ferrymq.protocol.DestinationName;
 /**
  * Turns the {@link Reference}s that FerryMQ's destinations and connection factories hand to
  * a JNDI tree back into objects, so they can be bound by reference in any naming service.
+ * A URL becomes a connection factory only in a reference to one of FerryMQ's factory classes;
+ * what the URL may ask of a broker is checked where the broker starts, as for any URL.
  */
 public final class FerryObjectFactory implements ObjectFactory {
 
@@ -28,8 +30,11 @@ public final class FerryObjectFactory implements ObjectFactory {
         }
         String url = value(ref, URL);
         if (url != null) {
-            return FerryXAConnectionFactory.class.getName().equals(ref.getClassName())
-                    ? new FerryXAConnectionFactory(url) : new FerryConnectionFactory(url);
+            if (FerryXAConnectionFactory.class.getName().equals(ref.getClassName())) {
+                return new FerryXAConnectionFactory(url);
+            }
+            return FerryConnectionFactory.class.getName().equals(ref.getClassName())
+                    ? new FerryConnectionFactory(url) : null;
         }
         String kind = value(ref, KIND);
         String physical = value(ref, NAME);

@@ -29,12 +29,6 @@ final class ConnectionFailures {
         return database;
     }
 
-    /** A JDBC URL fit for messages: any password in it is masked. */
-    static String shown(String jdbcUrl) {
-        return jdbcUrl == null ? "(the configured DataSource)"
-                : jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
-    }
-
     boolean isConnectionFailure(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException || t instanceof SQLRecoverableException) {

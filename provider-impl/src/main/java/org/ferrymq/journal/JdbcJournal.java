@@ -90,15 +90,16 @@ public final class JdbcJournal implements Journal {
         if (dataSource == null) {
             url = config.journalUrl() != null ? config.journalUrl() : defaultUrl(config);
             dialect = Dialects.select(config.journalDialect(), url);
+            JournalUrls.check(url, dialect);
             requireDriver(url, dialect);
             pool = pool(config, url, dialect);
             dataSource = pool;
         }
-        String shown = ConnectionFailures.shown(url);
+        String shown = JournalUrls.shown(url);
         try (Connection connection = dataSource.getConnection()) {
             if (dialect == null) {
                 url = connection.getMetaData().getURL();
-                shown = ConnectionFailures.shown(url);
+                shown = JournalUrls.shown(url);
                 dialect = Dialects.select(config.journalDialect(), url);
             }
             ConnectionFailures failures = new ConnectionFailures(shown, dialect);
@@ -121,9 +122,17 @@ public final class JdbcJournal implements Journal {
         }
     }
 
-    /** The default journal: an H2 file named after the broker in the data directory. */
+    /**
+     * The default journal: an H2 file named after the broker in the data directory. H2 reads a
+     * ';' in its URL as the start of a setting, so a directory with one in its path is refused.
+     */
     static String defaultUrl(BrokerConfig config) throws JournalException {
         Path directory = config.dataDirectory().toAbsolutePath();
+        if (directory.toString().indexOf(';') >= 0) {
+            throw new JournalException("Broker setting '" + BrokerConfig.DATA_DIRECTORY + "' names a directory whose"
+                    + " path contains ';', which the H2 journal would read as a setting; choose a directory without"
+                    + " ';' in its path");
+        }
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
@@ -143,7 +152,7 @@ public final class JdbcJournal implements Journal {
             }
         } catch (SQLException e) {
             throw new JournalException("No JDBC driver on the class path accepts the journal URL "
-                    + ConnectionFailures.shown(url) + "; add " + dialect.driverHint());
+                    + JournalUrls.shown(url) + "; add " + dialect.driverHint());
         }
     }
 
@@ -163,11 +172,11 @@ public final class JdbcJournal implements Journal {
         try {
             return new HikariDataSource(hikari);
         } catch (HikariPool.PoolInitializationException e) {
-            ConnectionFailures failures = new ConnectionFailures(ConnectionFailures.shown(url), dialect);
+            ConnectionFailures failures = new ConnectionFailures(JournalUrls.shown(url), dialect);
             if (e.getCause() instanceof SQLException sql) {
                 throw failures.describe("cannot connect", sql);
             }
-            throw new JournalException("Journal database " + ConnectionFailures.shown(url) + ": cannot connect: "
+            throw new JournalException("Journal database " + JournalUrls.shown(url) + ": cannot connect: "
                     + e.getMessage(), e);
         }
     }

@@ -6,9 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ferrymq.api.BrokerConfig;
@@ -16,6 +20,8 @@ import org.ferrymq.broker.Broker;
 import org.ferrymq.broker.BrokerConnection;
 import org.ferrymq.client.ConnectionUrl;
 import org.ferrymq.protocol.ClientChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A broker running in this JVM, reached by clients as {@code vm://NAME}: the one way to start,
@@ -35,13 +41,20 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Running brokers by name; starting one holds the map's monitor, so a name is never started twice. */
     private static final Map<String, EmbeddedBroker> RUNNING = new ConcurrentHashMap<>();
 
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
     private final Broker broker;
     private final BrokerConfig settings;
+    /** The broker settings of the {@code vm://} URL that started it; null when started from a BrokerConfig. */
+    private final Properties urlSettings;
+    /** The URLs whose settings this broker ignores and has warned about: each is warned about once. */
+    private final Set<String> warnedUrls = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    private EmbeddedBroker(Broker broker, BrokerConfig settings) {
+    private EmbeddedBroker(Broker broker, BrokerConfig settings, Properties urlSettings) {
         this.broker = broker;
         this.settings = settings;
+        this.urlSettings = urlSettings;
     }
 
     /**
@@ -50,12 +63,16 @@ public final class EmbeddedBroker implements AutoCloseable {
      * is running in this JVM already.
      */
     public static EmbeddedBroker start(BrokerConfig settings) throws JMSException {
+        return start(settings, null);
+    }
+
+    private static EmbeddedBroker start(BrokerConfig settings, Properties urlSettings) throws JMSException {
         synchronized (RUNNING) {
             if (RUNNING.containsKey(settings.name())) {
                 throw new IllegalStateException("An embedded broker named '" + settings.name()
                         + "' is already running in this JVM; stop it first or choose another name");
             }
-            EmbeddedBroker started = new EmbeddedBroker(Broker.start(settings), settings);
+            EmbeddedBroker started = new EmbeddedBroker(Broker.start(settings), settings, urlSettings);
             RUNNING.put(settings.name(), started);
             started.broker.whenStopped(started::leave);
             return started;
@@ -79,15 +96,42 @@ public final class EmbeddedBroker implements AutoCloseable {
     /**
      * The broker a {@code vm://NAME} URL names: the running one, or else one started now with
      * the URL's settings, those of its {@code config} file overridden by its other parameters.
+     * A running broker keeps its settings: a URL asking for other ones gets it all the same
+     * (so an application's factories need not repeat the settings of the URL that started it),
+     * and a WARN names the settings not applied.
      */
     public static EmbeddedBroker forUrl(ConnectionUrl url) throws JMSException {
         EmbeddedBroker running = RUNNING.get(url.name());
-        if (running != null) {
-            return running;
+        if (running == null) {
+            synchronized (RUNNING) {
+                running = RUNNING.get(url.name());
+                if (running == null) {
+                    return start(settingsFor(url, settingsOf(url)), url.brokerParameters());
+                }
+            }
         }
-        synchronized (RUNNING) {
-            running = RUNNING.get(url.name());
-            return running != null ? running : start(settingsFor(url));
+        running.warnIfIgnored(url);
+        return running;
+    }
+
+    /**
+     * Warns, once per URL, when a URL's broker settings differ from those this broker started
+     * with: by key only, as values may be secrets. A URL without broker settings asks for none.
+     */
+    private void warnIfIgnored(ConnectionUrl url) {
+        Properties asked = url.brokerParameters();
+        if (asked.isEmpty() || !warnedUrls.add(url.url())) {
+            return;
+        }
+        Set<String> differing = new TreeSet<>(asked.stringPropertyNames());
+        if (urlSettings != null) {
+            differing.addAll(urlSettings.stringPropertyNames());
+            differing.removeIf(key -> Objects.equals(asked.getProperty(key), urlSettings.getProperty(key)));
+        }
+        if (!differing.isEmpty()) {
+            LOG.warn("Embedded broker '{}' is running already; a vm://{} URL gives other values of {} than it"
+                    + " started with, and they are not applied. Give every vm://{} URL the same settings, or stop the"
+                    + " broker before starting it with new ones", name(), name(), differing, name());
         }
     }
 
@@ -132,14 +176,28 @@ public final class EmbeddedBroker implements AutoCloseable {
         return Files.newInputStream(Path.of(location));
     }
 
-    private static BrokerConfig settingsFor(ConnectionUrl url) throws JMSException {
+    /**
+     * The settings a {@code vm://} URL gives: its {@code config} file's, overridden by its other
+     * parameters. A URL may name only a {@code .properties} file: FerryMQ reads no other file
+     * for whoever writes a URL.
+     */
+    private static Properties settingsOf(ConnectionUrl url) throws JMSException {
         Properties settings = new Properties();
         Properties parameters = url.brokerParameters();
         String file = (String) parameters.remove(ConnectionUrl.CONFIG);
         if (file != null) {
+            if (!file.toLowerCase(Locale.ROOT).endsWith(".properties")) {
+                throw new JMSException("Embedded broker URL " + url + ": parameter '" + ConnectionUrl.CONFIG
+                        + "' names a file that is not a .properties file, which FerryMQ does not read; name a"
+                        + " broker configuration file NAME.properties (a path or classpath:NAME.properties)");
+            }
             settings.putAll(readSettings(file));
         }
         settings.putAll(parameters); // URL parameters win over the file
+        return settings;
+    }
+
+    private static BrokerConfig settingsFor(ConnectionUrl url, Properties settings) throws JMSException {
         try {
             return BrokerConfig.fromProperties(url.name(), settings);
         } catch (IllegalArgumentException e) {

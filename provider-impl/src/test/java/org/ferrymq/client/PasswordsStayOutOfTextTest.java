@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import javax.naming.Reference;
+import org.ferrymq.jndi.FerryObjectFactory;
 import org.ferrymq.protocol.Command;
+import org.ferrymq.server.EmbeddedBroker;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,5 +60,41 @@ class PasswordsStayOutOfTextTest {
                 () -> new FerryConnectionFactory(badSetting).createConnection().close());
         assertFalse(failed.getMessage().contains(SECRET), failed.getMessage());
         assertTrue(failed.getMessage().contains("maxDeliveryAttempts"), failed.getMessage());
+    }
+
+    @Test
+    void parametersNamedAfterASecretAreHiddenToo() {
+        String jdbcUrl = "jdbc:postgresql://db.example.com/ferrymq?sslpassword=" + SECRET + "&apiSecret=" + SECRET;
+        String url = "vm://hidden?tokenSecret=" + SECRET + "&JOURNALPASSWORD=" + SECRET + "&journalUrl="
+                + URLEncoder.encode(jdbcUrl, StandardCharsets.UTF_8);
+        String shown = ConnectionUrl.parse(url).toString();
+        assertFalse(shown.contains(SECRET), shown);
+        assertTrue(shown.contains("tokenSecret=***") && shown.contains("db.example.com"), shown);
+    }
+
+    @Test
+    void aFactorysJndiReferenceShowsNoPasswordButStillConnectsWithIt() throws Exception {
+        String broker = "hidden-" + UUID.randomUUID();
+        String url = "vm://" + broker + "?journal=memory&requireCredentials=true&users=alice:" + SECRET
+                + "&user=alice&password=" + SECRET;
+        Reference reference = new FerryConnectionFactory(url).getReference();
+        assertFalse(reference.toString().contains(SECRET), reference.toString());
+        ConnectionFactory rebuilt = (ConnectionFactory) new FerryObjectFactory().getObjectInstance(reference, null,
+                null, null);
+        try (Connection connection = rebuilt.createConnection()) {
+            connection.start();
+        } finally {
+            EmbeddedBroker.stop(broker);
+        }
+    }
+
+    @Test
+    void aJournalUrlThatIsNotJdbcIsRefusedWithoutEchoingIt() {
+        String badJournal = "vm://hidden-" + UUID.randomUUID() + "?journalUrl="
+                + URLEncoder.encode("postgresql://ferry:" + SECRET + "@db.example.com/ferrymq", StandardCharsets.UTF_8);
+        JMSException failed = assertThrows(JMSException.class,
+                () -> new FerryConnectionFactory(badJournal).createConnection().close());
+        assertFalse(failed.getMessage().contains(SECRET), failed.getMessage());
+        assertTrue(failed.getMessage().contains("journalUrl"), failed.getMessage());
     }
 }

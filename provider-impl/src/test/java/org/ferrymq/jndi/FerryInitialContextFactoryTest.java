@@ -2,6 +2,7 @@ package org.ferrymq.jndi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import javax.naming.Context;
 import javax.naming.InitialContext;
 import javax.naming.NameNotFoundException;
 import javax.naming.Reference;
+import javax.naming.StringRefAddr;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryQueue;
 import org.ferrymq.server.EmbeddedBroker;
@@ -86,6 +88,13 @@ class FerryInitialContextFactoryTest {
         Reference factoryRef = factory.getReference();
         Object rebuilt = new FerryObjectFactory().getObjectInstance(factoryRef, null, null, null);
         assertEquals(factory.getUrl(), ((FerryConnectionFactory) rebuilt).getUrl());
+    }
+
+    @Test
+    void aReferenceToAnotherClassIsNotTurnedIntoAFactory() throws Exception {
+        Reference foreign = new Reference("javax.sql.DataSource", FerryObjectFactory.class.getName(), null);
+        foreign.add(new StringRefAddr(FerryObjectFactory.URL, "vm://not-ours?journal=memory"));
+        assertNull(new FerryObjectFactory().getObjectInstance(foreign, null, null, null));
     }
 
     @SuppressWarnings("unchecked")

@@ -12,16 +12,21 @@ import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.client.ConnectionUrl;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Starting, finding and stopping the brokers of this JVM, as an application or the server does. */
@@ -120,8 +125,70 @@ class EmbeddedBrokerTest {
             Path file = Files.writeString(dir.resolve("bad.properties"), "journal=memory\n" + bad + "\n");
             JMSException e = assertThrows(JMSException.class, () -> EmbeddedBroker.start(name, file.toString()));
             String setting = bad.substring(0, bad.indexOf('='));
-            assertTrue(e.getMessage().contains("Broker setting '" + setting + "' is " + bad.substring(setting.length() + 1)
-                    .replace("3g", "3221225472") + "; use a number of"), e.getMessage());
+            assertTrue(e.getMessage().contains("Broker setting '" + setting + "' is ")
+                    && e.getMessage().contains("; use a number of"), e.getMessage());
         }
+    }
+
+    @Test
+    void aUrlsConfigFileMustBeAPropertiesFileAndOtherFilesAreNotRead(@TempDir Path dir) throws Exception {
+        Path shadow = Files.writeString(dir.resolve("shadow"), "root:$6$HASHVALUE:19000:0:99999:7:::\n");
+        JMSException e = assertThrows(JMSException.class,
+                () -> EmbeddedBroker.forUrl(ConnectionUrl.parse("vm://" + name + "?config=" + shadow)));
+        assertTrue(e.getMessage().contains("config") && e.getMessage().contains(".properties"), e.getMessage());
+        assertFalse(e.getMessage().contains("root") || e.getMessage().contains("HASHVALUE"), e.getMessage());
+        assertEquals(Optional.empty(), EmbeddedBroker.running(name));
+    }
+
+    @Test
+    void aSettingsErrorNamesTheSettingButNeverEchoesItsValue(@TempDir Path dir) throws Exception {
+        for (String line : new String[] {"maxDeliveryAttempts=TOPSECRET", "users=aliceTOPSECRET", "journal=TOPSECRET",
+                "requireCredentials=TOPSECRET", "maxMemory=TOPSECRET"}) {
+            Path file = Files.writeString(dir.resolve("broker.properties"), "journal=memory\n" + line + "\n");
+            JMSException e = assertThrows(JMSException.class, () -> EmbeddedBroker.forUrl(ConnectionUrl.parse(
+                    "vm://" + name + "?config=" + file)));
+            String key = line.substring(0, line.indexOf('='));
+            assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
+            assertFalse(e.getMessage().contains("TOPSECRET"), e.getMessage());
+        }
+    }
+
+    /** What the broker logs (slf4j-simple writes to System.err) while {@code action} runs. */
+    private static String logOf(Executable action) throws Throwable {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            action.execute();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aLaterUrlWithOtherSettingsIsWarnedAboutNamingTheKeysButNoSecret() throws Throwable {
+        EmbeddedBroker first = EmbeddedBroker.forUrl(ConnectionUrl.parse("vm://" + name
+                + "?journal=memory&maxDeliveryAttempts=3&journalPassword=first-s3cret"));
+        String log = logOf(() -> assertSame(first, EmbeddedBroker.forUrl(ConnectionUrl.parse("vm://" + name
+                + "?journal=memory&maxDeliveryAttempts=7&journalPassword=second-s3cret&queues=orders"))));
+        assertTrue(log.contains("WARN") && log.contains(name), log);
+        assertTrue(log.contains("maxDeliveryAttempts") && log.contains("journalPassword") && log.contains("queues"),
+                log);
+        assertFalse(Pattern.compile("\\bjournal\\b").matcher(log).find(), "an unchanged setting is named: " + log);
+        assertFalse(log.contains("s3cret") || log.contains("=7"), "a value is logged: " + log);
+        assertEquals(3, first.settings().maxDeliveryAttempts(), "the running broker's settings changed");
+    }
+
+    @Test
+    void factoriesWithTheSameUrlOrNoSettingsShareTheBrokerQuietly() throws Throwable {
+        String url = "vm://" + name + "?journal=memory&maxDeliveryAttempts=3";
+        EmbeddedBroker first = EmbeddedBroker.forUrl(ConnectionUrl.parse(url));
+        String log = logOf(() -> {
+            assertSame(first, EmbeddedBroker.forUrl(ConnectionUrl.parse(url)));
+            assertSame(first, EmbeddedBroker.forUrl(ConnectionUrl.parse("vm://" + name + "?clientID=other")));
+            assertEquals("hello", sendAndReceive("q"));
+        });
+        assertFalse(log.contains("WARN"), log);
     }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.journal.JournalUrls;
 import org.ferrymq.server.EmbeddedBroker;
 import org.ferrymq.transport.tcp.TcpAcceptor;
 import org.ferrymq.transport.tcp.TcpSettings;
@@ -124,7 +125,7 @@ public final class FerryServer implements AutoCloseable {
         if (config.journalUrl() == null) {
             return "H2 file " + config.dataDirectory().toAbsolutePath().resolve(config.name() + ".mv.db");
         }
-        return config.journalUrl().replaceAll("(?i)(password=)[^&;]*", "$1***")
+        return JournalUrls.shown(config.journalUrl())
                 + (config.journalUser() == null ? "" : " as " + config.journalUser());
     }
 }
