@@ -106,6 +106,34 @@ public final class BrokerConfig {
      * Accepts a suffix k, m or g. Default 1m.
      */
     public static final String MAX_PROPERTIES_SIZE = "maxPropertiesSize";
+    /**
+     * The most client connections open at once, over every transport; one more is refused with
+     * a ResourceAllocationException. Default {@value #DEFAULT_MAX_CONNECTIONS}.
+     */
+    public static final String MAX_CONNECTIONS = "maxConnections";
+    /**
+     * The most connections open at once with one user name (as given when connecting; those
+     * without a user name count together); one more is refused with a
+     * ResourceAllocationException. Default {@value #DEFAULT_MAX_CONNECTIONS}.
+     */
+    public static final String MAX_CONNECTIONS_PER_USER = "maxConnectionsPerUser";
+    /**
+     * The most sessions one connection may have open; one more is refused with a
+     * ResourceAllocationException. Default {@value #DEFAULT_MAX_SESSIONS_PER_CONNECTION}.
+     */
+    public static final String MAX_SESSIONS_PER_CONNECTION = "maxSessionsPerConnection";
+    /**
+     * The most consumers (and subscribers) one connection may have open, over all its
+     * sessions; one more is refused with a ResourceAllocationException. Default
+     * {@value #DEFAULT_MAX_CONSUMERS_PER_CONNECTION}.
+     */
+    public static final String MAX_CONSUMERS_PER_CONNECTION = "maxConsumersPerConnection";
+    /**
+     * The most temporary queues and topics one connection may have at once; one more is
+     * refused with a ResourceAllocationException. Default
+     * {@value #DEFAULT_MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION}.
+     */
+    public static final String MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION = "maxTemporaryDestinationsPerConnection";
 
     /**
      * 64 KiB: a hundred times the longest selector of the Jakarta Messaging TCK (250
@@ -126,12 +154,23 @@ public final class BrokerConfig {
     public static final int MAX_SELECTOR_DEPTH_CEILING = 1000;
     public static final int DEFAULT_MAX_PROPERTIES = 1000;
     public static final long DEFAULT_MAX_PROPERTIES_SIZE = 1L << 20;
+    /**
+     * Far more than the Jakarta Messaging TCK or an application server's pools keep open at once
+     * (the TCK opens many connections over a run, but closes them), yet a bound on what
+     * clients that never close theirs can hold.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final int DEFAULT_MAX_SESSIONS_PER_CONNECTION = 10_000;
+    public static final int DEFAULT_MAX_CONSUMERS_PER_CONNECTION = 10_000;
+    public static final int DEFAULT_MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION = 1_000;
 
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
             Set.of(USERS, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS,
                     DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL, DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER,
                     JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT, MAX_MEMORY, TRANSACTION_TIMEOUT, MAX_SELECTOR_LENGTH,
-                    MAX_SELECTOR_DEPTH, MAX_PROPERTIES, MAX_PROPERTIES_SIZE)));
+                    MAX_SELECTOR_DEPTH, MAX_PROPERTIES, MAX_PROPERTIES_SIZE, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_USER,
+                    MAX_SESSIONS_PER_CONNECTION, MAX_CONSUMERS_PER_CONNECTION,
+                    MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION)));
 
     /** The journal kinds {@link #JOURNAL} accepts. */
     public enum JournalKind { JDBC, MEMORY }
@@ -161,6 +200,11 @@ public final class BrokerConfig {
     private int maxSelectorDepth = DEFAULT_MAX_SELECTOR_DEPTH;
     private int maxProperties = DEFAULT_MAX_PROPERTIES;
     private long maxPropertiesSize = DEFAULT_MAX_PROPERTIES_SIZE;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerUser = DEFAULT_MAX_CONNECTIONS;
+    private int maxSessionsPerConnection = DEFAULT_MAX_SESSIONS_PER_CONNECTION;
+    private int maxConsumersPerConnection = DEFAULT_MAX_CONSUMERS_PER_CONNECTION;
+    private int maxTemporaryDestinationsPerConnection = DEFAULT_MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION;
 
     public BrokerConfig(String name) {
         if (name == null || name.isBlank()) {
@@ -211,6 +255,11 @@ public final class BrokerConfig {
             case MAX_SELECTOR_DEPTH -> maxSelectorDepth(parseCount(key, value));
             case MAX_PROPERTIES -> maxProperties(parseCount(key, value));
             case MAX_PROPERTIES_SIZE -> maxPropertiesSize(parseBytes(key, value));
+            case MAX_CONNECTIONS -> maxConnections(parseCount(key, value));
+            case MAX_CONNECTIONS_PER_USER -> maxConnectionsPerUser(parseCount(key, value));
+            case MAX_SESSIONS_PER_CONNECTION -> maxSessionsPerConnection(parseCount(key, value));
+            case MAX_CONSUMERS_PER_CONNECTION -> maxConsumersPerConnection(parseCount(key, value));
+            case MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION -> maxTemporaryDestinationsPerConnection(parseCount(key, value));
             default -> throw new IllegalArgumentException("Unknown broker setting '" + key + "'; the settings are " + KEYS);
         }
         return this;
@@ -362,6 +411,32 @@ public final class BrokerConfig {
         return this;
     }
 
+    public BrokerConfig maxConnections(int connections) {
+        this.maxConnections = requireAtLeastOne(MAX_CONNECTIONS, connections, "connections");
+        return this;
+    }
+
+    public BrokerConfig maxConnectionsPerUser(int connections) {
+        this.maxConnectionsPerUser = requireAtLeastOne(MAX_CONNECTIONS_PER_USER, connections, "connections");
+        return this;
+    }
+
+    public BrokerConfig maxSessionsPerConnection(int sessions) {
+        this.maxSessionsPerConnection = requireAtLeastOne(MAX_SESSIONS_PER_CONNECTION, sessions, "sessions");
+        return this;
+    }
+
+    public BrokerConfig maxConsumersPerConnection(int consumers) {
+        this.maxConsumersPerConnection = requireAtLeastOne(MAX_CONSUMERS_PER_CONNECTION, consumers, "consumers");
+        return this;
+    }
+
+    public BrokerConfig maxTemporaryDestinationsPerConnection(int destinations) {
+        this.maxTemporaryDestinationsPerConnection = requireAtLeastOne(MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION,
+                destinations, "temporary destinations");
+        return this;
+    }
+
     public String name() { return name; }
     public Map<String, String> users() { return Collections.unmodifiableMap(users); }
     public boolean requireCredentials() { return requireCredentials; }
@@ -395,6 +470,11 @@ public final class BrokerConfig {
     public int maxSelectorDepth() { return maxSelectorDepth; }
     public int maxProperties() { return maxProperties; }
     public long maxPropertiesSize() { return maxPropertiesSize; }
+    public int maxConnections() { return maxConnections; }
+    public int maxConnectionsPerUser() { return maxConnectionsPerUser; }
+    public int maxSessionsPerConnection() { return maxSessionsPerConnection; }
+    public int maxConsumersPerConnection() { return maxConsumersPerConnection; }
+    public int maxTemporaryDestinationsPerConnection() { return maxTemporaryDestinationsPerConnection; }
 
     private static int requireAtLeastOne(String key, int value, String unit) {
         if (value < 1) {

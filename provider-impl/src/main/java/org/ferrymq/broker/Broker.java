@@ -7,6 +7,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.ResourceAllocationException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class Broker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final String CLOSE_CONNECTIONS =
+            "close connections the application no longer uses, or raise the setting";
 
     private final BrokerConfig config;
     private final Timers timers;
@@ -61,6 +64,10 @@ public final class Broker implements AutoCloseable {
     /** Each client ID in use, and the connection that holds it. */
     private final Map<String, BrokerConnection> clientIds = new ConcurrentHashMap<>();
     private final Set<BrokerConnection> connections = ConcurrentHashMap.newKeySet();
+    /** One slot per element of {@link #connections}: taken before a connection is made. */
+    private final Allowance connectionSlots = new Allowance();
+    /** Open connections by the user name they were opened with (the null key: without one). */
+    private final Map<String, Integer> connectionsPerUser = new HashMap<>();
 
     private final AtomicLong deliveryIds = new AtomicLong();
     private final XaTransactions xa;
@@ -123,6 +130,11 @@ public final class Broker implements AutoCloseable {
         return config.maxUnacknowledged();
     }
 
+    /** The broker's settings, for the limits its connections keep. */
+    BrokerConfig config() {
+        return config;
+    }
+
     /** A client's selector, parsed within this broker's maxSelectorLength and maxSelectorDepth. */
     Selector selector(String expression) throws InvalidSelectorException {
         return Selector.parse(expression, config.maxSelectorLength(), config.maxSelectorDepth());
@@ -152,10 +164,19 @@ public final class Broker implements AutoCloseable {
         return storage.memoryInUse();
     }
 
-    /** A new connection from a client; the client talks to it with commands. */
+    /**
+     * A new connection from a client; the client talks to it with commands. Refused with a
+     * ResourceAllocationException when maxConnections are open, opened or not yet: a client
+     * that never opens the connection it made holds a slot as well.
+     */
     public BrokerConnection connect(ClientChannel channel) throws JMSException {
         if (closed) {
             throw new IllegalStateException(closedMessage());
+        }
+        if (!connectionSlots.take(config.maxConnections())) {
+            throw new ResourceAllocationException("Broker '" + config.name() + "' has " + config.maxConnections()
+                    + " client connections open, as many as it accepts (broker setting '"
+                    + BrokerConfig.MAX_CONNECTIONS + "'); " + CLOSE_CONNECTIONS);
         }
         BrokerConnection connection = new BrokerConnection(this, channel);
         connections.add(connection);
@@ -248,6 +269,30 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts a connection opened by {@code user} (null: without a user name; all those count
+     * together), or refuses it with a ResourceAllocationException if maxConnectionsPerUser of
+     * that user are open. {@link #userDisconnected} gives the slot back.
+     */
+    void userConnected(String user) throws ResourceAllocationException {
+        synchronized (connectionsPerUser) {
+            int open = connectionsPerUser.getOrDefault(user, 0);
+            if (open >= config.maxConnectionsPerUser()) {
+                throw new ResourceAllocationException((user == null ? "Connections without a user name have "
+                        : "User '" + user + "' has ") + open + " connections open to broker '" + config.name()
+                        + "', as many as it accepts of one user (broker setting '"
+                        + BrokerConfig.MAX_CONNECTIONS_PER_USER + "'); " + CLOSE_CONNECTIONS);
+            }
+            connectionsPerUser.put(user, open + 1);
+        }
+    }
+
+    void userDisconnected(String user) {
+        synchronized (connectionsPerUser) {
+            connectionsPerUser.computeIfPresent(user, (u, open) -> open == 1 ? null : open - 1);
+        }
+    }
+
     void claimClientId(String clientId, BrokerConnection connection) throws InvalidClientIDException {
         if (clientId == null || clientId.isEmpty()) {
             throw new InvalidClientIDException("A client ID must not be null or empty");
@@ -271,7 +316,9 @@ public final class Broker implements AutoCloseable {
     }
 
     void disconnected(BrokerConnection connection) {
-        connections.remove(connection);
+        if (connections.remove(connection)) {
+            connectionSlots.giveBack();
+        }
     }
 
     // ---- destinations and subscriptions, for connections and sessions ----

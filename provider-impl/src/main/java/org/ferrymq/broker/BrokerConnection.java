@@ -4,12 +4,14 @@ import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
+import jakarta.jms.ResourceAllocationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.ConsumerInfo;
@@ -23,6 +25,10 @@ import org.ferrymq.selector.Selector;
  * consumers it owns, its temporary destinations and its client ID. Every transport feeds
  * commands into {@link #handle}, which hands each to this connection's method for its type
  * (a {@link Command.Visitor}: a command without one does not compile).
+ *
+ * <p>Its sessions, consumers and temporary destinations stay within the broker's limits per
+ * connection: a slot is taken before one is made and given back when it goes, so a refused
+ * one leaves nothing behind.
  */
 public final class BrokerConnection implements Command.Visitor<JMSException> {
 
@@ -34,6 +40,11 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
     private final Map<Long, BrokerSession> sessions = new ConcurrentHashMap<>();
     private final Map<Long, BrokerConsumer> consumers = new ConcurrentHashMap<>();
     private final Set<DestinationName> temporaries = ConcurrentHashMap.newKeySet();
+    private final Allowance sessionSlots = new Allowance();
+    private final Allowance consumerSlots = new Allowance();
+    private final Allowance temporarySlots = new Allowance();
+    /** The user name the connection was opened with (null: none), counted by the broker while open. */
+    private volatile String user;
     private volatile String clientId;
     /** The id the client gave its connection: the same after the client reconnects. */
     private volatile String clientConnectionId;
@@ -71,11 +82,23 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         if (open) {
             throw new IllegalStateException("Connection is already open");
         }
-        broker.authenticate(c.user(), c.password());
-        if (c.clientId() != null) {
-            claimClientId(c.clientId(), c.connectionId());
-            clientId = c.clientId();
+        try {
+            broker.authenticate(c.user(), c.password());
+            broker.userConnected(c.user());
+            try {
+                if (c.clientId() != null) {
+                    claimClientId(c.clientId(), c.connectionId());
+                    clientId = c.clientId();
+                }
+            } catch (JMSException | RuntimeException e) {
+                broker.userDisconnected(c.user());
+                throw e;
+            }
+        } catch (JMSException | RuntimeException e) {
+            close(); // a connection that did not open holds nothing, not even its slot of maxConnections
+            throw e;
         }
+        user = c.user();
         clientConnectionId = c.connectionId();
         open = true;
         return null;
@@ -123,8 +146,12 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
     }
 
     @Override
-    public Void createSession(Command.CreateSession c) {
-        sessions.put(c.sessionId(), new BrokerSession(broker, this, c.sessionId(), c.transacted()));
+    public Void createSession(Command.CreateSession c) throws JMSException {
+        take(sessionSlots, broker.config().maxSessionsPerConnection(), BrokerConfig.MAX_SESSIONS_PER_CONNECTION,
+                "sessions open", "close sessions");
+        if (sessions.put(c.sessionId(), new BrokerSession(broker, this, c.sessionId(), c.transacted())) != null) {
+            sessionSlots.giveBack(); // the client reused a session id: still one session
+        }
         return null;
     }
 
@@ -139,6 +166,18 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         ConsumerInfo info = c.info();
         checkPrefetch("Prefetch", info.prefetch());
         BrokerSession session = session(info.sessionId());
+        take(consumerSlots, broker.config().maxConsumersPerConnection(), BrokerConfig.MAX_CONSUMERS_PER_CONNECTION,
+                "consumers open", "close consumers");
+        try {
+            createConsumer(info, session);
+        } catch (JMSException | RuntimeException e) {
+            consumerSlots.giveBack();
+            throw e;
+        }
+        return null;
+    }
+
+    private void createConsumer(ConsumerInfo info, BrokerSession session) throws JMSException {
         DestinationName destination = info.destination();
         if (!broker.mayConsume(destination, this)) {
             throw new InvalidDestinationException("Temporary destination '" + destination.name()
@@ -167,9 +206,10 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
             consumer = new BrokerConsumer(info.consumerId(), session, subscription.queue, null, subscription,
                     broker.maxUnacknowledged());
         }
-        consumers.put(info.consumerId(), consumer);
+        if (consumers.put(info.consumerId(), consumer) != null) {
+            consumerSlots.giveBack(); // the client reused a consumer id: still one consumer
+        }
         consumer.queue.addConsumer(consumer);
-        return null;
     }
 
     @Override
@@ -178,6 +218,7 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         if (consumer == null) {
             return null;
         }
+        consumerSlots.giveBack();
         consumer.queue.removeConsumer(consumer);
         consumer.session.consumerClosed(consumer, c.consumed());
         if (consumer.subscription != null) {
@@ -251,7 +292,16 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
 
     @Override
     public DestinationName createTemporaryDestination(Command.CreateTemporaryDestination c) throws JMSException {
-        DestinationName name = broker.createTemporary(c.kind(), this);
+        take(temporarySlots, broker.config().maxTemporaryDestinationsPerConnection(),
+                BrokerConfig.MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION, "temporary destinations",
+                "delete temporary destinations");
+        DestinationName name;
+        try {
+            name = broker.createTemporary(c.kind(), this);
+        } catch (RuntimeException e) {
+            temporarySlots.giveBack();
+            throw e;
+        }
         temporaries.add(name);
         return name;
     }
@@ -263,7 +313,9 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
                     + "' belongs to another connection; only its creator may delete it");
         }
         broker.deleteTemporary(c.destination(), this);
-        temporaries.remove(c.destination());
+        if (temporaries.remove(c.destination())) {
+            temporarySlots.giveBack();
+        }
         return null;
     }
 
@@ -325,6 +377,19 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         return session;
     }
 
+    /**
+     * Takes one of this connection's slots for {@code things}, or refuses with a
+     * ResourceAllocationException naming the limit and its broker setting if all are taken.
+     */
+    private void take(Allowance slots, int limit, String setting, String things, String remedy)
+            throws ResourceAllocationException {
+        if (!slots.take(limit)) {
+            throw new ResourceAllocationException("This connection has " + limit + " " + things + ", as many as broker '"
+                    + broker.name() + "' accepts on one connection (broker setting '" + setting + "'); " + remedy
+                    + " the application no longer uses, or raise the setting");
+        }
+    }
+
     /** A client's prefetch window, or credit, is taken only within 1 to ConsumerInfo.MAX_PREFETCH. */
     private static void checkPrefetch(String what, int messages) throws JMSException {
         if (messages < 1 || messages > ConsumerInfo.MAX_PREFETCH) {
@@ -338,9 +403,11 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         if (session == null) {
             return;
         }
+        sessionSlots.giveBack();
         List<BrokerConsumer> owned = new ArrayList<>();
         consumers.values().removeIf(consumer -> consumer.session == session && owned.add(consumer));
         for (BrokerConsumer consumer : owned) {
+            consumerSlots.giveBack();
             consumer.queue.removeConsumer(consumer);
         }
         session.close(consumed);
@@ -376,6 +443,9 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         }
         temporaries.clear();
         broker.releaseClientId(clientId, this);
+        if (open) {
+            broker.userDisconnected(user);
+        }
         closed = true;
         broker.disconnected(this);
     }
