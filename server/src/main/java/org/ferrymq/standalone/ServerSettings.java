@@ -8,7 +8,7 @@ import org.ferrymq.api.BrokerConfig;
 
 /**
  * The settings file of a standalone server: the server's own keys ({@link #NAME},
- * {@link #LISTEN}, {@link #HEARTBEAT}, {@link #MAX_FRAME_SIZE}) beside the broker settings an
+ * {@link #LISTEN}, {@link #HEARTBEAT}, {@link #MAX_FRAME_SIZE}, {@link #HANDSHAKE_TIMEOUT}) beside the broker settings an
  * embedded broker takes ({@link BrokerConfig#KEYS}). A key that is neither fails with a message
  * naming it and the keys there are.
  */
@@ -22,6 +22,8 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
     static final String HEARTBEAT = "heartbeat";
     /** The largest frame the server accepts, in bytes. */
     static final String MAX_FRAME_SIZE = "maxFrameSize";
+    /** Milliseconds a client has to complete the FerryMQ hello before the server closes it. */
+    static final String HANDSHAKE_TIMEOUT = "handshakeTimeout";
 
     static final String DEFAULT_NAME = "ferrymq";
     static final String DEFAULT_LISTEN = "tcp://0.0.0.0:61616";
@@ -47,11 +49,11 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
             switch (key) {
                 case NAME -> name = value;
                 case LISTEN -> listen = value;
-                case HEARTBEAT, MAX_FRAME_SIZE -> listener.setProperty(key, value);
+                case HEARTBEAT, MAX_FRAME_SIZE, HANDSHAKE_TIMEOUT -> listener.setProperty(key, value);
                 default -> {
                     if (!BrokerConfig.KEYS.contains(key)) {
                         throw new IllegalArgumentException("Unknown setting '" + key + "'; a server takes "
-                                + String.join(", ", NAME, LISTEN, HEARTBEAT, MAX_FRAME_SIZE) + " and the broker settings "
+                                + String.join(", ", NAME, LISTEN, HEARTBEAT, MAX_FRAME_SIZE, HANDSHAKE_TIMEOUT) + " and the broker settings "
                                 + String.join(", ", BrokerConfig.KEYS));
                     }
                     brokerKeys.setProperty(key, value);

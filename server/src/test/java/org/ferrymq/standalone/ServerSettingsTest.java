@@ -47,6 +47,12 @@ class ServerSettingsTest {
     }
 
     @Test
+    void theHandshakeTimeoutIsAListenerSetting() {
+        ServerSettings s = ServerSettings.from(settings("handshakeTimeout", "3000"), HOME);
+        assertEquals("3000", s.listener().getProperty("handshakeTimeout"));
+    }
+
+    @Test
     void anUnknownSettingIsNamedWithTheKeysThereAre() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerSettings.from(settings("maxDeliveryAttemps", "3"), HOME));

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
  * The first bytes each way (README.md, "The TCP protocol"). The client says {@code FMQ}, its protocol version and
  * a hello (heartbeat period, the largest frame it accepts); the server answers with {@code FMQ},
  * its version and either acceptance (the agreed heartbeat period, the largest frame it
- * accepts) or a refusal in words, after which it closes the connection.
+ * accepts) or a refusal in words, after which it closes the connection. A refusal because the
+ * server is full has a status of its own, so that the client can raise the spec's exception.
  */
 final class Handshake {
 
@@ -24,6 +25,8 @@ final class Handshake {
 
     static final int ACCEPTED = 0;
     static final int REFUSED = 1;
+    /** Refused because the server holds as many connections as it accepts: the client's ResourceAllocationException. */
+    static final int REFUSED_FULL = 2;
 
     private Handshake() {
     }
@@ -49,12 +52,12 @@ final class Handshake {
         return out;
     }
 
-    static ByteBuf refuse(ByteBufAllocator alloc, String reason) {
+    static ByteBuf refuse(ByteBufAllocator alloc, int status, String reason) {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         ByteBuf out = alloc.buffer(REPLY_PRELUDE + text.length);
         out.writeBytes(MAGIC);
         out.writeByte(VERSION);
-        out.writeByte(REFUSED);
+        out.writeByte(status);
         out.writeInt(text.length);
         out.writeBytes(text);
         return out;

@@ -6,8 +6,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import jakarta.jms.JMSException;
+import jakarta.jms.ResourceAllocationException;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.ferrymq.broker.BrokerConnection;
 import org.ferrymq.server.EmbeddedBroker;
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * Reads a client's hello, refuses another protocol version (naming both) or a peer that is
  * not a FerryMQ client, and otherwise connects the client to the broker, answers with the
  * agreed heartbeat and this server's maxFrameSize, and puts the frame handlers in its place.
+ * A client that has not completed its hello within handshakeTimeout of connecting is closed.
  */
 final class ServerHandshake extends ByteToMessageDecoder {
 
@@ -26,12 +29,41 @@ final class ServerHandshake extends ByteToMessageDecoder {
     private final EmbeddedBroker broker;
     private final TcpSettings settings;
     private final Executor pool;
+    private final CountedWarning timedOut;
+    private final CountedWarning full;
+    /** Set once the client is accepted, refused or timed out; read and written on the channel's event loop only. */
     private boolean done;
+    private ScheduledFuture<?> timeout;
 
-    ServerHandshake(EmbeddedBroker broker, TcpSettings settings, Executor pool) {
+    ServerHandshake(EmbeddedBroker broker, TcpSettings settings, Executor pool, CountedWarning timedOut,
+            CountedWarning full) {
         this.broker = broker;
         this.settings = settings;
         this.pool = pool;
+        this.timedOut = timedOut;
+        this.full = full;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        timeout = ctx.executor().schedule(() -> {
+            if (!done) {
+                done = true;
+                timedOut.count(ctx.channel().remoteAddress(), "no FerryMQ hello within "
+                        + settings.handshakeTimeoutMillis() + " ms (server setting '" + TcpSettings.HANDSHAKE_TIMEOUT
+                        + "')");
+                ctx.close();
+            }
+        }, settings.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
+        super.channelActive(ctx);
+    }
+
+    /** Removed when the hello is done or the connection closed: the timer has nothing left to do. */
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
     }
 
     /** A client whose connection fails before its hello is complete (a reset, say) is closed; nothing of it exists yet. */
@@ -85,6 +117,10 @@ final class ServerHandshake extends ByteToMessageDecoder {
         BrokerConnection brokerConnection;
         try {
             brokerConnection = broker.connect(connection);
+        } catch (ResourceAllocationException e) {
+            full.count(ctx.channel().remoteAddress(), e.getMessage()); // not logged one by one: a flood would flood the log
+            sendRefusal(ctx, in, Handshake.REFUSED_FULL, e.getMessage());
+            return;
         } catch (JMSException e) {
             refuse(ctx, in, e.getMessage());
             return;
@@ -106,9 +142,13 @@ final class ServerHandshake extends ByteToMessageDecoder {
     }
 
     private void refuse(ChannelHandlerContext ctx, ByteBuf in, String reason) {
+        LOG.info("Refused a connection from {}: {}", ctx.channel().remoteAddress(), reason);
+        sendRefusal(ctx, in, Handshake.REFUSED, reason);
+    }
+
+    private void sendRefusal(ChannelHandlerContext ctx, ByteBuf in, int status, String reason) {
         done = true;
         in.skipBytes(in.readableBytes());
-        LOG.info("Refused a connection from {}: {}", ctx.channel().remoteAddress(), reason);
-        ctx.writeAndFlush(Handshake.refuse(ctx.alloc(), reason)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Handshake.refuse(ctx.alloc(), status, reason)).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -37,6 +37,10 @@ public final class TcpAcceptor implements AutoCloseable {
     private final ExecutorService commandThreads;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final InetSocketAddress address;
+    private final CountedWarning handshakesTimedOut =
+            new CountedWarning(LOG, "closed for not completing the FerryMQ hello in time");
+    private final CountedWarning refusedFull =
+            new CountedWarning(LOG, "refused because the broker has as many connections as it accepts");
     private volatile boolean closed;
 
     private TcpAcceptor(EmbeddedBroker broker, String host, int port, TcpSettings settings) throws JMSException {
@@ -61,7 +65,8 @@ public final class TcpAcceptor implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         // a TLS handler would go first, here
-                        ch.pipeline().addLast("handshake", new ServerHandshake(broker, settings, commandThreads));
+                        ch.pipeline().addLast("handshake", new ServerHandshake(broker, settings, commandThreads,
+                                handshakesTimedOut, refusedFull));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
@@ -75,9 +80,10 @@ public final class TcpAcceptor implements AutoCloseable {
         Channel server = bound.channel();
         channels.add(server);
         this.address = (InetSocketAddress) server.localAddress();
-        LOG.info("Broker '{}' listens for FerryMQ clients on tcp://{}:{} ({}, heartbeat {} ms, maxFrameSize {} bytes)",
-                broker.name(), address.getHostString(), address.getPort(), EventLoops.EPOLL ? "epoll" : "NIO",
-                settings.heartbeatMillis(), settings.maxFrameSize());
+        LOG.info("Broker '{}' listens for FerryMQ clients on tcp://{}:{} ({}, heartbeat {} ms, maxFrameSize {} bytes, "
+                + "handshakeTimeout {} ms)", broker.name(), address.getHostString(), address.getPort(),
+                EventLoops.EPOLL ? "epoll" : "NIO", settings.heartbeatMillis(), settings.maxFrameSize(),
+                settings.handshakeTimeoutMillis());
     }
 
     /** Listens on {@code host:port} (port 0: any free port, see {@link #port()}) for clients of {@code broker}. */
@@ -88,6 +94,16 @@ public final class TcpAcceptor implements AutoCloseable {
     /** The port it listens on: the one it was given, or the one chosen for port 0. */
     public int port() {
         return address.getPort();
+    }
+
+    /** The client connections open now, a FerryMQ hello completed or not. */
+    public int openConnections() {
+        return (int) channels.stream().filter(channel -> channel instanceof SocketChannel).count();
+    }
+
+    /** The clients closed so far for not completing their hello within {@code handshakeTimeout}. */
+    public long handshakesTimedOut() {
+        return handshakesTimedOut.total();
     }
 
     /** Whether {@link #close()} has been called: it no longer listens. */

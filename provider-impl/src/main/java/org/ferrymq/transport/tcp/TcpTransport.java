@@ -555,8 +555,9 @@ public final class TcpTransport implements Transport {
             in.skipBytes(Handshake.REPLY_PRELUDE);
             if (status != Handshake.ACCEPTED) {
                 String reason = in.readCharSequence((int) length, StandardCharsets.UTF_8).toString();
-                handshake.completeExceptionally(new JMSException("The FerryMQ server at tcp://" + address
-                        + " refused the connection: " + reason));
+                String message = "The FerryMQ server at tcp://" + address + " refused the connection: " + reason;
+                handshake.completeExceptionally(status == Handshake.REFUSED_FULL
+                        ? new ResourceAllocationException(message) : new JMSException(message));
                 ctx.close();
                 return;
             }

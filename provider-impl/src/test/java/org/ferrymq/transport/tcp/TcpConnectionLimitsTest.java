@@ -1,0 +1,86 @@
+package org.ferrymq.transport.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.jms.Connection;
+import jakarta.jms.Queue;
+import jakarta.jms.ResourceAllocationException;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import org.ferrymq.client.FerryQueue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broker's limits on connections and on what one connection holds, over tcp://: the
+ * refusal reaches the client as the same ResourceAllocationException, naming the setting, and
+ * the client's other connections and sessions carry on.
+ */
+class TcpConnectionLimitsTest {
+
+    @RegisterExtension
+    final TcpServer server = new TcpServer();
+
+    @TempDir
+    Path data;
+
+    private final Queue queue = new FerryQueue("limited");
+
+    @Test
+    void aClientPastMaxConnectionsIsRefusedAtTheHandshakeUntilAConnectionCloses() throws Exception {
+        server.start(data, TcpSettings.DEFAULTS, config -> config.maxConnections(2));
+        Connection first = server.startedConnection();
+        server.startedConnection();
+        ResourceAllocationException refused = assertThrows(ResourceAllocationException.class,
+                () -> server.track(server.factory().createConnection()));
+        assertTrue(refused.getMessage().startsWith("The FerryMQ server at tcp://127.0.0.1:" + server.port()
+                + " refused the connection: Broker '"), refused.getMessage());
+        assertTrue(refused.getMessage().endsWith("' has 2 client connections open, as many as it accepts (broker "
+                + "setting 'maxConnections'); close connections the application no longer uses, or raise the "
+                + "setting"), refused.getMessage());
+
+        sendAndReceive(first, "still works");
+        first.close();
+        sendAndReceive(server.startedConnection(), "in the freed slot");
+    }
+
+    @Test
+    void aUsersConnectionPastItsLimitIsRefusedWithAResourceAllocationException() throws Exception {
+        server.start(data, TcpSettings.DEFAULTS, config -> config.maxConnectionsPerUser(1).addUser("alice", "a"));
+        Connection alice = server.track(server.factory().createConnection("alice", "a"));
+        ResourceAllocationException refused = assertThrows(ResourceAllocationException.class,
+                () -> server.track(server.factory().createConnection("alice", "a")));
+        assertTrue(refused.getMessage().startsWith("User 'alice' has 1 connections open to broker '"),
+                refused.getMessage());
+        alice.start();
+        sendAndReceive(alice, "alice carries on");
+        alice.close();
+        server.track(server.factory().createConnection("alice", "a"));
+    }
+
+    @Test
+    void aSessionPastTheLimitIsRefusedWithAResourceAllocationExceptionAndTheConnectionCarriesOn() throws Exception {
+        server.start(data, TcpSettings.DEFAULTS, config -> config.maxSessionsPerConnection(1));
+        Connection connection = server.startedConnection();
+        Session only = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        ResourceAllocationException refused = assertThrows(ResourceAllocationException.class,
+                () -> connection.createSession(false, Session.AUTO_ACKNOWLEDGE));
+        assertTrue(refused.getMessage().contains("(broker setting 'maxSessionsPerConnection')"), refused.getMessage());
+        only.close();
+        sendAndReceive(connection, "in the freed slot");
+    }
+
+    private void sendAndReceive(Connection connection, String text) throws Exception {
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        try {
+            session.createProducer(queue).send(session.createTextMessage(text));
+            assertEquals(text, ((TextMessage) session.createConsumer(queue).receive(30_000)).getText());
+        } finally {
+            session.close();
+        }
+    }
+}
