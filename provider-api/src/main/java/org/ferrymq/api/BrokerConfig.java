@@ -259,7 +259,8 @@ public final class BrokerConfig {
             case MAX_CONNECTIONS_PER_USER -> maxConnectionsPerUser(parseCount(key, value));
             case MAX_SESSIONS_PER_CONNECTION -> maxSessionsPerConnection(parseCount(key, value));
             case MAX_CONSUMERS_PER_CONNECTION -> maxConsumersPerConnection(parseCount(key, value));
-            case MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION -> maxTemporaryDestinationsPerConnection(parseCount(key, value));
+            case MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION ->
+                    maxTemporaryDestinationsPerConnection(parseCount(key, value));
             default -> throw new IllegalArgumentException("Unknown broker setting '" + key + "'; the settings are " + KEYS);
         }
         return this;

@@ -384,9 +384,9 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
     private void take(Allowance slots, int limit, String setting, String things, String remedy)
             throws ResourceAllocationException {
         if (!slots.take(limit)) {
-            throw new ResourceAllocationException("This connection has " + limit + " " + things + ", as many as broker '"
-                    + broker.name() + "' accepts on one connection (broker setting '" + setting + "'); " + remedy
-                    + " the application no longer uses, or raise the setting");
+            throw new ResourceAllocationException("This connection has " + limit + " " + things
+                    + ", as many as broker '" + broker.name() + "' accepts on one connection (broker setting '"
+                    + setting + "'); " + remedy + " the application no longer uses, or raise the setting");
         }
     }
 

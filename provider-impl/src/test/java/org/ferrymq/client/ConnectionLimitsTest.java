@@ -12,7 +12,9 @@ import jakarta.jms.Queue;
 import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
+import org.ferrymq.testing.RoundTrip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,6 +34,8 @@ class ConnectionLimitsTest {
     @RegisterExtension
     final EmbeddedBroker perUser = new EmbeddedBroker("maxConnectionsPerUser=2&users=alice:a,bob:b");
 
+    private static final Queue ROUND_TRIP = new FerryQueue("round-trip");
+
     private final Queue queue = new FerryQueue("limited");
 
     @Test
@@ -45,9 +49,9 @@ class ConnectionLimitsTest {
                 + "(broker setting 'maxConnections'); close connections the application no longer uses, or raise "
                 + "the setting", refused);
 
-        sendAndReceive(first, "still works");
+        RoundTrip.check(first, ROUND_TRIP, "still works");
         third.close();
-        sendAndReceive(broker.startedConnection(), "in the freed slot");
+        RoundTrip.check(broker.startedConnection(), ROUND_TRIP, "in the freed slot");
     }
 
     @Test
@@ -62,7 +66,7 @@ class ConnectionLimitsTest {
 
         perUser.track(perUser.factory().createConnection("bob", "b")).close();
         alice.start();
-        sendAndReceive(alice, "alice carries on");
+        RoundTrip.check(alice, ROUND_TRIP, "alice carries on");
         second.close();
         perUser.track(perUser.factory().createConnection("alice", "a"));
     }
@@ -73,8 +77,9 @@ class ConnectionLimitsTest {
         Connection second = perUser.connection();
         ResourceAllocationException refused = assertThrows(ResourceAllocationException.class,
                 () -> perUser.connection());
-        assertRefused("Connections without a user name have 2 connections open to broker ", "', as many as it accepts of one user (broker setting 'maxConnectionsPerUser'); close connections "
-                + "the application no longer uses, or raise the setting", refused);
+        assertRefused("Connections without a user name have 2 connections open to broker ", "', as many as it "
+                + "accepts of one user (broker setting 'maxConnectionsPerUser'); close connections the application "
+                + "no longer uses, or raise the setting", refused);
         perUser.track(perUser.factory().createConnection("alice", "a"));
         second.close();
         perUser.connection();
@@ -87,13 +92,14 @@ class ConnectionLimitsTest {
         connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         ResourceAllocationException refused = assertThrows(ResourceAllocationException.class,
                 () -> connection.createSession(true, Session.SESSION_TRANSACTED));
-        assertRefused("This connection has 2 sessions open, as many as broker ", "' accepts on one connection (broker setting 'maxSessionsPerConnection'); close sessions the "
-                + "application no longer uses, or raise the setting", refused);
+        assertRefused("This connection has 2 sessions open, as many as broker ", "' accepts on one connection "
+                + "(broker setting 'maxSessionsPerConnection'); close sessions the application no longer uses, or "
+                + "raise the setting", refused);
 
         first.createProducer(queue).send(first.createTextMessage("still works"));
         first.close();
         Session again = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        assertEquals("still works", ((jakarta.jms.TextMessage) again.createConsumer(queue).receive(5_000)).getText());
+        assertEquals("still works", ((TextMessage) again.createConsumer(queue).receive(5_000)).getText());
     }
 
     @Test
@@ -108,8 +114,9 @@ class ConnectionLimitsTest {
         Topic topic = new FerryTopic("news");
         ResourceAllocationException refused = assertThrows(ResourceAllocationException.class,
                 () -> other.createDurableSubscriber(topic, "never-made"));
-        assertRefused("This connection has 2 consumers open, as many as broker ", "' accepts on one connection (broker setting 'maxConsumersPerConnection'); close consumers the "
-                + "application no longer uses, or raise the setting", refused);
+        assertRefused("This connection has 2 consumers open, as many as broker ", "' accepts on one connection "
+                + "(broker setting 'maxConsumersPerConnection'); close consumers the application no longer uses, or "
+                + "raise the setting", refused);
         assertThrows(InvalidDestinationException.class, () -> other.unsubscribe("never-made"));
 
         first.close();
@@ -141,8 +148,9 @@ class ConnectionLimitsTest {
         session.createTemporaryTopic();
         ResourceAllocationException refused = assertThrows(ResourceAllocationException.class,
                 session::createTemporaryQueue);
-        assertRefused("This connection has 2 temporary destinations, as many as broker ", "' accepts on one connection (broker setting 'maxTemporaryDestinationsPerConnection'); delete "
-                + "temporary destinations the application no longer uses, or raise the setting", refused);
+        assertRefused("This connection has 2 temporary destinations, as many as broker ", "' accepts on one "
+                + "connection (broker setting 'maxTemporaryDestinationsPerConnection'); delete temporary destinations "
+                + "the application no longer uses, or raise the setting", refused);
 
         session.createProducer(first).send(session.createTextMessage("still works"));
         assertNotNull(session.createConsumer(first).receive(5_000));
@@ -152,23 +160,9 @@ class ConnectionLimitsTest {
         other.createTemporaryQueue();
     }
 
-    /** The message, its broker's generated name (between the first quotes after {@code before}) aside. */
+    /** The refusal's message is {@code before}, the quoted name of the test's broker, then {@code after}. */
     private static void assertRefused(String before, String after, ResourceAllocationException refused) {
         String message = refused.getMessage();
         assertTrue(message.startsWith(before + "'test-") && message.endsWith(after), message);
-    }
-
-    private static void sendAndReceive(Connection connection, String text) throws Exception {
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        try {
-            session.createProducer(queue()).send(session.createTextMessage(text));
-            assertEquals(text, ((jakarta.jms.TextMessage) session.createConsumer(queue()).receive(5_000)).getText());
-        } finally {
-            session.close();
-        }
-    }
-
-    private static Queue queue() {
-        return new FerryQueue("round-trip");
     }
 }

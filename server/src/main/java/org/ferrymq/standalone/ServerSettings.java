@@ -8,9 +8,9 @@ import org.ferrymq.api.BrokerConfig;
 
 /**
  * The settings file of a standalone server: the server's own keys ({@link #NAME},
- * {@link #LISTEN}, {@link #HEARTBEAT}, {@link #MAX_FRAME_SIZE}, {@link #HANDSHAKE_TIMEOUT}) beside the broker settings an
- * embedded broker takes ({@link BrokerConfig#KEYS}). A key that is neither fails with a message
- * naming it and the keys there are.
+ * {@link #LISTEN}, {@link #HEARTBEAT}, {@link #MAX_FRAME_SIZE}, {@link #HANDSHAKE_TIMEOUT}) beside the
+ * broker settings an embedded broker takes ({@link BrokerConfig#KEYS}). A key that is neither
+ * fails with a message naming it and the keys there are.
  */
 record ServerSettings(BrokerConfig broker, String host, int port, Properties listener) {
 
@@ -53,7 +53,8 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
                 default -> {
                     if (!BrokerConfig.KEYS.contains(key)) {
                         throw new IllegalArgumentException("Unknown setting '" + key + "'; a server takes "
-                                + String.join(", ", NAME, LISTEN, HEARTBEAT, MAX_FRAME_SIZE, HANDSHAKE_TIMEOUT) + " and the broker settings "
+                                + String.join(", ", NAME, LISTEN, HEARTBEAT, MAX_FRAME_SIZE, HANDSHAKE_TIMEOUT)
+                                + " and the broker settings "
                                 + String.join(", ", BrokerConfig.KEYS));
                     }
                     brokerKeys.setProperty(key, value);

@@ -118,7 +118,8 @@ final class ServerHandshake extends ByteToMessageDecoder {
         try {
             brokerConnection = broker.connect(connection);
         } catch (ResourceAllocationException e) {
-            full.count(ctx.channel().remoteAddress(), e.getMessage()); // not logged one by one: a flood would flood the log
+            // counted, not logged one by one: a flood of clients must not flood the log
+            full.count(ctx.channel().remoteAddress(), e.getMessage());
             sendRefusal(ctx, in, Handshake.REFUSED_FULL, e.getMessage());
             return;
         } catch (JMSException e) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.jms.Connection;
 import jakarta.jms.Queue;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -18,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.ferrymq.client.FerryQueue;
+import org.ferrymq.testing.RoundTrip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,12 +59,12 @@ class HandshakeTimeoutTest {
                     wellBehaved = server.startedConnection();
                 }
             }
-            sendAndReceive(wellBehaved, "while they wait");
+            RoundTrip.check(wellBehaved, queue, "while they wait");
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
             for (Socket socket : silent) {
                 assertClosedByServer(socket, deadline);
             }
-            sendAndReceive(wellBehaved, "after they are gone");
+            RoundTrip.check(wellBehaved, queue, "after they are gone");
             awaitCount(() -> server.acceptor().openConnections(), 1, "the well-behaved client alone");
             assertEquals(SILENT_CLIENTS, server.acceptor().handshakesTimedOut());
             wellBehaved.close();
@@ -98,13 +97,4 @@ class HandshakeTimeoutTest {
         assertEquals(expected, count.getAsInt(), "open client connections at the server: expected " + what);
     }
 
-    private void sendAndReceive(Connection connection, String text) throws Exception {
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        try {
-            session.createProducer(queue).send(session.createTextMessage(text));
-            assertEquals(text, ((TextMessage) session.createConsumer(queue).receive(30_000)).getText());
-        } finally {
-            session.close();
-        }
-    }
 }

@@ -1,6 +1,5 @@
 package org.ferrymq.transport.tcp;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +7,9 @@ import jakarta.jms.Connection;
 import jakarta.jms.Queue;
 import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import java.nio.file.Path;
 import org.ferrymq.client.FerryQueue;
+import org.ferrymq.testing.RoundTrip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,9 +42,9 @@ class TcpConnectionLimitsTest {
                 + "setting 'maxConnections'); close connections the application no longer uses, or raise the "
                 + "setting"), refused.getMessage());
 
-        sendAndReceive(first, "still works");
+        RoundTrip.check(first, queue, "still works");
         first.close();
-        sendAndReceive(server.startedConnection(), "in the freed slot");
+        RoundTrip.check(server.startedConnection(), queue, "in the freed slot");
     }
 
     @Test
@@ -57,7 +56,7 @@ class TcpConnectionLimitsTest {
         assertTrue(refused.getMessage().startsWith("User 'alice' has 1 connections open to broker '"),
                 refused.getMessage());
         alice.start();
-        sendAndReceive(alice, "alice carries on");
+        RoundTrip.check(alice, queue, "alice carries on");
         alice.close();
         server.track(server.factory().createConnection("alice", "a"));
     }
@@ -71,16 +70,7 @@ class TcpConnectionLimitsTest {
                 () -> connection.createSession(false, Session.AUTO_ACKNOWLEDGE));
         assertTrue(refused.getMessage().contains("(broker setting 'maxSessionsPerConnection')"), refused.getMessage());
         only.close();
-        sendAndReceive(connection, "in the freed slot");
+        RoundTrip.check(connection, queue, "in the freed slot");
     }
 
-    private void sendAndReceive(Connection connection, String text) throws Exception {
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        try {
-            session.createProducer(queue).send(session.createTextMessage(text));
-            assertEquals(text, ((TextMessage) session.createConsumer(queue).receive(30_000)).getText());
-        } finally {
-            session.close();
-        }
-    }
 }
