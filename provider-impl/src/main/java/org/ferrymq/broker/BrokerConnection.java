@@ -61,6 +61,11 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         return clientId;
     }
 
+    /** Whether the connection is closed at the broker, by its client or by the broker. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Whether the broker has stopped: a command refused now was refused for that, not for itself. */
     public boolean brokerStopped() {
         return broker.isClosed();
@@ -82,20 +87,15 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         if (open) {
             throw new IllegalStateException("Connection is already open");
         }
+        broker.authenticate(c.user(), c.password());
+        broker.userConnected(c.user());
         try {
-            broker.authenticate(c.user(), c.password());
-            broker.userConnected(c.user());
-            try {
-                if (c.clientId() != null) {
-                    claimClientId(c.clientId(), c.connectionId());
-                    clientId = c.clientId();
-                }
-            } catch (JMSException | RuntimeException e) {
-                broker.userDisconnected(c.user());
-                throw e;
+            if (c.clientId() != null) {
+                claimClientId(c.clientId(), c.connectionId());
+                clientId = c.clientId();
             }
         } catch (JMSException | RuntimeException e) {
-            close(); // a connection that did not open holds nothing, not even its slot of maxConnections
+            broker.userDisconnected(c.user());
             throw e;
         }
         user = c.user();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.jms.Connection;
+import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;
@@ -52,6 +53,18 @@ class ConnectionLimitsTest {
         RoundTrip.check(first, ROUND_TRIP, "still works");
         third.close();
         RoundTrip.check(broker.startedConnection(), ROUND_TRIP, "in the freed slot");
+    }
+
+    @Test
+    void aConnectionThatFailsToOpenHoldsNoSlot() throws Exception {
+        broker.connection().setClientID("taken");
+        for (int i = 0; i < 5; i++) {
+            assertThrows(InvalidClientIDException.class,
+                    () -> broker.track(broker.factory("clientID=taken").createConnection()));
+        }
+        broker.connection();
+        broker.connection();
+        assertThrows(ResourceAllocationException.class, () -> broker.connection()); // the limit is in force
     }
 
     @Test

@@ -44,8 +44,20 @@ public final class InVmTransport implements Transport {
         return c.handle(command);
     }
 
+    /**
+     * Closes the broker connection if the client has not (its opening failed, say), so that it
+     * holds none of the broker's connection slots.
+     */
     @Override
     public void close() {
+        BrokerConnection c = connection;
         connection = null;
+        if (c != null && !c.isClosed()) {
+            try {
+                c.handle(new Command.CloseConnection());
+            } catch (JMSException e) {
+                // closed meanwhile
+            }
+        }
     }
 }

@@ -7,8 +7,10 @@ import jakarta.jms.Connection;
 import jakarta.jms.Queue;
 import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.Session;
+import java.io.IOException;
 import java.nio.file.Path;
 import org.ferrymq.client.FerryQueue;
+import org.ferrymq.protocol.Command;
 import org.ferrymq.testing.RoundTrip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,6 +61,40 @@ class TcpConnectionLimitsTest {
         RoundTrip.check(alice, queue, "alice carries on");
         alice.close();
         server.track(server.factory().createConnection("alice", "a"));
+    }
+
+    @Test
+    void aSocketWhoseOpeningWasRefusedCountsAgainstMaxConnectionsUntilItCloses() throws Exception {
+        server.start(data, TcpSettings.DEFAULTS,
+                config -> config.maxConnections(2).maxConnectionsPerUser(1).addUser("alice", "a"));
+        server.track(server.factory().createConnection("alice", "a"));
+        try (RawClient raw = new RawClient(server.port())) {
+            raw.hello(Handshake.VERSION, 0);
+            int open = raw.send(new Command.OpenConnection("raw-client", "alice", "a", null));
+            IOException refused = assertThrows(IOException.class, () -> raw.awaitAnswer(open));
+            assertTrue(refused.getMessage().contains("(broker setting 'maxConnectionsPerUser')"),
+                    refused.getMessage());
+            // the raw client keeps its socket: it still holds a connection of the server's two
+            ResourceAllocationException full = assertThrows(ResourceAllocationException.class,
+                    () -> server.track(server.factory().createConnection()));
+            assertTrue(full.getMessage().contains("(broker setting 'maxConnections')"), full.getMessage());
+        }
+        awaitConnection();
+    }
+
+    /** A connection opens once the server has seen a closed socket go (it learns that a moment later). */
+    private void awaitConnection() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                server.track(server.factory().createConnection());
+                return;
+            } catch (ResourceAllocationException e) {
+                if (attempt == 600) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     @Test
