@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
@@ -19,6 +20,9 @@ import java.security.cert.CertificateNotYetValidException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -272,6 +276,24 @@ public record TlsSettings(boolean enabled, Path keyStore, String keyStorePasswor
                     + " to a key store with this client's certificate, signed by a CA in the server's trust store";
         }
         return "TLS failed: " + reason;
+    }
+
+    /**
+     * The common name (CN) of a certificate's subject, e.g. {@code orders-app} of
+     * {@code CN=orders-app,O=Example}; a subject without one is given whole.
+     */
+    static String commonName(Principal subject) {
+        try {
+            List<Rdn> parts = new LdapName(subject.getName()).getRdns();
+            for (int i = parts.size() - 1; i >= 0; i--) { // the most specific CN is written first
+                if (parts.get(i).getType().equalsIgnoreCase("CN")) {
+                    return String.valueOf(parts.get(i).getValue());
+                }
+            }
+        } catch (InvalidNameException e) {
+            // given whole, below
+        }
+        return subject.getName();
     }
 
     private static boolean has(Throwable failure, Class<? extends Throwable> type) {
