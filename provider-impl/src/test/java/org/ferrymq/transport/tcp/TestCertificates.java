@@ -52,6 +52,23 @@ final class TestCertificates {
         return store;
     }
 
+    /**
+     * As the README shows: a key store {@code NAME.p12} with a self-signed certificate for
+     * {@code cn} ({@code extra}: keytool -genkeypair options), and a trust store
+     * {@code NAME-trust.p12} holding that certificate.
+     */
+    Path selfSigned(String name, String cn, String... extra) throws IOException, InterruptedException {
+        Path store = directory.resolve(name + ".p12");
+        List<String> genkeypair = new ArrayList<>(List.of("-genkeypair", "-keystore", store.toString(), "-alias", name,
+                "-keyalg", "EC", "-dname", "CN=" + cn));
+        genkeypair.addAll(List.of(extra));
+        keytool(genkeypair.toArray(String[]::new));
+        keytool("-exportcert", "-rfc", "-keystore", store.toString(), "-alias", name, "-file", pem(name).toString());
+        keytool("-importcert", "-noprompt", "-keystore", directory.resolve(name + "-trust.p12").toString(), "-alias",
+                name, "-file", pem(name).toString());
+        return store;
+    }
+
     private Path pem(String ca) {
         return directory.resolve(ca + ".pem");
     }

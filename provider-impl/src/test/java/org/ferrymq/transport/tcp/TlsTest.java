@@ -169,6 +169,18 @@ class TlsTest {
     }
 
     @Test
+    void selfSignedCertificatesAsTheReadmeMakesThemWorkForMutualTls() throws Exception {
+        TestCertificates readme = new TestCertificates(data);
+        Path serverKeys = readme.selfSigned("server", "mq.example.com",
+                "-ext", "SAN=dns:mq.example.com,dns:localhost,ip:127.0.0.1");
+        Path clientKeys = readme.selfSigned("orders-app", "orders-app");
+        startTls(serverTls(serverKeys, "needClientAuth", "true",
+                "trustStore", data.resolve("orders-app-trust.p12").toString(), "trustStorePassword", PASSWORD));
+        assertRoundTrip(connect(trusting(data.resolve("server-trust.p12")) + "&keyStore=" + clientKeys
+                + "&keyStorePassword=" + PASSWORD));
+    }
+
+    @Test
     void aWrongKeyStorePasswordStopsTheListenerFromStartingAndIsNeverShown() {
         TlsSettings tls = TlsSettings.forServer(Map.of("ssl", "true", "keyStore", serverStore.toString(),
                 "keyStorePassword", "hunter2"));
