@@ -639,7 +639,8 @@ public final class TcpTransport implements Transport {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             handshake.completeExceptionally(failed("The server at tcp://" + address
-                    + " closed the connection during the handshake", null));
+                    + " closed the connection during the handshake" + (tls.enabled() ? TlsSettings.CLIENT_CERTIFICATE_HINT
+                    : ""), null));
             super.channelInactive(ctx);
         }
     }

@@ -67,6 +67,14 @@ public record TlsSettings(boolean enabled, Path keyStore, String keyStorePasswor
     public static final String DEFAULT_STORE_TYPE = "PKCS12";
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
+    /**
+     * Said when a TLS connection ends for no stated reason: under TLS 1.3 a server refuses a
+     * client's certificate after the client's handshake is done, and the alert saying so may be
+     * lost with the connection.
+     */
+    static final String CLIENT_CERTIFICATE_HINT = "; if the server requires a client certificate (needClientAuth), set "
+            + KEY_STORE + " to a key store with this client's certificate";
+
     /** Plain TCP. */
     public static final TlsSettings NONE = new TlsSettings(false, null, null, DEFAULT_STORE_TYPE, null, null,
             DEFAULT_STORE_TYPE, DEFAULT_PROTOCOLS, null, true, false);
@@ -275,7 +283,7 @@ public record TlsSettings(boolean enabled, Path keyStore, String keyStorePasswor
             return "the server requires a client certificate it trusts (" + reason + "); set " + KEY_STORE
                     + " to a key store with this client's certificate, signed by a CA in the server's trust store";
         }
-        return "TLS failed: " + reason;
+        return "TLS failed: " + reason + CLIENT_CERTIFICATE_HINT;
     }
 
     /**

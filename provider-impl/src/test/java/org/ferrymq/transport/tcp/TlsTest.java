@@ -158,7 +158,7 @@ class TlsTest {
     void withNeedClientAuthAClientWithoutACertificateIsRefused() throws Exception {
         startTls(serverTls(serverStore, "needClientAuth", "true", "trustStore", trustedCa.toString(),
                 "trustStorePassword", PASSWORD));
-        assertMentions(refused(trusting(trustedCa)), "requires a client certificate", "keyStore");
+        assertMentions(refused(trusting(trustedCa)), "client certificate", "keyStore");
     }
 
     @Test
