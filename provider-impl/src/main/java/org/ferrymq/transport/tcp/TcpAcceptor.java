@@ -9,7 +9,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import jakarta.jms.JMSException;
 import java.net.InetSocketAddress;
@@ -43,7 +42,7 @@ public final class TcpAcceptor implements AutoCloseable {
     private TcpAcceptor(EmbeddedBroker broker, String host, int port, TcpSettings settings, TlsSettings tls)
             throws JMSException {
         this.broker = broker;
-        SslContext tlsContext = tlsContext(broker, tls);
+        ServerTlsContext tlsContext = tlsContext(broker, tls);
         this.boss = EventLoops.newGroup(1, "ferrymq-tcp-accept");
         this.workers = EventLoops.newGroup(0, "ferrymq-tcp-io");
         this.commandThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
@@ -86,12 +85,12 @@ public final class TcpAcceptor implements AutoCloseable {
     }
 
     /** The TLS context of the listener, or null for plain TCP; a store that cannot be read fails the start. */
-    private static SslContext tlsContext(EmbeddedBroker broker, TlsSettings tls) throws JMSException {
+    private static ServerTlsContext tlsContext(EmbeddedBroker broker, TlsSettings tls) throws JMSException {
         if (!tls.enabled()) {
             return null;
         }
         try {
-            return tls.serverContext();
+            return new ServerTlsContext(tls);
         } catch (IllegalArgumentException e) {
             JMSException failure = new JMSException("Broker '" + broker.name() + "' cannot listen with TLS: "
                     + e.getMessage());

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.util.List;
 import org.slf4j.Logger;
@@ -22,9 +21,9 @@ final class TlsRequired extends ByteToMessageDecoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsRequired.class);
 
-    private final SslContext context;
+    private final ServerTlsContext context;
 
-    TlsRequired(SslContext context) {
+    TlsRequired(ServerTlsContext context) {
         this.context = context;
     }
 
@@ -40,7 +39,7 @@ final class TlsRequired extends ByteToMessageDecoder {
                     + "port; connect with ssl=true (README, section TLS)")).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        SslHandler tls = context.newHandler(ctx.alloc());
+        SslHandler tls = context.current().newHandler(ctx.alloc());
         Object client = ctx.channel().remoteAddress();
         tls.handshakeFuture().addListener(done -> {
             if (!done.isSuccess()) {

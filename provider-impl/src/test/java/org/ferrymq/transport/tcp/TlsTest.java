@@ -11,9 +11,14 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +43,7 @@ class TlsTest {
     static Path expiredServerStore;
     static Path elsewhereServerStore;
     static Path clientStore;
+    static Path otherCaServerStore;
 
     @RegisterExtension
     final TcpServer server = new TcpServer();
@@ -56,6 +62,8 @@ class TlsTest {
         elsewhereServerStore = certificates.signed("trusted-ca", "elsewhere", "elsewhere.example",
                 "-ext", "SAN=dns:elsewhere.example");
         clientStore = certificates.signed("trusted-ca", "client", "orders-app");
+        otherCaServerStore = certificates.signed("other-ca", "other-server", "localhost",
+                "-ext", "SAN=dns:localhost,ip:127.0.0.1");
     }
 
     private static TlsSettings serverTls(Path keyStore, String... more) {
@@ -88,7 +96,7 @@ class TlsTest {
 
     private static void assertRoundTrip(Connection connection) throws JMSException {
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        Queue queue = session.createQueue("tls");
+        Queue queue = session.createQueue("tls-" + UUID.randomUUID());
         MessageConsumer consumer = session.createConsumer(queue);
         session.createProducer(queue).send(session.createTextMessage("over TLS"));
         TextMessage received = (TextMessage) consumer.receive(RECEIVE_TIMEOUT);
@@ -178,6 +186,18 @@ class TlsTest {
                 "trustStore", data.resolve("orders-app-trust.p12").toString(), "trustStorePassword", PASSWORD));
         assertRoundTrip(connect(trusting(data.resolve("server-trust.p12")) + "&keyStore=" + clientKeys
                 + "&keyStorePassword=" + PASSWORD));
+    }
+
+    @Test
+    void aRenewedKeyStoreServesNewConnectionsWithoutARestart() throws Exception {
+        Path live = Files.copy(serverStore, data.resolve("live.p12"));
+        startTls(serverTls(live));
+        Connection before = connect(trusting(trustedCa));
+        Files.copy(otherCaServerStore, live, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(live, FileTime.from(Instant.now().plusSeconds(60))); // changed, however coarse the clock
+        assertRoundTrip(connect(trusting(otherCa)));
+        assertMentions(refused(trusting(trustedCa)), "certificate is not trusted");
+        assertRoundTrip(before);
     }
 
     @Test
