@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Principal;
+import java.security.UnrecoverableKeyException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
@@ -20,6 +21,7 @@ import java.security.cert.CertificateNotYetValidException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.BadPaddingException;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -195,8 +197,8 @@ public record TlsSettings(boolean enabled, Path keyStore, String keyStorePasswor
             store.load(in, chars(password));
             return store;
         } catch (IOException | GeneralSecurityException e) {
-            String reason = e.getCause() instanceof javax.crypto.BadPaddingException
-                    || e.getCause() instanceof java.security.UnrecoverableKeyException
+            String reason = e.getCause() instanceof BadPaddingException
+                    || e.getCause() instanceof UnrecoverableKeyException
                     ? "the password is wrong" : e.getMessage();
             throw new IllegalArgumentException("Cannot read the " + type + " " + key + " '" + file + "': " + reason
                     + "; check " + key + ", its password and its type (" + key + "Type)", e);
@@ -251,7 +253,7 @@ public record TlsSettings(boolean enabled, Path keyStore, String keyStorePasswor
      * protocol both sides accept, or the server wanting a client certificate.
      */
     static String explain(Throwable failure, String address) {
-        String all = "";
+        StringBuilder messages = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof NotSslRecordException) {
                 return "the server at tcp://" + address + " does not speak TLS there; remove " + SSL
@@ -261,8 +263,9 @@ public record TlsSettings(boolean enabled, Path keyStore, String keyStorePasswor
                 return "the server's certificate is not valid now (" + t.getMessage() + "); renew the certificate "
                         + "in the server's key store";
             }
-            all += " " + t.getMessage();
+            messages.append(' ').append(t.getMessage());
         }
+        String all = messages.toString();
         String reason = String.valueOf(failure.getMessage());
         if (all.contains("No subject alternative") || all.contains("No name matching")) {
             return "the server's certificate does not name the host connected to (" + reason + "); connect with a "
