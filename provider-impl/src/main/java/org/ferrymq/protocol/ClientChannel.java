@@ -21,6 +21,15 @@ public interface ClientChannel {
     default void acknowledgementsSettled(long sessionId, int deliveries, JMSException failure) {
     }
 
+    /**
+     * The name in the certificate the client proved over mutual TLS (its subject's CN), or
+     * null: none was asked for, or the transport has no certificates (in-VM). The user a
+     * broker may take such a client to be when it gives no user name.
+     */
+    default String certificateSubject() {
+        return null;
+    }
+
     /** The broker can no longer serve this connection. */
     void connectionFailed(JMSException cause);
 }

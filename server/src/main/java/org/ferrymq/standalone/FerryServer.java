@@ -52,14 +52,14 @@ public final class FerryServer implements AutoCloseable {
         EmbeddedBroker broker = EmbeddedBroker.start(settings.broker());
         TcpAcceptor acceptor;
         try {
-            acceptor = TcpAcceptor.start(broker, settings.host(), settings.port(), tcp);
+            acceptor = TcpAcceptor.start(broker, settings.host(), settings.port(), tcp, settings.tls());
         } catch (JMSException | RuntimeException e) {
             broker.stop();
             throw e;
         }
         FerryServer server = new FerryServer(broker, acceptor);
-        LOG.info("FerryMQ {} started: broker '{}', listening on tcp://{}:{}, journal {}", version(),
-                broker.name(), settings.host(), acceptor.port(), journal(settings.broker()));
+        LOG.info("FerryMQ {} started: broker '{}', listening on tcp://{}:{} ({}), journal {}", version(),
+                broker.name(), settings.host(), acceptor.port(), settings.tls(), journal(settings.broker()));
         return server;
     }
 

@@ -3,16 +3,23 @@ package org.ferrymq.standalone;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.transport.tcp.TlsSettings;
 
 /**
  * The settings file of a standalone server: the server's own keys ({@link #NAME},
- * {@link #LISTEN}, {@link #HEARTBEAT}, {@link #MAX_FRAME_SIZE}, {@link #HANDSHAKE_TIMEOUT}) beside the
- * broker settings an embedded broker takes ({@link BrokerConfig#KEYS}). A key that is neither
- * fails with a message naming it and the keys there are.
+ * {@link #LISTEN}, {@link #HEARTBEAT}, {@link #MAX_FRAME_SIZE}, {@link #HANDSHAKE_TIMEOUT}, and the
+ * listener's TLS keys {@link #TLS_KEYS}) beside the broker settings an embedded broker takes
+ * ({@link BrokerConfig#KEYS}). A key that is none of these fails with a message naming it and the
+ * keys there are.
  */
-record ServerSettings(BrokerConfig broker, String host, int port, Properties listener) {
+record ServerSettings(BrokerConfig broker, String host, int port, Properties listener, TlsSettings tls) {
 
     /** The broker's name; its H2 journal is {@code <dataDirectory>/<name>.mv.db}. Default {@code ferrymq}. */
     static final String NAME = "name";
@@ -24,6 +31,10 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
     static final String MAX_FRAME_SIZE = "maxFrameSize";
     /** Milliseconds a client has to complete the FerryMQ hello before the server closes it. */
     static final String HANDSHAKE_TIMEOUT = "handshakeTimeout";
+
+    /** The TLS settings of the listener: those of a client but verifyHost (a client's check of the server). */
+    static final List<String> TLS_KEYS = TlsSettings.KEYS.stream()
+            .filter(key -> !key.equals(TlsSettings.VERIFY_HOST)).toList();
 
     static final String DEFAULT_NAME = "ferrymq";
     static final String DEFAULT_LISTEN = "tcp://0.0.0.0:61616";
@@ -42,6 +53,7 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
     static ServerSettings from(Properties file, Path home) {
         Properties brokerKeys = new Properties();
         Properties listener = new Properties();
+        Map<String, String> tls = new HashMap<>();
         String name = DEFAULT_NAME;
         String listen = DEFAULT_LISTEN;
         for (String key : file.stringPropertyNames()) {
@@ -51,23 +63,34 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
                 case LISTEN -> listen = value;
                 case HEARTBEAT, MAX_FRAME_SIZE, HANDSHAKE_TIMEOUT -> listener.setProperty(key, value);
                 default -> {
-                    if (!BrokerConfig.KEYS.contains(key)) {
+                    if (TLS_KEYS.contains(key)) {
+                        tls.put(key, value);
+                    } else if (BrokerConfig.KEYS.contains(key)) {
+                        brokerKeys.setProperty(key, value);
+                    } else {
                         throw new IllegalArgumentException("Unknown setting '" + key + "'; a server takes "
                                 + String.join(", ", NAME, LISTEN, HEARTBEAT, MAX_FRAME_SIZE, HANDSHAKE_TIMEOUT)
-                                + " and the broker settings "
+                                + ", the TLS settings " + String.join(", ", TLS_KEYS) + " and the broker settings "
                                 + String.join(", ", BrokerConfig.KEYS));
                     }
-                    brokerKeys.setProperty(key, value);
                 }
             }
         }
-        String dataDirectory = brokerKeys.getProperty(BrokerConfig.DATA_DIRECTORY);
-        if (dataDirectory != null && !Path.of(dataDirectory).isAbsolute()) {
-            brokerKeys.setProperty(BrokerConfig.DATA_DIRECTORY, home.resolve(dataDirectory).toString());
-        }
+        underHome(brokerKeys::getProperty, brokerKeys::setProperty, BrokerConfig.DATA_DIRECTORY, home);
+        underHome(tls::get, tls::put, TlsSettings.KEY_STORE, home);
+        underHome(tls::get, tls::put, TlsSettings.TRUST_STORE, home);
         URI uri = listenUri(listen);
         return new ServerSettings(BrokerConfig.fromProperties(name, brokerKeys), uri.getHost(),
-                uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort(), listener);
+                uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort(), listener, TlsSettings.forServer(tls));
+    }
+
+    /** Makes the relative path under {@code key} relative to {@code home}. */
+    private static void underHome(Function<String, String> get,
+            BiConsumer<String, String> set, String key, Path home) {
+        String path = get.apply(key);
+        if (path != null && !path.isBlank() && !Path.of(path).isAbsolute()) {
+            set.accept(key, home.resolve(path).toString());
+        }
     }
 
     private static URI listenUri(String listen) {

@@ -1,12 +1,16 @@
 package org.ferrymq.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServerSettingsTest {
 
@@ -75,5 +79,42 @@ class ServerSettingsTest {
         String shown = FerryServer.journal(s.broker());
         assertTrue(shown.startsWith("jdbc:postgresql://db:5432/mq"), shown);
         assertTrue(!shown.contains("hunter2"), shown);
+    }
+
+    @Test
+    void tlsSettingsAreReadWithStorePathsUnderTheDistribution(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("etc"));
+        Files.createFile(home.resolve("etc/server.p12"));
+        Files.createFile(home.resolve("etc/clients.p12"));
+        ServerSettings s = ServerSettings.from(settings("listen", "tcp://0.0.0.0:61617", "ssl", "true",
+                "keyStore", "etc/server.p12", "keyStorePassword", "hunter2", "trustStore", "etc/clients.p12",
+                "needClientAuth", "true", "enabledProtocols", "TLSv1.3"), home);
+        assertTrue(s.tls().enabled());
+        assertEquals(home.resolve("etc/server.p12"), s.tls().keyStore());
+        assertEquals("hunter2", s.tls().keyStorePassword());
+        assertEquals(home.resolve("etc/clients.p12"), s.tls().trustStore());
+        assertTrue(s.tls().needClientAuth());
+        assertEquals(List.of("TLSv1.3"), s.tls().enabledProtocols());
+        assertFalse(s.tls().toString().contains("hunter2"), s.tls().toString());
+    }
+
+    @Test
+    void withoutSslTheListenerIsPlainTcp() {
+        assertFalse(ServerSettings.from(settings(), HOME).tls().enabled());
+    }
+
+    @Test
+    void aMissingKeyStoreIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerSettings.from(settings("ssl", "true", "keyStore", "etc/server.p12"), HOME));
+        assertTrue(e.getMessage().contains("keyStore '" + HOME.resolve("etc/server.p12") + "' does not exist"),
+                e.getMessage());
+    }
+
+    @Test
+    void sslWithoutAKeyStoreIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerSettings.from(settings("ssl", "true"), HOME));
+        assertTrue(e.getMessage().contains("ssl=true needs keyStore"), e.getMessage());
     }
 }

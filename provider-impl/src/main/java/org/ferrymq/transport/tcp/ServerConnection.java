@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import jakarta.jms.JMSException;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.ferrymq.broker.BrokerConnection;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.Command;
@@ -73,6 +75,20 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
 
     private String client() {
         return String.valueOf(channel.remoteAddress());
+    }
+
+    /** The CN of the client's certificate when the listener required one (needClientAuth), else null. */
+    @Override
+    public String certificateSubject() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        try {
+            return TlsSettings.commonName(tls.engine().getSession().getPeerPrincipal());
+        } catch (SSLPeerUnverifiedException e) {
+            return null; // no client certificate was asked for
+        }
     }
 
     // ---- requests ----

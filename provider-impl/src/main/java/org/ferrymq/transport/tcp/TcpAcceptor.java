@@ -43,8 +43,10 @@ public final class TcpAcceptor implements AutoCloseable {
             new CountedWarning(LOG, "refused because the broker has as many connections as it accepts");
     private volatile boolean closed;
 
-    private TcpAcceptor(EmbeddedBroker broker, String host, int port, TcpSettings settings) throws JMSException {
+    private TcpAcceptor(EmbeddedBroker broker, String host, int port, TcpSettings settings, TlsSettings tls)
+            throws JMSException {
         this.broker = broker;
+        ServerTlsContext tlsContext = tlsContext(broker, tls);
         this.boss = EventLoops.newGroup(1, "ferrymq-tcp-accept");
         this.workers = EventLoops.newGroup(0, "ferrymq-tcp-io");
         this.commandThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
@@ -64,7 +66,9 @@ public final class TcpAcceptor implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
-                        // a TLS handler would go first, here
+                        if (tlsContext != null) {
+                            ch.pipeline().addLast("tls-required", new TlsRequired(tlsContext));
+                        }
                         ch.pipeline().addLast("handshake", new ServerHandshake(broker, settings, commandThreads,
                                 handshakesTimedOut, refusedFull));
                     }
@@ -80,15 +84,36 @@ public final class TcpAcceptor implements AutoCloseable {
         Channel server = bound.channel();
         channels.add(server);
         this.address = (InetSocketAddress) server.localAddress();
-        LOG.info("Broker '{}' listens for FerryMQ clients on tcp://{}:{} ({}, heartbeat {} ms, maxFrameSize {} bytes, "
-                + "handshakeTimeout {} ms)", broker.name(), address.getHostString(), address.getPort(),
+        LOG.info("Broker '{}' listens for FerryMQ clients on tcp://{}:{} ({}, {}, heartbeat {} ms, maxFrameSize {} bytes, "
+                + "handshakeTimeout {} ms)", broker.name(), address.getHostString(), address.getPort(), tls,
                 EventLoops.EPOLL ? "epoll" : "NIO", settings.heartbeatMillis(), settings.maxFrameSize(),
                 settings.handshakeTimeoutMillis());
     }
 
+    /** The TLS context of the listener, or null for plain TCP; a store that cannot be read fails the start. */
+    private static ServerTlsContext tlsContext(EmbeddedBroker broker, TlsSettings tls) throws JMSException {
+        if (!tls.enabled()) {
+            return null;
+        }
+        try {
+            return new ServerTlsContext(tls);
+        } catch (IllegalArgumentException e) {
+            JMSException failure = new JMSException("Broker '" + broker.name() + "' cannot listen with TLS: "
+                    + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
     /** Listens on {@code host:port} (port 0: any free port, see {@link #port()}) for clients of {@code broker}. */
     public static TcpAcceptor start(EmbeddedBroker broker, String host, int port, TcpSettings settings) throws JMSException {
-        return new TcpAcceptor(broker, host, port, settings);
+        return new TcpAcceptor(broker, host, port, settings, TlsSettings.NONE);
+    }
+
+    /** As {@link #start(EmbeddedBroker, String, int, TcpSettings)}, taking only TLS connections when {@code tls} is enabled. */
+    public static TcpAcceptor start(EmbeddedBroker broker, String host, int port, TcpSettings settings,
+            TlsSettings tls) throws JMSException {
+        return new TcpAcceptor(broker, host, port, settings, tls);
     }
 
     /** The port it listens on: the one it was given, or the one chosen for port 0. */

@@ -11,9 +11,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
 import jakarta.jms.ResourceAllocationException;
@@ -66,6 +69,7 @@ public final class TcpTransport implements Transport {
 
     private final String address;
     private final TcpSettings settings;
+    private final TlsSettings tls;
     private final AtomicInteger correlationIds = new AtomicInteger();
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
     private final Object room = new Object();
@@ -79,6 +83,8 @@ public final class TcpTransport implements Transport {
     private final CompletableFuture<int[]> handshake = new CompletableFuture<>();
 
     private volatile Channel channel;
+    /** With TLS, the TLS handshake's outcome (kept here: a failed handshake takes its handler out of the pipeline). */
+    private volatile Future<Channel> tlsHandshake;
     private volatile Outbox outbox;
     private volatile ClientChannel clientChannel;
     /** Why requests fail from now on: set once, when the connection ends. */
@@ -88,9 +94,10 @@ public final class TcpTransport implements Transport {
     /** The largest request frame: the smaller of this client's and the server's maxFrameSize. */
     private volatile int maxRequestFrame;
 
-    private TcpTransport(String host, int port, TcpSettings settings) {
+    private TcpTransport(String host, int port, TcpSettings settings, TlsSettings tls) {
         this.address = host + ":" + port;
         this.settings = settings;
+        this.tls = tls;
     }
 
     /**
@@ -99,12 +106,31 @@ public final class TcpTransport implements Transport {
      * protocol version, say) or it does not answer within {@code connectTimeout}.
      */
     public static TcpTransport connect(String host, int port, TcpSettings settings) throws JMSException {
-        TcpTransport transport = new TcpTransport(host, port, settings);
+        return connect(host, port, settings, TlsSettings.NONE);
+    }
+
+    /**
+     * As {@link #connect(String, int, TcpSettings)}, over TLS when {@code tls} is enabled: a
+     * TLS handshake that fails (the server's certificate untrusted, expired or naming another
+     * host, say) fails with a JMSException that says what to change.
+     */
+    public static TcpTransport connect(String host, int port, TcpSettings settings, TlsSettings tls)
+            throws JMSException {
+        TcpTransport transport = new TcpTransport(host, port, settings, tls);
         transport.open(host, port);
         return transport;
     }
 
     private void open(String host, int port) throws JMSException {
+        SslContext tlsContext = null;
+        if (tls.enabled()) {
+            try {
+                tlsContext = tls.clientContext();
+            } catch (IllegalArgumentException e) {
+                throw failed("Cannot connect to tcp://" + address + " with TLS: " + e.getMessage(), e);
+            }
+        }
+        SslContext context = tlsContext;
         Bootstrap bootstrap = new Bootstrap()
                 .group(EventLoops.clients())
                 .channel(EventLoops.socketChannel())
@@ -115,7 +141,12 @@ public final class TcpTransport implements Transport {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        // a TLS handler would go first, here
+                        if (context != null) {
+                            SslHandler handler = context.newHandler(ch.alloc(), host, port);
+                            handler.setHandshakeTimeoutMillis(settings.connectTimeoutMillis());
+                            tlsHandshake = handler.handshakeFuture();
+                            ch.pipeline().addLast("tls", handler);
+                        }
                         ch.pipeline().addLast("handshake", new HandshakeReply());
                     }
                 });
@@ -128,6 +159,9 @@ public final class TcpTransport implements Transport {
                     + "; check that the server runs and listens there", cause);
         }
         channel = connected.channel();
+        if (context != null) {
+            awaitTls();
+        }
         outbox = new Outbox(channel);
         channel.writeAndFlush(Handshake.hello(channel.alloc(), settings.heartbeatMillis(), settings.maxFrameSize()));
         int[] agreed;
@@ -153,6 +187,16 @@ public final class TcpTransport implements Transport {
         maxRequestFrame = Math.min(settings.maxFrameSize(), agreed[1]);
         channel.closeFuture().addListener(f -> lost(failed("The connection to the FerryMQ server at tcp://" + address
                 + " was lost", null)));
+    }
+
+    /** Waits for the TLS handshake (the handler times it out after connectTimeout). */
+    private void awaitTls() throws JMSException {
+        Future<Channel> done = tlsHandshake.awaitUninterruptibly();
+        if (!done.isSuccess()) {
+            channel.close();
+            throw failed("Cannot connect to the FerryMQ server at tcp://" + address + " with TLS: "
+                    + TlsSettings.explain(done.cause(), address), done.cause());
+        }
     }
 
     private static JMSException failed(String message, Throwable cause) {
@@ -586,15 +630,18 @@ public final class TcpTransport implements Transport {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // with TLS 1.3 a server may refuse the client's certificate only after the TLS handshake
             handshake.completeExceptionally(failed("The connection to tcp://" + address
-                    + " failed during the FerryMQ handshake: " + cause.getMessage(), cause));
+                    + " failed during the FerryMQ handshake: "
+                    + (tls.enabled() ? TlsSettings.explain(cause, address) : cause.getMessage()), cause));
             ctx.close();
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             handshake.completeExceptionally(failed("The server at tcp://" + address
-                    + " closed the connection during the handshake", null));
+                    + " closed the connection during the handshake" + (tls.enabled() ? TlsSettings.CLIENT_CERTIFICATE_HINT
+                    : ""), null));
             super.channelInactive(ctx);
         }
     }

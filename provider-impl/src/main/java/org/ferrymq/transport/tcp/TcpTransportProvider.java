@@ -9,8 +9,9 @@ import org.ferrymq.protocol.Transport;
 import org.ferrymq.transport.TransportProvider;
 
 /**
- * {@code tcp://HOST:PORT?heartbeat=MS&maxFrameSize=BYTES&connectTimeout=MS}: a FerryMQ server
- * reached over TCP (see {@link TcpSettings} for the parameters and their defaults).
+ * {@code tcp://HOST:PORT?heartbeat=MS&maxFrameSize=BYTES&connectTimeout=MS&ssl=true&trustStore=PATH...}:
+ * a FerryMQ server reached over TCP, or TLS (see {@link TcpSettings} and {@link TlsSettings}
+ * for the parameters and their defaults).
  */
 public final class TcpTransportProvider implements TransportProvider {
 
@@ -41,12 +42,15 @@ public final class TcpTransportProvider implements TransportProvider {
                     + "'; use a port from 1 to 65535, e.g. tcp://localhost:61616");
         }
         TcpSettings settings;
+        TlsSettings tls;
         try {
-            settings = TcpSettings.from(parameters(url.brokerParameters()));
+            Map<String, String> parameters = parameters(url.brokerParameters());
+            settings = TcpSettings.from(parameters);
+            tls = TlsSettings.from(parameters);
         } catch (IllegalArgumentException e) {
             throw new JMSException("Connection URL '" + url + "': " + e.getMessage());
         }
-        return TcpTransport.connect(host, port, settings);
+        return TcpTransport.connect(host, port, settings, tls);
     }
 
     private static Map<String, String> parameters(Properties properties) {

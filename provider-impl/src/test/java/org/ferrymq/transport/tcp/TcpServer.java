@@ -24,8 +24,13 @@ final class TcpServer implements AfterEachCallback {
 
     TcpServer start(Path dataDirectory, TcpSettings settings, UnaryOperator<BrokerConfig> configure)
             throws JMSException {
+        return start(dataDirectory, settings, TlsSettings.NONE, configure);
+    }
+
+    TcpServer start(Path dataDirectory, TcpSettings settings, TlsSettings tls, UnaryOperator<BrokerConfig> configure)
+            throws JMSException {
         broker = EmbeddedBroker.start(configure.apply(new BrokerConfig("tcp-" + UUID.randomUUID()).dataDirectory(dataDirectory)));
-        acceptor = TcpAcceptor.start(broker, "127.0.0.1", 0, settings);
+        acceptor = TcpAcceptor.start(broker, "127.0.0.1", 0, settings, tls);
         return this;
     }
 
