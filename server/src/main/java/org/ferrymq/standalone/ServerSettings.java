@@ -3,6 +3,7 @@ package org.ferrymq.standalone;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.ferrymq.api.BrokerConfig;
 
@@ -32,7 +33,8 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
     static final int DEFAULT_PORT = 61616;
 
     /**
-     * Reads settings; relative paths ({@code dataDirectory}) are resolved against {@code home},
+     * Reads settings; relative paths ({@code dataDirectory}, {@code usersFile},
+     * {@code jaasLoginConfig}) are resolved against {@code home},
      * the distribution's directory.
      *
      * @throws IllegalArgumentException naming the setting that is wrong and what it accepts
@@ -58,9 +60,12 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
                 }
             }
         }
-        String dataDirectory = brokerKeys.getProperty(BrokerConfig.DATA_DIRECTORY);
-        if (dataDirectory != null && !Path.of(dataDirectory).isAbsolute()) {
-            brokerKeys.setProperty(BrokerConfig.DATA_DIRECTORY, home.resolve(dataDirectory).toString());
+        for (String pathSetting : List.of(BrokerConfig.DATA_DIRECTORY, BrokerConfig.USERS_FILE,
+                BrokerConfig.JAAS_LOGIN_CONFIG)) {
+            String path = brokerKeys.getProperty(pathSetting);
+            if (path != null && !path.isEmpty() && !Path.of(path).isAbsolute()) {
+                brokerKeys.setProperty(pathSetting, home.resolve(path).toString());
+            }
         }
         URI uri = listenUri(listen);
         return new ServerSettings(BrokerConfig.fromProperties(name, brokerKeys), uri.getHost(),
