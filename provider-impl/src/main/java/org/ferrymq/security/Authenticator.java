@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failed login is logged with the remote address and the user name (never the password)
  * and answered only after a delay that grows with the failures of that name from that address
- * ({@link LoginThrottle}). The delay is waited out by the thread of the failing connection
+ * ({@link LoginThrottle}); during it, a login of that name from that address is refused
+ * unchecked. The delay is waited out by the thread of the failing connection
  * alone, holding no lock, so other connections go on meanwhile.
  */
 public final class Authenticator {
@@ -82,7 +83,8 @@ public final class Authenticator {
         if (!config.hasUsers() && !config.requireCredentials()) {
             return; // no users configured: security is off
         }
-        if (knows(user, password == null ? "" : password)) {
+        // during a failure's delay the next guess of that address and user is not even checked
+        if (!throttle.lockedOut(address, user) && knows(user, password == null ? "" : password)) {
             throttle.succeeded(address, user);
             return;
         }

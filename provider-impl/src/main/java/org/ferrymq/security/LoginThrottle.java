@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
  * first failure of a user name from a remote address, doubling with each further failure up to
  * {@link #MAX_DELAY_MILLIS}; a success, or {@link #FORGET_AFTER_MILLIS} without failures,
  * starts again. Guessing a password over one address is then slow, and a user who mistyped
- * once hardly notices.
+ * once hardly notices. Until a failure's delay has passed, its address and user are
+ * {@link #lockedOut}: a login of theirs is refused without its password being checked, so that
+ * guesses sent at once (on parallel connections, or pipelined on one) are not checked at once.
  *
  * <p>At most {@link #MAX_TRACKED} address and user pairs are remembered, so that someone
  * trying many names cannot fill the memory; past that a new pair waits the longest delay.
@@ -21,8 +23,8 @@ final class LoginThrottle {
     static final long FORGET_AFTER_MILLIS = TimeUnit.MINUTES.toMillis(15);
     static final int MAX_TRACKED = 10_000;
 
-    /** Failures in a row of one pair, and when the last one was (System.nanoTime). */
-    private record Failures(int count, long lastNanos) {
+    /** Failures in a row of one pair, when the last one was, and when its delay ends (System.nanoTime). */
+    private record Failures(int count, long lastNanos, long untilNanos) {
     }
 
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
@@ -37,9 +39,16 @@ final class LoginThrottle {
                 return MAX_DELAY_MILLIS;
             }
         }
-        Failures counted = failures.merge(key, new Failures(1, now),
-                (old, first) -> forgotten(old, now) ? first : new Failures(old.count() + 1, now));
+        Failures counted = failures.merge(key, new Failures(1, now, now + nanos(delay(1))),
+                (old, first) -> forgotten(old, now) ? first
+                        : new Failures(old.count() + 1, now, now + nanos(delay(old.count() + 1))));
         return delay(counted.count());
+    }
+
+    /** Whether the delay of a failure of this pair has not yet passed: no login of theirs is checked then. */
+    boolean lockedOut(String address, String user) {
+        Failures f = failures.get(key(address, user));
+        return f != null && System.nanoTime() - f.untilNanos() < 0;
     }
 
     /** A success: the pair starts again at the first delay. */
@@ -53,7 +62,11 @@ final class LoginThrottle {
     }
 
     private static boolean forgotten(Failures f, long now) {
-        return now - f.lastNanos() > TimeUnit.MILLISECONDS.toNanos(FORGET_AFTER_MILLIS);
+        return now - f.lastNanos() > nanos(FORGET_AFTER_MILLIS);
+    }
+
+    private static long nanos(long millis) {
+        return TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
     private static String key(String address, String user) {

@@ -1,6 +1,8 @@
 package org.ferrymq.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,16 @@ class LoginThrottleTest {
         assertEquals(500L, throttle.failed("10.0.0.1", "bob"), "another user shares the delay");
         throttle.succeeded("10.0.0.1", "alice");
         assertEquals(500L, throttle.failed("10.0.0.1", "alice"));
+    }
+
+    @Test
+    void whileAFailureWaitsItsAddressAndUserAreLockedOutAndNoOtherPair() {
+        LoginThrottle throttle = new LoginThrottle();
+        assertFalse(throttle.lockedOut("10.0.0.1", "alice"));
+        throttle.failed("10.0.0.1", "alice");
+        assertTrue(throttle.lockedOut("10.0.0.1", "alice"), "a second guess during the first one's delay is checked");
+        assertFalse(throttle.lockedOut("10.0.0.2", "alice"));
+        assertFalse(throttle.lockedOut("10.0.0.1", "bob"));
     }
 
     @Test
