@@ -43,14 +43,15 @@ public final class BrokerConfig {
     /**
      * A JAAS login configuration file holding {@link #JAAS_REALM}; default the JVM's own (the
      * system property {@code java.security.auth.login.config}, or the application server's).
-     * Taken from a broker configuration file or a BrokerConfig, never from a connection URL's parameters.
+     * Taken from a broker configuration file or a BrokerConfig, never from a connection URL's
+     * parameters.
      */
     public static final String JAAS_LOGIN_CONFIG = "jaasLoginConfig";
     /**
      * {@code true} refuses connections without a user name; {@code false} lets them in (as
-     * nobody) beside the users. Default: {@code true} when users are configured ({@link #USERS}
-     * {@link #USERS_FILE} or {@link #JAAS_REALM}), {@code false} when none are: then security is off, and any name
-     * and password are taken.
+     * nobody) beside the users. Default: {@code true} when users are configured ({@link #USERS},
+     * {@link #USERS_FILE} or {@link #JAAS_REALM}), {@code false} when none are: then security is
+     * off, and any name and password are taken.
      */
     public static final String REQUIRE_CREDENTIALS = "requireCredentials";
     /** {@code false} makes unknown destinations an error instead of creating them. Default {@code true}. */
@@ -154,10 +155,11 @@ public final class BrokerConfig {
     public static final long DEFAULT_MAX_PROPERTIES_SIZE = 1L << 20;
 
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
-            Set.of(USERS, USERS_FILE, JAAS_REALM, JAAS_LOGIN_CONFIG, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS,
-                    DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL, DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER,
-                    JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT, MAX_MEMORY, TRANSACTION_TIMEOUT, MAX_SELECTOR_LENGTH,
-                    MAX_SELECTOR_DEPTH, MAX_PROPERTIES, MAX_PROPERTIES_SIZE)));
+            Set.of(USERS, USERS_FILE, JAAS_REALM, JAAS_LOGIN_CONFIG, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS,
+                    QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS, DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL,
+                    DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER, JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT,
+                    MAX_MEMORY, TRANSACTION_TIMEOUT, MAX_SELECTOR_LENGTH, MAX_SELECTOR_DEPTH, MAX_PROPERTIES,
+                    MAX_PROPERTIES_SIZE)));
 
     /** The journal kinds {@link #JOURNAL} accepts. */
     public enum JournalKind { JDBC, MEMORY }
@@ -420,7 +422,6 @@ public final class BrokerConfig {
     public String name() { return name; }
     public Map<String, String> users() { return Collections.unmodifiableMap(users); }
     public Path usersFile() { return usersFile; }
-
     public String jaasRealm() { return jaasRealm; }
     public Path jaasLoginConfig() { return jaasLoginConfig; }
 

@@ -63,7 +63,24 @@ public final class Authenticator {
                         + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
             }
         }
+        if (config.jaasRealm() != null && !hasEntry(jaas, config.jaasRealm())) {
+            throw new JMSException("Broker '" + config.name() + "' has no JAAS login configuration entry '"
+                    + config.jaasRealm() + "' (setting '" + BrokerConfig.JAAS_REALM + "'); add it to "
+                    + (config.jaasLoginConfig() == null ? "the JVM's JAAS configuration (java.security.auth.login.config)"
+                    : config.jaasLoginConfig() + " (setting '" + BrokerConfig.JAAS_LOGIN_CONFIG + "')")
+                    + ", or correct the setting");
+        }
         return new Authenticator(config, usersFile, jaas);
+    }
+
+    /** Whether {@code configuration} (null: the JVM's) has the entry {@code realm}. */
+    private static boolean hasEntry(Configuration configuration, String realm) {
+        try {
+            Configuration in = configuration != null ? configuration : Configuration.getConfiguration();
+            return in.getAppConfigurationEntry(realm) != null;
+        } catch (SecurityException e) { // the JVM's configuration file cannot be read
+            return false;
+        }
     }
 
     /**

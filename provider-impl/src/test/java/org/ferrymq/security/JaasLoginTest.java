@@ -100,4 +100,13 @@ class JaasLoginTest {
                 .memoryJournal().jaasRealm("ferrymq").jaasLoginConfig(dir.resolve("missing.conf"))));
         assertTrue(e.getMessage().contains("'jaasLoginConfig'"), e.getMessage());
     }
+
+    @Test
+    void aRealmTheConfigurationLacksFailsTheStartNamingIt() throws Exception {
+        Path jaas = Files.writeString(dir.resolve("login.conf"),
+                "other {\n  " + CarolOnly.class.getName() + " required;\n};\n");
+        JMSException e = assertThrows(JMSException.class, () -> EmbeddedBroker.start(new BrokerConfig(name)
+                .memoryJournal().jaasRealm("ferrymq").jaasLoginConfig(jaas)));
+        assertTrue(e.getMessage().contains("no JAAS login configuration entry 'ferrymq'"), e.getMessage());
+    }
 }
