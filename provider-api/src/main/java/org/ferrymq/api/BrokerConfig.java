@@ -23,9 +23,36 @@ import org.ferrymq.api.journal.Journal;
  */
 public final class BrokerConfig {
 
-    /** {@code user:password} pairs separated by commas. */
+    /**
+     * {@code user:password} pairs separated by commas, the passwords in plain text: for tests
+     * and embedded use only; a server keeps its users in {@link #USERS_FILE}.
+     */
     public static final String USERS = "users";
-    /** {@code true} refuses connections without a user name. Default {@code false}. */
+    /**
+     * A {@code .properties} file of users and their salted password hashes, as
+     * {@code bin/ferrymq user add} writes it; read again when it changes. Taken from a broker
+     * configuration file or a BrokerConfig, never from a connection URL's parameters.
+     */
+    public static final String USERS_FILE = "usersFile";
+    /**
+     * The name of a JAAS login configuration entry (an LDAP realm, say): users unknown to
+     * {@link #USERS} and {@link #USERS_FILE} are asked of its login modules, given the name and
+     * password the client passed.
+     */
+    public static final String JAAS_REALM = "jaasRealm";
+    /**
+     * A JAAS login configuration file holding {@link #JAAS_REALM}; default the JVM's own (the
+     * system property {@code java.security.auth.login.config}, or the application server's).
+     * Taken from a broker configuration file or a BrokerConfig, never from a connection URL's
+     * parameters.
+     */
+    public static final String JAAS_LOGIN_CONFIG = "jaasLoginConfig";
+    /**
+     * {@code true} refuses connections without a user name; {@code false} lets them in (as
+     * nobody) beside the users. Default: {@code true} when users are configured ({@link #USERS},
+     * {@link #USERS_FILE} or {@link #JAAS_REALM}), {@code false} when none are: then security is
+     * off, and any name and password are taken.
+     */
     public static final String REQUIRE_CREDENTIALS = "requireCredentials";
     /** {@code false} makes unknown destinations an error instead of creating them. Default {@code true}. */
     public static final String AUTO_CREATE_DESTINATIONS = "autoCreateDestinations";
@@ -165,19 +192,23 @@ public final class BrokerConfig {
     public static final int DEFAULT_MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION = 1_000;
 
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
-            Set.of(USERS, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS,
-                    DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL, DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER,
-                    JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT, MAX_MEMORY, TRANSACTION_TIMEOUT, MAX_SELECTOR_LENGTH,
-                    MAX_SELECTOR_DEPTH, MAX_PROPERTIES, MAX_PROPERTIES_SIZE, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_USER,
-                    MAX_SESSIONS_PER_CONNECTION, MAX_CONSUMERS_PER_CONNECTION,
-                    MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION)));
+            Set.of(USERS, USERS_FILE, JAAS_REALM, JAAS_LOGIN_CONFIG, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS,
+                    QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS, DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL,
+                    DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER, JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT,
+                    MAX_MEMORY, TRANSACTION_TIMEOUT, MAX_SELECTOR_LENGTH, MAX_SELECTOR_DEPTH, MAX_PROPERTIES,
+                    MAX_PROPERTIES_SIZE, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_USER, MAX_SESSIONS_PER_CONNECTION,
+                    MAX_CONSUMERS_PER_CONNECTION, MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION)));
 
     /** The journal kinds {@link #JOURNAL} accepts. */
     public enum JournalKind { JDBC, MEMORY }
 
     private final String name;
     private final Map<String, String> users = new LinkedHashMap<>();
-    private boolean requireCredentials;
+    private Path usersFile;
+    private String jaasRealm;
+    private Path jaasLoginConfig;
+    /** Null: required when users are configured (see {@link #requireCredentials()}). */
+    private Boolean requireCredentials;
     private boolean autoCreateDestinations = true;
     private final Set<String> queues = new LinkedHashSet<>();
     private final Set<String> topics = new LinkedHashSet<>();
@@ -235,6 +266,9 @@ public final class BrokerConfig {
                     addUser(pair.substring(0, colon), pair.substring(colon + 1));
                 }
             }
+            case USERS_FILE -> usersFile(Path.of(requireValue(key, value)));
+            case JAAS_REALM -> jaasRealm(requireValue(key, value));
+            case JAAS_LOGIN_CONFIG -> jaasLoginConfig(Path.of(requireValue(key, value)));
             case REQUIRE_CREDENTIALS -> requireCredentials(parseBoolean(key, value));
             case AUTO_CREATE_DESTINATIONS -> autoCreateDestinations(parseBoolean(key, value));
             case QUEUES -> splitList(value).forEach(this::addQueue);
@@ -271,6 +305,28 @@ public final class BrokerConfig {
             throw new IllegalArgumentException("A broker user needs a non-empty name");
         }
         users.put(user, password == null ? "" : password);
+        return this;
+    }
+
+    /** The users file (see {@link #USERS_FILE}); it must be a {@code .properties} file. */
+    public BrokerConfig usersFile(Path file) {
+        if (file == null || !file.getFileName().toString().endsWith(".properties")) {
+            throw new IllegalArgumentException("Broker setting '" + USERS_FILE + "' does not name a .properties file;"
+                    + " name the users file bin/ferrymq user add writes, e.g. etc/users.properties");
+        }
+        this.usersFile = file;
+        return this;
+    }
+
+    /** The JAAS login configuration entry to ask (see {@link #JAAS_REALM}). */
+    public BrokerConfig jaasRealm(String realm) {
+        this.jaasRealm = realm;
+        return this;
+    }
+
+    /** The JAAS login configuration file (see {@link #JAAS_LOGIN_CONFIG}). */
+    public BrokerConfig jaasLoginConfig(Path file) {
+        this.jaasLoginConfig = file;
         return this;
     }
 
@@ -440,7 +496,15 @@ public final class BrokerConfig {
 
     public String name() { return name; }
     public Map<String, String> users() { return Collections.unmodifiableMap(users); }
-    public boolean requireCredentials() { return requireCredentials; }
+    public Path usersFile() { return usersFile; }
+    public String jaasRealm() { return jaasRealm; }
+    public Path jaasLoginConfig() { return jaasLoginConfig; }
+
+    /** Whether users are configured: in {@link #USERS}, a {@link #USERS_FILE} or a {@link #JAAS_REALM}. */
+    public boolean hasUsers() { return !users.isEmpty() || usersFile != null || jaasRealm != null; }
+
+    /** Whether a connection must give a user name: as set, or else whenever there are users. */
+    public boolean requireCredentials() { return requireCredentials != null ? requireCredentials : hasUsers(); }
     public boolean autoCreateDestinations() { return autoCreateDestinations; }
     public Set<String> queues() { return Collections.unmodifiableSet(queues); }
     public Set<String> topics() { return Collections.unmodifiableSet(topics); }

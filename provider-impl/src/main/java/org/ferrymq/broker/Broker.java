@@ -23,6 +23,7 @@ import org.ferrymq.journal.Journals;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.MessageData;
+import org.ferrymq.security.Authenticator;
 import org.ferrymq.selector.Selector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ public final class Broker implements AutoCloseable {
     private final Subscriptions subscriptions;
     private final Redelivery redelivery;
     private final Routing routing;
+    private final Authenticator authenticator;
 
     /** Each client ID in use, and the connection that holds it. */
     private final Map<String, BrokerConnection> clientIds = new ConcurrentHashMap<>();
@@ -77,8 +79,9 @@ public final class Broker implements AutoCloseable {
     /** Why the broker stopped by itself (its journal failed beyond repair), or null. */
     private volatile String stoppedBecause;
 
-    private Broker(BrokerConfig config, Journal journal) {
+    private Broker(BrokerConfig config, Journal journal, Authenticator authenticator) {
         this.config = config;
+        this.authenticator = authenticator;
         this.timers = new Timers(config.name());
         this.storage = new Storage(config, journal);
         this.destinations = new Destinations(config, timers, storage);
@@ -91,6 +94,7 @@ public final class Broker implements AutoCloseable {
 
     /** Starts a broker: opens and replays its journal, then creates the configured destinations. */
     public static Broker start(BrokerConfig config) throws JMSException {
+        Authenticator authenticator = Authenticator.start(config); // a wrong users file fails the start at once
         Journal journal = config.journal();
         if (journal == null) {
             try {
@@ -102,7 +106,7 @@ public final class Broker implements AutoCloseable {
                 throw failure;
             }
         }
-        Broker broker = new Broker(config, journal);
+        Broker broker = new Broker(config, journal, authenticator);
         journal.onFailure(broker::journalFailed);
         try {
             new Recovery(config.name(), broker.storage, broker.destinations, broker.subscriptions, broker.xa)
@@ -250,23 +254,9 @@ public final class Broker implements AutoCloseable {
 
     // ---- security and client IDs ----
 
-    void authenticate(String user, String password) throws JMSSecurityException {
-        if (user == null) {
-            if (config.requireCredentials()) {
-                throw new JMSSecurityException("Broker '" + config.name()
-                        + "' requires a user name and password; pass them to createConnection(user, password)");
-            }
-            return;
-        }
-        Map<String, String> users = config.users();
-        if (users.isEmpty() && !config.requireCredentials()) {
-            return; // no users configured: security is off
-        }
-        String expected = users.get(user);
-        if (expected == null || !expected.equals(password == null ? "" : password)) {
-            throw new JMSSecurityException("User '" + user + "' is unknown to broker '" + config.name()
-                    + "' or the password is wrong");
-        }
+    /** Lets a client in, or refuses it (see {@link Authenticator}); {@code address} is where it connects from. */
+    void authenticate(String user, String password, String address) throws JMSSecurityException {
+        authenticator.authenticate(user, password, address);
     }
 
     /**

@@ -71,11 +71,21 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         return broker.isClosed();
     }
 
-    /** Carries out one command and answers it; broker-side failures are thrown as the JMSException the spec names. */
+    /**
+     * Carries out one command and answers it; broker-side failures are thrown as the JMSException
+     * the spec names. Until an OpenConnection has succeeded, only OpenConnection and
+     * CloseConnection are taken: everything else is refused before it has any effect.
+     */
     public <R> R handle(Command<R> command) throws JMSException {
         if (closed) {
             throw new IllegalStateException(broker.isClosed() ? broker.closedMessage()
                     : "The connection to broker '" + broker.name() + "' is closed");
+        }
+        if (!open && !(command instanceof Command.OpenConnection) && !(command instanceof Command.CloseConnection)) {
+            // a client of the TCP port could otherwise skip authentication by never asking for it
+            throw new IllegalStateException("The connection to broker '" + broker.name() + "' is not open yet; "
+                    + command.getClass().getSimpleName() + " refused: open it first (OpenConnection, with a user "
+                    + "name and password if the broker requires them)");
         }
         return command.accept(this);
     }
@@ -87,7 +97,7 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         if (open) {
             throw new IllegalStateException("Connection is already open");
         }
-        broker.authenticate(c.user(), c.password());
+        broker.authenticate(c.user(), c.password(), channel.remoteAddress());
         broker.userConnected(c.user());
         try {
             if (c.clientId() != null) {

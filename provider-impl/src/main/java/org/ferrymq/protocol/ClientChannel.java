@@ -30,6 +30,11 @@ public interface ClientChannel {
         return null;
     }
 
+    /** Where the client connects from, for the log (a failed login, say): a host's address, or "in-VM". */
+    default String remoteAddress() {
+        return "in-VM";
+    }
+
     /** The broker can no longer serve this connection. */
     void connectionFailed(JMSException cause);
 }

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConnectionRulesTest {
 
     @RegisterExtension
-    final EmbeddedBroker broker = new EmbeddedBroker("users=alice:secret,bob:pw");
+    final EmbeddedBroker broker = new EmbeddedBroker("users=alice:secret,bob:pw&requireCredentials=false");
+
+    @RegisterExtension
+    final EmbeddedBroker withUsers = new EmbeddedBroker("users=alice:secret");
 
     @RegisterExtension
     final EmbeddedBroker strict = new EmbeddedBroker("autoCreateDestinations=false&queues=known&requireCredentials=true&users=alice:secret");
@@ -38,7 +41,7 @@ class ConnectionRulesTest {
     }
 
     @Test
-    void rightCredentialsAndNoCredentialsAreAccepted() throws Exception {
+    void rightCredentialsAndNoCredentialsAreAcceptedWhenCredentialsAreNotRequired() throws Exception {
         assertConnectionWorks(broker.track(broker.factory().createConnection("alice", "secret")), "as alice");
         assertConnectionWorks(broker.connection(), "without credentials");
     }
@@ -52,6 +55,13 @@ class ConnectionRulesTest {
         TextMessage received = (TextMessage) session.createConsumer(queue).receive(30_000);
         assertNotNull(received, "a connection made " + how + " did not deliver its own message");
         assertEquals("sent " + how, received.getText());
+    }
+
+    @Test
+    void aBrokerWithUsersRefusesAnonymousConnectionsUnlessToldNotToRequireCredentials() throws Exception {
+        JMSSecurityException e = assertThrows(JMSSecurityException.class, () -> withUsers.factory().createConnection());
+        assertTrue(e.getMessage().contains("requires a user name and password"), e.getMessage());
+        assertConnectionWorks(withUsers.track(withUsers.factory().createConnection("alice", "secret")), "as alice");
     }
 
     @Test

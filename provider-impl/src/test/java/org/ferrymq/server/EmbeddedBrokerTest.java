@@ -12,9 +12,6 @@ import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -24,9 +21,9 @@ import java.util.regex.Pattern;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.client.ConnectionUrl;
 import org.ferrymq.client.FerryConnectionFactory;
+import org.ferrymq.testing.Logs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Starting, finding and stopping the brokers of this JVM, as an application or the server does. */
@@ -153,24 +150,11 @@ class EmbeddedBrokerTest {
         }
     }
 
-    /** What the broker logs (slf4j-simple writes to System.err) while {@code action} runs. */
-    private static String logOf(Executable action) throws Throwable {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.execute();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void aLaterUrlWithOtherSettingsIsWarnedAboutNamingTheKeysButNoSecret() throws Throwable {
         EmbeddedBroker first = EmbeddedBroker.forUrl(ConnectionUrl.parse("vm://" + name
                 + "?journal=memory&maxDeliveryAttempts=3&journalPassword=first-s3cret"));
-        String log = logOf(() -> assertSame(first, EmbeddedBroker.forUrl(ConnectionUrl.parse("vm://" + name
+        String log = Logs.of(() -> assertSame(first, EmbeddedBroker.forUrl(ConnectionUrl.parse("vm://" + name
                 + "?journal=memory&maxDeliveryAttempts=7&journalPassword=second-s3cret&queues=orders"))));
         assertTrue(log.contains("WARN") && log.contains(name), log);
         assertTrue(log.contains("maxDeliveryAttempts") && log.contains("journalPassword") && log.contains("queues"),
@@ -184,7 +168,7 @@ class EmbeddedBrokerTest {
     void factoriesWithTheSameUrlOrNoSettingsShareTheBrokerQuietly() throws Throwable {
         String url = "vm://" + name + "?journal=memory&maxDeliveryAttempts=3";
         EmbeddedBroker first = EmbeddedBroker.forUrl(ConnectionUrl.parse(url));
-        String log = logOf(() -> {
+        String log = Logs.of(() -> {
             assertSame(first, EmbeddedBroker.forUrl(ConnectionUrl.parse(url)));
             assertSame(first, EmbeddedBroker.forUrl(ConnectionUrl.parse("vm://" + name + "?clientID=other")));
             assertEquals("hello", sendAndReceive("q"));

@@ -45,7 +45,8 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
     static final int DEFAULT_PORT = 61616;
 
     /**
-     * Reads settings; relative paths ({@code dataDirectory}) are resolved against {@code home},
+     * Reads settings; relative paths ({@code dataDirectory}, {@code usersFile},
+     * {@code jaasLoginConfig}) are resolved against {@code home},
      * the distribution's directory.
      *
      * @throws IllegalArgumentException naming the setting that is wrong and what it accepts
@@ -77,6 +78,8 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
             }
         }
         underHome(brokerKeys::getProperty, brokerKeys::setProperty, BrokerConfig.DATA_DIRECTORY, home);
+        underHome(brokerKeys::getProperty, brokerKeys::setProperty, BrokerConfig.USERS_FILE, home);
+        underHome(brokerKeys::getProperty, brokerKeys::setProperty, BrokerConfig.JAAS_LOGIN_CONFIG, home);
         underHome(tls::get, tls::put, TlsSettings.KEY_STORE, home);
         underHome(tls::get, tls::put, TlsSettings.TRUST_STORE, home);
         URI uri = listenUri(listen);

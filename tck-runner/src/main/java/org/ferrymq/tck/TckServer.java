@@ -76,7 +76,9 @@ public final class TckServer {
                 + "name=tck\n"
                 + "listen=tcp://" + HOST + ":" + port + "\n"
                 + "dataDirectory=" + dir.resolve("data").toAbsolutePath() + "\n"
-                + "users=j2ee:j2ee,javajoe:javajoe\n";
+                + "users=j2ee:j2ee,javajoe:javajoe\n"
+                // the TCK also connects without credentials; with users, the broker would refuse that by default
+                + "requireCredentials=false\n";
     }
 
     /** The JNDI properties of the run: the template with the server's address in place of {@code @SERVER@}. */

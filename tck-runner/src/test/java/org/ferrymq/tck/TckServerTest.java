@@ -43,6 +43,7 @@ class TckServerTest {
         Properties settings = properties(TckServer.settings(Path.of("/tmp/tck-server"), 4711));
 
         assertTrue(vmUrl.contains("users=" + settings.getProperty("users")), vmUrl + " vs " + settings);
+        assertTrue(vmUrl.contains("requireCredentials=" + settings.getProperty("requireCredentials")), vmUrl);
         assertEquals("tcp://127.0.0.1:4711", settings.getProperty("listen"));
         assertEquals(Path.of("/tmp/tck-server/data").toString(), settings.getProperty("dataDirectory"));
     }

@@ -12,6 +12,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import jakarta.jms.JMSException;
 import jakarta.jms.ResourceAllocationException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
         } catch (SSLPeerUnverifiedException e) {
             return null; // no client certificate was asked for
         }
+    }
+
+    /** The client's host address (without its port, which changes with every connection). */
+    @Override
+    public String remoteAddress() {
+        return channel.remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
+                ? address.getAddress().getHostAddress() : client();
     }
 
     // ---- requests ----

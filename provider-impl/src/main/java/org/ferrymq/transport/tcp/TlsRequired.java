@@ -35,8 +35,9 @@ final class TlsRequired extends ByteToMessageDecoder {
         if (Handshake.startsWithMagic(in)) {
             in.skipBytes(in.readableBytes());
             LOG.info("Refused a connection from {}: it did not use TLS", ctx.channel().remoteAddress());
-            ctx.writeAndFlush(Handshake.refuse(ctx.alloc(), "This FerryMQ server takes only TLS connections on this "
-                    + "port; connect with ssl=true (README, section TLS)")).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(Handshake.refuse(ctx.alloc(), Handshake.REFUSED, "This FerryMQ server takes only TLS "
+                    + "connections on this port; connect with ssl=true (README, section TLS)"))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         SslHandler tls = context.current().newHandler(ctx.alloc());

@@ -1,0 +1,236 @@
+package org.ferrymq.security;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.GeneralSecurityException;
+import java.security.URIParameter;
+import java.util.Objects;
+import javax.security.auth.Subject;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.Configuration;
+import javax.security.auth.login.LoginContext;
+import javax.security.auth.login.LoginException;
+import org.ferrymq.api.BrokerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides who may open a connection to a broker. Users come from the {@code users} setting
+ * (plain text, for tests), the users file (salted hashes, read again when it changes) and a
+ * JAAS login module, asked in that order; the first that knows the name decides. With no users
+ * anywhere and credentials not required, security is off: anybody gets in, under any name.
+ *
+ * <p>A failed login is logged with the remote address and the user name (never the password)
+ * and answered only after a delay that grows with the failures of that name from that address
+ * ({@link LoginThrottle}); during it, a login of that name from that address is refused
+ * unchecked. The delay is waited out by the thread of the failing connection
+ * alone, holding no lock, so other connections go on meanwhile.
+ */
+public final class Authenticator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+    /** Checked against when a name is unknown, so that an unknown name takes as long to refuse as a known one. */
+    private static final PasswordHash NOBODY = PasswordHash.of(new char[] {'?'});
+
+    private final BrokerConfig config;
+    private final UsersSource usersFile;
+    private final Configuration jaas;
+    private final LoginThrottle throttle = new LoginThrottle();
+
+    private Authenticator(BrokerConfig config, UsersSource usersFile, Configuration jaas) {
+        this.config = config;
+        this.usersFile = usersFile;
+        this.jaas = jaas;
+    }
+
+    /** The authenticator of a broker with {@code config}: its users file and JAAS configuration read now. */
+    public static Authenticator start(BrokerConfig config) throws JMSException {
+        UsersSource usersFile = config.usersFile() == null ? null : UsersSource.open(config);
+        Configuration jaas = null;
+        if (config.jaasLoginConfig() != null) {
+            try {
+                jaas = Configuration.getInstance("JavaLoginConfig", new URIParameter(config.jaasLoginConfig().toUri()));
+            } catch (GeneralSecurityException e) {
+                throw new JMSException("Broker '" + config.name() + "' cannot read the JAAS login configuration "
+                        + config.jaasLoginConfig() + " (setting '" + BrokerConfig.JAAS_LOGIN_CONFIG + "'): "
+                        + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+            }
+        }
+        if (config.jaasRealm() != null && !hasEntry(jaas, config.jaasRealm())) {
+            throw new JMSException("Broker '" + config.name() + "' has no JAAS login configuration entry '"
+                    + config.jaasRealm() + "' (setting '" + BrokerConfig.JAAS_REALM + "'); add it to "
+                    + (config.jaasLoginConfig() == null ? "the JVM's JAAS configuration (java.security.auth.login.config)"
+                    : config.jaasLoginConfig() + " (setting '" + BrokerConfig.JAAS_LOGIN_CONFIG + "')")
+                    + ", or correct the setting");
+        }
+        return new Authenticator(config, usersFile, jaas);
+    }
+
+    /** Whether {@code configuration} (null: the JVM's) has the entry {@code realm}. */
+    private static boolean hasEntry(Configuration configuration, String realm) {
+        try {
+            Configuration in = configuration != null ? configuration : Configuration.getConfiguration();
+            return in.getAppConfigurationEntry(realm) != null;
+        } catch (SecurityException e) { // the JVM's configuration file cannot be read
+            return false;
+        }
+    }
+
+    /**
+     * Lets {@code user} in, or throws JMSSecurityException after the failure's delay.
+     *
+     * @param address where the connection comes from, for the log and the delay
+     */
+    public void authenticate(String user, String password, String address) throws JMSSecurityException {
+        if (user == null) {
+            if (config.requireCredentials()) {
+                LOG.warn("Broker '{}' refused a connection without a user name from {}", config.name(), address);
+                throw new JMSSecurityException("Broker '" + config.name()
+                        + "' requires a user name and password; pass them to createConnection(user, password)");
+            }
+            return;
+        }
+        if (!config.hasUsers() && !config.requireCredentials()) {
+            return; // no users configured: security is off
+        }
+        // during a failure's delay the next guess of that address and user is not even checked
+        if (!throttle.lockedOut(address, user) && knows(user, password == null ? "" : password)) {
+            throttle.succeeded(address, user);
+            return;
+        }
+        long delay = throttle.failed(address, user);
+        LOG.warn("Failed login to broker '{}' as user '{}' from {}; answered after {} ms", config.name(),
+                printable(user), address, delay);
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the refusal stands
+        }
+        throw new JMSSecurityException("User '" + printable(user) + "' is unknown to broker '" + config.name()
+                + "' or the password is wrong");
+    }
+
+    private boolean knows(String user, String password) {
+        String plain = config.users().get(user);
+        if (plain != null) {
+            return PasswordHash.plainMatches(plain, password);
+        }
+        if (usersFile != null) {
+            UsersFile.User known = usersFile.current().user(user);
+            if (known != null) {
+                return known.password().matches(password.toCharArray());
+            }
+            if (config.jaasRealm() == null) {
+                NOBODY.matches(password.toCharArray());
+                return false;
+            }
+        }
+        return config.jaasRealm() != null && jaasLogin(user, password);
+    }
+
+    private boolean jaasLogin(String user, String password) {
+        try {
+            LoginContext login = new LoginContext(config.jaasRealm(), new Subject(),
+                    callbacks -> answer(callbacks, user, password), jaas);
+            login.login();
+            return true;
+        } catch (LoginException e) {
+            LOG.debug("JAAS realm '{}' refused user '{}': {}", config.jaasRealm(), printable(user), e.toString());
+            return false;
+        }
+    }
+
+    private static void answer(Callback[] callbacks, String user, String password)
+            throws UnsupportedCallbackException {
+        for (Callback callback : callbacks) {
+            if (callback instanceof NameCallback name) {
+                name.setName(user);
+            } else if (callback instanceof PasswordCallback secret) {
+                secret.setPassword(password.toCharArray());
+            } else {
+                throw new UnsupportedCallbackException(callback, "FerryMQ gives a login module a name and a password");
+            }
+        }
+    }
+
+    /** A user name as it may go into a log line: control characters (a forged line break) as '?'. */
+    private static String printable(String user) {
+        return user.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    /**
+     * The users file, read again when it has changed (another file moved in its place, a new
+     * size or modification time): {@code bin/ferrymq user} takes effect without a restart. A
+     * file that cannot be read then is logged, and the users read last stay.
+     */
+    private static final class UsersSource {
+        private final String broker;
+        private final Path file;
+        private volatile Snapshot current;
+
+        private record Snapshot(Object key, long size, Object modified, UsersFile users) {
+        }
+
+        private UsersSource(String broker, Path file, Snapshot first) {
+            this.broker = broker;
+            this.file = file;
+            this.current = first;
+        }
+
+        static UsersSource open(BrokerConfig config) throws JMSException {
+            Path file = config.usersFile();
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                return new UsersSource(config.name(), file, snapshot(attributes, UsersFile.read(file)));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new JMSException("Broker '" + config.name() + "' cannot read its users file " + file
+                        + " (setting '" + BrokerConfig.USERS_FILE + "'): " + e.getMessage()
+                        + "; create it with bin/ferrymq user add NAME, or correct the setting");
+            }
+        }
+
+        UsersFile current() {
+            Snapshot last = current;
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            } catch (IOException e) {
+                return last.users(); // being replaced this instant, or gone: the users read last stay
+            }
+            if (unchanged(last, attributes)) {
+                return last.users();
+            }
+            synchronized (this) {
+                if (!unchanged(current, attributes)) {
+                    UsersFile users = current.users();
+                    try {
+                        users = UsersFile.read(file);
+                        LOG.info("Broker '{}' read its users file {} again", broker, file);
+                    } catch (IOException | IllegalArgumentException e) {
+                        LOG.warn("Broker '{}' cannot read its changed users file {}, and keeps the users it read "
+                                + "before: {}", broker, file, e.getMessage());
+                    }
+                    current = snapshot(attributes, users);
+                }
+                return current.users();
+            }
+        }
+
+        private static boolean unchanged(Snapshot last, BasicFileAttributes now) {
+            return Objects.equals(last.key(), now.fileKey()) && last.size() == now.size()
+                    && last.modified().equals(now.lastModifiedTime());
+        }
+
+        private static Snapshot snapshot(BasicFileAttributes attributes, UsersFile users) {
+            return new Snapshot(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), users);
+        }
+    }
+}
