@@ -33,7 +33,8 @@ class ConnectionLimitsTest {
             + "&maxConsumersPerConnection=2&maxTemporaryDestinationsPerConnection=2");
 
     @RegisterExtension
-    final EmbeddedBroker perUser = new EmbeddedBroker("maxConnectionsPerUser=2&users=alice:a,bob:b");
+    final EmbeddedBroker perUser =
+            new EmbeddedBroker("maxConnectionsPerUser=2&users=alice:a,bob:b&requireCredentials=false");
 
     private static final Queue ROUND_TRIP = new FerryQueue("round-trip");
 

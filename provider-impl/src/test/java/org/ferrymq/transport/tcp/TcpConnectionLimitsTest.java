@@ -66,7 +66,8 @@ class TcpConnectionLimitsTest {
     @Test
     void aSocketWhoseOpeningWasRefusedCountsAgainstMaxConnectionsUntilItCloses() throws Exception {
         server.start(data, TcpSettings.DEFAULTS,
-                config -> config.maxConnections(2).maxConnectionsPerUser(1).addUser("alice", "a"));
+                config -> config.maxConnections(2).maxConnectionsPerUser(1).addUser("alice", "a")
+                        .requireCredentials(false)); // the raw and the anonymous clients give no user
         server.track(server.factory().createConnection("alice", "a"));
         try (RawClient raw = new RawClient(server.port())) {
             raw.hello(Handshake.VERSION, 0);
