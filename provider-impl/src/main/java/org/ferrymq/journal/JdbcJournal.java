@@ -140,8 +140,10 @@ public final class JdbcJournal implements Journal {
                     + config.name() + "': " + e + "; set dataDirectory to a writable directory");
         }
         String file = config.name().replaceAll("[^A-Za-z0-9._-]", "_");
-        // WRITE_DELAY=0: H2 writes each commit to its file at once, so a killed process loses nothing committed
-        return "jdbc:h2:file:" + directory.resolve(file) + ";WRITE_DELAY=0";
+        // WRITE_DELAY=0: H2 writes each commit to its file at once, so a killed process loses nothing committed.
+        // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook must not close the database under a broker that a
+        // shutdown hook of its own (the server's, on SIGTERM) is still stopping; the broker closes it
+        return "jdbc:h2:file:" + directory.resolve(file) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     private static void requireDriver(String url, SqlDialect dialect) throws JournalException {
