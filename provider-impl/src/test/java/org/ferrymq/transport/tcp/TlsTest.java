@@ -177,6 +177,23 @@ class TlsTest {
     }
 
     @Test
+    void withNeedClientAuthTheCertificatesNameIsTheUserOfAClientThatGivesNone() throws Exception {
+        // a broker with users refuses a connection without a user name, unless a certificate names it
+        server.start(data, TcpSettings.DEFAULTS, serverTls(serverStore, "needClientAuth", "true",
+                "trustStore", trustedCa.toString(), "trustStorePassword", PASSWORD),
+                config -> config.addUser("alice", "secret"));
+        String certified = trusting(trustedCa) + "&keyStore=" + clientStore + "&keyStorePassword=" + PASSWORD;
+        assertRoundTrip(connect(certified));
+        // a user name and password given over mutual TLS are still checked
+        Connection alice = server.track(new FerryConnectionFactory(server.url(certified))
+                .createConnection("alice", "secret"));
+        alice.start();
+        assertRoundTrip(alice);
+        assertThrows(jakarta.jms.JMSSecurityException.class, () -> new FerryConnectionFactory(server.url(certified))
+                .createConnection("alice", "wrong").close());
+    }
+
+    @Test
     void selfSignedCertificatesAsTheReadmeMakesThemWorkForMutualTls() throws Exception {
         TestCertificates readme = new TestCertificates(data);
         Path serverKeys = readme.selfSigned("server", "mq.example.com",
