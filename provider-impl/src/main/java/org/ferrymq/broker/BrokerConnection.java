@@ -97,18 +97,23 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         if (open) {
             throw new IllegalStateException("Connection is already open");
         }
-        broker.authenticate(c.user(), c.password(), channel.remoteAddress());
-        broker.userConnected(c.user());
+        // a client that proved a certificate over mutual TLS and gives no user name is the user it names
+        String certified = c.user() == null ? channel.certificateSubject() : null;
+        String connecting = certified != null ? certified : c.user();
+        if (certified == null) {
+            broker.authenticate(c.user(), c.password(), channel.remoteAddress());
+        }
+        broker.userConnected(connecting);
         try {
             if (c.clientId() != null) {
                 claimClientId(c.clientId(), c.connectionId());
                 clientId = c.clientId();
             }
         } catch (JMSException | RuntimeException e) {
-            broker.userDisconnected(c.user());
+            broker.userDisconnected(connecting);
             throw e;
         }
-        user = c.user();
+        user = connecting;
         clientConnectionId = c.connectionId();
         open = true;
         return null;
