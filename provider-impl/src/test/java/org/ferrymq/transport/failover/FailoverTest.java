@@ -425,4 +425,40 @@ class FailoverTest {
         Session reading = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
         assertEquals("prepared", text(reading.createConsumer(queue).receive(WAIT_MILLIS)));
     }
+
+    @Test
+    void aNewXaBranchStartedWhileReconnectingWaitsForTheNewConnectionAndCommits() throws Exception {
+        server.start(data);
+        XAConnection xaConnection = server.track(new FerryXAConnectionFactory(server.address() + "?" + QUICK)
+                .createXAConnection());
+        StateEvents events = listen(xaConnection);
+        XASession xaSession = xaConnection.createXASession();
+        XAResource resource = xaSession.getXAResource();
+        Queue queue = xaSession.createQueue("xa-after-restart");
+
+        server.kill();
+        assertEquals("interrupted", events.next());
+        Thread restarting = new Thread(() -> {
+            try {
+                Thread.sleep(500);
+                server.restart();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        restarting.start();
+        // a transaction manager enlisting the resource in a new transaction (an app server's pool does
+        // this when it hands out a connection): the branch is new, so nothing of it was lost
+        Xid xid = new XidData(4712, new byte[] {5, 6}, new byte[] {7});
+        resource.start(xid, XAResource.TMNOFLAGS);
+        restarting.join();
+        xaSession.createProducer(queue).send(xaSession.createTextMessage("after the restart"));
+        resource.end(xid, XAResource.TMSUCCESS);
+        resource.commit(xid, true);
+
+        Connection reader = connect(server.address());
+        reader.start();
+        Session reading = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        assertEquals("after the restart", text(reading.createConsumer(queue).receive(WAIT_MILLIS)));
+    }
 }
