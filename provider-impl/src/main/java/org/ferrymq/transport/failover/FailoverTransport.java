@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
 import org.ferrymq.client.ConnectionUrl;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.Command;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>What happens to a request depends on when the connection is lost:
  * <ul>
  *   <li>made while reconnecting: it waits for the new connection (closes of consumers and
- *       sessions are sent after the rebuild instead, and XA calls fail at once, as
- *       {@code XAER_RMFAIL}, for the transaction manager to retry or recover);</li>
+ *       sessions are sent after the rebuild instead, and XA calls about a branch of the lost
+ *       connection fail at once, as {@code XAER_RMFAIL}, for the transaction manager to retry
+ *       or recover; starting a new branch and a recovery scan wait);</li>
  *   <li>lost in flight: sent again on the new connection where that cannot duplicate
  *       anything (creating sessions and consumers, rollback, recover, browse, a non-persistent
  *       send the connection refused before writing); otherwise it fails: a persistent send, a
@@ -225,7 +227,7 @@ public final class FailoverTransport implements Transport {
                     return null; // the lost connection's end closed it; a pull finds nothing meanwhile; the
                                  // acknowledged messages come again
                 }
-                if (isXa(command)) {
+                if (isXa(command) && !startsNewBranch(command)) {
                     throw new JMSException("The connection to the FerryMQ server is lost and being restored; "
                             + command.getClass().getSimpleName() + " was not sent");
                 }
@@ -422,6 +424,16 @@ public final class FailoverTransport implements Transport {
         endTransaction(sessionId);
         sessionsInBranch.remove(sessionId);
         lostBranches.remove(sessionId);
+    }
+
+    /**
+     * Whether {@code command} refers to no XA branch of the lost connection, so it may wait for
+     * the new one: a branch started afresh (an application server enlists its pooled connection
+     * in each new transaction), or a recovery scan, which reads only what the journal holds.
+     */
+    private static boolean startsNewBranch(Command<?> command) {
+        return command instanceof Command.XaStart start && start.flags() == XAResource.TMNOFLAGS
+                || command instanceof Command.XaRecover;
     }
 
     private static boolean isXa(Command<?> command) {
