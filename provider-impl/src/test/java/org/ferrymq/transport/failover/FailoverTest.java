@@ -435,9 +435,15 @@ class FailoverTest {
         XASession xaSession = xaConnection.createXASession();
         XAResource resource = xaSession.getXAResource();
         Queue queue = xaSession.createQueue("xa-after-restart");
+        // the session was in a branch when the server died; the manager cannot end it meanwhile
+        Xid lost = new XidData(4712, new byte[] {5, 5}, new byte[] {7});
+        resource.start(lost, XAResource.TMNOFLAGS);
+        xaSession.createProducer(queue).send(xaSession.createTextMessage("lost with the branch"));
 
         server.kill();
         assertEquals("interrupted", events.next());
+        XAException ending = assertThrows(XAException.class, () -> resource.end(lost, XAResource.TMSUCCESS));
+        assertEquals(XAException.XAER_RMFAIL, ending.errorCode);
         Thread restarting = new Thread(() -> {
             try {
                 Thread.sleep(500);
@@ -459,6 +465,8 @@ class FailoverTest {
         Connection reader = connect(server.address());
         reader.start();
         Session reading = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        assertEquals("after the restart", text(reading.createConsumer(queue).receive(WAIT_MILLIS)));
+        MessageConsumer orders = reading.createConsumer(queue);
+        assertEquals("after the restart", text(orders.receive(WAIT_MILLIS)));
+        assertNull(orders.receive(200), "the lost branch's message arrived");
     }
 }
