@@ -325,6 +325,12 @@ public final class FailoverTransport implements Transport {
             long[] ids = current(c.consumed(), at);
             return (Command<R>) new Command.CloseConsumer(c.consumerId(), ids);
         }
+        if (command instanceof Command.XaStart c && c.flags() == XAResource.TMNOFLAGS) {
+            // a new branch: one lost with the old connection (its end failed while reconnecting,
+            // and the broker rolled it back) no longer stands in the session's way
+            lostBranches.remove(c.sessionId());
+            return command;
+        }
         if (command instanceof Command.XaEnd c) {
             if (lostBranches.remove(c.sessionId())) {
                 sessionsInBranch.remove(c.sessionId());
