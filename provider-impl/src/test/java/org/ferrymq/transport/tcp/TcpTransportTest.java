@@ -475,6 +475,24 @@ class TcpTransportTest {
     }
 
     @Test
+    void aTransportLostToTheServerStaysLostWhenItIsClosedAfterwards() throws Exception {
+        // the failover client closes a transport once it knows it lost it; a caller whose request
+        // failed with that loss asks isLost() afterwards, to tell a loss (outcome unknown) from
+        // the broker's refusal (a commit it refused rolled back; one lost in flight may have committed)
+        server.start(data);
+        TcpTransport transport = TcpTransport.connect("127.0.0.1", server.port(), TcpSettings.DEFAULTS);
+        transport.request(new Command.OpenConnection("lost-" + UUID.randomUUID(), null, null, null));
+        server.acceptor().close();
+        long deadline = System.currentTimeMillis() + RECEIVE_TIMEOUT;
+        while (!transport.isLost() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(transport.isLost(), "the server went away");
+        transport.close();
+        assertTrue(transport.isLost(), "closing a lost transport made its loss look like a refusal");
+    }
+
+    @Test
     void closingTheSocketMidTransactionRollsItBack() throws Exception {
         server.start(data);
         Connection setup = server.startedConnection();
