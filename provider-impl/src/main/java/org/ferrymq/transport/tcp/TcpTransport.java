@@ -450,7 +450,7 @@ public final class TcpTransport implements Transport {
      * listeners must not hold up the I/O thread).
      */
     private void lost(JMSException cause) {
-        if (!end(cause)) {
+        if (!end(cause, false)) {
             return;
         }
         ClientChannel listener = clientChannel;
@@ -461,10 +461,15 @@ public final class TcpTransport implements Transport {
         }
     }
 
-    private boolean end(JMSException cause) {
+    /**
+     * Ends the connection once: {@code here} when {@link #close} ends it, not a loss. Whichever
+     * comes first decides for good, so a lost connection closed afterwards stays lost.
+     */
+    private boolean end(JMSException cause, boolean here) {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
+        closedHere = here; // before the failure is published: isLost() reads both
         failure = cause;
         synchronized (room) {
             room.notifyAll(); // senders waiting for room fail now
@@ -485,8 +490,7 @@ public final class TcpTransport implements Transport {
     /** Ends the connection here: requests still waiting fail as closed. */
     @Override
     public void close() {
-        closedHere = true;
-        end(new IllegalStateException("The connection to the FerryMQ server at tcp://" + address + " is closed"));
+        end(new IllegalStateException("The connection to the FerryMQ server at tcp://" + address + " is closed"), true);
     }
 
     /** For tests: the AcknowledgeAsync frames made so far. */
@@ -501,11 +505,7 @@ public final class TcpTransport implements Transport {
 
     /** For tests: ends the connection as a dying client would, without closing anything at the broker. */
     void abort() {
-        closedHere = true;
-        Channel c = channel;
-        if (c != null) {
-            c.close();
-        }
+        close();
     }
 
     @Override
