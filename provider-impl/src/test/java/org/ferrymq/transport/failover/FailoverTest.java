@@ -397,8 +397,7 @@ class FailoverTest {
     @Test
     void anXaCommitWhileTheServerIsDownFailsAsRmfailAndRecoveryCommitsThePreparedBranch() throws Exception {
         server.start(data);
-        XAConnection xaConnection = server.track(new FerryXAConnectionFactory(server.address() + "?" + QUICK)
-                .createXAConnection());
+        XAConnection xaConnection = xaConnection();
         StateEvents events = listen(xaConnection);
         XASession xaSession = xaConnection.createXASession();
         XAResource resource = xaSession.getXAResource();
@@ -420,17 +419,13 @@ class FailoverTest {
         assertTrue(prepared.contains(XidData.of(xid)), "recover() did not list the prepared branch: " + prepared);
         resource.commit(xid, false);
 
-        Connection reader = connect(server.address());
-        reader.start();
-        Session reading = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        assertEquals("prepared", text(reading.createConsumer(queue).receive(WAIT_MILLIS)));
+        assertEquals("prepared", text(reader(queue).receive(WAIT_MILLIS)));
     }
 
     @Test
     void aNewXaBranchStartedWhileReconnectingWaitsForTheNewConnectionAndCommits() throws Exception {
         server.start(data);
-        XAConnection xaConnection = server.track(new FerryXAConnectionFactory(server.address() + "?" + QUICK)
-                .createXAConnection());
+        XAConnection xaConnection = xaConnection();
         StateEvents events = listen(xaConnection);
         XASession xaSession = xaConnection.createXASession();
         XAResource resource = xaSession.getXAResource();
@@ -462,11 +457,20 @@ class FailoverTest {
         resource.end(xid, XAResource.TMSUCCESS);
         resource.commit(xid, true);
 
-        Connection reader = connect(server.address());
-        reader.start();
-        Session reading = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        MessageConsumer orders = reading.createConsumer(queue);
+        MessageConsumer orders = reader(queue);
         assertEquals("after the restart", text(orders.receive(WAIT_MILLIS)));
         assertNull(orders.receive(200), "the lost branch's message arrived");
+    }
+
+    /** An XA connection to the server, on a URL that reconnects quickly. */
+    private XAConnection xaConnection() throws JMSException {
+        return server.track(new FerryXAConnectionFactory(server.address() + "?" + QUICK).createXAConnection());
+    }
+
+    /** A consumer of {@code queue} on a new, started connection. */
+    private MessageConsumer reader(Queue queue) throws JMSException {
+        Connection reader = connect(server.address());
+        reader.start();
+        return reader.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(queue);
     }
 }
