@@ -155,6 +155,9 @@ public final class Broker implements AutoCloseable {
                     + config.maxProperties() + " the broker accepts (broker setting '" + BrokerConfig.MAX_PROPERTIES
                     + "'); send fewer, or raise the setting");
         }
+        if (message.propertiesSizeBound() <= config.maxPropertiesSize()) {
+            return; // every send of normal properties: no string read char by char
+        }
         long size = message.propertiesSize();
         if (size > config.maxPropertiesSize()) {
             throw new ResourceAllocationException("The properties of the message take " + size + " bytes, more than the "
