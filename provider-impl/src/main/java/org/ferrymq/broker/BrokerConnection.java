@@ -269,6 +269,18 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         return null;
     }
 
+    /**
+     * {@code send} was refused and its client did not wait for the answer (a one-way send of a
+     * network transport, which hears of it later): a transaction it belonged to can now only
+     * roll back, and its commit says why.
+     */
+    public void sendRefusedUnheard(Command.Send send, JMSException refusal) {
+        BrokerSession session = sessions.get(send.sessionId());
+        if (session != null) {
+            session.sendRefusedUnheard(refusal);
+        }
+    }
+
     @Override
     public Void acknowledge(Command.Acknowledge c) throws JMSException {
         session(c.sessionId()).acknowledge(c.deliveryIds());

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import jakarta.jms.JMSException;
+import jakarta.jms.TransactionRolledBackException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.protocol.Delivery;
 import org.ferrymq.protocol.MessageData;
@@ -34,6 +35,8 @@ final class BrokerSession {
 
     private final LinkedHashMap<Long, QueueEntry> inFlight = new LinkedHashMap<>();
     private final List<MessageData> pendingSends = new ArrayList<>();
+    /** Why the open local transaction can only roll back: a send of it refused where nobody waited for the answer. */
+    private JMSException refusedSend;
     private int generation;
     /** The XA branch the session is associated with, if any: its sends go there. Read on every send, unlocked. */
     private volatile XaBranch branch;
@@ -121,11 +124,33 @@ final class BrokerSession {
                 failure -> connection.channel.acknowledgementsSettled(id, deliveries, failure));
     }
 
+    /**
+     * A send of this session was refused and its sender did not wait to hear it (a transport's
+     * one-way send): when it belonged to the open local transaction, that transaction can only
+     * roll back now, so its commit fails rather than store the rest without it.
+     */
+    synchronized void sendRefusedUnheard(JMSException refusal) {
+        if (transacted && branch == null && refusedSend == null) {
+            refusedSend = refusal;
+        }
+    }
+
     void commit(long[] consumed) throws JMSException {
         List<MessageData> sends;
+        JMSException refused;
         synchronized (this) {
             sends = new ArrayList<>(pendingSends);
             pendingSends.clear();
+            refused = refusedSend;
+            refusedSend = null;
+        }
+        if (refused != null) { // what it consumed stays in flight: the client's rollback gives it back
+            TransactionRolledBackException e = new TransactionRolledBackException("A message sent in this "
+                    + "transaction was refused, so none of its " + sends.size() + " accepted send(s) is stored: "
+                    + refused.getMessage());
+            e.setLinkedException(refused);
+            e.initCause(refused);
+            throw e;
         }
         List<JournalRecord> records = new ArrayList<>();
         List<QueueEntry> routed = new ArrayList<>();
@@ -138,6 +163,7 @@ final class BrokerSession {
     int rollback(long[] consumed) {
         synchronized (this) {
             pendingSends.clear();
+            refusedSend = null;
         }
         return recover(consumed);
     }

@@ -132,8 +132,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
 
     /**
      * Whether handling {@code command} never waits (for the journal, or for a lock held across a
-     * journal write), so that it may run on the I/O thread: a credit; a one-way send, which
-     * TcpTransport makes only of a non-persistent message outside a transaction; and an
+     * journal write), so that it may run on the I/O thread: a credit; a non-persistent one-way
+     * send (TcpTransport sends one-way only those and the sends of a local transaction, which the
+     * broker holds until the commit; a persistent one still goes to the command thread); and an
      * AcknowledgeAsync, whose journal write the broker only queues (the client hears of it in an
      * acknowledgements-settled push).
      */
@@ -190,6 +191,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
             // not accepted, so never settled by the broker: the client must not wait for it
             acknowledgementsSettled(ack.sessionId(), ack.deliveryIds().length, refusal);
         } else if (command instanceof Command.Send send) {
+            connection.sendRefusedUnheard(send, refusal);
             outbox.send(Frames.sendRefused(channel.alloc(), send.sessionId(), refusal));
         } else {
             LOG.debug("{} from client {} refused: {}", command, client(), refusal.toString());

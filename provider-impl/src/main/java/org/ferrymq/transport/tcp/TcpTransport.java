@@ -46,13 +46,16 @@ import org.slf4j.LoggerFactory;
  * while the server's pushes (deliveries, settled acknowledgements, the end of the connection)
  * go to the {@link ClientChannel}.
  *
- * <p>Pipelining: {@link Command.Credit}, {@link Command.AcknowledgeAsync} and a
- * non-persistent {@link Command.Send} of a session that is neither transacted nor in an XA
- * branch go out as one-way requests and return once handed to the I/O thread; the server
- * handles them in order with the others and answers only a refusal: a refused send fails
- * the session's next send, a refused acknowledgement is reported as settled with that
- * failure (its messages come back). A sender waits while the socket takes no more bytes,
- * which is also how a broker that falls behind slows it down (the server stops reading).
+ * <p>Pipelining: {@link Command.Credit}, {@link Command.AcknowledgeAsync}, every
+ * {@link Command.Send} of a transacted session and a non-persistent one of a session outside
+ * an XA branch go out as one-way requests and return once handed to the I/O thread; the server
+ * handles them in order with the others and answers only a refusal: a refused transacted send
+ * makes the broker fail the transaction's commit (TransactionRolledBackException naming the
+ * refusal), another refused send fails the session's next send, and a refused acknowledgement
+ * is reported as settled with that failure (its messages come back). A transaction of n sends
+ * thus costs one round trip (its commit), not n + 1. A sender waits while the socket takes no
+ * more bytes, which is also how a broker that falls behind slows it down (the server stops
+ * reading).
  * An AcknowledgeAsync made while an earlier one of its session still waits for the I/O
  * thread joins it ({@link AcknowledgementBatch}): a listener that consumes faster than the
  * I/O thread writes sends one frame for many messages, and none later than it would alone.
@@ -373,8 +376,10 @@ public final class TcpTransport implements Transport {
             return true;
         }
         if (command instanceof Command.Send send) {
-            return !send.message().persistent() && !transactedSessions.contains(send.sessionId())
-                    && !sessionsInBranch.contains(send.sessionId());
+            // a transacted send only joins the transaction (the commit stores it); outside one, only a
+            // non-persistent send, which nobody waits to see stored
+            return !sessionsInBranch.contains(send.sessionId())
+                    && (transactedSessions.contains(send.sessionId()) || !send.message().persistent());
         }
         return false;
     }
@@ -434,9 +439,15 @@ public final class TcpTransport implements Transport {
             case Frames.PUSH_SEND_REFUSED: {
                 long sessionId = frame.readLong();
                 JMSException refusal = ErrorCodec.decode(frame);
-                LOG.warn("A non-persistent message of session {} was refused by the server at tcp://{}: {}; the "
-                        + "session's next send reports it", sessionId, address, refusal.getMessage());
-                refusedSends.put(sessionId, refusal);
+                if (transactedSessions.contains(sessionId)) { // the broker fails the transaction's commit
+                    LOG.warn("A message sent in the transaction of session {} was refused by the server at tcp://{}: "
+                            + "{}; the transaction's commit fails and rolls it back", sessionId, address,
+                            refusal.getMessage());
+                } else {
+                    LOG.warn("A non-persistent message of session {} was refused by the server at tcp://{}: {}; the "
+                            + "session's next send reports it", sessionId, address, refusal.getMessage());
+                    refusedSends.put(sessionId, refusal);
+                }
                 break;
             }
             default:

@@ -29,6 +29,7 @@ import jakarta.jms.Session;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
+import jakarta.jms.TransactionRolledBackException;
 import jakarta.jms.XAConnection;
 import jakarta.jms.XASession;
 import java.lang.reflect.Field;
@@ -407,6 +408,32 @@ class TcpTransportTest {
         assertInstanceOf(InvalidDestinationException.class, refused);
         assertTrue(refused.getMessage().contains("unknown"), refused.getMessage());
         anonymous.send(known, session.createTextMessage("after"));
+    }
+
+    @Test
+    void aTransactedSendTheBrokerRefusesRollsBackTheWholeTransactionAtItsCommit() throws Exception {
+        server.start(data, TcpSettings.DEFAULTS, config -> config.autoCreateDestinations(false).addQueue("known"));
+        Connection connection = server.startedConnection();
+        Session transacted = connection.createSession(true, Session.SESSION_TRANSACTED);
+        MessageProducer anonymous = transacted.createProducer(null);
+        Queue known = transacted.createQueue("known");
+        anonymous.send(known, transacted.createTextMessage("before"));
+        try {
+            anonymous.send(transacted.createQueue("unknown"), transacted.createTextMessage("refused"));
+            anonymous.send(known, transacted.createTextMessage("after"));
+            // the transaction's sends are not answered one by one: its commit reports the refusal
+            TransactionRolledBackException rolledBack = assertThrows(TransactionRolledBackException.class,
+                    transacted::commit);
+            assertTrue(rolledBack.getMessage().contains("'unknown'"), rolledBack.getMessage());
+        } catch (InvalidDestinationException refusedAtOnce) {
+            transacted.rollback(); // as good: the send failed where it was made, and the test ends the transaction
+        }
+        MessageConsumer consumer = transacted.createConsumer(known);
+        assertNull(consumer.receive(500), "nothing of a rolled-back transaction arrives");
+        anonymous.send(known, transacted.createTextMessage("next"));
+        transacted.commit();
+        assertEquals("next", ((TextMessage) consumer.receive(RECEIVE_TIMEOUT)).getText());
+        transacted.commit();
     }
 
     @Test
