@@ -91,6 +91,7 @@ public final class JdbcJournal implements Journal {
             url = config.journalUrl() != null ? config.journalUrl() : defaultUrl(config);
             dialect = Dialects.select(config.journalDialect(), url);
             JournalUrls.check(url, dialect);
+            url = JournalUrls.closedByTheBroker(url);
             requireDriver(url, dialect);
             pool = pool(config, url, dialect);
             dataSource = pool;
@@ -141,9 +142,8 @@ public final class JdbcJournal implements Journal {
         }
         String file = config.name().replaceAll("[^A-Za-z0-9._-]", "_");
         // WRITE_DELAY=0: H2 writes each commit to its file at once, so a killed process loses nothing committed.
-        // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook must not close the database under a broker that a
-        // shutdown hook of its own (the server's, on SIGTERM) is still stopping; the broker closes it
-        return "jdbc:h2:file:" + directory.resolve(file) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        // (open adds DB_CLOSE_ON_EXIT=FALSE to this and any other H2 URL: JournalUrls.closedByTheBroker)
+        return "jdbc:h2:file:" + directory.resolve(file) + ";WRITE_DELAY=0";
     }
 
     private static void requireDriver(String url, SqlDialect dialect) throws JournalException {

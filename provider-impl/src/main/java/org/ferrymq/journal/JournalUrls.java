@@ -84,6 +84,26 @@ public final class JournalUrls {
         }
     }
 
+    /**
+     * {@code jdbcUrl} with H2's {@code DB_CLOSE_ON_EXIT=FALSE} added when it is an H2 URL that
+     * does not set it: H2's own shutdown hook must not close the database under a broker that a
+     * shutdown hook of its own (the server's, on SIGTERM) is still stopping; the broker closes
+     * it. Any other URL as it is.
+     */
+    static String closedByTheBroker(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:h2:")) {
+            return jdbcUrl;
+        }
+        List<String> parts = splitUnescaping(jdbcUrl);
+        for (String setting : parts.subList(1, parts.size())) {
+            int eq = setting.indexOf('=');
+            if ((eq < 0 ? setting : setting.substring(0, eq)).trim().equalsIgnoreCase("DB_CLOSE_ON_EXIT")) {
+                return jdbcUrl; // the user's choice
+            }
+        }
+        return jdbcUrl + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
     /** H2 splits its URL at ';' after undoing backslash escapes, and upper-cases each setting's name: so do we. */
     private static void checkH2(String jdbcUrl) throws JournalException {
         List<String> parts = splitUnescaping(jdbcUrl);

@@ -117,6 +117,28 @@ class ServerDistributionIT {
     }
 
     @Test
+    void aServerOnAnH2JournalUrlOfItsOwnStopsCleanlyOnSigterm() throws Exception {
+        Path journal = home.resolve("data/own-journal");
+        Files.writeString(home.resolve("etc/broker.properties"), "\njournalUrl=jdbc:h2:file:" + journal
+                + ";WRITE_DELAY=0\n", StandardOpenOption.APPEND);
+        Process foreground = new ProcessBuilder(home.resolve("bin/ferrymq").toString(), "run")
+                .directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(home.resolve("log/foreground.out").toFile()).start();
+        started.add(foreground);
+        awaitListening();
+        try (JMSContext context = factory().createContext()) {
+            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createQueue("orders"), "kept");
+        }
+        foreground.destroy(); // SIGTERM: the server's shutdown hook stops the broker, which closes the database
+        assertTrue(foreground.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the server did not stop on SIGTERM");
+        String out = Files.readString(home.resolve("log/foreground.out"), StandardCharsets.UTF_8);
+        assertTrue(out.contains("FerryMQ stopped: broker 'ferrymq'"), out);
+        assertTrue(Files.exists(home.resolve("data/own-journal.mv.db")), "the journal is not where its URL says");
+        // H2's own shutdown hook must not close the database under the stopping broker
+        assertFalse(out.contains(" WARN ") || out.contains(" ERROR "), out);
+    }
+
+    @Test
     void aMistakeInTheSettingsStopsTheStartWithItsName() throws Exception {
         Files.writeString(home.resolve("etc/broker.properties"), "\nmaxDeliveryAttemps=3\n", StandardOpenOption.APPEND);
         Result run = run(home, "bin/ferrymq", "run");
