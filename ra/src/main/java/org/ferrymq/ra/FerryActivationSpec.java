@@ -14,7 +14,9 @@ import org.ferrymq.client.message.ObjectMessageFilter;
  * {@code clientId}, {@code messageSelector}, {@code acknowledgeMode}), plus {@code destination}
  * (a physical name, instead of a lookup), {@code maxSession} (concurrent deliveries), and
  * {@code reconnectDelay} and {@code maxReconnectDelay} (how the activation connects again after
- * losing its connection).
+ * losing its connection), and {@code user} and {@code password} (whom the activation's connection
+ * logs in as; {@code userName} is another name of {@code user}, OpenMQ's). An activation without a
+ * user logs in as the resource adapter's {@code UserName}, if it has one.
  */
 public class FerryActivationSpec implements ActivationSpec, Serializable {
 
@@ -40,6 +42,8 @@ public class FerryActivationSpec implements ActivationSpec, Serializable {
     private int maxReconnectDelay = 30_000;
     private String objectMessageAllowList;
     private String objectMessageDenyList;
+    private String user;
+    private String password;
 
     /** Refuses settings that cannot work, naming the property and what it takes. */
     @Override
@@ -69,6 +73,9 @@ public class FerryActivationSpec implements ActivationSpec, Serializable {
         if (maxReconnectDelay < reconnectDelay) {
             throw invalid("maxReconnectDelay", "is " + maxReconnectDelay + ", less than reconnectDelay "
                     + reconnectDelay + "; use reconnectDelay or more");
+        }
+        if (blank(user) && password != null) {
+            throw invalid("user", "password is set but user is not; set user to the name the password belongs to");
         }
         checkClassList("objectMessageAllowList", objectMessageAllowList);
         checkClassList("objectMessageDenyList", objectMessageDenyList);
@@ -221,9 +228,46 @@ public class FerryActivationSpec implements ActivationSpec, Serializable {
         this.objectMessageDenyList = objectMessageDenyList;
     }
 
+    public String getUser() {
+        return user;
+    }
+
+    /** The user the activation's connection logs in as; none: the resource adapter's {@code UserName}. */
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getUserName() {
+        return user;
+    }
+
+    /** Another name of {@link #setUser user}: OpenMQ's, so that its beans' activation properties serve unchanged. */
+    public void setUserName(String userName) {
+        this.user = userName;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    /** The password of {@link #setUser user}; never logged, nor shown by {@link #toString}. */
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    /** Whether the activation names a user of its own (else it logs in as the resource adapter's). */
+    boolean hasUser() {
+        return !blank(user);
+    }
+
+    /** The destination as the activation names it: its physical name or its JNDI name. */
+    String destinationName() {
+        return destination != null ? destination : destinationLookup;
+    }
+
     @Override
     public String toString() {
-        return "FerryActivationSpec[" + (destination != null ? destination : destinationLookup) + ", "
+        return "FerryActivationSpec[" + destinationName() + ", "
                 + subscriptionDurability + (subscriptionName == null ? "" : " '" + subscriptionName + "'") + "]";
     }
 }

@@ -1,6 +1,7 @@
 package org.ferrymq.ra;
 
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.XAConnection;
 import jakarta.jms.XASession;
 import jakarta.resource.ResourceException;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * its journal is the container data source named by {@link #setJournalDataSource
  * journalDataSource}, or else an H2 file database under the server's data directory. Every
  * outbound connection, every MDB activation and the recovery connection reach the broker,
- * embedded or remote, through {@link #connectionUrl()}.
+ * embedded or remote, through {@link #connectionUrl()}. The adapter's own connections, an
+ * activation's and recovery's, log in as {@link #setUserName UserName} (an activation may name
+ * a user of its own); without one, as the user of {@code connectionUrl}, if it names one.
  *
  * <p>The embedded broker starts on first use (a connection, an activation or a recovery scan),
  * after the server has bound its data sources, and stops with the adapter. With a
@@ -52,6 +55,8 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
     private String dataDirectory;
     private String brokerProperties;
     private String connectionUrl;
+    private String userName;
+    private String password;
 
     private transient EmbeddedBroker broker;
     private transient Map<MessageEndpointFactory, InboundActivation> activations;
@@ -118,6 +123,29 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
         this.connectionUrl = connectionUrl;
     }
 
+    public String getUserName() {
+        return userName;
+    }
+
+    /**
+     * The user the adapter's own connections log in as: the recovery connection's, and an
+     * activation's that names no {@code user} of its own. Empty (the default): the user of
+     * {@link #setConnectionUrl connectionUrl}, if any; else none, for a broker that requires none.
+     * Not used by connection factories, which have {@code UserName} of their own.
+     */
+    public void setUserName(String userName) {
+        this.userName = userName;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    /** The password of {@link #setUserName UserName}; never logged. */
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
     /** Whether the adapter uses a FerryMQ server rather than its embedded broker. */
     boolean isRemote() {
         return connectionUrl != null && !connectionUrl.isBlank();
@@ -134,6 +162,10 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         if (isRemote()) {
             checkConnectionUrl();
+        }
+        if (!given(userName) && password != null) {
+            throw new ResourceAdapterInternalException("FerryMQ resource adapter property Password is set but UserName "
+                    + "is not; set UserName to the name the password belongs to");
         }
         activations = new ConcurrentHashMap<>();
         if (isRemote()) {
@@ -186,7 +218,7 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
         LOG.info("FerryMQ resource adapter stopped");
     }
 
-    private static boolean given(String setting) {
+    static boolean given(String setting) {
         return setting != null && !setting.isBlank();
     }
 
@@ -208,6 +240,33 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
         addParameter(url, ObjectMessageFilter.ALLOW_LIST, objectMessageAllowList);
         addParameter(url, ObjectMessageFilter.DENY_LIST, objectMessageDenyList);
         return url.toString();
+    }
+
+    /**
+     * Opens a connection of the adapter's own to {@code url}, as {@code user}; with no user, as
+     * the URL's user if it names one (else without a user name).
+     */
+    static XAConnection openConnection(String url, String user, String password) throws JMSException {
+        FerryXAConnectionFactory factory = new FerryXAConnectionFactory(url);
+        return given(user) ? factory.createXAConnection(user, password) : factory.createXAConnection();
+    }
+
+    /**
+     * Whom a connection of the adapter's own logs in as, for a message: {@code user} and the
+     * property it came from, or the user of {@code connectionUrl}, or none.
+     */
+    String loginShown(String user, String property) {
+        if (given(user)) {
+            return "as user '" + user + "' (" + property + ")";
+        }
+        return urlUser() != null ? "as user '" + urlUser() + "' (the user parameter of ConnectionUrl)"
+                : "without a user name";
+    }
+
+    /** The user {@code connectionUrl} names, if any: the adapter's connections log in as it when they name none. */
+    String urlUser() {
+        String user = isRemote() ? ConnectionUrl.parse(connectionUrl).user() : null;
+        return given(user) ? user : null;
     }
 
     private static void addParameter(StringBuilder url, String key, String value) {
@@ -323,18 +382,27 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
         try {
             if (recoverySession == null) {
                 closeRecoveryConnection();
-                XAConnection connection = new FerryXAConnectionFactory(connectionUrl()).createXAConnection();
+                XAConnection connection = openConnection(connectionUrl(), userName, password);
                 recoveryConnection = connection;
                 connection.setExceptionListener(e -> recoveryConnectionLost(connection));
                 recoverySession = connection.createXASession();
             }
             return new XAResource[] {recoverySession.getXAResource()};
+        } catch (JMSSecurityException e) {
+            closeRecoveryConnection();
+            throw new jakarta.resource.spi.SecurityException("FerryMQ recovery could not log in to " + shownBroker()
+                    + " " + loginShown(userName, "resource adapter property UserName") + ": " + e.getMessage()
+                    + "; set the resource adapter properties UserName and Password to a user the broker knows", e);
         } catch (JMSException e) {
             closeRecoveryConnection();
-            throw new ResourceAdapterInternalException("FerryMQ recovery could not reach "
-                    + (isRemote() ? "the server at " + shownUrl() : "broker '" + brokerName + "'") + ": "
+            throw new ResourceAdapterInternalException("FerryMQ recovery could not reach " + shownBroker() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The broker the adapter uses, for a message: "the server at URL" or "broker 'NAME'". */
+    String shownBroker() {
+        return isRemote() ? "the server at " + shownUrl() : "broker '" + brokerName + "'";
     }
 
     private synchronized void recoveryConnectionLost(XAConnection lost) {
@@ -361,11 +429,12 @@ public class FerryResourceAdapter implements ResourceAdapter, Serializable {
                 && Objects.equals(journalDataSource, other.journalDataSource)
                 && Objects.equals(dataDirectory, other.dataDirectory)
                 && Objects.equals(brokerProperties, other.brokerProperties)
-                && Objects.equals(connectionUrl, other.connectionUrl);
+                && Objects.equals(connectionUrl, other.connectionUrl) && Objects.equals(userName, other.userName)
+                && Objects.equals(password, other.password);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(brokerName, journalDataSource, dataDirectory, brokerProperties, connectionUrl);
+        return Objects.hash(brokerName, journalDataSource, dataDirectory, brokerProperties, connectionUrl, userName);
     }
 }

@@ -2,6 +2,7 @@ package org.ferrymq.ra;
 
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageListener;
@@ -15,7 +16,6 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import org.ferrymq.client.FerryQueue;
 import org.ferrymq.client.FerryTopic;
-import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.client.FerryXASession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * ({@code reconnectDelay} doubling up to {@code maxReconnectDelay}) and delivery resumes
  * without a redeployment. A remote server that is down when the bean is activated is waited
  * for the same way. Deactivation ends the waiting at once.
+ *
+ * <p>The connection logs in as the activation's {@code user}, else the adapter's
+ * {@code UserName}. A refused login (no user, a wrong password, a user the broker does not
+ * know yet) is an error naming the bean, its destination and the properties to set, logged
+ * once; the activation then keeps trying as after a lost connection, so that it delivers as
+ * soon as the broker lets it in (a users file is read again when it changes).
  */
 final class InboundActivation {
 
@@ -85,6 +91,13 @@ final class InboundActivation {
         try {
             connect(attempt);
         } catch (JMSException | ResourceException | RuntimeException e) {
+            if (attempt.loginRefused) {
+                LOG.error("{}; it keeps trying in the background, every {} ms at first and at most every {} ms, and "
+                        + "delivers once the broker lets it in", loginRefusal(e), spec.getReconnectDelay(),
+                        spec.getMaxReconnectDelay());
+                reconnectInBackground(null, true);
+                return;
+            }
             if (!adapter.isRemote() || !attempt.serverAbsent()) {
                 throw new ResourceException("FerryMQ could not activate " + spec + ": " + e.getMessage(), e);
             }
@@ -92,23 +105,50 @@ final class InboundActivation {
                     + "every {} ms at first and at most every {} ms, and delivers once the server answers",
                     adapter.shownUrl(), spec, factory.getActivationName(), e.getMessage(), spec.getReconnectDelay(),
                     spec.getMaxReconnectDelay());
-            reconnectInBackground(null);
+            reconnectInBackground(null, false);
             return;
         }
         LOG.info("FerryMQ delivers {} to {} ({} delivery)", spec, factory.getActivationName(),
                 transacted ? "transacted" : "non-transacted");
     }
 
-    /** One try at a connection: what it made, and whether it failed for want of a server. */
+    /** One try at a connection: what it made, and whether it failed for want of a server or of a login. */
     private static final class Attempt {
         XAConnection made;
         /** No connection could be made, or the one made was lost while it was set up. */
         volatile boolean lost;
         boolean opened;
+        /** The broker answered, and refused the connection's user or password. */
+        boolean loginRefused;
 
         boolean serverAbsent() {
-            return !opened || lost;
+            return (!opened && !loginRefused) || lost;
         }
+    }
+
+    /** Whom the activation logs in as: its own user and password, else the adapter's. */
+    private Credentials credentials() {
+        return spec.hasUser() ? new Credentials(spec.getUser(), spec.getPassword(), null)
+                : new Credentials(adapter.getUserName(), adapter.getPassword(), null);
+    }
+
+    /** What a refused login of this activation says: the bean, its destination, its user and what to set. */
+    private String loginRefusal(Exception e) {
+        String user = credentials().user();
+        String refused = "FerryMQ: " + adapter.shownBroker() + " refused the login of the activation of "
+                + factory.getActivationName() + " on " + spec.destinationName() + " ";
+        if (!FerryResourceAdapter.given(user) && adapter.urlUser() == null) {
+            // the broker's own message tells a client to pass a user to createConnection: no help to a deployer
+            return refused + "without a user name, as it requires credentials; set the activation properties user "
+                    + "and password of the bean, or the resource adapter's UserName and Password (used by every "
+                    + "activation that sets no user)";
+        }
+        String passwordProperty = spec.hasUser() ? "activation property password"
+                : FerryResourceAdapter.given(user) ? "resource adapter property Password"
+                : "the password parameter of ConnectionUrl";
+        return refused + adapter.loginShown(user, spec.hasUser() ? "activation property user"
+                : "resource adapter property UserName") + ": " + e.getMessage() + "; check the password ("
+                + passwordProperty + ") and that the broker knows the user";
     }
 
     /**
@@ -117,8 +157,15 @@ final class InboundActivation {
      * activation stopped meanwhile.
      */
     private boolean connect(Attempt attempt) throws JMSException, ResourceException {
-        XAConnection opened = new FerryXAConnectionFactory(adapter.connectionUrl(spec.getObjectMessageAllowList(),
-                spec.getObjectMessageDenyList())).createXAConnection();
+        Credentials credentials = credentials();
+        XAConnection opened;
+        try {
+            opened = FerryResourceAdapter.openConnection(adapter.connectionUrl(spec.getObjectMessageAllowList(),
+                    spec.getObjectMessageDenyList()), credentials.user(), credentials.password());
+        } catch (JMSSecurityException e) {
+            attempt.loginRefused = true;
+            throw e;
+        }
         attempt.made = opened;
         attempt.opened = true;
         try {
@@ -170,18 +217,22 @@ final class InboundActivation {
                 + "tries in the background, every {} ms at first and at most every {} ms", spec,
                 adapter.shownUrl(), cause.getMessage(), factory.getActivationName(), spec.getReconnectDelay(),
                 spec.getMaxReconnectDelay());
-        reconnectInBackground(attempt.made);
+        reconnectInBackground(attempt.made, false);
     }
 
-    /** Starts the reconnecting thread, which first closes {@code lost} (when there is one). */
-    private synchronized void reconnectInBackground(XAConnection lost) {
+    /**
+     * Starts the reconnecting thread, which first closes {@code lost} (when there is one);
+     * {@code loginRefusalLogged}: the error of a refused login was logged already.
+     */
+    private synchronized void reconnectInBackground(XAConnection lost, boolean loginRefusalLogged) {
         if (stopped || reconnector != null) {
             if (lost != null) {
                 close(lost);
             }
             return;
         }
-        reconnector = new Thread(() -> reconnect(lost), "ferrymq-ra-reconnect-" + factory.getActivationName());
+        reconnector = new Thread(() -> reconnect(lost, loginRefusalLogged),
+                "ferrymq-ra-reconnect-" + factory.getActivationName());
         reconnector.setDaemon(true);
         reconnector.start();
     }
@@ -190,13 +241,14 @@ final class InboundActivation {
      * Tries to connect, waiting {@code reconnectDelay} before the first try and twice as long
      * after each failed one, up to {@code maxReconnectDelay}, until a connection delivers or
      * the activation stops. The outage was logged when it began; each failed try is logged
-     * only at debug level, and the end of the outage once.
+     * only at debug level, but for the first refusal by a server that is back (as an error if
+     * it refused the login), and the end of the outage once.
      */
-    private void reconnect(XAConnection lost) {
+    private void reconnect(XAConnection lost, boolean loginRefusalLogged) {
         long began = System.nanoTime();
         int attempts = 0;
         long delay = spec.getReconnectDelay();
-        boolean reportedRefusal = false;
+        boolean reportedRefusal = loginRefusalLogged;
         try {
             if (lost != null) {
                 close(lost);
@@ -212,7 +264,10 @@ final class InboundActivation {
                     }
                     return;
                 } catch (JMSException | ResourceException | RuntimeException e) {
-                    if (!attempt.serverAbsent() && !reportedRefusal) {
+                    if (attempt.loginRefused && !reportedRefusal) {
+                        LOG.error("{}; it keeps trying", loginRefusal(e));
+                        reportedRefusal = true;
+                    } else if (!attempt.serverAbsent() && !reportedRefusal) {
                         // the server is back but refuses (e.g. it still holds the old connection's client ID)
                         LOG.warn("FerryMQ reached {} again for {} but could not set up delivery: {}; it keeps trying",
                                 adapter.shownUrl(), spec, e.getMessage());

@@ -1,6 +1,7 @@
 package org.ferrymq.ra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -202,6 +203,58 @@ class RemoteServerActivationTest {
     }
 
     @Test
+    void theAdaptersUserLogsInTheActivationAndRecoveryToAServerThatRequiresCredentials() throws Exception {
+        server.users("sender:s3nder,ra:ra-Pa55word").start();
+        adapter.setUserName("ra");
+        adapter.setPassword("ra-Pa55word");
+        adapter.endpointActivation(bean, spec);
+
+        send("order 1");
+
+        assertEquals("order 1", bean.next());
+        XAResource recovery = adapter.getXAResources(new FerryActivationSpec[] {spec})[0];
+        assertEquals(0, recovery.recover(XAResource.TMSTARTRSCAN).length, "branches in doubt on a fresh server");
+    }
+
+    @Test
+    void theConnectionUrlsUserLogsInTheActivationWhenTheAdapterNamesNone() throws Exception {
+        server.users("sender:s3nder,ra:ra-Pa55word").start();
+        adapter.stop();
+        adapter.setConnectionUrl(adapterUrl() + "&user=ra&password=ra-Pa55word");
+        adapter.start(null);
+        adapter.endpointActivation(bean, spec);
+
+        send("order 1");
+
+        assertEquals("order 1", bean.next());
+    }
+
+    @Test
+    void aServerThatComesBackRefusingTheLoginIsReportedOnceAndWaitedFor() throws Exception {
+        server.users("sender:s3nder,mdb:mdb-Pa55word").start();
+        spec.setUser("mdb");
+        spec.setPassword("mdb-Pa55word");
+        adapter.endpointActivation(bean, spec);
+        send("before");
+        assertEquals("before", bean.next());
+
+        server.stop();
+        server.users("sender:s3nder,mdb:another-Pa55word").start(); // the password changed on the server only
+        await(() -> !messages(Level.SEVERE).isEmpty(), "the refused login to be logged as an error");
+        String error = messages(Level.SEVERE).get(0);
+        assertTrue(error.contains(bean.getActivationName()) && error.contains(queue) && error.contains("user 'mdb'")
+                && error.contains("activation property password"), error);
+        assertFalse(error.contains("Pa55word"), error);
+
+        server.stop();
+        server.users("sender:s3nder,mdb:mdb-Pa55word").start(); // set back
+        send("after");
+
+        assertEquals("after", bean.nextAfterRedeliveriesOf("before"), "delivery did not resume once the login passed");
+        assertEquals(1, messages(Level.SEVERE).size(), "an error per refusal, not per try: " + messages(Level.SEVERE));
+    }
+
+    @Test
     void aConnectionUrlNamingABrokerInThisJvmIsRefused() {
         FerryResourceAdapter misconfigured = new FerryResourceAdapter();
         misconfigured.setConnectionUrl("vm://elsewhere");
@@ -210,8 +263,9 @@ class RemoteServerActivationTest {
                 e.getMessage());
     }
 
+    /** Sends as user sender: a server without users takes any name, one with users must know it. */
     private void send(String text) throws JMSException {
-        try (Connection connection = new FerryConnectionFactory(server.url()).createConnection()) {
+        try (Connection connection = new FerryConnectionFactory(server.url()).createConnection("sender", "s3nder")) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             session.createProducer(session.createQueue(queue)).send(session.createTextMessage(text),
                     DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE);

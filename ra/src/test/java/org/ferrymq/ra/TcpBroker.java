@@ -22,6 +22,8 @@ final class TcpBroker implements AutoCloseable {
     private final String name = "ra-remote-" + UUID.randomUUID();
     private final Path dataDirectory;
     private final int port;
+    /** The broker's users, {@code user:password,...}; null: none, anybody gets in. */
+    private String users;
     private EmbeddedBroker broker;
     private TcpAcceptor acceptor;
 
@@ -35,8 +37,18 @@ final class TcpBroker implements AutoCloseable {
         }
     }
 
+    /** From the next start on, only these users get in ({@code user:password,...}), as with the users file of a server. */
+    TcpBroker users(String users) {
+        this.users = users;
+        return this;
+    }
+
     TcpBroker start() throws JMSException {
-        broker = EmbeddedBroker.start(new BrokerConfig(name).dataDirectory(dataDirectory));
+        BrokerConfig config = new BrokerConfig(name).dataDirectory(dataDirectory);
+        if (users != null) {
+            config.set(BrokerConfig.USERS, users);
+        }
+        broker = EmbeddedBroker.start(config);
         try {
             acceptor = TcpAcceptor.start(broker, "127.0.0.1", port, TcpSettings.DEFAULTS);
         } catch (JMSException e) {
