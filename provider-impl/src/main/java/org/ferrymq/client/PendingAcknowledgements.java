@@ -35,6 +35,7 @@ final class PendingAcknowledgements {
 
     /** The longest a DUPS_OK acknowledgement waits to be sent with others. */
     static final long LAZY_MILLIS = 100;
+    private static final long LAZY_NANOS = TimeUnit.MILLISECONDS.toNanos(LAZY_MILLIS);
     /** The most DUPS_OK acknowledgements sent in one batch. */
     private static final int LAZY_BATCH = 100;
 
@@ -53,9 +54,14 @@ final class PendingAcknowledgements {
     private final FerrySession session;
     private final int limit;
     private final int lazyBatch;
-    /** DUPS_OK deliveries consumed and not yet sent: pairs of consumer id and delivery id. */
+    /** Deliveries acknowledged lazily and not yet sent, oldest first: consumer id, delivery id, System.nanoTime() when added. */
     private final List<long[]> lazy = new ArrayList<>();
-    private boolean lazySendScheduled;
+    /**
+     * Whether the lazy sender has a task of ours to run: at most one at a time, whatever the
+     * rate (one per acknowledgement, mostly cancelled by the next receive, cost a receive loop
+     * as much as its broker's work).
+     */
+    private boolean timerArmed;
     private int unsettled;
     /** Set when the connection to the broker is lost: nothing will be settled any more. */
     private boolean abandoned;
@@ -82,14 +88,13 @@ final class PendingAcknowledgements {
     void acknowledgeLazily(long consumerId, long deliveryId) throws JMSException {
         long[] batch = null;
         synchronized (this) {
-            lazy.add(new long[] {consumerId, deliveryId});
+            lazy.add(new long[] {consumerId, deliveryId, System.nanoTime()});
             if (lazy.size() >= lazyBatch) {
                 awaitRoom(lazy.size()); // meanwhile a settle or the timer may send the batch instead
-                batch = takeLazy();
+                batch = takeLazy(lazy.size());
                 unsettled += batch.length;
-            } else if (!lazySendScheduled) {
-                lazySendScheduled = true;
-                LAZY_SENDER.schedule(this::sendLazyInBackground, LAZY_MILLIS, TimeUnit.MILLISECONDS);
+            } else if (!timerArmed) {
+                armTimer(LAZY_NANOS);
             }
         }
         if (batch != null && batch.length > 0) {
@@ -109,7 +114,7 @@ final class PendingAcknowledgements {
             if (lazy.isEmpty()) {
                 return;
             }
-            batch = takeLazy();
+            batch = takeLazy(lazy.size());
             unsettled += batch.length;
         }
         send(batch);
@@ -155,8 +160,7 @@ final class PendingAcknowledgements {
     /** The connection was restored: acknowledgements are settled again, and none of the lost one is waited for. */
     synchronized void resume() {
         abandoned = false;
-        lazy.clear();
-        lazySendScheduled = false;
+        lazy.clear(); // a timer still armed finds nothing to send
         unsettled = 0;
         notifyAll();
     }
@@ -174,24 +178,36 @@ final class PendingAcknowledgements {
         }
     }
 
-    /** Takes the DUPS_OK deliveries waiting to be sent. */
-    private long[] takeLazy() {
-        long[] batch = new long[lazy.size()];
-        for (int i = 0; i < batch.length; i++) {
-            batch[i] = lazy.get(i)[1];
+    /** Takes the {@code count} oldest deliveries waiting to be sent. */
+    private long[] takeLazy(int count) {
+        long[] batch = new long[count];
+        List<long[]> taken = lazy.subList(0, count);
+        for (int i = 0; i < count; i++) {
+            batch[i] = taken.get(i)[1];
         }
-        lazy.clear();
-        lazySendScheduled = false;
+        taken.clear();
         return batch;
     }
 
+    private void armTimer(long delayNanos) {
+        timerArmed = true;
+        LAZY_SENDER.schedule(this::sendLazyInBackground, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The timer: sends what has waited LAZY_MILLIS (the rest went with a receive or batch, or waits on). */
     private void sendLazyInBackground() {
         long[] batch;
         synchronized (this) {
-            if (!lazySendScheduled) {
-                return; // sent with a full batch or a settle meanwhile
+            timerArmed = false;
+            long now = System.nanoTime();
+            int due = 0;
+            while (due < lazy.size() && now - lazy.get(due)[2] >= LAZY_NANOS) {
+                due++;
             }
-            batch = takeLazy();
+            batch = takeLazy(due);
+            if (!lazy.isEmpty()) {
+                armTimer(LAZY_NANOS - (now - lazy.get(0)[2]));
+            }
             unsettled += batch.length; // never waits: the session's own thread waits for room
         }
         if (batch.length == 0) {
