@@ -8,8 +8,10 @@ import jakarta.jms.JMSSecurityException;
 import jakarta.jms.ResourceAllocationException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -285,8 +287,8 @@ public final class Broker implements AutoCloseable {
      * from them (see {@link BrokerConnection}), anyone may send to them (the reply pattern).
      */
     void authorize(Identity who, Operation operation, DestinationName destination) throws JMSSecurityException {
-        if (destination.kind().isTemporary()) {
-            return;
+        if (!authorizer.restricts() || destination.kind().isTemporary()) {
+            return; // without a permissions file every send pays nothing here
         }
         String kind = destination.kind().isQueue() ? "queue" : "topic";
         if (operation != null) {
@@ -300,6 +302,11 @@ public final class Broker implements AutoCloseable {
     /** Whether the queue or topic {@code destination} exists now. */
     boolean exists(DestinationName destination) {
         return destinations.exists(destination);
+    }
+
+    /** Whether a permissions file restricts what users may do (without one, nothing needs checking). */
+    boolean restrictsUsers() {
+        return authorizer.restricts();
     }
 
     /** Refuses {@code operation} on the topic {@code topic} unless {@code who} may do it. */
@@ -419,10 +426,10 @@ public final class Broker implements AutoCloseable {
      * is the sending user's (none for a connection without a user name), whatever the sender set.
      */
     MessageData stamped(MessageData data, String user) {
-        if (!config.stampUserId() || java.util.Objects.equals(data.properties().get(USER_ID), user)) {
+        if (!config.stampUserId() || Objects.equals(data.properties().get(USER_ID), user)) {
             return data;
         }
-        Map<String, Object> properties = new java.util.LinkedHashMap<>(data.properties());
+        Map<String, Object> properties = new LinkedHashMap<>(data.properties());
         if (user == null) {
             properties.remove(USER_ID);
         } else {

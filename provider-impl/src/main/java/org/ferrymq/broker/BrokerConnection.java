@@ -8,6 +8,7 @@ import jakarta.jms.ResourceAllocationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -251,13 +252,13 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
     private void authorizeConsumer(ConsumerInfo info, Selector selector) throws JMSException {
         DestinationName destination = info.destination();
         broker.authorize(identity, Operation.CONSUME, destination);
-        if (destination.kind().isQueue() || info.subscriptionName() == null) {
+        if (!broker.restrictsUsers() || destination.kind().isQueue() || info.subscriptionName() == null) {
             return;
         }
         Subscription existing = broker.existingSubscription(clientId, info.subscriptionName());
         String selectorText = selector == null ? null : selector.expression();
         boolean same = existing != null && existing.topic.name.equals(destination.name())
-                && java.util.Objects.equals(existing.selectorText(), selectorText) && existing.noLocal == info.noLocal();
+                && Objects.equals(existing.selectorText(), selectorText) && existing.noLocal == info.noLocal();
         if (!same) {
             broker.authorizeOnTopic(identity, Operation.CREATE_DURABLE, destination.name());
             if (existing != null && existing.durable) {
@@ -352,7 +353,8 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
 
     @Override
     public Void unsubscribe(Command.Unsubscribe c) throws JMSException {
-        Subscription existing = broker.existingSubscription(clientId, c.subscriptionName());
+        Subscription existing = broker.restrictsUsers() ? broker.existingSubscription(clientId, c.subscriptionName())
+                : null;
         if (existing != null && existing.durable) {
             broker.authorizeOnTopic(identity, Operation.DELETE_DURABLE, existing.topic.name);
         }

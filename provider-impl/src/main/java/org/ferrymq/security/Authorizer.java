@@ -3,6 +3,7 @@ package org.ferrymq.security;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.TreeSet;
 import org.ferrymq.api.BrokerConfig;
@@ -48,11 +49,20 @@ public final class Authorizer {
         }
         try {
             return new Authorizer(config, Permissions.read(config.permissionsFile()));
+        } catch (NoSuchFileException e) {
+            throw new JMSException("Broker '" + config.name() + "' has no permissions file " + config.permissionsFile()
+                    + " (setting '" + BrokerConfig.PERMISSIONS_FILE + "'); create it with lines "
+                    + "OPERATION.PATTERN=ROLE,ROLE, or correct the setting");
         } catch (IOException | IllegalArgumentException e) {
             throw new JMSException("Broker '" + config.name() + "' cannot read its permissions file "
                     + config.permissionsFile() + " (setting '" + BrokerConfig.PERMISSIONS_FILE + "'): "
                     + e.getMessage());
         }
+    }
+
+    /** Whether a permissions file restricts what users may do; without one, everything is allowed. */
+    public boolean restricts() {
+        return permissions != null;
     }
 
     /** Whether users are told apart at all: security is on (users configured, or credentials required). */

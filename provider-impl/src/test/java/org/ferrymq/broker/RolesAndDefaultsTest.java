@@ -194,6 +194,15 @@ class RolesAndDefaultsTest {
     }
 
     @Test
+    void aMissingPermissionsFileFailsTheStartNamingIt() {
+        Path missing = dir.resolve("permissions.properties");
+        JMSException e = assertThrows(JMSException.class, () -> EmbeddedBroker.start(new BrokerConfig(name)
+                .memoryJournal().addUser("a", "a").permissionsFile(missing)));
+        assertTrue(e.getMessage().contains("has no permissions file " + missing + " (setting 'permissionsFile')"),
+                e.getMessage());
+    }
+
+    @Test
     void rolesForAUserTheUsersSettingLacksFailTheStart() {
         JMSException e = assertThrows(JMSException.class, () -> EmbeddedBroker.start(new BrokerConfig(name)
                 .memoryJournal().set(BrokerConfig.USERS, "alice:a").set(BrokerConfig.USER_ROLES, "alcie:admins")));
