@@ -172,6 +172,25 @@ class RolesAndDefaultsTest {
     }
 
     @Test
+    void anEmbeddedBrokerTakesItsPermissionsFromItsConfigurationFileAndRolesFromItsUrl() throws Exception {
+        Path config = Files.writeString(dir.resolve("broker.properties"),
+                "permissionsFile=" + permissions().toString().replace("\\", "/") + "\nqueues=orders.eu\n");
+        FerryConnectionFactory factory = new FerryConnectionFactory("vm://" + name + "?config="
+                + config.toString().replace("\\", "/") + "&users=ann:a,cy:c&userRoles=ann:producers;auditors");
+        Connection ann = opened.track(factory.createConnection("ann", "a"));
+        Session session = ann.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        session.createProducer(session.createQueue("orders.eu")).send(session.createTextMessage("by ann"));
+        assertEquals(1, Collections.list(session.createBrowser(session.createQueue("orders.eu")).getEnumeration())
+                .size());
+        Connection cy = opened.track(factory.createConnection("cy", "c"));
+        Session refused = cy.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        JMSSecurityException e = assertThrows(JMSSecurityException.class,
+                () -> refused.createConsumer(refused.createQueue("orders.eu")));
+        assertTrue(e.getMessage().contains("User 'cy' may not consume") && e.getMessage().contains("it has no roles"),
+                e.getMessage());
+    }
+
+    @Test
     void aPermissionsFileWithoutUsersFailsTheStart() throws Exception {
         Path file = permissions();
         JMSException e = assertThrows(JMSException.class,
