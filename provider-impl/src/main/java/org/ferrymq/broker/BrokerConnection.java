@@ -252,7 +252,8 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
     private void authorizeConsumer(ConsumerInfo info, Selector selector) throws JMSException {
         DestinationName destination = info.destination();
         broker.authorize(identity, Operation.CONSUME, destination);
-        if (!broker.restrictsUsers() || destination.kind().isQueue() || info.subscriptionName() == null) {
+        if (!broker.restrictsUsers() || destination.kind().isQueue() || destination.kind().isTemporary()
+                || info.subscriptionName() == null) {
             return;
         }
         Subscription existing = broker.existingSubscription(clientId, info.subscriptionName());

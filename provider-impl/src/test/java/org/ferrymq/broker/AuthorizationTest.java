@@ -244,6 +244,18 @@ class AuthorizationTest {
     }
 
     @Test
+    void temporaryDestinationsNeedNoGrant() throws Exception {
+        Session nobody = session("nobody", "n");
+        var replies = nobody.createTemporaryQueue();
+        nobody.createProducer(replies).send(nobody.createTextMessage("to myself"));
+        assertEquals("to myself", ((TextMessage) nobody.createConsumer(replies).receive(5000)).getText());
+        var topic = nobody.createTemporaryTopic();
+        MessageConsumer shared = nobody.createSharedConsumer(topic, "mine");
+        nobody.createProducer(topic).send(nobody.createTextMessage("fan out"));
+        assertEquals("fan out", ((TextMessage) shared.receive(5000)).getText());
+    }
+
+    @Test
     void aUserWithoutRolesMayDoNothingAndIsToldSo() throws Exception {
         Session nobody = session("nobody", "n");
         refused(() -> send(nobody, "orders.eu", "x"), "User 'nobody' may not send on queue 'orders.eu'",
