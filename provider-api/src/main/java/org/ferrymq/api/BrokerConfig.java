@@ -214,8 +214,8 @@ public final class BrokerConfig {
     public static final int DEFAULT_MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION = 1_000;
 
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
-            Set.of(USERS, USERS_FILE, USER_ROLES, PERMISSIONS_FILE, STAMP_USER_ID, JAAS_REALM, JAAS_LOGIN_CONFIG, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS,
-                    QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS, DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL,
+            Set.of(USERS, USERS_FILE, USER_ROLES, PERMISSIONS_FILE, STAMP_USER_ID, JAAS_REALM, JAAS_LOGIN_CONFIG,
+                    REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS, DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL,
                     DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER, JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT,
                     MAX_MEMORY, TRANSACTION_TIMEOUT, MAX_SELECTOR_LENGTH, MAX_SELECTOR_DEPTH, MAX_PROPERTIES,
                     MAX_PROPERTIES_SIZE, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_USER, MAX_SESSIONS_PER_CONNECTION,
@@ -358,7 +358,8 @@ public final class BrokerConfig {
     /** Gives {@code roles} to {@code user} of the {@link #USERS} setting (see {@link #USER_ROLES}). */
     public BrokerConfig addUserRoles(String user, String... roles) {
         if (user == null || user.isEmpty()) {
-            throw new IllegalArgumentException("Broker setting '" + USER_ROLES + "' names no user; write user:role;role");
+            throw new IllegalArgumentException("Broker setting '" + USER_ROLES + "' names no user; write"
+                    + " user:role;role");
         }
         List<String> list = userRoles.computeIfAbsent(user, u -> new ArrayList<>());
         for (String role : roles) {

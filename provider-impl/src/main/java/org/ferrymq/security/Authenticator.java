@@ -118,7 +118,8 @@ public final class Authenticator {
             return new Identity(user, Set.of()); // no users configured: security is off
         }
         // during a failure's delay the next guess of that address and user is not even checked
-        Set<String> roles = throttle.lockedOut(address, user) ? null : rolesIfKnown(user, password == null ? "" : password);
+        Set<String> roles = throttle.lockedOut(address, user) ? null
+                : rolesIfKnown(user, password == null ? "" : password);
         if (roles != null) {
             throttle.succeeded(address, user);
             return new Identity(user, roles);

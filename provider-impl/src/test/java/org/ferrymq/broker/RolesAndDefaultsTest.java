@@ -49,7 +49,8 @@ class RolesAndDefaultsTest {
         private boolean in;
 
         @Override
-        public void initialize(Subject subject, CallbackHandler handler, Map<String, ?> shared, Map<String, ?> options) {
+        public void initialize(Subject subject, CallbackHandler handler, Map<String, ?> shared,
+                Map<String, ?> options) {
             this.subject = subject;
             this.handler = handler;
         }
