@@ -1,9 +1,11 @@
 package org.ferrymq.api;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -34,6 +36,26 @@ public final class BrokerConfig {
      * configuration file or a BrokerConfig, never from a connection URL's parameters.
      */
     public static final String USERS_FILE = "usersFile";
+    /**
+     * Roles of the users of {@link #USERS}: {@code user:role;role} entries separated by commas,
+     * e.g. {@code alice:producers;admins,bob:consumers}. Users of the {@link #USERS_FILE} have
+     * theirs in that file ({@code NAME.roles=ROLE,ROLE}); a JAAS user's roles are the names of
+     * the principals its login module adds, the user's own excepted.
+     */
+    public static final String USER_ROLES = "userRoles";
+    /**
+     * A {@code .properties} file of permissions, {@code OPERATION.PATTERN=ROLE,ROLE} per line
+     * (e.g. {@code send.orders.#=producers}); read when the broker starts. Without it, every
+     * user who may connect may do everything. Taken from a broker configuration file or a
+     * BrokerConfig, never from a connection URL's parameters.
+     */
+    public static final String PERMISSIONS_FILE = "permissionsFile";
+    /**
+     * {@code true} sets the property {@code JMSXUserID} of every message the broker accepts to the
+     * user who sent it (removes it for a connection without a user name), whatever the sender
+     * set: receivers can trust it. Default {@code false}.
+     */
+    public static final String STAMP_USER_ID = "stampUserId";
     /**
      * The name of a JAAS login configuration entry (an LDAP realm, say): users unknown to
      * {@link #USERS} and {@link #USERS_FILE} are asked of its login modules, given the name and
@@ -192,8 +214,8 @@ public final class BrokerConfig {
     public static final int DEFAULT_MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION = 1_000;
 
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
-            Set.of(USERS, USERS_FILE, JAAS_REALM, JAAS_LOGIN_CONFIG, REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS,
-                    QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS, DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL,
+            Set.of(USERS, USERS_FILE, USER_ROLES, PERMISSIONS_FILE, STAMP_USER_ID, JAAS_REALM, JAAS_LOGIN_CONFIG,
+                    REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS, DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL,
                     DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER, JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT,
                     MAX_MEMORY, TRANSACTION_TIMEOUT, MAX_SELECTOR_LENGTH, MAX_SELECTOR_DEPTH, MAX_PROPERTIES,
                     MAX_PROPERTIES_SIZE, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_USER, MAX_SESSIONS_PER_CONNECTION,
@@ -205,6 +227,9 @@ public final class BrokerConfig {
     private final String name;
     private final Map<String, String> users = new LinkedHashMap<>();
     private Path usersFile;
+    private final Map<String, List<String>> userRoles = new LinkedHashMap<>();
+    private Path permissionsFile;
+    private boolean stampUserId;
     private String jaasRealm;
     private Path jaasLoginConfig;
     /** Null: required when users are configured (see {@link #requireCredentials()}). */
@@ -267,6 +292,18 @@ public final class BrokerConfig {
                 }
             }
             case USERS_FILE -> usersFile(Path.of(requireValue(key, value)));
+            case USER_ROLES -> {
+                for (String entry : splitList(value)) {
+                    int colon = entry.indexOf(':');
+                    if (colon <= 0) {
+                        throw new IllegalArgumentException("Broker setting '" + USER_ROLES + "' has an entry without"
+                                + " a user name and ':'; write each as user:role;role, separated by commas");
+                    }
+                    addUserRoles(entry.substring(0, colon).trim(), entry.substring(colon + 1).split(";"));
+                }
+            }
+            case PERMISSIONS_FILE -> permissionsFile(Path.of(requireValue(key, value)));
+            case STAMP_USER_ID -> stampUserId(parseBoolean(key, value));
             case JAAS_REALM -> jaasRealm(requireValue(key, value));
             case JAAS_LOGIN_CONFIG -> jaasLoginConfig(Path.of(requireValue(key, value)));
             case REQUIRE_CREDENTIALS -> requireCredentials(parseBoolean(key, value));
@@ -315,6 +352,37 @@ public final class BrokerConfig {
                     + " name the users file bin/ferrymq user add writes, e.g. etc/users.properties");
         }
         this.usersFile = file;
+        return this;
+    }
+
+    /** Gives {@code roles} to {@code user} of the {@link #USERS} setting (see {@link #USER_ROLES}). */
+    public BrokerConfig addUserRoles(String user, String... roles) {
+        if (user == null || user.isEmpty()) {
+            throw new IllegalArgumentException("Broker setting '" + USER_ROLES + "' names no user; write"
+                    + " user:role;role");
+        }
+        List<String> list = userRoles.computeIfAbsent(user, u -> new ArrayList<>());
+        for (String role : roles) {
+            if (role != null && !role.isBlank() && !list.contains(role.trim())) {
+                list.add(role.trim());
+            }
+        }
+        return this;
+    }
+
+    /** The permissions file (see {@link #PERMISSIONS_FILE}); it must be a {@code .properties} file. */
+    public BrokerConfig permissionsFile(Path file) {
+        if (file == null || !file.getFileName().toString().endsWith(".properties")) {
+            throw new IllegalArgumentException("Broker setting '" + PERMISSIONS_FILE + "' does not name a .properties"
+                    + " file; name a file of OPERATION.PATTERN=ROLE,ROLE lines, e.g. etc/permissions.properties");
+        }
+        this.permissionsFile = file;
+        return this;
+    }
+
+    /** Whether the broker sets JMSXUserID to the sending user (see {@link #STAMP_USER_ID}). */
+    public BrokerConfig stampUserId(boolean stamp) {
+        this.stampUserId = stamp;
         return this;
     }
 
@@ -497,6 +565,14 @@ public final class BrokerConfig {
     public String name() { return name; }
     public Map<String, String> users() { return Collections.unmodifiableMap(users); }
     public Path usersFile() { return usersFile; }
+    /** The roles {@link #USER_ROLES} gives each user of {@link #USERS}. */
+    public Map<String, List<String>> userRoles() {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        userRoles.forEach((user, roles) -> copy.put(user, List.copyOf(roles)));
+        return Collections.unmodifiableMap(copy);
+    }
+    public Path permissionsFile() { return permissionsFile; }
+    public boolean stampUserId() { return stampUserId; }
     public String jaasRealm() { return jaasRealm; }
     public Path jaasLoginConfig() { return jaasLoginConfig; }
 
@@ -611,8 +687,8 @@ public final class BrokerConfig {
         }
     }
 
-    private static java.util.List<String> splitList(String value) {
-        java.util.List<String> items = new java.util.ArrayList<>();
+    private static List<String> splitList(String value) {
+        List<String> items = new ArrayList<>();
         if (value == null) {
             return items;
         }

@@ -8,8 +8,10 @@ import jakarta.jms.JMSSecurityException;
 import jakarta.jms.ResourceAllocationException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +26,9 @@ import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.MessageData;
 import org.ferrymq.security.Authenticator;
+import org.ferrymq.security.Authorizer;
+import org.ferrymq.security.Identity;
+import org.ferrymq.security.Operation;
 import org.ferrymq.selector.Selector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class Broker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final String USER_ID = "JMSXUserID";
     private static final String CLOSE_CONNECTIONS =
             "close connections the application no longer uses, or raise the setting";
 
@@ -62,6 +68,7 @@ public final class Broker implements AutoCloseable {
     private final Redelivery redelivery;
     private final Routing routing;
     private final Authenticator authenticator;
+    private final Authorizer authorizer;
 
     /** Each client ID in use, and the connection that holds it. */
     private final Map<String, BrokerConnection> clientIds = new ConcurrentHashMap<>();
@@ -79,9 +86,10 @@ public final class Broker implements AutoCloseable {
     /** Why the broker stopped by itself (its journal failed beyond repair), or null. */
     private volatile String stoppedBecause;
 
-    private Broker(BrokerConfig config, Journal journal, Authenticator authenticator) {
+    private Broker(BrokerConfig config, Journal journal, Authenticator authenticator, Authorizer authorizer) {
         this.config = config;
         this.authenticator = authenticator;
+        this.authorizer = authorizer;
         this.timers = new Timers(config.name());
         this.storage = new Storage(config, journal);
         this.destinations = new Destinations(config, timers, storage);
@@ -89,12 +97,13 @@ public final class Broker implements AutoCloseable {
         this.redelivery = new Redelivery(config, destinations, storage);
         this.routing = new Routing(config, timers, storage, destinations, redelivery);
         this.xa = new XaTransactions(config.name(), timers, storage, routing, redelivery,
-                config.transactionTimeoutSeconds());
+                config.transactionTimeoutSeconds(), authorizer);
     }
 
     /** Starts a broker: opens and replays its journal, then creates the configured destinations. */
     public static Broker start(BrokerConfig config) throws JMSException {
         Authenticator authenticator = Authenticator.start(config); // a wrong users file fails the start at once
+        Authorizer authorizer = Authorizer.start(config); // and so does a wrong permissions file
         Journal journal = config.journal();
         if (journal == null) {
             try {
@@ -106,7 +115,7 @@ public final class Broker implements AutoCloseable {
                 throw failure;
             }
         }
-        Broker broker = new Broker(config, journal, authenticator);
+        Broker broker = new Broker(config, journal, authenticator, authorizer);
         journal.onFailure(broker::journalFailed);
         try {
             new Recovery(config.name(), broker.storage, broker.destinations, broker.subscriptions, broker.xa)
@@ -257,9 +266,57 @@ public final class Broker implements AutoCloseable {
 
     // ---- security and client IDs ----
 
-    /** Lets a client in, or refuses it (see {@link Authenticator}); {@code address} is where it connects from. */
-    void authenticate(String user, String password, String address) throws JMSSecurityException {
-        authenticator.authenticate(user, password, address);
+    /**
+     * Lets a client in and answers who it is, or refuses it (see {@link Authenticator});
+     * {@code address} is where it connects from.
+     */
+    Identity authenticate(String user, String password, String address) throws JMSSecurityException {
+        return authenticator.authenticate(user, password, address);
+    }
+
+    /** Who a client is that proved a certificate naming {@code subject} over mutual TLS. */
+    Identity certified(String subject) {
+        return authenticator.certified(subject);
+    }
+
+    /**
+     * Refuses {@code operation} on {@code destination} unless {@code who} may do it, and, when
+     * the destination does not exist yet and the call would create it, unless {@code who} may
+     * also createDestination there. A null {@code operation} checks the creation only.
+     * Temporary destinations are not subject to permissions: only their connection may consume
+     * from them (see {@link BrokerConnection}), anyone may send to them (the reply pattern).
+     */
+    void authorize(Identity who, Operation operation, DestinationName destination) throws JMSSecurityException {
+        if (!authorizer.restricts() || destination.kind().isTemporary()) {
+            return; // without a permissions file every send pays nothing here
+        }
+        String kind = destination.kind().isQueue() ? "queue" : "topic";
+        if (operation != null) {
+            authorizer.check(who, operation, kind, destination.name());
+        }
+        if (config.autoCreateDestinations() && !exists(destination)) {
+            authorizer.check(who, Operation.CREATE_DESTINATION, kind, destination.name());
+        }
+    }
+
+    /** Whether the queue or topic {@code destination} exists now. */
+    boolean exists(DestinationName destination) {
+        return destinations.exists(destination);
+    }
+
+    /** Whether a permissions file restricts what users may do (without one, nothing needs checking). */
+    boolean restrictsUsers() {
+        return authorizer.restricts();
+    }
+
+    /** Refuses {@code operation} on the topic {@code topic} unless {@code who} may do it. */
+    void authorizeOnTopic(Identity who, Operation operation, String topic) throws JMSSecurityException {
+        authorizer.check(who, operation, "topic", topic);
+    }
+
+    /** The named subscription {@code name} of {@code clientId}, or null. */
+    Subscription existingSubscription(String clientId, String name) {
+        return subscriptions.existing(clientId, name);
     }
 
     /**
@@ -362,6 +419,23 @@ public final class Broker implements AutoCloseable {
     /** Wraps a sent message for the broker. */
     ServerMessage accept(MessageData data, BrokerConnection sender) {
         return new ServerMessage(storage.nextNumber(), data, sender.id, sender.clientId());
+    }
+
+    /**
+     * {@code data} as the broker takes it from {@code user}: with stampUserId, its JMSXUserID
+     * is the sending user's (none for a connection without a user name), whatever the sender set.
+     */
+    MessageData stamped(MessageData data, String user) {
+        if (!config.stampUserId() || Objects.equals(data.properties().get(USER_ID), user)) {
+            return data;
+        }
+        Map<String, Object> properties = new LinkedHashMap<>(data.properties());
+        if (user == null) {
+            properties.remove(USER_ID);
+        } else {
+            properties.put(USER_ID, user);
+        }
+        return data.toBuilder().properties(properties).build();
     }
 
     /** The entries a sent message produces (see {@link Routing#route}). */

@@ -8,6 +8,7 @@ import jakarta.jms.ResourceAllocationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +19,8 @@ import org.ferrymq.protocol.ConsumerInfo;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.MessageData;
 import org.ferrymq.protocol.XidData;
+import org.ferrymq.security.Identity;
+import org.ferrymq.security.Operation;
 import org.ferrymq.selector.Selector;
 
 /**
@@ -29,6 +32,11 @@ import org.ferrymq.selector.Selector;
  * <p>Its sessions, consumers and temporary destinations stay within the broker's limits per
  * connection: a slot is taken before one is made and given back when it goes, so a refused
  * one leaves nothing behind.
+ *
+ * <p>What its user may do is checked before a command has any effect (see
+ * {@link Broker#authorize}): a refused send, consumer, browse or unsubscribe sends, creates,
+ * consumes and removes nothing. Its temporary destinations are its own: no other connection
+ * may consume from or browse them.
  */
 public final class BrokerConnection implements Command.Visitor<JMSException> {
 
@@ -45,6 +53,8 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
     private final Allowance temporarySlots = new Allowance();
     /** The user name the connection was opened with (null: none), counted by the broker while open. */
     private volatile String user;
+    /** Who the connection is, with the user's roles; anonymous until it is open. */
+    private volatile Identity identity = Identity.ANONYMOUS;
     private volatile String clientId;
     /** The id the client gave its connection: the same after the client reconnects. */
     private volatile String clientConnectionId;
@@ -59,6 +69,11 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
 
     String clientId() {
         return clientId;
+    }
+
+    /** Who the connection is: its user and the user's roles. */
+    Identity identity() {
+        return identity;
     }
 
     /** Whether the connection is closed at the broker, by its client or by the broker. */
@@ -100,9 +115,8 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         // a client that proved a certificate over mutual TLS and gives no user name is the user it names
         String certified = c.user() == null ? channel.certificateSubject() : null;
         String connecting = certified != null ? certified : c.user();
-        if (certified == null) {
-            broker.authenticate(c.user(), c.password(), channel.remoteAddress());
-        }
+        Identity who = certified == null ? broker.authenticate(c.user(), c.password(), channel.remoteAddress())
+                : broker.certified(certified);
         broker.userConnected(connecting);
         try {
             if (c.clientId() != null) {
@@ -114,6 +128,7 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
             throw e;
         }
         user = connecting;
+        identity = who;
         clientConnectionId = c.connectionId();
         open = true;
         return null;
@@ -199,6 +214,7 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
                     + "' belongs to another connection; only the connection that created it may consume from it");
         }
         Selector selector = broker.selector(info.selector());
+        authorizeConsumer(info, selector);
         BrokerConsumer consumer;
         if (destination.kind().isQueue()) {
             MessageQueue queue = broker.queue(destination, false);
@@ -225,6 +241,31 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
             consumerSlots.giveBack(); // the client reused a consumer id: still one consumer
         }
         consumer.queue.addConsumer(consumer);
+    }
+
+    /**
+     * Refuses a consumer its user may not create, before anything of it exists: consume on its
+     * destination (and createDestination if that is not there yet); for a durable or shared
+     * subscription that does not exist yet as asked, createDurable on its topic too, and
+     * deleteDurable on the topic of the durable subscription it would replace.
+     */
+    private void authorizeConsumer(ConsumerInfo info, Selector selector) throws JMSException {
+        DestinationName destination = info.destination();
+        broker.authorize(identity, Operation.CONSUME, destination);
+        if (!broker.restrictsUsers() || destination.kind().isQueue() || destination.kind().isTemporary()
+                || info.subscriptionName() == null) {
+            return;
+        }
+        Subscription existing = broker.existingSubscription(clientId, info.subscriptionName());
+        String selectorText = selector == null ? null : selector.expression();
+        boolean same = existing != null && existing.topic.name.equals(destination.name())
+                && Objects.equals(existing.selectorText(), selectorText) && existing.noLocal == info.noLocal();
+        if (!same) {
+            broker.authorizeOnTopic(identity, Operation.CREATE_DURABLE, destination.name());
+            if (existing != null && existing.durable) {
+                broker.authorizeOnTopic(identity, Operation.DELETE_DURABLE, existing.topic.name);
+            }
+        }
     }
 
     @Override
@@ -264,8 +305,10 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
     @Override
     public Void send(Command.Send c) throws JMSException {
         BrokerSession session = session(c.sessionId());
-        broker.checkProperties(c.message());
-        session.send(c.message());
+        broker.authorize(identity, Operation.SEND, c.message().destination());
+        MessageData message = broker.stamped(c.message(), user);
+        broker.checkProperties(message);
+        session.send(message);
         return null;
     }
 
@@ -311,6 +354,11 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
 
     @Override
     public Void unsubscribe(Command.Unsubscribe c) throws JMSException {
+        Subscription existing = broker.restrictsUsers() ? broker.existingSubscription(clientId, c.subscriptionName())
+                : null;
+        if (existing != null && existing.durable) {
+            broker.authorizeOnTopic(identity, Operation.DELETE_DURABLE, existing.topic.name);
+        }
         Set<MessageQueue> pending = new java.util.HashSet<>();
         sessions.values().forEach(s -> pending.addAll(s.queuesInFlight()));
         broker.unsubscribe(clientId, c.subscriptionName(), pending);
@@ -348,11 +396,18 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
 
     @Override
     public List<MessageData> browse(Command.Browse c) throws JMSException {
-        return broker.queue(c.queue(), false).browse(broker.selector(c.selector()));
+        if (!broker.mayConsume(c.queue(), this)) {
+            throw new InvalidDestinationException("Temporary queue '" + c.queue().name()
+                    + "' belongs to another connection; only the connection that created it may browse it");
+        }
+        Selector selector = broker.selector(c.selector());
+        broker.authorize(identity, Operation.BROWSE, c.queue());
+        return broker.queue(c.queue(), false).browse(selector);
     }
 
     @Override
     public Void checkDestination(Command.CheckDestination c) throws JMSException {
+        broker.authorize(identity, null, c.destination()); // it creates a destination that is not there yet
         broker.checkDestination(c.destination());
         return null;
     }
@@ -370,27 +425,27 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
 
     @Override
     public Integer xaPrepare(Command.XaPrepare c) throws JMSException {
-        return broker.xa().prepare(c.xid());
+        return broker.xa().prepare(c.xid(), identity);
     }
 
     @Override
     public Integer xaCommit(Command.XaCommit c) throws JMSException {
-        return broker.xa().commit(c.xid(), c.onePhase());
+        return broker.xa().commit(c.xid(), c.onePhase(), identity);
     }
 
     @Override
     public Integer xaRollback(Command.XaRollback c) throws JMSException {
-        return broker.xa().rollback(c.xid());
+        return broker.xa().rollback(c.xid(), identity);
     }
 
     @Override
     public Integer xaForget(Command.XaForget c) throws JMSException {
-        return broker.xa().forget(c.xid());
+        return broker.xa().forget(c.xid(), identity);
     }
 
     @Override
     public List<XidData> xaRecover(Command.XaRecover c) throws JMSException {
-        return broker.xa().recover();
+        return broker.xa().recover(identity);
     }
 
     private BrokerSession session(long sessionId) throws IllegalStateException {

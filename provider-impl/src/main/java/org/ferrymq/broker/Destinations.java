@@ -180,6 +180,11 @@ final class Destinations {
                 ? "temp-queue-" : "temp-topic-") + connection.id + "-");
     }
 
+    /** Whether the queue or topic {@code name} exists now. */
+    boolean exists(DestinationName name) {
+        return name.kind().isQueue() ? queues.containsKey(name) : topics.containsKey(name);
+    }
+
     /** The queue {@code name} if it exists, or null; none is created. */
     MessageQueue existingQueue(DestinationName name) {
         return queues.get(name);

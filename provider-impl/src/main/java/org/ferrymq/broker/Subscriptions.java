@@ -175,6 +175,11 @@ final class Subscriptions {
         }
     }
 
+    /** The named subscription {@code name} of {@code clientId}, or null. */
+    synchronized Subscription existing(String clientId, String name) {
+        return namedSubscriptions.get(subscriptionKey(clientId, name));
+    }
+
     /** Called when a consumer of a subscription closes: non-durable ones die with their last consumer. */
     synchronized void consumerClosed(Subscription subscription) {
         if (!subscription.durable && subscription.queue.consumerCount() == 0) {

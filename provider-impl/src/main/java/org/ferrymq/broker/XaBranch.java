@@ -27,6 +27,11 @@ final class XaBranch {
     record Send(ServerMessage message, List<MessageQueue> targets) {}
 
     final XidData xid;
+    /**
+     * The user whose session started the branch (null: a connection without a user name); only
+     * that user, or one who may manage the broker, may join, prepare, commit, roll back or forget it.
+     */
+    final String owner;
     State state = State.ACTIVE;
     /** Sessions associated with the branch now, and those whose association is suspended. */
     final Set<BrokerSession> associated = new HashSet<>();
@@ -37,15 +42,19 @@ final class XaBranch {
     final List<QueueEntry> acks = new ArrayList<>();
     /** The branch's journal number, set at prepare. */
     long txNo;
-    /** Recovered from the journal: its acknowledged entries are locked on their queues. */
+    /**
+     * Recovered from the journal: its acknowledged entries are locked on their queues. The
+     * journal does not keep its owner, so any user may finish it.
+     */
     boolean recovered;
     /** When non-zero, the branch is rollback-only: the XA code its end, prepare and commit answer. */
     int rollbackCode;
     String rollbackReason;
     ScheduledFuture<?> timeout;
 
-    XaBranch(XidData xid) {
+    XaBranch(XidData xid, String owner) {
         this.xid = xid;
+        this.owner = owner;
     }
 
     boolean isAssociated() {

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -34,13 +35,17 @@ import org.ferrymq.api.journal.StoredReference;
 import org.ferrymq.protocol.OutcomeUnknownException;
 import org.ferrymq.protocol.XaFailure;
 import org.ferrymq.protocol.XidData;
+import org.ferrymq.security.Authorizer;
+import org.ferrymq.security.Identity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The broker's XA resource manager: every branch it knows, by Xid, and the XA state machine
- * of each. Any session of any connection may start, end, prepare, commit or roll back any
- * branch; a branch's state is guarded by its own monitor, so branches proceed in parallel
+ * of each. Any session of any connection of the user who started a branch may join, end,
+ * prepare, commit or roll back it; with security on, a connection of another user may not
+ * (unless that user may manage the broker), and {@code recover()} lists a user only their own
+ * branches. A branch's state is guarded by its own monitor, so branches proceed in parallel
  * and their journal writes are group-committed together.
  *
  * <p>Misuse is refused with the code the XA specification names for it: an unknown Xid is
@@ -65,10 +70,12 @@ final class XaTransactions {
     private final Routing routing;
     private final Redelivery redelivery;
     private final int defaultTimeoutSeconds;
+    private final Authorizer authorizer;
     private final Map<XidData, XaBranch> branches = new ConcurrentHashMap<>();
 
     XaTransactions(String brokerName, Timers timers, Storage storage, Routing routing, Redelivery redelivery,
-            int defaultTimeoutSeconds) {
+            int defaultTimeoutSeconds, Authorizer authorizer) {
+        this.authorizer = authorizer;
         this.brokerName = brokerName;
         this.timers = timers;
         this.storage = storage;
@@ -91,6 +98,29 @@ final class XaTransactions {
                     + "' knows: it was never started here, or it is already committed or rolled back");
         }
         return branch;
+    }
+
+    /**
+     * The branch {@code xid}, if {@code who} may act on it: the user who started it, a user who
+     * may manage the broker, anybody when security is off or the branch was recovered (the
+     * journal does not keep its owner). Another user is refused with XAER_RMERR, and the branch
+     * is left as it was.
+     */
+    private XaBranch owned(XidData xid, Identity who) throws XaFailure {
+        XaBranch branch = find(xid);
+        if (!mayFinish(branch, who)) {
+            XaFailure failure = failure(XAER_RMERR, who.shown() + " may not act on " + branch + " of broker '"
+                    + brokerName + "': another user started it, and only that user, or one granted manage.# in the "
+                    + "permissions file, may join, prepare, commit, roll back or forget it");
+            failure.initCause(new jakarta.jms.JMSSecurityException(failure.getMessage()));
+            throw failure;
+        }
+        return branch;
+    }
+
+    private boolean mayFinish(XaBranch branch, Identity who) {
+        return !authorizer.securityOn() || branch.recovered || Objects.equals(branch.owner, who.user())
+                || authorizer.mayManage(who);
     }
 
     /** Throws the branch's rollback code if it is rollback-only, after rolling it back when {@code resolve}. */
@@ -118,8 +148,9 @@ final class XaTransactions {
             throw failure(XAER_PROTO, "The session is already associated with " + current.xid
                     + "; end that association before starting another");
         }
+        Identity who = session.connection.identity();
         if (flags == TMNOFLAGS) {
-            XaBranch branch = new XaBranch(xid);
+            XaBranch branch = new XaBranch(xid, who.user());
             if (branches.putIfAbsent(xid, branch) != null) {
                 throw failure(XAER_DUPID, xid + " is already a branch on broker '" + brokerName
                         + "'; start with TMJOIN to join it");
@@ -137,7 +168,7 @@ final class XaTransactions {
         if (flags != TMJOIN && flags != TMRESUME) {
             throw failure(XAER_INVAL, "XAResource.start takes TMNOFLAGS, TMJOIN or TMRESUME, not flags " + flags);
         }
-        XaBranch branch = find(xid);
+        XaBranch branch = owned(xid, who);
         synchronized (branch) {
             checkRollbackOnly(branch, false);
             if (!branch.open()) {
@@ -243,8 +274,8 @@ final class XaTransactions {
 
     // ---- completion ----
 
-    int prepare(XidData xid) throws JMSException {
-        XaBranch branch = find(xid);
+    int prepare(XidData xid, Identity who) throws JMSException {
+        XaBranch branch = owned(xid, who);
         synchronized (branch) {
             checkRollbackOnly(branch, true);
             if (branch.state != XaBranch.State.IDLE) {
@@ -306,8 +337,8 @@ final class XaTransactions {
                 branch.xid.branchId(), sends, acks);
     }
 
-    int commit(XidData xid, boolean onePhase) throws JMSException {
-        XaBranch branch = find(xid);
+    int commit(XidData xid, boolean onePhase, Identity who) throws JMSException {
+        XaBranch branch = owned(xid, who);
         synchronized (branch) {
             if (branch.isAssociated()) {
                 throw failure(XAER_PROTO, branch + " is still associated with a session; end it before commit");
@@ -462,8 +493,8 @@ final class XaTransactions {
         finish(branch, XaBranch.State.DONE);
     }
 
-    int rollback(XidData xid) throws JMSException {
-        XaBranch branch = find(xid);
+    int rollback(XidData xid, Identity who) throws JMSException {
+        XaBranch branch = owned(xid, who);
         synchronized (branch) {
             if (branch.state == XaBranch.State.ROLLED_BACK) {
                 checkRollbackOnly(branch, true);
@@ -489,8 +520,8 @@ final class XaTransactions {
         return XA_OK;
     }
 
-    int forget(XidData xid) throws JMSException {
-        XaBranch branch = find(xid);
+    int forget(XidData xid, Identity who) throws JMSException {
+        XaBranch branch = owned(xid, who);
         synchronized (branch) {
             if (branch.state == XaBranch.State.ROLLED_BACK && branch.rollbackCode == XA_HEURRB) {
                 finish(branch, XaBranch.State.DONE);
@@ -501,10 +532,16 @@ final class XaTransactions {
                 + "commit or roll it back");
     }
 
-    /** The branches in doubt: prepared, being committed, or rolled back heuristically and not yet forgotten. */
-    List<XidData> recover() {
+    /**
+     * The branches in doubt: prepared, being committed, or rolled back heuristically and not yet
+     * forgotten; of them, those {@code who} may finish.
+     */
+    List<XidData> recover(Identity who) {
         List<XidData> prepared = new ArrayList<>();
         for (XaBranch branch : branches.values()) {
+            if (!mayFinish(branch, who)) {
+                continue;
+            }
             synchronized (branch) {
                 boolean heuristic = branch.state == XaBranch.State.ROLLED_BACK && branch.rollbackCode == XA_HEURRB;
                 if (branch.state == XaBranch.State.PREPARED || branch.state == XaBranch.State.COMMITTING || heuristic) {
@@ -570,7 +607,7 @@ final class XaTransactions {
      */
     void recovered(PreparedTransaction tx, Function<Long, MessageQueue> queues) {
         XidData xid = new XidData(tx.formatId(), tx.globalId(), tx.branchId());
-        XaBranch branch = new XaBranch(xid);
+        XaBranch branch = new XaBranch(xid, null);
         branch.state = XaBranch.State.PREPARED;
         branch.txNo = tx.txNo();
         branch.recovered = true;

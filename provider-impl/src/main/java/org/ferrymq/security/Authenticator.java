@@ -7,8 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
+import java.security.Principal;
 import java.security.URIParameter;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.NameCallback;
@@ -32,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * ({@link LoginThrottle}); during it, a login of that name from that address is refused
  * unchecked. The delay is waited out by the thread of the failing connection
  * alone, holding no lock, so other connections go on meanwhile.
+ *
+ * <p>A user let in gets the roles its source gives it ({@link Identity}): the
+ * {@code userRoles} setting for the {@code users} setting's users, the {@code .roles} line of
+ * the users file, or, from JAAS, the names of the principals the login modules added to the
+ * subject, the one named as the user excepted.
  */
 public final class Authenticator {
 
@@ -70,6 +79,13 @@ public final class Authenticator {
                     : config.jaasLoginConfig() + " (setting '" + BrokerConfig.JAAS_LOGIN_CONFIG + "')")
                     + ", or correct the setting");
         }
+        for (String user : config.userRoles().keySet()) {
+            if (!config.users().containsKey(user)) {
+                throw new JMSException("Broker '" + config.name() + "' setting '" + BrokerConfig.USER_ROLES
+                        + "' gives roles to '" + user + "', who is not a user of setting '" + BrokerConfig.USERS
+                        + "'; add the user there, or give roles in the users file (" + UsersFile.ROLES + " lines)");
+            }
+        }
         return new Authenticator(config, usersFile, jaas);
     }
 
@@ -84,26 +100,29 @@ public final class Authenticator {
     }
 
     /**
-     * Lets {@code user} in, or throws JMSSecurityException after the failure's delay.
+     * Lets {@code user} in and answers who it is, or throws JMSSecurityException after the
+     * failure's delay.
      *
      * @param address where the connection comes from, for the log and the delay
      */
-    public void authenticate(String user, String password, String address) throws JMSSecurityException {
+    public Identity authenticate(String user, String password, String address) throws JMSSecurityException {
         if (user == null) {
             if (config.requireCredentials()) {
                 LOG.warn("Broker '{}' refused a connection without a user name from {}", config.name(), address);
                 throw new JMSSecurityException("Broker '" + config.name()
                         + "' requires a user name and password; pass them to createConnection(user, password)");
             }
-            return;
+            return Identity.ANONYMOUS;
         }
         if (!config.hasUsers() && !config.requireCredentials()) {
-            return; // no users configured: security is off
+            return new Identity(user, Set.of()); // no users configured: security is off
         }
         // during a failure's delay the next guess of that address and user is not even checked
-        if (!throttle.lockedOut(address, user) && knows(user, password == null ? "" : password)) {
+        Set<String> roles = throttle.lockedOut(address, user) ? null
+                : rolesIfKnown(user, password == null ? "" : password);
+        if (roles != null) {
             throttle.succeeded(address, user);
-            return;
+            return new Identity(user, roles);
         }
         long delay = throttle.failed(address, user);
         LOG.warn("Failed login to broker '{}' as user '{}' from {}; answered after {} ms", config.name(),
@@ -117,33 +136,56 @@ public final class Authenticator {
                 + "' or the password is wrong");
     }
 
-    private boolean knows(String user, String password) {
+    /**
+     * The identity of a user who proved a certificate over mutual TLS: the roles the
+     * {@code userRoles} setting or the users file gives that name, if any.
+     */
+    public Identity certified(String subject) {
+        List<String> roles = config.userRoles().get(subject);
+        if (roles == null && usersFile != null) {
+            UsersFile.User known = usersFile.current().user(subject);
+            roles = known == null ? null : known.roles();
+        }
+        return new Identity(subject, roles == null ? Set.of() : Set.copyOf(roles));
+    }
+
+    /** The roles of {@code user} if the password is theirs, else null. */
+    private Set<String> rolesIfKnown(String user, String password) {
         String plain = config.users().get(user);
         if (plain != null) {
-            return PasswordHash.plainMatches(plain, password);
+            return PasswordHash.plainMatches(plain, password)
+                    ? Set.copyOf(config.userRoles().getOrDefault(user, List.of())) : null;
         }
         if (usersFile != null) {
             UsersFile.User known = usersFile.current().user(user);
             if (known != null) {
-                return known.password().matches(password.toCharArray());
+                return known.password().matches(password.toCharArray()) ? Set.copyOf(known.roles()) : null;
             }
             if (config.jaasRealm() == null) {
                 NOBODY.matches(password.toCharArray());
-                return false;
+                return null;
             }
         }
-        return config.jaasRealm() != null && jaasLogin(user, password);
+        return config.jaasRealm() == null ? null : jaasLogin(user, password);
     }
 
-    private boolean jaasLogin(String user, String password) {
+    /** The roles of a user the JAAS realm lets in: its subject's principals but the user's own; null if refused. */
+    private Set<String> jaasLogin(String user, String password) {
         try {
-            LoginContext login = new LoginContext(config.jaasRealm(), new Subject(),
+            Subject subject = new Subject();
+            LoginContext login = new LoginContext(config.jaasRealm(), subject,
                     callbacks -> answer(callbacks, user, password), jaas);
             login.login();
-            return true;
+            Set<String> roles = new HashSet<>();
+            for (Principal principal : subject.getPrincipals()) {
+                if (principal.getName() != null && !principal.getName().equals(user)) {
+                    roles.add(principal.getName());
+                }
+            }
+            return roles;
         } catch (LoginException e) {
             LOG.debug("JAAS realm '{}' refused user '{}': {}", config.jaasRealm(), printable(user), e.toString());
-            return false;
+            return null;
         }
     }
 

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The users of a broker as a users file keeps them ({@code etc/users.properties}): one line
- * {@code NAME=}{@link PasswordHash} per user, and optionally {@code NAME.roles=ROLE,ROLE} (kept
- * for the authorization to come; nothing checks roles yet). Never a password in plain text.
+ * {@code NAME=}{@link PasswordHash} per user, and optionally {@code NAME.roles=ROLE,ROLE} (the
+ * roles a permissions file grants to, see {@link Permissions}). Never a password in plain text.
  * Values are immutable: {@link #with} and {@link #without} give new ones, {@link #write}
  * replaces the file in one step, so a broker reading it never sees half a file.
  */

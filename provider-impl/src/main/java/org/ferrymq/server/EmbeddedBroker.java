@@ -181,12 +181,13 @@ public final class EmbeddedBroker implements AutoCloseable {
      * The settings a {@code vm://} URL gives: its {@code config} file's, overridden by its other
      * parameters. A URL may name only a {@code .properties} file: FerryMQ reads no other file
      * for whoever writes a URL. The settings that name files the broker reads (its users file,
-     * its JAAS configuration) are taken from that file only, never from the URL itself.
+     * its JAAS configuration, its permissions) are taken from that file only, never from the URL itself.
      */
     private static Properties settingsOf(ConnectionUrl url) throws JMSException {
         Properties settings = new Properties();
         Properties parameters = url.brokerParameters();
-        for (String fileSetting : List.of(BrokerConfig.USERS_FILE, BrokerConfig.JAAS_LOGIN_CONFIG)) {
+        for (String fileSetting : List.of(BrokerConfig.USERS_FILE, BrokerConfig.JAAS_LOGIN_CONFIG,
+                BrokerConfig.PERMISSIONS_FILE)) {
             if (parameters.containsKey(fileSetting)) {
                 throw new JMSException("Embedded broker URL " + url + ": parameter '" + fileSetting + "' is not taken"
                         + " from a URL; set it in the broker configuration file the URL names with '"

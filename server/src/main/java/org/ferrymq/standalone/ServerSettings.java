@@ -80,6 +80,7 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
         underHome(brokerKeys::getProperty, brokerKeys::setProperty, BrokerConfig.DATA_DIRECTORY, home);
         underHome(brokerKeys::getProperty, brokerKeys::setProperty, BrokerConfig.USERS_FILE, home);
         underHome(brokerKeys::getProperty, brokerKeys::setProperty, BrokerConfig.JAAS_LOGIN_CONFIG, home);
+        underHome(brokerKeys::getProperty, brokerKeys::setProperty, BrokerConfig.PERMISSIONS_FILE, home);
         underHome(tls::get, tls::put, TlsSettings.KEY_STORE, home);
         underHome(tls::get, tls::put, TlsSettings.TRUST_STORE, home);
         URI uri = listenUri(listen);

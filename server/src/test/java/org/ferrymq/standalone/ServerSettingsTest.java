@@ -40,6 +40,13 @@ class ServerSettingsTest {
     }
 
     @Test
+    void aRelativePermissionsFileIsUnderTheDistribution() {
+        ServerSettings s = ServerSettings.from(settings("permissionsFile", "etc/permissions.properties",
+                "usersFile", "etc/users.properties"), HOME);
+        assertEquals(HOME.resolve("etc/permissions.properties"), s.broker().permissionsFile());
+    }
+
+    @Test
     void theListenerAndBrokerSettingsGoWhereTheyBelong() {
         ServerSettings s = ServerSettings.from(settings("listen", "tcp://127.0.0.1:7000", "heartbeat", "2000",
                 "maxDeliveryAttempts", "3", "queues", "a,b"), HOME);
