@@ -77,8 +77,8 @@ public final class TckServer {
                 + "listen=tcp://" + HOST + ":" + port + "\n"
                 + "dataDirectory=" + dir.resolve("data").toAbsolutePath() + "\n"
                 + "users=j2ee:j2ee,javajoe:javajoe\n"
-                // the TCK also connects without credentials; with users, the broker would refuse that by default
-                + "requireCredentials=false\n";
+                // unlike the vm:// run's broker: the TCK's credential-less connections get j2ee from the factories
+                + "requireCredentials=true\n";
     }
 
     /** The JNDI properties of the run: the template with the server's address in place of {@code @SERVER@}. */
