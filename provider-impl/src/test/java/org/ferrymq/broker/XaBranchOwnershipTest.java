@@ -11,12 +11,10 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.XAConnection;
 import jakarta.jms.XASession;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
@@ -25,6 +23,7 @@ import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.server.EmbeddedBroker;
 import org.ferrymq.testing.Opened;
+import org.ferrymq.testing.TestXid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,29 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the broker ({@code manage.#}); the refused call leaves the branch as it was.
  */
 class XaBranchOwnershipTest {
-
-    private static final AtomicLong XIDS = new AtomicLong();
-
-    record TestXid(int formatId, byte[] gtrid, byte[] bqual) implements Xid {
-        static TestXid next() {
-            return new TestXid(4711, ByteBuffer.allocate(8).putLong(XIDS.incrementAndGet()).array(), new byte[] {1});
-        }
-
-        @Override
-        public int getFormatId() {
-            return formatId;
-        }
-
-        @Override
-        public byte[] getGlobalTransactionId() {
-            return gtrid.clone();
-        }
-
-        @Override
-        public byte[] getBranchQualifier() {
-            return bqual.clone();
-        }
-    }
 
     @TempDir
     Path dir;

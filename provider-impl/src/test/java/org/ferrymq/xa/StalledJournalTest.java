@@ -16,6 +16,7 @@ import jakarta.jms.XASession;
 import java.util.List;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.ferrymq.testing.TestXid;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.journal.JournalBroker;
@@ -59,7 +60,7 @@ class StalledJournalTest {
             XASession session = xaConnection.createXASession();
             XAResource xa = session.getXAResource();
             xa.setTransactionTimeout(3);
-            Xid xid = XaResourceTest.TestXid.next();
+            Xid xid = TestXid.next();
             xa.start(xid, XAResource.TMNOFLAGS);
             try (MessageConsumer in = session.createConsumer(session.createQueue("in"))) {
                 assertNotNull(in.receive(5000));

@@ -22,6 +22,7 @@ import java.util.List;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.ferrymq.testing.TestXid;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.journal.JournalBroker;
@@ -94,7 +95,7 @@ class XaCommitOutcomeTest {
         plain.createProducer(plain.createQueue("in")).send(plain.createTextMessage("work"));
         XASession session = xaConnection.createXASession();
         XAResource xa = session.getXAResource();
-        Xid xid = XaResourceTest.TestXid.next();
+        Xid xid = TestXid.next();
         xa.start(xid, XAResource.TMNOFLAGS);
         try (MessageConsumer in = session.createConsumer(session.createQueue("in"))) {
             assertEquals("work", text(in.receive(5000)));

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.ferrymq.testing.TestXid;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.journal.JournalBroker;
@@ -60,7 +61,7 @@ class XaJournalTest {
             s.createProducer(s.createQueue("in")).send(s.createTextMessage("acked-in-branch"));
             s.createProducer(s.createQueue("in")).send(s.createTextMessage("left-alone"));
         }
-        Xid xid = XaResourceTest.TestXid.next();
+        Xid xid = TestXid.next();
         try (XAConnection c = new FerryXAConnectionFactory(url).createXAConnection()) {
             c.start();
             XASession session = c.createXASession();
@@ -171,7 +172,7 @@ class XaJournalTest {
         try (XAConnection c = new FerryXAConnectionFactory(url).createXAConnection()) {
             XASession session = c.createXASession();
             XAResource xa = session.getXAResource();
-            Xid xid = XaResourceTest.TestXid.next();
+            Xid xid = TestXid.next();
             xa.start(xid, XAResource.TMNOFLAGS);
             session.createProducer(session.createQueue("out")).send(session.createTextMessage("unprepared"));
             xa.end(xid, XAResource.TMSUCCESS);

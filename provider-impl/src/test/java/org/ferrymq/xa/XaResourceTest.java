@@ -25,10 +25,8 @@ import jakarta.jms.XAConnection;
 import jakarta.jms.XAConnectionFactory;
 import jakarta.jms.XAJMSContext;
 import jakarta.jms.XASession;
-import java.nio.ByteBuffer;
 import java.util.Hashtable;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.naming.Context;
 import javax.naming.InitialContext;
 import javax.transaction.xa.XAException;
@@ -38,6 +36,7 @@ import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.client.FerryXAConnectionFactory;
 import org.ferrymq.jndi.FerryInitialContextFactory;
 import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.testing.TestXid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,8 +47,6 @@ import org.junit.jupiter.api.Test;
  */
 class XaResourceTest {
 
-    private static final AtomicLong XIDS = new AtomicLong();
-
     private String broker;
     private FerryXAConnectionFactory xaFactory;
     private FerryConnectionFactory factory;
@@ -57,33 +54,6 @@ class XaResourceTest {
     private Connection plain;
     private Session plainSession;
     private Queue queue;
-
-    /** An Xid of the test's own class: the broker must compare Xids by value, not by type. */
-    record TestXid(int formatId, byte[] gtrid, byte[] bqual) implements Xid {
-        static TestXid next() {
-            long n = XIDS.incrementAndGet();
-            return new TestXid(4711, ByteBuffer.allocate(8).putLong(n).array(), new byte[] {1});
-        }
-
-        TestXid branch(byte qualifier) {
-            return new TestXid(formatId, gtrid, new byte[] {qualifier});
-        }
-
-        @Override
-        public int getFormatId() {
-            return formatId;
-        }
-
-        @Override
-        public byte[] getGlobalTransactionId() {
-            return gtrid.clone();
-        }
-
-        @Override
-        public byte[] getBranchQualifier() {
-            return bqual.clone();
-        }
-    }
 
     @BeforeEach
     void start() throws Exception {
