@@ -329,7 +329,7 @@ final class CommandCodec {
                 case UNSUBSCRIBE -> new Command.Unsubscribe(Wire.readString(in));
                 case CREATE_TEMPORARY_DESTINATION -> new Command.CreateTemporaryDestination(Wire.readKind(in));
                 case DELETE_TEMPORARY_DESTINATION -> new Command.DeleteTemporaryDestination(requireDestination(in));
-                case BROWSE -> new Command.Browse(Wire.readDestination(in), Wire.readString(in));
+                case BROWSE -> new Command.Browse(requireDestination(in), Wire.readString(in));
                 case CHECK_DESTINATION -> new Command.CheckDestination(requireDestination(in));
                 case XA_START -> new Command.XaStart(in.readLong(), Wire.readXid(in), in.readInt(), in.readInt());
                 case XA_END -> new Command.XaEnd(in.readLong(), Wire.readXid(in), in.readInt(), requireLongs(in));

@@ -204,7 +204,7 @@ class FrameFuzzTest {
 
     @Provide
     Arbitrary<Command<?>> commands() {
-        return FuzzFrames.commands();
+        return FuzzFrames.commandsWithMissingFields();
     }
 
     @Provide

@@ -52,7 +52,7 @@ final class FuzzFrames {
     }
 
     static Arbitrary<long[]> longArrays() {
-        return ids().array(long[].class).ofMaxSize(4).injectNull(0.2);
+        return ids().array(long[].class).ofMaxSize(4);
     }
 
     static Arbitrary<XidData> xids() {
@@ -91,29 +91,44 @@ final class FuzzFrames {
 
     /** One valid command of any of the 27 types. */
     static Arbitrary<Command<?>> commands() {
+        return commands(false);
+    }
+
+    /**
+     * As {@link #commands()}, and also with null where the frame format can say null but the
+     * decoder refuses it (a delivery id array, the destination a command names): the server
+     * must close the connection with a protocol error then.
+     */
+    static Arbitrary<Command<?>> commandsWithMissingFields() {
+        return commands(true);
+    }
+
+    private static Arbitrary<Command<?>> commands(boolean missingFields) {
+        Arbitrary<long[]> longArrays = missingFields ? longArrays().injectNull(0.2) : longArrays();
+        Arbitrary<DestinationName> named = missingFields ? destinations() : destinations().filter(d -> d != null);
         List<Arbitrary<? extends Command<?>>> each = List.of(
                 Combinators.combine(strings(), strings(), strings(), strings()).as(Command.OpenConnection::new),
                 strings().map(Command.SetClientId::new),
                 Arbitraries.just(new Command.CloseConnection()),
                 Combinators.combine(ids(), Arbitraries.of(true, false)).as(Command.CreateSession::new),
-                Combinators.combine(ids(), longArrays()).as(Command.CloseSession::new),
+                Combinators.combine(ids(), longArrays).as(Command.CloseSession::new),
                 consumerInfos().map(Command.CreateConsumer::new),
-                Combinators.combine(ids(), longArrays()).as(Command.CloseConsumer::new),
+                Combinators.combine(ids(), longArrays).as(Command.CloseConsumer::new),
                 Combinators.combine(ids(), ints()).as(Command.Credit::new),
                 ids().map(Command.Pull::new),
                 Combinators.combine(ids(), messages()).as(Command.Send::new),
-                Combinators.combine(ids(), longArrays()).as(Command.Acknowledge::new),
-                Combinators.combine(ids(), longArrays()).as(Command.AcknowledgeAsync::new),
-                Combinators.combine(ids(), longArrays()).as(Command.Commit::new),
-                Combinators.combine(ids(), longArrays()).as(Command.Rollback::new),
-                Combinators.combine(ids(), longArrays(), longArrays()).as(Command.Recover::new),
+                Combinators.combine(ids(), longArrays).as(Command.Acknowledge::new),
+                Combinators.combine(ids(), longArrays).as(Command.AcknowledgeAsync::new),
+                Combinators.combine(ids(), longArrays).as(Command.Commit::new),
+                Combinators.combine(ids(), longArrays).as(Command.Rollback::new),
+                Combinators.combine(ids(), longArrays, longArrays).as(Command.Recover::new),
                 strings().map(Command.Unsubscribe::new),
                 Arbitraries.of(DestinationName.Kind.class).map(Command.CreateTemporaryDestination::new),
-                destinations().map(Command.DeleteTemporaryDestination::new),
+                named.map(Command.DeleteTemporaryDestination::new),
                 Combinators.combine(destinations(), strings()).as(Command.Browse::new),
-                destinations().map(Command.CheckDestination::new),
+                named.map(Command.CheckDestination::new),
                 Combinators.combine(ids(), xids(), ints(), ints()).as(Command.XaStart::new),
-                Combinators.combine(ids(), xids(), ints(), longArrays()).as(Command.XaEnd::new),
+                Combinators.combine(ids(), xids(), ints(), longArrays).as(Command.XaEnd::new),
                 xids().map(Command.XaPrepare::new),
                 Combinators.combine(xids(), Arbitraries.of(true, false)).as(Command.XaCommit::new),
                 xids().map(Command.XaRollback::new),
