@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * file each, see {@link RawBytes} for the format) against a running server, after an accepted
  * hello: the server either goes on answering that connection or closes it with an error
  * saying why (a file's {@code # expect:} line names words the error must hold), logs no
- * crash, and serves another client all along.
+ * crash and at most one warning, and serves another client all along.
  */
 class FuzzCorpusTest {
 
@@ -71,6 +71,8 @@ class FuzzCorpusTest {
             }
             RoundTrip.check(bystander, queue, "after " + name);
             assertEquals(List.of(), log.unexpectedSince(mark), "what the server logged");
+            assertTrue(log.since(mark).split("Closing the connection of client", -1).length <= 2,
+                    "one bad connection, one warning: " + log.since(mark));
         }
     }
 }

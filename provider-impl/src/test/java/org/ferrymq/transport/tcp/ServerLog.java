@@ -42,12 +42,16 @@ final class ServerLog implements AutoCloseable {
         }
     }
 
+    /** What was logged since {@code mark}. */
+    String since(int mark) {
+        synchronized (captured) {
+            return captured.substring(Math.min(mark, captured.length()));
+        }
+    }
+
     /** The lines logged since {@code mark} that no protocol error explains (stack traces, escaped exceptions, leaks). */
     List<String> unexpectedSince(int mark) {
-        String text;
-        synchronized (captured) {
-            text = captured.substring(Math.min(mark, captured.length()));
-        }
+        String text = since(mark);
         List<String> unexpected = new ArrayList<>();
         String[] lines = text.split("\n");
         for (int i = 0; i < lines.length; i++) {
