@@ -115,7 +115,11 @@ class FrameFuzzTest {
             }
             int status = reply.readUnsignedByte();
             if (status == Handshake.ACCEPTED) {
-                assertEquals(RawClient.Outcome.ALIVE, probe(client), "after an accepted hello");
+                RawClient.Ending ending = client.probe();
+                // a hello may ask for a heartbeat of a few ms: the server rightly closes a client silent for three
+                assertTrue(ending.outcome() == RawClient.Outcome.ALIVE || ending.outcome()
+                        == RawClient.Outcome.CLOSED_WITH_REASON && ending.reason().contains("heard nothing"),
+                        "after an accepted hello: " + ending);
             } else {
                 assertEquals(Handshake.REFUSED, status);
                 assertTrue(reply.readableBytes() > 0, "a refusal without a reason");

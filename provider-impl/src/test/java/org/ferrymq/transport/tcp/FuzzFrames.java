@@ -125,7 +125,7 @@ final class FuzzFrames {
                 strings().map(Command.Unsubscribe::new),
                 Arbitraries.of(DestinationName.Kind.class).map(Command.CreateTemporaryDestination::new),
                 named.map(Command.DeleteTemporaryDestination::new),
-                Combinators.combine(destinations(), strings()).as(Command.Browse::new),
+                Combinators.combine(named, strings()).as(Command.Browse::new),
                 named.map(Command.CheckDestination::new),
                 Combinators.combine(ids(), xids(), ints(), ints()).as(Command.XaStart::new),
                 Combinators.combine(ids(), xids(), ints(), longArrays).as(Command.XaEnd::new),
