@@ -30,6 +30,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.lifecycle.BeforeTry;
+import net.jqwik.api.lifecycle.PropagationMode;
 import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.ConsumerInfo;
 import org.ferrymq.protocol.DestinationName;
@@ -48,7 +49,7 @@ import org.ferrymq.protocol.MessageData;
  * <p>Tries per property: {@code jqwik.tries.default} (junit-platform.properties, few); the
  * {@code fuzz} profile runs them for {@code -Dfuzz.minutes} (see {@link FuzzBudget}).
  */
-@AddLifecycleHook(FuzzBudget.class)
+@AddLifecycleHook(value = FuzzBudget.class, propagateTo = PropagationMode.DIRECT_DESCENDANTS)
 class FrameFuzzTest {
 
     static final int MAX_FRAME_SIZE = 64 * 1024;

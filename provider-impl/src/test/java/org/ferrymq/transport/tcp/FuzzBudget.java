@@ -30,8 +30,9 @@ public final class FuzzBudget implements AroundTryHook {
             return aTry.execute(parameters);
         }
         long share = TimeUnit.SECONDS.toNanos((long) (Double.parseDouble(minutes) * 60 / PROPERTIES));
-        long deadline = DEADLINES.computeIfAbsent(context.label(),
-                property -> System.nanoTime() + share);
+        String property = context.optionalElement().map(Object::toString).orElse(context.label());
+        long deadline = DEADLINES.computeIfAbsent(property,
+                first -> System.nanoTime() + share);
         if (System.nanoTime() - deadline > 0) {
             return TryExecutionResult.satisfied(true); // the share is spent: the property ends, passed
         }

@@ -63,7 +63,22 @@ final class NumberedMessages implements AutoCloseable {
             }
         } catch (Exception e) {
             failure.compareAndSet(null, "failed after " + received.get() + " messages: " + e);
+            System.out.println("The well-behaved client failed (" + e + "); the broker's threads:\n" + brokerThreads());
         }
+    }
+
+    /** Where the broker's threads are (the journal's, the command threads'), to tell a stall from a slow machine. */
+    private static String brokerThreads() {
+        StringBuilder dump = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("ferrymq-")) {
+                dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+                for (int i = 0; i < Math.min(stack.length, 12); i++) {
+                    dump.append("    at ").append(stack[i]).append('\n');
+                }
+            }
+        });
+        return dump.toString();
     }
 
     /** How many arrived, in order and once each, so far. */
