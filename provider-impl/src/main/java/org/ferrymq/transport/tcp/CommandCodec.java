@@ -315,24 +315,24 @@ final class CommandCodec {
                 case SET_CLIENT_ID -> new Command.SetClientId(Wire.readString(in));
                 case CLOSE_CONNECTION -> new Command.CloseConnection();
                 case CREATE_SESSION -> new Command.CreateSession(in.readLong(), Wire.readBoolean(in));
-                case CLOSE_SESSION -> new Command.CloseSession(in.readLong(), Wire.readLongs(in));
+                case CLOSE_SESSION -> new Command.CloseSession(in.readLong(), requireLongs(in));
                 case CREATE_CONSUMER -> new Command.CreateConsumer(Wire.readConsumerInfo(in));
-                case CLOSE_CONSUMER -> new Command.CloseConsumer(in.readLong(), Wire.readLongs(in));
+                case CLOSE_CONSUMER -> new Command.CloseConsumer(in.readLong(), requireLongs(in));
                 case CREDIT -> new Command.Credit(in.readLong(), in.readInt());
                 case PULL -> new Command.Pull(in.readLong());
                 case SEND -> new Command.Send(in.readLong(), MessageFrames.read(in));
-                case ACKNOWLEDGE -> new Command.Acknowledge(in.readLong(), Wire.readLongs(in));
-                case ACKNOWLEDGE_ASYNC -> new Command.AcknowledgeAsync(in.readLong(), Wire.readLongs(in));
-                case COMMIT -> new Command.Commit(in.readLong(), Wire.readLongs(in));
-                case ROLLBACK -> new Command.Rollback(in.readLong(), Wire.readLongs(in));
-                case RECOVER -> new Command.Recover(in.readLong(), Wire.readLongs(in), Wire.readLongs(in));
+                case ACKNOWLEDGE -> new Command.Acknowledge(in.readLong(), requireLongs(in));
+                case ACKNOWLEDGE_ASYNC -> new Command.AcknowledgeAsync(in.readLong(), requireLongs(in));
+                case COMMIT -> new Command.Commit(in.readLong(), requireLongs(in));
+                case ROLLBACK -> new Command.Rollback(in.readLong(), requireLongs(in));
+                case RECOVER -> new Command.Recover(in.readLong(), requireLongs(in), requireLongs(in));
                 case UNSUBSCRIBE -> new Command.Unsubscribe(Wire.readString(in));
                 case CREATE_TEMPORARY_DESTINATION -> new Command.CreateTemporaryDestination(Wire.readKind(in));
-                case DELETE_TEMPORARY_DESTINATION -> new Command.DeleteTemporaryDestination(Wire.readDestination(in));
-                case BROWSE -> new Command.Browse(Wire.readDestination(in), Wire.readString(in));
-                case CHECK_DESTINATION -> new Command.CheckDestination(Wire.readDestination(in));
+                case DELETE_TEMPORARY_DESTINATION -> new Command.DeleteTemporaryDestination(requireDestination(in));
+                case BROWSE -> new Command.Browse(requireDestination(in), Wire.readString(in));
+                case CHECK_DESTINATION -> new Command.CheckDestination(requireDestination(in));
                 case XA_START -> new Command.XaStart(in.readLong(), Wire.readXid(in), in.readInt(), in.readInt());
-                case XA_END -> new Command.XaEnd(in.readLong(), Wire.readXid(in), in.readInt(), Wire.readLongs(in));
+                case XA_END -> new Command.XaEnd(in.readLong(), Wire.readXid(in), in.readInt(), requireLongs(in));
                 case XA_PREPARE -> new Command.XaPrepare(Wire.readXid(in));
                 case XA_COMMIT -> new Command.XaCommit(Wire.readXid(in), Wire.readBoolean(in));
                 case XA_ROLLBACK -> new Command.XaRollback(Wire.readXid(in));
@@ -346,5 +346,27 @@ final class CommandCodec {
         } catch (IndexOutOfBoundsException e) {
             throw new FrameFormatException("a command frame ends before its last field");
         }
+    }
+
+    /*
+     * Fields the wire format could carry as null (a count of -1, a destination kind of 0) but
+     * that a FerryMQ client always sends: the broker never sees such a command.
+     */
+
+    /** Delivery ids (acknowledged, consumed, refused): a client sends an empty array, never null. */
+    private static long[] requireLongs(ByteBuf in) {
+        long[] ids = Wire.readLongs(in);
+        if (ids == null) {
+            throw new FrameFormatException("a command's delivery ids are missing (a count of -1)");
+        }
+        return ids;
+    }
+
+    private static DestinationName requireDestination(ByteBuf in) {
+        DestinationName destination = Wire.readDestination(in);
+        if (destination == null) {
+            throw new FrameFormatException("a command that names a destination holds none (destination kind 0)");
+        }
+        return destination;
     }
 }

@@ -12,6 +12,11 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private final int maxFrameSize;
     private final String side;
+    /**
+     * Set when a length field was refused: the bytes after it are not frames, and the closing
+     * connection must not decode (and report) them once more.
+     */
+    private boolean refused;
 
     /** {@code side} names this end in messages: "server" or "client". */
     FrameDecoder(int maxFrameSize, String side) {
@@ -22,12 +27,18 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        if (refused) {
+            in.skipBytes(in.readableBytes());
+            return null;
+        }
         if (in.readableBytes() >= Frames.LENGTH_FIELD) {
             long size = in.getUnsignedInt(in.readerIndex());
             if (size > maxFrameSize) {
+                refused = true;
                 throw new FrameTooLargeException(tooLarge(size, maxFrameSize, "the " + side + "'s"));
             }
             if (size < Frames.HEADER) {
+                refused = true;
                 throw new FrameFormatException("a frame of " + size + " bytes is shorter than a frame header");
             }
         }

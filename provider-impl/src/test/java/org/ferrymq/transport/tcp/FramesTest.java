@@ -94,7 +94,7 @@ class FramesTest {
                 new Command.CloseConnection(),
                 new Command.CreateSession(2, true),
                 new Command.CloseSession(2, new long[] {4, 5}),
-                new Command.CloseSession(2, null),
+                new Command.CloseSession(2, new long[0]),
                 new Command.CreateConsumer(info),
                 new Command.CloseConsumer(3, new long[] {6}),
                 new Command.Credit(3, 100),

@@ -9,8 +9,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import org.ferrymq.protocol.Command;
+import org.ferrymq.protocol.DestinationName;
 
 /**
  * A client on a plain socket that speaks the frame format by hand: for what a well-behaved
@@ -32,6 +34,11 @@ final class RawClient implements AutoCloseable {
         socket.setSoTimeout(60_000); // a generous bound, so that a broken server fails the test instead of hanging it
         out = new DataOutputStream(socket.getOutputStream());
         in = new DataInputStream(socket.getInputStream());
+    }
+
+    /** How long a read waits before it fails with a SocketTimeoutException. */
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
     }
 
     Reply hello(int version, int heartbeatMillis) throws IOException {
@@ -59,7 +66,10 @@ final class RawClient implements AutoCloseable {
 
     /** Writes a request; answers its correlation id. */
     int send(Command<?> command) throws IOException {
-        int id = ++correlationIds;
+        return send(++correlationIds, command);
+    }
+
+    private int send(int id, Command<?> command) throws IOException {
         ByteBuf frame = Frames.request(ByteBufAllocator.DEFAULT, id, command);
         try {
             byte[] bytes = new byte[frame.readableBytes()];
@@ -104,6 +114,56 @@ final class RawClient implements AutoCloseable {
                 throw new IOException("refused: " + ErrorCodec.decode(frame).getMessage());
             }
         }
+    }
+
+    /** Exactly {@code count} bytes, or null when the stream ends first. */
+    byte[] readBytes(int count) throws IOException {
+        byte[] bytes = in.readNBytes(count);
+        return bytes.length == count ? bytes : null;
+    }
+
+    /** A request whose answer proves that the connection still works: CheckDestination of a queue. */
+    static final int PROBE = 0x7EADBEEF;
+
+    /** How a connection ended up after what a test sent: still answering, or closed by the server. */
+    enum Outcome { ALIVE, CLOSED_WITH_REASON, CLOSED_WITHOUT_REASON }
+
+    /** The outcome, and the server's reason when it closed the connection with one. */
+    record Ending(Outcome outcome, String reason) {
+    }
+
+    /**
+     * Sends the probe request and reads until its answer or error (ALIVE) or the end of the
+     * connection, noting the reason of a connection-level error frame or a connection-failed push.
+     */
+    Ending probe() throws IOException {
+        try {
+            send(PROBE, new Command.CheckDestination(DestinationName.queue("probe")));
+        } catch (SocketException e) {
+            // closed already; what the server said before is still to be read
+        }
+        String reason = null;
+        try {
+            while (true) {
+                ByteBuf frame = readFrame();
+                if (frame == null) {
+                    break;
+                }
+                int kind = frame.readUnsignedByte();
+                int correlationId = frame.readInt();
+                if (correlationId == PROBE && (kind == Frames.ANSWER || kind == Frames.ERROR)) {
+                    return new Ending(Outcome.ALIVE, null);
+                }
+                if (kind == Frames.ERROR && correlationId == 0) {
+                    reason = ErrorCodec.decode(frame).getMessage();
+                } else if (kind == Frames.PUSH && frame.readUnsignedByte() == Frames.PUSH_CONNECTION_FAILED) {
+                    reason = ErrorCodec.decode(frame).getMessage();
+                }
+            }
+        } catch (SocketException e) {
+            // reset by the server: closed as well
+        }
+        return new Ending(reason == null ? Outcome.CLOSED_WITHOUT_REASON : Outcome.CLOSED_WITH_REASON, reason);
     }
 
     /** Reads and drops everything until the server closes the connection. */
