@@ -139,6 +139,25 @@ class NonPersistentMemoryLimitTest {
     }
 
     @Test
+    void expiredMessagesGiveTheirMemoryBackWhenTheBrokerDropsThem() throws Exception {
+        start(config -> config.onFull(BrokerConfig.OnFull.FAIL));
+        Queue queue = session.createQueue("expiring");
+        MessageProducer producer = session.createProducer(queue);
+        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        producer.setTimeToLive(100);
+        AtomicInteger sent = new AtomicInteger();
+        sendUntilRefused(producer, 0, sent);
+        Thread.sleep(300); // all of them expire
+
+        MessageConsumer consumer = session.createConsumer(queue); // dispatching drops the expired ones
+        assertNull(consumer.receive(200));
+        producer.setTimeToLive(0);
+        AtomicInteger again = new AtomicInteger();
+        sendUntilRefused(producer, 0, again);
+        assertEquals(sent.get(), again.get(), "expired messages kept their room");
+    }
+
+    @Test
     void aBlockedProducerResumesWhenAConsumerDrainsAndNoMessageIsLostOrDuplicated() throws Exception {
         start(config -> config.blockOnFullTimeoutMillis(60_000));
         Queue queue = session.createQueue("blocking");
