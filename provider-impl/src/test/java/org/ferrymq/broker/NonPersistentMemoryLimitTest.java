@@ -157,6 +157,43 @@ class NonPersistentMemoryLimitTest {
         assertEquals(sent.get(), again.get(), "expired messages kept their room");
     }
 
+    /** Fills {@code queue} until a send is refused, drains it, and answers how many it took. */
+    private int capacity(Queue queue) throws JMSException {
+        MessageProducer producer = session.createProducer(queue);
+        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        AtomicInteger sent = new AtomicInteger();
+        sendUntilRefused(producer, 0, sent);
+        MessageConsumer consumer = session.createConsumer(queue);
+        receiveInOrder(consumer, 0, sent.get());
+        consumer.close();
+        return sent.get();
+    }
+
+    @Test
+    void aDeadLetteredMessageKeepsItsRoomOnTheDeadLetterQueueUntilConsumedThere() throws Exception {
+        start(config -> config.onFull(BrokerConfig.OnFull.FAIL).maxDeliveryAttempts(2));
+        Queue measured = session.createQueue("measured");
+        int empty = capacity(measured);
+
+        Queue poison = session.createQueue("poison");
+        MessageProducer producer = session.createProducer(poison);
+        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        producer.send(numbered(session, 0));
+        Session transacted = connection.createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer failing = transacted.createConsumer(poison);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertTrue(failing.receive(10_000) != null);
+            transacted.rollback();
+        }
+        failing.close();
+        assertEquals(empty - 1, capacity(measured), "the dead-lettered message holds no room");
+        Session acknowledging = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Message deadLetter = acknowledging.createConsumer(acknowledging.createQueue("DLQ")).receive(10_000);
+        assertEquals(0, deadLetter.getIntProperty("n"));
+        deadLetter.acknowledge();
+        assertEquals(empty, capacity(measured), "consuming the dead-lettered message gave no room back");
+    }
+
     @Test
     void aBlockedProducerResumesWhenAConsumerDrainsAndNoMessageIsLostOrDuplicated() throws Exception {
         start(config -> config.blockOnFullTimeoutMillis(60_000));
