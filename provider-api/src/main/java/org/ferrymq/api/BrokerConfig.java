@@ -128,6 +128,33 @@ public final class BrokerConfig {
      */
     public static final String MAX_MEMORY = "maxMemory";
     /**
+     * Bytes of messages the broker holds in memory only, never in the journal: non-persistent
+     * messages, and every message on a temporary queue or a non-durable subscription (a message
+     * a topic fans out counts once per subscription). Past it a send of such a message waits for
+     * room or is refused (see {@link #ON_FULL}). Accepts a suffix k, m or g. Default a quarter of
+     * the maximum heap, like {@link #MAX_MEMORY}: together they keep queued messages to half the
+     * heap, and no application that works today meets the limit unless its consumers fall behind.
+     */
+    public static final String MAX_NON_PERSISTENT_MEMORY = "maxNonPersistentMemory";
+    /**
+     * Bytes of memory-only messages (as {@link #MAX_NON_PERSISTENT_MEMORY} counts them) one queue
+     * or subscription may hold, so that one slow consumer cannot take the whole budget; {@code 0}
+     * means no limit of its own. Accepts a suffix k, m or g. Default 0.
+     */
+    public static final String MAX_DESTINATION_MEMORY = "maxDestinationMemory";
+    /**
+     * What a send that finds no room under {@link #MAX_NON_PERSISTENT_MEMORY} or
+     * {@link #MAX_DESTINATION_MEMORY} does: {@code block} (the default) waits up to
+     * {@link #BLOCK_ON_FULL_TIMEOUT} for consumers to make room, {@code fail} is refused at once
+     * with a ResourceAllocationException.
+     */
+    public static final String ON_FULL = "onFull";
+    /**
+     * Milliseconds a send waits for room under {@code onFull=block} before it is refused with a
+     * ResourceAllocationException; 0 refuses at once. Default 30000.
+     */
+    public static final String BLOCK_ON_FULL_TIMEOUT = "blockOnFullTimeout";
+    /**
      * Seconds an XA transaction branch may take from its start to its prepare before the
      * broker rolls it back, unless the transaction manager sets its own timeout with
      * {@code XAResource.setTransactionTimeout}. Default 300.
@@ -219,7 +246,11 @@ public final class BrokerConfig {
                     DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER, JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT,
                     MAX_MEMORY, TRANSACTION_TIMEOUT, MAX_SELECTOR_LENGTH, MAX_SELECTOR_DEPTH, MAX_PROPERTIES,
                     MAX_PROPERTIES_SIZE, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_USER, MAX_SESSIONS_PER_CONNECTION,
-                    MAX_CONSUMERS_PER_CONNECTION, MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION)));
+                    MAX_CONSUMERS_PER_CONNECTION, MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION, MAX_NON_PERSISTENT_MEMORY,
+                    MAX_DESTINATION_MEMORY, ON_FULL, BLOCK_ON_FULL_TIMEOUT)));
+
+    /** What a send that finds no room does (see {@link #ON_FULL}). */
+    public enum OnFull { BLOCK, FAIL }
 
     /** The journal kinds {@link #JOURNAL} accepts. */
     public enum JournalKind { JDBC, MEMORY }
@@ -251,6 +282,10 @@ public final class BrokerConfig {
     private DataSource dataSource;
     private long journalTimeoutMillis = 10_000;
     private long maxMemory = Runtime.getRuntime().maxMemory() / 4;
+    private long maxNonPersistentMemory = Runtime.getRuntime().maxMemory() / 4;
+    private long maxDestinationMemory;
+    private OnFull onFull = OnFull.BLOCK;
+    private long blockOnFullTimeoutMillis = 30_000;
     private int transactionTimeoutSeconds = 300;
     private int maxSelectorLength = DEFAULT_MAX_SELECTOR_LENGTH;
     private int maxSelectorDepth = DEFAULT_MAX_SELECTOR_DEPTH;
@@ -321,6 +356,10 @@ public final class BrokerConfig {
             case JOURNAL_DIALECT -> journalDialect = requireValue(key, value);
             case JOURNAL_TIMEOUT -> journalTimeoutMillis(parseCount(key, value));
             case MAX_MEMORY -> maxMemory(parseBytes(key, value));
+            case MAX_NON_PERSISTENT_MEMORY -> maxNonPersistentMemory(parseBytes(key, value));
+            case MAX_DESTINATION_MEMORY -> maxDestinationMemory(parseBytes(key, value));
+            case ON_FULL -> onFull(parseOnFull(value));
+            case BLOCK_ON_FULL_TIMEOUT -> blockOnFullTimeoutMillis(parseCount(key, value));
             case TRANSACTION_TIMEOUT -> transactionTimeoutSeconds(parseCount(key, value));
             case MAX_SELECTOR_LENGTH -> maxSelectorLength(parseCount(key, value));
             case MAX_SELECTOR_DEPTH -> maxSelectorDepth(parseCount(key, value));
@@ -507,6 +546,41 @@ public final class BrokerConfig {
         return this;
     }
 
+    public BrokerConfig maxNonPersistentMemory(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("Broker setting '" + MAX_NON_PERSISTENT_MEMORY + "' is below 1; use a"
+                    + " number of bytes, 1 or more (a suffix k, m or g is allowed)");
+        }
+        this.maxNonPersistentMemory = bytes;
+        return this;
+    }
+
+    public BrokerConfig maxDestinationMemory(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("Broker setting '" + MAX_DESTINATION_MEMORY + "' is negative; use 0"
+                    + " (no limit per destination) or a number of bytes (a suffix k, m or g is allowed)");
+        }
+        this.maxDestinationMemory = bytes;
+        return this;
+    }
+
+    public BrokerConfig onFull(OnFull onFull) {
+        if (onFull == null) {
+            throw new IllegalArgumentException("Broker setting '" + ON_FULL + "' is empty; use block or fail");
+        }
+        this.onFull = onFull;
+        return this;
+    }
+
+    public BrokerConfig blockOnFullTimeoutMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("Broker setting '" + BLOCK_ON_FULL_TIMEOUT + "' is negative; use 0"
+                    + " (refuse at once) or a number of milliseconds");
+        }
+        this.blockOnFullTimeoutMillis = millis;
+        return this;
+    }
+
     public BrokerConfig maxSelectorLength(int characters) {
         this.maxSelectorLength = requireAtLeastOne(MAX_SELECTOR_LENGTH, characters, "characters");
         return this;
@@ -607,6 +681,11 @@ public final class BrokerConfig {
     public long journalTimeoutMillis() { return journalTimeoutMillis; }
     public int transactionTimeoutSeconds() { return transactionTimeoutSeconds; }
     public long maxMemory() { return maxMemory; }
+    public long maxNonPersistentMemory() { return maxNonPersistentMemory; }
+    /** 0: no limit per queue or subscription. */
+    public long maxDestinationMemory() { return maxDestinationMemory; }
+    public OnFull onFull() { return onFull; }
+    public long blockOnFullTimeoutMillis() { return blockOnFullTimeoutMillis; }
     public int maxSelectorLength() { return maxSelectorLength; }
     public int maxSelectorDepth() { return maxSelectorDepth; }
     public int maxProperties() { return maxProperties; }
@@ -647,6 +726,16 @@ public final class BrokerConfig {
             }
         }
         throw new IllegalArgumentException(what + " is neither jdbc nor memory; use one of them");
+    }
+
+    private static OnFull parseOnFull(String value) {
+        String v = value == null ? "" : value.trim();
+        for (OnFull kind : OnFull.values()) {
+            if (kind.name().equalsIgnoreCase(v)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("Broker setting '" + ON_FULL + "' is neither block nor fail; use one of them");
     }
 
     private static long parseBytes(String key, String value) {

@@ -438,9 +438,12 @@ public final class Broker implements AutoCloseable {
         return data.toBuilder().properties(properties).build();
     }
 
-    /** The entries a sent message produces (see {@link Routing#route}). */
-    List<QueueEntry> route(ServerMessage message, List<JournalRecord> records) throws JMSException {
-        return routing.route(message, records);
+    /**
+     * The entries a sent message produces, within the limits of memory-only messages (see
+     * {@link Routing#routeWithinLimits}); null when {@code mayWait} is false and it would wait for room.
+     */
+    List<QueueEntry> route(ServerMessage message, List<JournalRecord> records, boolean mayWait) throws JMSException {
+        return routing.routeWithinLimits(message, records, mayWait);
     }
 
     /** Journals sends and acknowledgements in one batch, then makes them visible (see {@link Routing#store}). */

@@ -92,6 +92,12 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
      * CloseConnection are taken: everything else is refused before it has any effect.
      */
     public <R> R handle(Command<R> command) throws JMSException {
+        checkUsable(command);
+        return command.accept(this);
+    }
+
+    /** Refuses commands on a closed connection, and all but opening and closing on one not open yet. */
+    private void checkUsable(Command<?> command) throws JMSException {
         if (closed) {
             throw new IllegalStateException(broker.isClosed() ? broker.closedMessage()
                     : "The connection to broker '" + broker.name() + "' is closed");
@@ -102,7 +108,6 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
                     + command.getClass().getSimpleName() + " refused: open it first (OpenConnection, with a user "
                     + "name and password if the broker requires them)");
         }
-        return command.accept(this);
     }
 
     // ---- one method per command; transports call handle(), which refuses commands on a closed connection ----
@@ -304,12 +309,26 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
 
     @Override
     public Void send(Command.Send c) throws JMSException {
+        send(c, true);
+        return null;
+    }
+
+    /**
+     * Sends where the caller must not wait (a network transport's I/O thread): answers false,
+     * having kept nothing, when the send would have to wait for room in the broker's memory for
+     * messages kept in memory only; the caller then sends it again, in order, where it may wait.
+     */
+    public boolean sendWithoutWaiting(Command.Send c) throws JMSException {
+        checkUsable(c);
+        return send(c, false);
+    }
+
+    private boolean send(Command.Send c, boolean mayWait) throws JMSException {
         BrokerSession session = session(c.sessionId());
         broker.authorize(identity, Operation.SEND, c.message().destination());
         MessageData message = broker.stamped(c.message(), user);
         broker.checkProperties(message);
-        session.send(message);
-        return null;
+        return session.send(message, mayWait);
     }
 
     /**

@@ -89,23 +89,32 @@ final class BrokerSession {
         }
     }
 
-    void send(MessageData message) throws JMSException {
+    /**
+     * Sends {@code message}. A memory-only message that finds no room waits for it (see
+     * {@link Storage#takeRoom}); with {@code mayWait} false it answers false instead, having
+     * kept nothing, and the caller sends it again where it may wait.
+     */
+    boolean send(MessageData message, boolean mayWait) throws JMSException {
         XaBranch xa = branch();
         if (xa != null) {
             broker.checkDestination(message.destination()); // a bad destination fails the send, not the prepare
             broker.xa().send(xa, broker.accept(message, connection));
-            return;
+            return true;
         }
         if (transacted) {
             broker.checkDestination(message.destination()); // a bad destination fails the send, not the commit
             synchronized (this) {
                 pendingSends.add(message);
             }
-            return;
+            return true;
         }
         List<JournalRecord> records = new ArrayList<>(2);
-        List<QueueEntry> entries = broker.route(broker.accept(message, connection), records);
+        List<QueueEntry> entries = broker.route(broker.accept(message, connection), records, mayWait);
+        if (entries == null) {
+            return false;
+        }
         broker.store(records, entries, List.of());
+        return true;
     }
 
     void acknowledge(long[] deliveryIds) throws JMSException {
@@ -154,8 +163,13 @@ final class BrokerSession {
         }
         List<JournalRecord> records = new ArrayList<>();
         List<QueueEntry> routed = new ArrayList<>();
-        for (MessageData message : sends) {
-            routed.addAll(broker.route(broker.accept(message, connection), records));
+        try {
+            for (MessageData message : sends) {
+                routed.addAll(broker.route(broker.accept(message, connection), records, true));
+            }
+        } catch (JMSException | RuntimeException e) { // e.g. no room: none of the transaction's sends is kept
+            routed.forEach(entry -> entry.queue.abandon(entry));
+            throw e;
         }
         broker.store(records, routed, take(consumed));
     }

@@ -72,6 +72,12 @@ final class MessageQueue {
     private final Timers timers;
     private final Storage storage;
 
+    /**
+     * Bytes of the memory-only entries this queue holds (waiting or in flight), against
+     * {@code maxDestinationMemory}; guarded by Storage's room lock, not this queue's monitor.
+     */
+    long memoryOnlyBytes;
+
     private final TreeSet<QueueEntry> available = new TreeSet<>(QueueEntry.DELIVERY_ORDER);
     private final List<BrokerConsumer> consumers = new ArrayList<>();
     private int nextConsumer;
@@ -143,6 +149,7 @@ final class MessageQueue {
     /** The entry's store failed: it never joins the queue. */
     synchronized void abandon(QueueEntry entry) {
         unsettled.remove(entry.sequence);
+        storage.giveBackRoom(entry);
     }
 
     /**
@@ -632,6 +639,7 @@ final class MessageQueue {
             }
             entry.consumer = null;
             if (deleted) {
+                storage.giveBackRoom(entry);
                 continue;
             }
             if (usedUp.test(entry)) {
@@ -670,6 +678,7 @@ final class MessageQueue {
         paging = false;
         List<QueueEntry> dropped = new ArrayList<>(available);
         available.clear();
+        dropped.forEach(storage::giveBackRoom);
         selectorConsumers.forEach(c -> c.matching.clear());
         return dropped;
     }

@@ -33,6 +33,11 @@ final class QueueEntry {
     int refusedAttempts;
     /** The delivery count the journal holds for this entry; a dispatch past it must be journaled first. */
     int journaledDeliveryCount;
+    /**
+     * Whether this memory-only entry counts against the broker's limits for memory-only
+     * messages; guarded by Storage's room lock, not the queue's.
+     */
+    boolean roomCounted;
     /** Set while dispatched and not yet acknowledged. */
     BrokerConsumer consumer;
 

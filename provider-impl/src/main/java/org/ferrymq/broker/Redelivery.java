@@ -114,6 +114,7 @@ final class Redelivery {
             return;
         }
         storage.removed(exhausted);
+        storage.countWithoutLimit(moved);
         moved.forEach(dlq::enqueue);
     }
 }

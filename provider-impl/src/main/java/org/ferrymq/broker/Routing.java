@@ -64,7 +64,26 @@ final class Routing {
      * every entry.
      */
     List<QueueEntry> route(ServerMessage message, List<JournalRecord> records) throws JMSException {
-        return place(message, targets(message), records, true);
+        List<QueueEntry> entries = place(message, targets(message), records, true);
+        storage.countWithoutLimit(entries); // a committing XA transaction's: its sends were accepted already
+        return entries;
+    }
+
+    /**
+     * As {@link #route}, for a send the broker may still refuse: room for its memory-only
+     * entries is taken first (see {@link Storage#takeRoom}), waiting for it as configured; a
+     * send refused stores nothing. With {@code mayWait} false, answers null instead of waiting.
+     */
+    List<QueueEntry> routeWithinLimits(ServerMessage message, List<JournalRecord> records, boolean mayWait)
+            throws JMSException {
+        List<MessageQueue> targets = targets(message);
+        List<MessageQueue> reserved = storage.takeRoom(message, targets, mayWait);
+        if (reserved == null) {
+            return null;
+        }
+        List<QueueEntry> entries = place(message, targets, records, true);
+        storage.roomTaken(message, reserved, entries);
+        return entries;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.ferrymq.broker;
 
 import jakarta.jms.JMSException;
+import jakarta.jms.ResourceAllocationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * outcome of a write is unknown, and what follows it when it settles runs here, on a thread of
  * its own, in the order the writes settle. Memory is counted per journaled entry from the moment
  * a queue holds it until its removal is stored.
+ *
+ * <p>Entries the journal never holds (non-persistent messages, and every message on a temporary
+ * queue or a non-durable subscription) cannot page: they are counted apart, against
+ * {@code maxNonPersistentMemory} and, per queue, {@code maxDestinationMemory}, from the moment
+ * a send takes room for them until they leave their queue (acknowledged, expired,
+ * dead-lettered, or their queue deleted). A send that finds no room waits for it or is refused,
+ * and then nothing of it is kept.
  */
 final class Storage {
 
@@ -47,6 +55,14 @@ final class Storage {
     /** Bytes of journaled messages held in memory, against {@link BrokerConfig#maxMemory()}. */
     private final AtomicLong memoryInUse = new AtomicLong();
     private final AtomicLong numbers = new AtomicLong();
+    /**
+     * Guards the accounting of memory-only entries: {@link #memoryOnlyInUse}, each queue's
+     * {@link MessageQueue#memoryOnlyBytes} and each entry's {@link QueueEntry#roomCounted}.
+     * Never held while taking a queue's monitor (a queue may take it under its own), so a
+     * sender waiting for room holds nothing that consumers need to make it.
+     */
+    private final Object room = new Object();
+    private long memoryOnlyInUse;
 
     Storage(BrokerConfig config, Journal journal) {
         this.config = config;
@@ -136,6 +152,8 @@ final class Storage {
         for (QueueEntry entry : entries) {
             if (entry.journaled()) {
                 memoryInUse.addAndGet(-entry.message.size);
+            } else {
+                giveBackRoom(entry);
             }
         }
     }
@@ -167,6 +185,170 @@ final class Storage {
     /** Bytes of journaled messages held in memory now, the figure {@code maxMemory} limits. */
     long memoryInUse() {
         return memoryInUse.get();
+    }
+
+    // ---- memory-only entries ----
+
+    /** Whether {@code queue} would hold {@code message} in memory only, never in the journal. */
+    static boolean memoryOnly(MessageQueue queue, ServerMessage message) {
+        return !(queue.durable && message.persistent());
+    }
+
+    /**
+     * Takes room for {@code message} on each of {@code targets} that would hold it in memory
+     * only, within {@code maxNonPersistentMemory} and {@code maxDestinationMemory}. Without
+     * room, it waits for consumers to make some (onFull=block, up to blockOnFullTimeout), then
+     * refuses the send with a ResourceAllocationException; with {@code mayWait} false it answers
+     * null instead of waiting, having taken nothing. Answers the targets room was taken on: the
+     * caller hands them to {@link #roomTaken} once it has made the entries.
+     */
+    List<MessageQueue> takeRoom(ServerMessage message, List<MessageQueue> targets, boolean mayWait)
+            throws ResourceAllocationException {
+        List<MessageQueue> memoryOnly = new ArrayList<>(targets.size());
+        for (MessageQueue target : targets) {
+            if (memoryOnly(target, message)) {
+                memoryOnly.add(target);
+            }
+        }
+        if (memoryOnly.isEmpty()) {
+            return memoryOnly;
+        }
+        long size = message.size;
+        long need = size * memoryOnly.size();
+        long perQueue = config.maxDestinationMemory();
+        if (need > config.maxNonPersistentMemory() || (perQueue > 0 && size > perQueue)) {
+            throw new ResourceAllocationException(describe(message) + " takes " + size + " bytes"
+                    + (memoryOnly.size() > 1 ? " on each of " + memoryOnly.size() + " subscriptions" : "")
+                    + ", more than broker '" + config.name() + "' ever holds in memory only (broker settings '"
+                    + BrokerConfig.MAX_NON_PERSISTENT_MEMORY + "' " + config.maxNonPersistentMemory() + " bytes, '"
+                    + BrokerConfig.MAX_DESTINATION_MEMORY + "' " + (perQueue > 0 ? perQueue + " bytes" : "no limit")
+                    + "); send it persistent to a durable queue or topic subscription, or raise the setting");
+        }
+        boolean block = config.onFull() == BrokerConfig.OnFull.BLOCK && config.blockOnFullTimeoutMillis() > 0;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.blockOnFullTimeoutMillis());
+        synchronized (room) {
+            while (true) {
+                String full = noRoom(message, memoryOnly, need);
+                if (full == null) {
+                    memoryOnlyInUse += need;
+                    for (MessageQueue queue : memoryOnly) {
+                        queue.memoryOnlyBytes += size;
+                    }
+                    return memoryOnly;
+                }
+                if (!block) {
+                    throw new ResourceAllocationException(full + "; the send is refused at once (broker setting '"
+                            + BrokerConfig.ON_FULL + "' is " + config.onFull().name().toLowerCase(java.util.Locale.ROOT)
+                            + ", '" + BrokerConfig.BLOCK_ON_FULL_TIMEOUT + "' " + config.blockOnFullTimeoutMillis()
+                            + " ms)" + REMEDY);
+                }
+                if (!mayWait) {
+                    return null;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new ResourceAllocationException(full + "; the send waited " + config.blockOnFullTimeoutMillis()
+                            + " ms (broker setting '" + BrokerConfig.BLOCK_ON_FULL_TIMEOUT + "') for consumers to make"
+                            + " room, and is refused" + REMEDY);
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(room, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ResourceAllocationException(full + "; the send was interrupted while it waited for room,"
+                            + " and is refused");
+                }
+            }
+        }
+    }
+
+    private static final String REMEDY = ". Nothing of the message is kept. Let consumers catch up, send persistent"
+            + " messages to a durable queue or subscription (the journal pages those), or raise the setting";
+
+    /** Why there is no room for {@code message} on {@code queues} now; null when there is. Under {@link #room}. */
+    private String noRoom(ServerMessage message, List<MessageQueue> queues, long need) {
+        long limit = config.maxNonPersistentMemory();
+        if (memoryOnlyInUse + need > limit) {
+            return "Broker '" + config.name() + "' holds " + memoryOnlyInUse + " bytes of messages kept in memory only"
+                    + " (non-persistent ones, and those on temporary queues and non-durable subscriptions); "
+                    + describe(message) + " (" + message.size + " bytes" + (queues.size() > 1 ? " on each of "
+                    + queues.size() + " subscriptions" : "") + ") would take it past the limit of " + limit
+                    + " bytes (broker setting '" + BrokerConfig.MAX_NON_PERSISTENT_MEMORY + "')";
+        }
+        long perQueue = config.maxDestinationMemory();
+        if (perQueue > 0) {
+            for (MessageQueue queue : queues) {
+                if (queue.memoryOnlyBytes + message.size > perQueue) {
+                    String where = message.data.destination().kind().isQueue() ? "Queue '" + shown(queue.name) + "'"
+                            : "Subscription '" + shown(queue.name) + "' of topic '"
+                            + shown(message.data.destination().name()) + "'";
+                    return where + " holds " + queue.memoryOnlyBytes + " bytes of messages kept in memory only; "
+                            + describe(message) + " (" + message.size + " bytes) would take it past the limit of "
+                            + perQueue + " bytes per queue or subscription (broker setting '"
+                            + BrokerConfig.MAX_DESTINATION_MEMORY + "')";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String describe(ServerMessage message) {
+        return "the message sent to " + (message.data.destination().kind().isQueue() ? "queue '" : "topic '")
+                + shown(message.data.destination().name()) + "'";
+    }
+
+    /**
+     * The entries {@link #takeRoom} made room for now hold it, until they leave their queues;
+     * room taken on a queue that got no entry (deleted meanwhile) is given back.
+     */
+    void roomTaken(ServerMessage message, List<MessageQueue> reserved, List<QueueEntry> entries) {
+        if (reserved.isEmpty()) {
+            return;
+        }
+        List<MessageQueue> unused = new ArrayList<>(reserved);
+        synchronized (room) {
+            for (QueueEntry entry : entries) {
+                if (memoryOnly(entry.queue, entry.message) && unused.remove(entry.queue)) {
+                    entry.roomCounted = true;
+                }
+            }
+            for (MessageQueue queue : unused) {
+                queue.memoryOnlyBytes -= message.size;
+                memoryOnlyInUse -= message.size;
+            }
+            if (!unused.isEmpty()) {
+                room.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Counts memory-only entries that must be taken whatever the limits (the sends of a
+     * committing XA transaction, messages moved to the dead-letter queue): they may take the
+     * figures past their limits, which then refuse other sends until room is made.
+     */
+    void countWithoutLimit(List<QueueEntry> entries) {
+        synchronized (room) {
+            for (QueueEntry entry : entries) {
+                if (memoryOnly(entry.queue, entry.message) && !entry.roomCounted) {
+                    entry.roomCounted = true;
+                    entry.queue.memoryOnlyBytes += entry.message.size;
+                    memoryOnlyInUse += entry.message.size;
+                }
+            }
+        }
+    }
+
+    /** A memory-only entry left its queue for good: its room is free, and senders waiting for room hear of it. */
+    void giveBackRoom(QueueEntry entry) {
+        synchronized (room) {
+            if (entry.roomCounted) {
+                entry.roomCounted = false;
+                entry.queue.memoryOnlyBytes -= entry.message.size;
+                memoryOnlyInUse -= entry.message.size;
+                room.notifyAll();
+            }
+        }
     }
 
     Journal journal() {

@@ -449,6 +449,7 @@ final class XaTransactions {
         for (XaBranch.Send send : branch.sends) {
             routed.addAll(routing.place(send.message(), send.targets(), records, false));
         }
+        storage.countWithoutLimit(routed); // prepared: its sends were accepted already
         for (QueueEntry entry : branch.acks) {
             storage.removal(entry, records);
         }

@@ -109,7 +109,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
             int correlationId = frame.readInt();
             if (kind == Frames.REQUEST || kind == Frames.ONEWAY) {
                 Command<?> command = CommandCodec.decode(frame);
-                if (kind == Frames.ONEWAY && neverWaits(command) && commands.runIfIdle(() -> handleOneway(command))) {
+                if (kind == Frames.ONEWAY && neverWaits(command)
+                        && commands.runIfIdle(() -> handleOneway(command, true))) {
                     return; // handled here, on the I/O thread: nothing of this client was waiting for the broker
                 }
                 if (queued.incrementAndGet() >= MAX_QUEUED) {
@@ -118,7 +119,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
                 if (kind == Frames.REQUEST) {
                     commands.execute(() -> handled(() -> handle(correlationId, command)));
                 } else {
-                    commands.execute(() -> handled(() -> handleOneway(command)));
+                    commands.execute(() -> handled(() -> handleOneway(command, false)));
                 }
             } else if (kind != Frames.HEARTBEAT) {
                 throw new FrameFormatException("a client may send requests and heartbeats, not frames of kind " + kind);
@@ -136,7 +137,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
      * send (TcpTransport sends one-way only those and the sends of a local transaction, which the
      * broker holds until the commit; a persistent one still goes to the command thread); and an
      * AcknowledgeAsync, whose journal write the broker only queues (the client hears of it in an
-     * acknowledgements-settled push).
+     * acknowledgements-settled push). A non-persistent send that would have to wait for room in
+     * the broker's memory does not wait there: see {@link #handleOneway}.
      */
     private static boolean neverWaits(Command<?> command) {
         return command instanceof Command.Credit
@@ -175,10 +177,25 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
         }
     }
 
-    private void handleOneway(Command<?> command) {
+    /**
+     * Handles a one-way command; {@code onIoThread}: here, on the I/O thread, where nothing may
+     * wait. A send that would wait there for room (onFull=block, the broker's memory for
+     * non-persistent messages full) is handed, having kept nothing, to the command thread, which
+     * waits; the connection's later commands queue behind it, so order is kept.
+     */
+    private void handleOneway(Command<?> command, boolean onIoThread) {
         JMSException refusal;
         try {
-            connection.handle(command);
+            if (onIoThread && command instanceof Command.Send send) {
+                if (!connection.sendWithoutWaiting(send)) {
+                    if (queued.incrementAndGet() >= MAX_QUEUED) {
+                        updateAutoRead();
+                    }
+                    commands.execute(() -> handled(() -> handleOneway(command, false)));
+                }
+            } else {
+                connection.handle(command);
+            }
             return;
         } catch (JMSException e) {
             refusal = e;
