@@ -97,11 +97,7 @@ class ServerDistributionIT {
         assertFalse(log.contains(" WARN ") || log.contains(" ERROR "), log);
 
         // The second start runs in the foreground; SIGTERM stops it as cleanly as bin/ferrymq stop.
-        Process foreground = new ProcessBuilder(home.resolve("bin/ferrymq").toString(), "run")
-                .directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(home.resolve("log/foreground.out").toFile()).start();
-        started.add(foreground);
-        awaitListening();
+        Process foreground = runInForeground();
         try (JMSContext context = factory().createContext()) {
             Queue orders = context.createQueue("orders");
             var consumer = context.createConsumer(orders);
@@ -109,10 +105,7 @@ class ServerDistributionIT {
             assertEquals("order 3", consumer.receiveBody(String.class, 10_000));
             assertNull(consumer.receiveBody(String.class, 200), "a message came twice");
         }
-        foreground.destroy(); // SIGTERM
-        assertTrue(foreground.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the server did not stop on SIGTERM");
-        String out = Files.readString(home.resolve("log/foreground.out"), StandardCharsets.UTF_8);
-        assertTrue(out.contains("FerryMQ stopped: broker 'ferrymq'"), out);
+        String out = stopWithSigterm(foreground);
         assertFalse(out.contains(" WARN ") || out.contains(" ERROR "), out);
     }
 
@@ -121,18 +114,11 @@ class ServerDistributionIT {
         Path journal = home.resolve("data/own-journal");
         Files.writeString(home.resolve("etc/broker.properties"), "\njournalUrl=jdbc:h2:file:" + journal
                 + ";WRITE_DELAY=0\n", StandardOpenOption.APPEND);
-        Process foreground = new ProcessBuilder(home.resolve("bin/ferrymq").toString(), "run")
-                .directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(home.resolve("log/foreground.out").toFile()).start();
-        started.add(foreground);
-        awaitListening();
+        Process foreground = runInForeground();
         try (JMSContext context = factory().createContext()) {
             context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(context.createQueue("orders"), "kept");
         }
-        foreground.destroy(); // SIGTERM: the server's shutdown hook stops the broker, which closes the database
-        assertTrue(foreground.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the server did not stop on SIGTERM");
-        String out = Files.readString(home.resolve("log/foreground.out"), StandardCharsets.UTF_8);
-        assertTrue(out.contains("FerryMQ stopped: broker 'ferrymq'"), out);
+        String out = stopWithSigterm(foreground); // its shutdown hook stops the broker, which closes the database
         assertTrue(Files.exists(home.resolve("data/own-journal.mv.db")), "the journal is not where its URL says");
         // H2's own shutdown hook must not close the database under the stopping broker
         assertFalse(out.contains(" WARN ") || out.contains(" ERROR "), out);
@@ -144,6 +130,25 @@ class ServerDistributionIT {
         Result run = run(home, "bin/ferrymq", "run");
         assertEquals(FerryServer.CANNOT_START, run.exitValue, run.output);
         assertTrue(run.output.contains("Unknown setting 'maxDeliveryAttemps'"), run.output);
+    }
+
+    /** Starts {@code bin/ferrymq run} (the foreground start), output to log/foreground.out, and waits until it listens. */
+    private Process runInForeground() throws Exception {
+        Process foreground = new ProcessBuilder(home.resolve("bin/ferrymq").toString(), "run")
+                .directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(home.resolve("log/foreground.out").toFile()).start();
+        started.add(foreground);
+        awaitListening();
+        return foreground;
+    }
+
+    /** Stops a foreground server with SIGTERM; answers its output, which says it stopped. */
+    private String stopWithSigterm(Process foreground) throws Exception {
+        foreground.destroy(); // SIGTERM
+        assertTrue(foreground.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the server did not stop on SIGTERM");
+        String out = Files.readString(home.resolve("log/foreground.out"), StandardCharsets.UTF_8);
+        assertTrue(out.contains("FerryMQ stopped: broker 'ferrymq'"), out);
+        return out;
     }
 
     private FerryConnectionFactory factory() {
