@@ -113,13 +113,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
                         && commands.runIfIdle(() -> handleOneway(command, true))) {
                     return; // handled here, on the I/O thread: nothing of this client was waiting for the broker
                 }
-                if (queued.incrementAndGet() >= MAX_QUEUED) {
-                    updateAutoRead();
-                }
                 if (kind == Frames.REQUEST) {
-                    commands.execute(() -> handled(() -> handle(correlationId, command)));
+                    queue(() -> handle(correlationId, command));
                 } else {
-                    commands.execute(() -> handled(() -> handleOneway(command, false)));
+                    queue(() -> handleOneway(command, false));
                 }
             } else if (kind != Frames.HEARTBEAT) {
                 throw new FrameFormatException("a client may send requests and heartbeats, not frames of kind " + kind);
@@ -144,6 +141,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
         return command instanceof Command.Credit
                 || command instanceof Command.AcknowledgeAsync
                 || command instanceof Command.Send send && !send.message().persistent();
+    }
+
+    /** Hands {@code handling} to the connection's command thread, after what waits there; reading pauses when too much waits. */
+    private void queue(Runnable handling) {
+        if (queued.incrementAndGet() >= MAX_QUEUED) {
+            updateAutoRead();
+        }
+        commands.execute(() -> handled(handling));
     }
 
     private void handled(Runnable handling) {
@@ -188,10 +193,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
         try {
             if (onIoThread && command instanceof Command.Send send) {
                 if (!connection.sendWithoutWaiting(send)) {
-                    if (queued.incrementAndGet() >= MAX_QUEUED) {
-                        updateAutoRead();
-                    }
-                    commands.execute(() -> handled(() -> handleOneway(command, false)));
+                    queue(() -> handleOneway(command, false));
                 }
             } else {
                 connection.handle(command);
