@@ -143,7 +143,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
                 || command instanceof Command.Send send && !send.message().persistent();
     }
 
-    /** Hands {@code handling} to the connection's command thread, after what waits there; reading pauses when too much waits. */
+    /**
+     * Hands {@code handling} to the connection's command thread, after what waits there;
+     * reading pauses when too much waits.
+     */
     private void queue(Runnable handling) {
         if (queued.incrementAndGet() >= MAX_QUEUED) {
             updateAutoRead();
