@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.testing.HeapWatch;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -85,7 +86,7 @@ class BacklogPagingSoakIT {
         System.out.printf("SOAK %s: %,d x 1 KiB persistent; sent in %.1f s (%,.0f msg/s), restarted and drained in "
                 + "%.1f s (%,.0f msg/s); max heap %d MiB, peak heap used %d MiB, peak live after GC %d MiB%n",
                 db.name(), MESSAGES, sendSeconds, MESSAGES / sendSeconds, drainSeconds, MESSAGES / drainSeconds,
-                Runtime.getRuntime().maxMemory() >> 20, heap.peakUsed >> 20, heap.peakAfterGc() >> 20);
+                Runtime.getRuntime().maxMemory() >> 20, heap.peakUsed() >> 20, heap.peakAfterGc() >> 20);
         assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF"));
     }
 }

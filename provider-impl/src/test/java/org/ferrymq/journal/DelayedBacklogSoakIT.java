@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.testing.HeapWatch;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -111,7 +112,7 @@ class DelayedBacklogSoakIT {
                 + "in %.1f s (%,.0f msg/s); max heap %d MiB, peak heap used %d MiB, peak live after GC %d MiB%n",
                 db.name(), MESSAGES, sendSeconds, MESSAGES / sendSeconds, (dueAt - restartedAt) / 1e3,
                 waitingPeak >> 20, drainSeconds, MESSAGES / drainSeconds, Runtime.getRuntime().maxMemory() >> 20,
-                heap.peakUsed >> 20, heap.peakAfterGc() >> 20);
+                heap.peakUsed() >> 20, heap.peakAfterGc() >> 20);
         assertEquals(0, db.depth("delayed"));
         assertEquals(2 * CALIBRATION, db.depth("soak-calibration"));
     }

@@ -1,4 +1,4 @@
-package org.ferrymq.journal;
+package org.ferrymq.testing;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -6,13 +6,13 @@ import java.lang.management.MemoryType;
 import java.util.List;
 
 /** Samples the heap in use every 20 ms, and reads the old generation's peak right after collections. */
-final class HeapWatch {
+public final class HeapWatch {
     private final Thread sampler;
     private volatile boolean running = true;
-    volatile long peakUsed;
-    volatile long peakAfterGc;
+    private volatile long peakUsed;
+    private volatile long peakAfterGc;
 
-    HeapWatch() {
+    public HeapWatch() {
         heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
         sampler = new Thread(() -> {
             while (running) {
@@ -30,13 +30,18 @@ final class HeapWatch {
         sampler.start();
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         running = false;
         sampler.join();
     }
 
+    /** The most heap in use at any sample, garbage included. */
+    public long peakUsed() {
+        return peakUsed;
+    }
+
     /** The most the heap held right after a collection: the live data, garbage excluded. */
-    long peakAfterGc() {
+    public long peakAfterGc() {
         return peakAfterGc;
     }
 
