@@ -249,6 +249,17 @@ public final class BrokerConfig {
                     MAX_CONSUMERS_PER_CONNECTION, MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION, MAX_NON_PERSISTENT_MEMORY,
                     MAX_DESTINATION_MEMORY, ON_FULL, BLOCK_ON_FULL_TIMEOUT)));
 
+    /**
+     * The prefix of destination policy settings: {@code destination.PATTERN.SETTING=VALUE}, e.g.
+     * {@code destination.orders.#.redeliveryDelay=1000} (see {@link DestinationPolicy}).
+     */
+    public static final String DESTINATION_PREFIX = "destination.";
+
+    /** Whether {@code key} is a broker setting: one of {@link #KEYS}, or a destination policy setting. */
+    public static boolean isKey(String key) {
+        return KEYS.contains(key) || key.startsWith(DESTINATION_PREFIX);
+    }
+
     /** What a send that finds no room does (see {@link #ON_FULL}). */
     public enum OnFull { BLOCK, FAIL }
 
@@ -256,6 +267,8 @@ public final class BrokerConfig {
     public enum JournalKind { JDBC, MEMORY }
 
     private final String name;
+    /** Per pattern, in the order given, the destination settings it sets. */
+    private final Map<DestinationPattern, Map<String, String>> destinationPolicies = new LinkedHashMap<>();
     private final Map<String, String> users = new LinkedHashMap<>();
     private Path usersFile;
     private final Map<String, List<String>> userRoles = new LinkedHashMap<>();
@@ -315,6 +328,15 @@ public final class BrokerConfig {
 
     /** Applies one setting by its property name. */
     public BrokerConfig set(String key, String value) {
+        if (key.startsWith(DESTINATION_PREFIX)) {
+            int dot = key.lastIndexOf('.');
+            if (dot <= DESTINATION_PREFIX.length()) {
+                throw new IllegalArgumentException("Broker setting '" + key + "' names no destination pattern and "
+                        + "setting; write destination.PATTERN.SETTING, e.g. destination.orders.#.redeliveryDelay; "
+                        + "the settings are " + DestinationPolicy.SETTINGS);
+            }
+            return destinationPolicy(key.substring(DESTINATION_PREFIX.length(), dot), key.substring(dot + 1), value);
+        }
         switch (key) {
             case USERS -> {
                 for (String pair : splitList(value)) {
@@ -374,6 +396,56 @@ public final class BrokerConfig {
             default -> throw new IllegalArgumentException("Unknown broker setting '" + key + "'; the settings are " + KEYS);
         }
         return this;
+    }
+
+    /**
+     * Sets one destination setting for the destinations whose names match {@code pattern}
+     * (see {@link DestinationPolicy} for the settings and {@link DestinationPattern} for patterns).
+     *
+     * @throws IllegalArgumentException naming the pattern or setting that is wrong
+     */
+    public BrokerConfig destinationPolicy(String pattern, String setting, String value) {
+        DestinationPattern parsed = DestinationPattern.of(pattern);
+        DestinationPolicy.check(setting, value);
+        Map<String, String> settings = destinationPolicies.computeIfAbsent(parsed, p -> new LinkedHashMap<>());
+        settings.put(setting, value.trim());
+        String delay = settings.get(DestinationPolicy.REDELIVERY_DELAY);
+        String max = settings.get(DestinationPolicy.MAX_REDELIVERY_DELAY);
+        if (delay != null && max != null && Long.parseLong(max) < Long.parseLong(delay)) {
+            settings.remove(setting);
+            throw new IllegalArgumentException("Destination setting '" + DESTINATION_PREFIX + pattern + "."
+                    + DestinationPolicy.MAX_REDELIVERY_DELAY + "' (" + max + " ms) is below its '"
+                    + DestinationPolicy.REDELIVERY_DELAY + "' (" + delay + " ms); raise it, or leave it out for ten "
+                    + "times the delay");
+        }
+        return this;
+    }
+
+    /** The destination settings given, per pattern. */
+    public Map<DestinationPattern, Map<String, String>> destinationPolicies() {
+        Map<DestinationPattern, Map<String, String>> copy = new LinkedHashMap<>();
+        destinationPolicies.forEach((pattern, settings) -> copy.put(pattern, Map.copyOf(settings)));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * The policy of the destination {@code name} (a queue's name, or a topic's for its
+     * subscriptions): each setting from the most specific matching pattern that sets it, the
+     * rest from the broker's settings or the defaults.
+     */
+    public DestinationPolicy destinationPolicyFor(String name) {
+        List<DestinationPattern> matching = new ArrayList<>();
+        for (DestinationPattern pattern : destinationPolicies.keySet()) {
+            if (pattern.matches(name)) {
+                matching.add(pattern);
+            }
+        }
+        matching.sort(DestinationPattern.MOST_SPECIFIC_FIRST.reversed()); // the most specific applied last, winning
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (DestinationPattern pattern : matching) {
+            settings.putAll(destinationPolicies.get(pattern));
+        }
+        return new DestinationPolicy(settings, maxDeliveryAttempts, deadLetterQueue);
     }
 
     public BrokerConfig addUser(String user, String password) {

@@ -93,7 +93,7 @@ public final class Broker implements AutoCloseable {
         this.timers = new Timers(config.name());
         this.storage = new Storage(config, journal);
         this.destinations = new Destinations(config, timers, storage);
-        this.subscriptions = new Subscriptions(timers, storage, destinations);
+        this.subscriptions = new Subscriptions(storage, destinations);
         this.redelivery = new Redelivery(config, destinations, storage);
         this.routing = new Routing(config, timers, storage, destinations, redelivery);
         this.xa = new XaTransactions(config.name(), timers, storage, routing, redelivery,
@@ -132,6 +132,15 @@ public final class Broker implements AutoCloseable {
         }
         LOG.info("FerryMQ broker '{}' started", config.name());
         return broker;
+    }
+
+    /**
+     * Takes the destination policies of {@code changed} (its {@code destination.*} settings, and
+     * {@code maxDeliveryAttempts} and {@code deadLetterQueue}, their defaults) from now on; the
+     * broker's other settings stay as it started.
+     */
+    public void updateDestinationPolicies(BrokerConfig changed) {
+        destinations.policies().update(changed);
     }
 
     public String name() {

@@ -28,6 +28,7 @@ final class Destinations {
     private final BrokerConfig config;
     private final Timers timers;
     private final Storage storage;
+    private final Policies policies;
     private final Map<DestinationName, MessageQueue> queues = new ConcurrentHashMap<>();
     private final Map<DestinationName, BrokerTopic> topics = new ConcurrentHashMap<>();
     /** Queues and topics whose creation record is being written: they join {@link #queues} or {@link #topics} when it is. */
@@ -39,6 +40,17 @@ final class Destinations {
         this.config = config;
         this.timers = timers;
         this.storage = storage;
+        this.policies = new Policies(config);
+    }
+
+    /** A new queue {@code name}, whose policy is that of {@code destination}; {@code id} as in {@link MessageQueue#id}. */
+    MessageQueue newQueue(String name, String destination, long id) {
+        return new MessageQueue(timers, storage, policies, name, destination, id);
+    }
+
+    /** The destination policies, replaced as a whole when a server's settings change. */
+    Policies policies() {
+        return policies;
     }
 
     MessageQueue queue(DestinationName name, boolean create) throws JMSException {
@@ -58,7 +70,7 @@ final class Destinations {
         return createOnce(name, queues, queueCreations, () -> {
             long id = storage.nextNumber();
             return new Creation<>(new JournalRecord.DestinationCreated(id, "queue", name.name()),
-                    () -> new MessageQueue(timers, storage, name.name(), id));
+                    () -> newQueue(name.name(), name.name(), id));
         });
     }
 
@@ -139,7 +151,7 @@ final class Destinations {
                 + owner.id + "-" + temporaryNames.incrementAndGet();
         DestinationName destination = new DestinationName(kind, name);
         if (kind == DestinationName.Kind.TEMP_QUEUE) {
-            queues.put(destination, new MessageQueue(timers, storage, name, MessageQueue.NOT_JOURNALED));
+            queues.put(destination, newQueue(name, name, MessageQueue.NOT_JOURNALED));
         } else {
             topics.put(destination, new BrokerTopic(name, owner));
         }
@@ -206,7 +218,7 @@ final class Destinations {
 
     /** A queue the journal holds, as the broker had it before it stopped. */
     MessageQueue recoveredQueue(String name, long id) {
-        MessageQueue queue = new MessageQueue(timers, storage, name, id);
+        MessageQueue queue = newQueue(name, name, id);
         queues.put(DestinationName.queue(name), queue);
         return queue;
     }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
+import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.api.journal.StoredReference;
@@ -65,12 +66,18 @@ final class MessageQueue {
     static final long NOT_JOURNALED = 0;
 
     final String name;
+    /**
+     * The name destination policies match for this queue: its own, or its topic's for a
+     * subscription.
+     */
+    final String destination;
     /** The queue's id in the journal, which names it in every record; {@link #NOT_JOURNALED} for none. */
     final long id;
     /** Whether references to persistent messages are journaled (queues and durable subscriptions). */
     final boolean durable;
     private final Timers timers;
     private final Storage storage;
+    private final Policies policies;
 
     /**
      * Bytes of the memory-only entries this queue holds (waiting or in flight), against
@@ -120,10 +127,12 @@ final class MessageQueue {
     /** Completes when every delivery dispatched so far has gone out; later ones wait for it, keeping order. */
     private CompletableFuture<Void> deliveryGate = CompletableFuture.completedFuture(null);
 
-    MessageQueue(Timers timers, Storage storage, String name, long id) {
+    MessageQueue(Timers timers, Storage storage, Policies policies, String name, String destination, long id) {
         this.timers = timers;
         this.storage = storage;
+        this.policies = policies;
         this.name = name;
+        this.destination = destination;
         this.id = id;
         this.durable = id != NOT_JOURNALED;
     }
@@ -265,6 +274,11 @@ final class MessageQueue {
             selectorConsumers.remove(consumer);
             consumer.matching.clear();
         }
+    }
+
+    /** This queue's destination policy now (a server's settings may change it while it runs). */
+    DestinationPolicy policy() {
+        return policies.of(destination);
     }
 
     synchronized int consumerCount() {

@@ -4,10 +4,12 @@ import jakarta.jms.JMSException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.protocol.DestinationName;
 import org.slf4j.Logger;
@@ -58,13 +60,21 @@ final class Redelivery {
     }
 
     /**
-     * Whether an entry that came back from a consumer has had all the delivery attempts it may
-     * have: deliveries, and bodies receiveBody refused.
+     * Whether an entry that came back from a consumer has had all the delivery attempts its
+     * queue's policy allows: deliveries, and bodies receiveBody refused. Entries of a dead-letter
+     * queue stay where they are.
      */
     private boolean attemptsUsedUp(QueueEntry entry) {
-        int max = config.maxDeliveryAttempts();
+        DestinationPolicy policy = entry.queue.policy();
+        int max = policy.maxDeliveryAttempts();
         return max > 0 && entry.deliveryCount + entry.refusedAttempts >= max
-                && entry.queue != destinations.existingQueue(DestinationName.queue(config.deadLetterQueue()));
+                && !entry.queue.name.equals(policy.deadLetterQueueFor(entry.queue.destination))
+                && !isDeadLetterQueue(entry.queue);
+    }
+
+    /** Whether {@code queue} is the broker's dead-letter queue, or one created for a destination. */
+    private boolean isDeadLetterQueue(MessageQueue queue) {
+        return queue.name.equals(config.deadLetterQueue()) || queue.name.startsWith(DestinationPolicy.DEAD_LETTER_PREFIX);
     }
 
     /**
@@ -72,12 +82,21 @@ final class Redelivery {
      * message that always makes its consumer fail stops being redelivered without being lost.
      */
     private void deadLetter(List<QueueEntry> exhausted) {
+        Map<String, List<QueueEntry>> byDeadLetterQueue = new LinkedHashMap<>();
+        for (QueueEntry entry : exhausted) {
+            byDeadLetterQueue.computeIfAbsent(entry.queue.policy().deadLetterQueueFor(entry.queue.destination),
+                    name -> new ArrayList<>()).add(entry);
+        }
+        byDeadLetterQueue.forEach(this::deadLetter);
+    }
+
+    private void deadLetter(String dlqName, List<QueueEntry> exhausted) {
         MessageQueue dlq;
         try {
-            dlq = destinations.queue(DestinationName.queue(config.deadLetterQueue()), true);
+            dlq = destinations.queue(DestinationName.queue(dlqName), true);
         } catch (JMSException e) {
             LOG.error("Cannot create the dead-letter queue '{}'; {} message(s) go back to their queues: {}",
-                    config.deadLetterQueue(), exhausted.size(), e.getMessage());
+                    dlqName, exhausted.size(), e.getMessage());
             exhausted.forEach(entry -> entry.queue.enqueueNow(List.of(entry)));
             return;
         }

@@ -24,7 +24,6 @@ import org.ferrymq.selector.Selector;
  */
 final class Subscriptions {
 
-    private final Timers timers;
     private final Storage storage;
     private final Destinations destinations;
     /** Durable and shared subscriptions by {@link #subscriptionKey}; guarded by this object's monitor. */
@@ -32,8 +31,7 @@ final class Subscriptions {
     /** Named subscriptions whose creation or removal is being journaled, by key. */
     private final Map<String, CompletableFuture<Void>> subscriptionChanges = new ConcurrentHashMap<>();
 
-    Subscriptions(Timers timers, Storage storage, Destinations destinations) {
-        this.timers = timers;
+    Subscriptions(Storage storage, Destinations destinations) {
         this.storage = storage;
         this.destinations = destinations;
     }
@@ -45,8 +43,8 @@ final class Subscriptions {
     /** A private, non-durable subscription for one topic consumer of connection {@code ownerConnectionId}. */
     Subscription privateSubscription(BrokerTopic topic, Selector selector, boolean noLocal, String ownerConnectionId,
             String ownerClientId) {
-        MessageQueue queue = new MessageQueue(timers, storage,
-                "private:" + topic.name + ":" + destinations.nextTemporaryNumber(), MessageQueue.NOT_JOURNALED);
+        MessageQueue queue = destinations.newQueue("private:" + topic.name + ":" + destinations.nextTemporaryNumber(),
+                topic.name, MessageQueue.NOT_JOURNALED);
         Subscription subscription = new Subscription(queue, topic, ownerClientId, null, selector, noLocal,
                 false, false, ownerConnectionId);
         topic.subscriptions.add(subscription);
@@ -100,7 +98,7 @@ final class Subscriptions {
                         forget(existing);
                     }
                     long id = durable ? storage.nextNumber() : MessageQueue.NOT_JOURNALED;
-                    MessageQueue queue = new MessageQueue(timers, storage, subscriptionQueueName(clientId, name), id);
+                    MessageQueue queue = destinations.newQueue(subscriptionQueueName(clientId, name), topic.name, id);
                     made = new Subscription(queue, topic, clientId, name, selector, noLocal, durable, shared,
                             ownerConnectionId);
                     if (!durable) {
@@ -252,7 +250,7 @@ final class Subscriptions {
     /** A durable subscription the journal holds, bound to its topic again; answers its queue. */
     synchronized MessageQueue recovered(JournalRecord.SubscriptionCreated s, BrokerTopic topic, Selector selector,
             String unreadableSelector) {
-        MessageQueue queue = new MessageQueue(timers, storage, subscriptionQueueName(s.clientId(), s.name()),
+        MessageQueue queue = destinations.newQueue(subscriptionQueueName(s.clientId(), s.name()), topic.name,
                 s.queueId());
         Subscription subscription = Subscription.recovered(queue, topic, s.clientId(), s.name(), selector,
                 unreadableSelector, s.noLocal(), s.shared());

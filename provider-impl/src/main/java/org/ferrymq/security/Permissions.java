@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.ferrymq.api.DestinationPattern;
 
 /**
  * The grants of a permissions file: lines {@code OPERATION.PATTERN=ROLE,ROLE}, e.g.
@@ -32,9 +33,9 @@ public final class Permissions {
     public static final String EVERYONE = "*";
 
     /** One line: a pattern's segments, the roles it lists, and the line as written. */
-    private record Grant(String[] pattern, Set<String> roles, String line) {
+    private record Grant(DestinationPattern pattern, Set<String> roles, String line) {
         boolean matches(String destination) {
-            return match(pattern, 0, destination.split("\\.", -1), 0);
+            return pattern.matches(destination);
         }
 
         boolean grantsTo(Set<String> userRoles) {
@@ -69,13 +70,12 @@ public final class Permissions {
                         + ", e.g. send.orders.#=producers");
             }
             String pattern = key.substring(dot + 1);
-            String[] segments = pattern.split("\\.", -1);
-            for (String segment : segments) {
-                if (segment.isEmpty() || (segment.length() > 1 && (segment.contains("*") || segment.contains("#")))) {
-                    throw new IllegalArgumentException("Permissions file " + file + ": pattern '" + pattern
-                            + "' of line '" + key + "' has an empty segment or a '*' or '#' inside a segment; "
-                            + "'*' and '#' stand alone between dots, e.g. orders.*.eu or orders.#");
-                }
+            DestinationPattern parsed;
+            try {
+                parsed = DestinationPattern.of(pattern);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Permissions file " + file + ", line '" + key + "': "
+                        + e.getMessage());
             }
             Set<String> roles = new LinkedHashSet<>();
             for (String role : lines.getProperty(key).split(",")) {
@@ -84,7 +84,7 @@ public final class Permissions {
                 }
             }
             String line = key + "=" + String.join(",", roles);
-            grants.computeIfAbsent(operation, o -> new ArrayList<>()).add(new Grant(segments, roles, line));
+            grants.computeIfAbsent(operation, o -> new ArrayList<>()).add(new Grant(parsed, roles, line));
         }
         return new Permissions(grants);
     }
@@ -102,7 +102,7 @@ public final class Permissions {
     /** Whether a user of {@code roles} may do {@code operation} on every name: a line with the pattern {@code #}. */
     public boolean allowsEverywhere(Operation operation, Set<String> roles) {
         for (Grant grant : grants.getOrDefault(operation, List.of())) {
-            if (grant.pattern().length == 1 && grant.pattern()[0].equals("#") && grant.grantsTo(roles)) {
+            if (grant.pattern().matchesEverything() && grant.grantsTo(roles)) {
                 return true;
             }
         }
@@ -118,24 +118,5 @@ public final class Permissions {
             }
         }
         return lines;
-    }
-
-    /** Whether {@code pattern} from segment {@code p} matches {@code name} from segment {@code n}. */
-    private static boolean match(String[] pattern, int p, String[] name, int n) {
-        if (p == pattern.length) {
-            return n == name.length;
-        }
-        if (pattern[p].equals("#")) {
-            for (int rest = n; rest <= name.length; rest++) { // '#' takes none, one, ... of the name's segments
-                if (match(pattern, p + 1, name, rest)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (n == name.length) {
-            return false;
-        }
-        return (pattern[p].equals("*") || pattern[p].equals(name[n])) && match(pattern, p + 1, name, n + 1);
     }
 }

@@ -215,6 +215,14 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the destination policies of {@code changed} from now on, without a restart (see
+     * {@link Broker#updateDestinationPolicies}); the other settings stay as the broker started.
+     */
+    public void updateDestinationPolicies(BrokerConfig changed) {
+        broker.updateDestinationPolicies(changed);
+    }
+
     public String name() {
         return settings.name();
     }

@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.journal.JournalUrls;
 import org.ferrymq.server.EmbeddedBroker;
@@ -31,12 +35,60 @@ public final class FerryServer implements AutoCloseable {
     /** Exit status when the broker stopped by itself (its journal failed). */
     static final int BROKER_FAILED = 1;
 
+    /** How often the settings file is looked at for changes, in milliseconds. */
+    static final long SETTINGS_CHECK_MILLIS = 2000;
+
     private final EmbeddedBroker broker;
     private final TcpAcceptor acceptor;
+    /** The settings file and the distribution's directory, when the server was started from a file. */
+    private Path settingsFile;
+    private Path home;
+    private FileTime settingsRead;
 
     private FerryServer(EmbeddedBroker broker, TcpAcceptor acceptor) {
         this.broker = broker;
         this.acceptor = acceptor;
+    }
+
+    /**
+     * From now on, {@link #settingsChanged} reads {@code file} again when it changes and applies
+     * its destination policies to the running broker.
+     */
+    void watchSettings(Path file, Path home) throws IOException {
+        this.settingsFile = file;
+        this.home = home;
+        this.settingsRead = Files.getLastModifiedTime(file);
+    }
+
+    /**
+     * Reads the settings file again if it changed since it was last read, and hands its
+     * destination policies ({@code destination.*}, {@code maxDeliveryAttempts},
+     * {@code deadLetterQueue}) to the running broker; the other settings take effect at the next
+     * start. A file that cannot be read or is wrong is logged, and the policies stay as they were.
+     * Answers whether the policies changed.
+     */
+    synchronized boolean settingsChanged() {
+        FileTime modified;
+        try {
+            modified = Files.getLastModifiedTime(settingsFile);
+        } catch (IOException e) {
+            return false; // being replaced this instant, or gone: the settings read last stay
+        }
+        if (modified.equals(settingsRead)) {
+            return false;
+        }
+        settingsRead = modified;
+        try {
+            broker.updateDestinationPolicies(ServerSettings.from(read(settingsFile), home).broker());
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("FerryMQ cannot apply its changed settings file {}, and keeps the destination policies it had: {}",
+                    settingsFile.toAbsolutePath(), e.getMessage());
+            return false;
+        }
+        LOG.info("FerryMQ read its changed settings file {}: the destination policies (destination.*, "
+                + "maxDeliveryAttempts, deadLetterQueue) apply now; other settings take effect at the next start",
+                settingsFile.toAbsolutePath());
+        return true;
     }
 
     /** Starts the broker (opening and recovering its journal), then listens. */
@@ -90,6 +142,18 @@ public final class FerryServer implements AutoCloseable {
             LOG.error("FerryMQ cannot start with {}: {}", file.toAbsolutePath(), e.getMessage());
             System.exit(CANNOT_START);
             return;
+        }
+        try {
+            server.watchSettings(file, home);
+            ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "ferrymq-settings-watch");
+                thread.setDaemon(true);
+                return thread;
+            });
+            watcher.scheduleWithFixedDelay(server::settingsChanged, SETTINGS_CHECK_MILLIS, SETTINGS_CHECK_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            LOG.warn("FerryMQ will not notice changes to {}: {}", file.toAbsolutePath(), e.getMessage());
         }
         Thread stopper = new Thread(server::close, "ferrymq-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);

@@ -66,13 +66,14 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
                 default -> {
                     if (TLS_KEYS.contains(key)) {
                         tls.put(key, value);
-                    } else if (BrokerConfig.KEYS.contains(key)) {
+                    } else if (BrokerConfig.isKey(key)) {
                         brokerKeys.setProperty(key, value);
                     } else {
                         throw new IllegalArgumentException("Unknown setting '" + key + "'; a server takes "
                                 + String.join(", ", NAME, LISTEN, HEARTBEAT, MAX_FRAME_SIZE, HANDSHAKE_TIMEOUT)
-                                + ", the TLS settings " + String.join(", ", TLS_KEYS) + " and the broker settings "
-                                + String.join(", ", BrokerConfig.KEYS));
+                                + ", the TLS settings " + String.join(", ", TLS_KEYS) + ", the broker settings "
+                                + String.join(", ", BrokerConfig.KEYS) + " and destination settings "
+                                + BrokerConfig.DESTINATION_PREFIX + "PATTERN.SETTING");
                     }
                 }
             }
