@@ -30,9 +30,12 @@ public interface ClientChannel {
         return null;
     }
 
-    /** Where the client connects from, for the log (a failed login, say): a host's address, or "in-VM". */
+    /** The {@link #remoteAddress} of a client in the broker's own JVM. */
+    String IN_VM = "in-VM";
+
+    /** Where the client connects from, for the log (a failed login, say): a host's address, or {@link #IN_VM}. */
     default String remoteAddress() {
-        return "in-VM";
+        return IN_VM;
     }
 
     /** The broker can no longer serve this connection. */

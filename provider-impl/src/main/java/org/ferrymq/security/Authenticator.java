@@ -22,6 +22,7 @@ import javax.security.auth.login.Configuration;
 import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
 import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.protocol.ClientChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,8 +118,10 @@ public final class Authenticator {
         if (!config.hasUsers() && !config.requireCredentials()) {
             return new Identity(user, Set.of()); // no users configured: security is off
         }
-        // during a failure's delay the next guess of that address and user is not even checked
-        Set<String> roles = throttle.lockedOut(address, user) ? null
+        // during a failure's delay the next guess of that address and user is not even checked; code in this
+        // JVM could do anything anyway, so its failures slow only their caller and lock no one out
+        boolean lockedOut = !ClientChannel.IN_VM.equals(address) && throttle.lockedOut(address, user);
+        Set<String> roles = lockedOut ? null
                 : rolesIfKnown(user, password == null ? "" : password);
         if (roles != null) {
             throttle.succeeded(address, user);

@@ -148,6 +148,18 @@ class UsersFileLoginTest {
         opened.track(factory.createConnection("alice", "s3cret")); // the right password still opens at once
     }
 
+    @Test
+    void aWrongPasswordInThisJvmDoesNotLockOutTheSameUsersRightPasswordMeanwhile() throws Exception {
+        // an MDB with a mistyped password must not make another component of the JVM, logging in as the
+        // same user, fail: code in the JVM can do anything anyway, so in-VM failures slow only their caller
+        FerryConnectionFactory factory = start(new BrokerConfig(name).addUser("alice", "s3cret"));
+        Thread failing = new Thread(() -> failedLoginMillis(factory));
+        failing.start();
+        Thread.sleep(100); // the failure's delay (500 ms) is under way
+        opened.track(factory.createConnection("alice", "s3cret"));
+        failing.join();
+    }
+
     private static long failedLoginMillis(FerryConnectionFactory factory) {
         long start = System.nanoTime();
         assertThrows(JMSSecurityException.class, () -> factory.createConnection("alice", "wrong"));
