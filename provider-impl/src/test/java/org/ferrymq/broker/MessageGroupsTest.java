@@ -316,7 +316,7 @@ class MessageGroupsTest {
             assertEquals("g2:1 g3:1", got.get(0).group() + ":" + got.get(0).seq() + " " + got.get(1).group() + ":"
                     + got.get(1).seq());
             assertNull(got.get(2), "g2's second message went out while its first was still unacknowledged");
-            assertEquals(1, log.split("maxGroups", -1).length - 1, "one warning per queue: " + log);
+            assertEquals(1, log.split("delivered unpinned", -1).length - 1, "one warning per queue: " + log);
             assertTrue(log.contains("'orders'"), log);
 
             got.get(0).message().acknowledge();
@@ -327,6 +327,123 @@ class MessageGroupsTest {
             assertFalse(next.message().getJMSRedelivered());
             pinned.message().acknowledge();
             next.message().acknowledge();
+            assertNull(receiveAny(consumers, 200), "a message came twice");
+        }
+    }
+
+    @Test
+    void maxGroupsZeroTurnsGroupsOffSoAGroupsMessagesGoToAnyConsumer() throws Exception {
+        FerryConnectionFactory factory = start(config -> config.destinationPolicy("orders", "maxGroups", "0"));
+        try (Connection c = factory.createConnection()) {
+            List<MessageConsumer> consumers = threeConsumers(c);
+            c.start();
+            Session producing = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = producing.createProducer(producing.createQueue("orders"));
+            Set<Integer> receivers = new HashSet<>();
+            for (int seq = 1; seq <= 6; seq++) {
+                producer.send(grouped(producing, "g", seq));
+                Received r = receiveAny(consumers, 10_000);
+                assertNotNull(r, "message " + seq + " did not arrive");
+                assertEquals(seq, r.seq());
+                receivers.add(r.consumer());
+                r.message().acknowledge();
+            }
+            assertEquals(3, receivers.size(), "with maxGroups 0 the group still went to consumers " + receivers);
+        }
+    }
+
+    @Test
+    void aGroupIsPinnedOnlyToAConsumerWhoseSelectorTakesItsNextMessage() throws Exception {
+        FerryConnectionFactory factory = start(config -> config);
+        try (Connection c = factory.createConnection()) {
+            Session selecting = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer onlyA = selecting.createConsumer(selecting.createQueue("orders"), "kind = 'a'");
+            Session taking = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer any = taking.createConsumer(taking.createQueue("orders"));
+            c.start();
+            Session producing = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = producing.createProducer(producing.createQueue("orders"));
+            String[] kinds = {"a", "b", "a"};
+            for (int seq = 1; seq <= 3; seq++) {
+                Message m = grouped(producing, "g", seq);
+                m.setStringProperty("kind", kinds[seq - 1]);
+                producer.send(m);
+            }
+
+            Message first = onlyA.receive(10_000);
+            assertNotNull(first, "the group's first message did not reach the first consumer in turn");
+            assertEquals(1, first.getIntProperty("JMSXGroupSeq"));
+            assertNull(any.receive(300), "the group's second message went to another consumer while its first was "
+                    + "unacknowledged");
+            first.acknowledge(); // the group, which the selector does not take any more, moves on
+            for (int seq = 2; seq <= 3; seq++) {
+                Message m = any.receive(10_000);
+                assertNotNull(m, "message " + seq + " of the group did not move to the consumer that takes it");
+                assertEquals(seq, m.getIntProperty("JMSXGroupSeq"));
+            }
+            assertNull(onlyA.receive(200), "the group went back to the selecting consumer");
+        }
+    }
+
+    @Test
+    void aBrowserSeesTheMessagesGroupsHoldBackInOrder() throws Exception {
+        FerryConnectionFactory factory = start(config -> config);
+        try (Connection c = factory.createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue("orders"));
+            List<String> sent = new ArrayList<>();
+            for (String name : List.of("g:1", "h:1", "g:2", "free", "h:2", "g:3")) {
+                Message m = name.equals("free") ? session.createTextMessage(name)
+                        : grouped(session, name.substring(0, 1), Integer.parseInt(name.substring(2)));
+                producer.send(m);
+                sent.add(name);
+            }
+            List<String> browsed = new ArrayList<>();
+            var messages = session.createBrowser(session.createQueue("orders")).getEnumeration();
+            while (messages.hasMoreElements()) {
+                browsed.add(((jakarta.jms.TextMessage) messages.nextElement()).getText());
+            }
+            assertEquals(sent, browsed);
+
+            MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
+            for (String name : sent) {
+                Message m = consumer.receive(10_000);
+                assertNotNull(m, name + " was lost");
+                assertEquals(name, ((jakarta.jms.TextMessage) m).getText());
+            }
+        }
+    }
+
+    @Test
+    void afterARestartGroupsArePinnedAgainAsTheirMessagesGoOut() throws Exception {
+        FerryConnectionFactory factory = start(config -> config);
+        try (Connection c = factory.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createQueue("orders"));
+            for (int seq = 1; seq <= 20; seq++) {
+                producer.send(grouped(s, "g0", seq));
+                producer.send(grouped(s, "g1", seq));
+            }
+        }
+        EmbeddedBroker.stop(name);
+
+        start(config -> config);
+        // a prefetch of 1, so that the first consumer does not take the whole backlog before the others come
+        try (Connection c = new FerryConnectionFactory("vm://" + name + "?prefetch=1").createConnection()) {
+            List<MessageConsumer> consumers = threeConsumers(c);
+            c.start();
+            Map<String, Integer> owner = new HashMap<>();
+            Map<String, Integer> lastSeq = new HashMap<>();
+            for (int i = 0; i < 40; i++) {
+                Received r = receiveAny(consumers, 10_000);
+                assertNotNull(r, "only " + i + " messages came back after the restart");
+                assertEquals(owner.computeIfAbsent(r.group(), g -> r.consumer()), r.consumer(),
+                        "group " + r.group() + " went to two consumers");
+                assertEquals(lastSeq.getOrDefault(r.group(), 0) + 1, r.seq(), "group " + r.group() + " out of order");
+                lastSeq.put(r.group(), r.seq());
+                r.message().acknowledge();
+            }
             assertNull(receiveAny(consumers, 200), "a message came twice");
         }
     }
