@@ -41,7 +41,13 @@ public final class DestinationPolicy {
     public static final String EXPIRY_QUEUE = "expiryQueue";
     /** {@code true}: each destination gets an expiry queue of its own, {@code Expiry.<destination>}. Default false. */
     public static final String AUTO_CREATE_EXPIRY_QUEUE = "autoCreateExpiryQueue";
-    /** The most message groups one queue pins to consumers at once. Default 10000. */
+    /**
+     * The most message groups ({@code JMSXGroupID}) one queue pins to consumers at once. Past it, a
+     * new group takes the pin of the least recently used pinned group with nothing in flight; if
+     * every pinned group has messages in flight, the new group is delivered unpinned, one message
+     * at a time, and a warning is logged once per queue. 0 turns groups off: such messages then go
+     * to any consumer. Pins are kept in memory only. Default 10000.
+     */
     public static final String MAX_GROUPS = "maxGroups";
     /** Duplicate IDs remembered per destination, the latest ones; 0 turns detection off. Default 10000. */
     public static final String DUPLICATE_ID_WINDOW = "duplicateIdWindow";

@@ -40,6 +40,11 @@ final class BrokerConsumer {
      * kept by the queue, under its monitor. Null without a selector (it takes any entry).
      */
     final TreeSet<QueueEntry> matching;
+    /**
+     * The heads of the message groups pinned to this consumer, which only it takes; kept by the
+     * queue's {@link MessageGroups}, under the queue's monitor. Null until a group is pinned to it.
+     */
+    TreeSet<QueueEntry> groupHeads;
 
     BrokerConsumer(long id, BrokerSession session, MessageQueue queue, Selector selector, Subscription subscription,
             int maxUnacknowledged) {

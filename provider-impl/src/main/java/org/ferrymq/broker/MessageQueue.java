@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * entries that no consumer matches, or that only consumers without credit match, cost it
  * nothing however many there are.
  *
+ * <p>Message groups: an entry with a {@code JMSXGroupID} waits in {@link MessageGroups}, which
+ * offers only each group's first entry, and only where the group may go (to the consumer it is
+ * pinned to, through {@link BrokerConsumer#groupHeads}, or among the available entries); an
+ * entry without one costs dispatch no group lookup.
+ *
  * <p>Paging: when the broker's memory is full, a durable queue stops holding new persistent
  * entries and leaves them in the journal ({@code paging}); every journaled entry placed after
  * {@code pageCursor} is then in the journal only, every one at or before it is in memory.
@@ -90,6 +95,7 @@ final class MessageQueue {
     private int nextConsumer;
     /** The consumers with a selector, each with its index of the waiting entries it matches. */
     private final List<BrokerConsumer> selectorConsumers = new ArrayList<>();
+    private final MessageGroups groups = new MessageGroups(this);
     private long selectorEvaluations;
     private boolean deleted;
 
@@ -147,7 +153,7 @@ final class MessageQueue {
                 deliveryTime > System.currentTimeMillis() ? deliveryTime : 0);
         if (entry.journaled()) {
             unsettled.add(entry.sequence);
-            if (entry.delayedUntil == 0 && !paging && takenAtOnce(message.data)) {
+            if (entry.delayedUntil == 0 && !paging && takenAtOnce(message)) {
                 // a consumer is waiting: store it counted as delivered once, and deliver it without another write
                 entry.journaledDeliveryCount = 1;
             }
@@ -274,6 +280,7 @@ final class MessageQueue {
             selectorConsumers.remove(consumer);
             consumer.matching.clear();
         }
+        groups.consumerClosed(consumer);
     }
 
     /** This queue's destination policy now (a server's settings may change it while it runs). */
@@ -292,7 +299,7 @@ final class MessageQueue {
 
     /** Dispatches what is available to consumers that have credit. */
     synchronized void dispatch() {
-        if (consumers.isEmpty() || available.isEmpty()) {
+        if (consumers.isEmpty() || (available.isEmpty() && !groups.offeredToOwners())) {
             readPageIfLow();
             return;
         }
@@ -302,12 +309,22 @@ final class MessageQueue {
         QueueEntry entry;
         while ((entry = nextTaken()) != null) {
             if (entry.message.data.isExpired(now)) {
-                removeAvailable(entry);
+                if (entry.group == null) {
+                    removeAvailable(entry);
+                } else {
+                    groups.discarded(entry);
+                }
                 storage.discard(entry);
                 continue;
             }
-            BrokerConsumer consumer = pickConsumer(entry);
-            removeAvailable(entry);
+            BrokerConsumer consumer;
+            if (entry.group == null) {
+                consumer = pickConsumer(entry);
+                removeAvailable(entry);
+            } else {
+                consumer = entry.group.owner != null ? entry.group.owner : pickConsumer(entry);
+                groups.dispatched(entry, consumer);
+            }
             consumer.dispatched();
             entry.consumer = consumer;
             entry.deliveryCount++;
@@ -331,6 +348,11 @@ final class MessageQueue {
             if (!takes.isEmpty() && (first == null || QueueEntry.DELIVERY_ORDER.compare(takes.first(), first) < 0)) {
                 first = takes.first();
             }
+            TreeSet<QueueEntry> groupHeads = consumer.groupHeads;
+            if (groupHeads != null && !groupHeads.isEmpty()
+                    && (first == null || QueueEntry.DELIVERY_ORDER.compare(groupHeads.first(), first) < 0)) {
+                first = groupHeads.first();
+            }
         }
         return first;
     }
@@ -339,7 +361,14 @@ final class MessageQueue {
      * Whether a consumer with credit would take a new message at once, nothing it takes
      * waiting ahead of it: then the message is stored counted as delivered once.
      */
-    private boolean takenAtOnce(MessageData message) {
+    private boolean takenAtOnce(ServerMessage serverMessage) {
+        MessageData message = serverMessage.data;
+        if (serverMessage.groupId != null) {
+            Boolean byGroup = groups.takenAtOnce(serverMessage.groupId, message);
+            if (byGroup != null) {
+                return byGroup;
+            }
+        }
         for (BrokerConsumer consumer : consumers) {
             if (consumer.mayTake() && (consumer.selector == null ? available.isEmpty()
                     : consumer.matching.isEmpty() && matches(consumer, message))) {
@@ -349,8 +378,15 @@ final class MessageQueue {
         return false;
     }
 
-    /** An entry starts waiting: it joins the index of every consumer whose selector matches it. */
+    /** An entry starts waiting: in its message group, or available to every consumer that takes it. */
     private void addAvailable(QueueEntry entry) {
+        if (entry.message.groupId == null || !groups.add(entry)) {
+            makeAvailable(entry);
+        }
+    }
+
+    /** An entry is available: it joins the index of every consumer whose selector matches it. */
+    void makeAvailable(QueueEntry entry) {
         available.add(entry);
         for (BrokerConsumer consumer : selectorConsumers) {
             if (matches(consumer, entry.message.data)) {
@@ -359,10 +395,32 @@ final class MessageQueue {
         }
     }
 
-    private void removeAvailable(QueueEntry entry) {
+    /** An entry is no longer available (dispatched, or a group's head taken back). */
+    void removeAvailable(QueueEntry entry) {
         available.remove(entry);
         for (BrokerConsumer consumer : selectorConsumers) {
             consumer.matching.remove(entry);
+        }
+    }
+
+    /** Whether a consumer takes a message: it has no selector, or its selector matches. */
+    boolean takes(BrokerConsumer consumer, MessageData message) {
+        return consumer.selector == null || matches(consumer, message);
+    }
+
+    /** Entries waiting here: available, or held back by their message group. */
+    private int waitingCount() {
+        return available.size() + groups.waiting();
+    }
+
+    /**
+     * An entry of a message group leaves the queue for good; if it was dispatched (acknowledged),
+     * its group may move on. Called by the storage, possibly on the journal's thread, so what this
+     * frees is dispatched on a timer.
+     */
+    synchronized void acknowledgedInGroup(QueueEntry entry) {
+        if (entry.consumer != null && !deleted && groups.settled(entry)) {
+            timers.scheduleCancellable(0, this::dispatch);
         }
     }
 
@@ -444,9 +502,11 @@ final class MessageQueue {
      */
     synchronized List<JournalRecord> settleDeliveryCounts() {
         List<QueueEntry> overCounted = new ArrayList<>();
-        for (QueueEntry entry : available) {
-            if (entry.journaled() && entry.journaledDeliveryCount > entry.deliveryCount) {
-                overCounted.add(entry);
+        for (Collection<QueueEntry> waiting : List.of(available, groups.held())) {
+            for (QueueEntry entry : waiting) {
+                if (entry.journaled() && entry.journaledDeliveryCount > entry.deliveryCount) {
+                    overCounted.add(entry);
+                }
             }
         }
         return overCounted.isEmpty() ? List.of() : countRecords(overCounted);
@@ -481,7 +541,7 @@ final class MessageQueue {
 
     private void readPageIfLow() {
         // read the next page while a page's worth is still waiting, so consumers never wait for the database
-        if (pageReadPending || deleted || available.size() >= PAGE_SIZE) {
+        if (pageReadPending || deleted || waitingCount() >= PAGE_SIZE) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -602,7 +662,7 @@ final class MessageQueue {
         long after;
         long upto;
         synchronized (this) {
-            if (!paging || deleted || available.size() >= PAGE_SIZE) {
+            if (!paging || deleted || waitingCount() >= PAGE_SIZE) {
                 return;
             }
             after = pageCursor;
@@ -656,6 +716,9 @@ final class MessageQueue {
                 storage.giveBackRoom(entry);
                 continue;
             }
+            if (entry.group != null) {
+                groups.settled(entry); // the dispatch below serves a group this frees
+            }
             if (usedUp.test(entry)) {
                 if (exhausted.isEmpty()) {
                     exhausted = new ArrayList<>();
@@ -673,7 +736,15 @@ final class MessageQueue {
     synchronized List<MessageData> browse(Selector selector) {
         long now = System.currentTimeMillis();
         List<MessageData> result = new ArrayList<>();
-        for (QueueEntry entry : available) {
+        Collection<QueueEntry> waiting = available;
+        List<QueueEntry> held = groups.held();
+        if (!held.isEmpty()) {
+            List<QueueEntry> all = new ArrayList<>(available);
+            all.addAll(held);
+            all.sort(QueueEntry.DELIVERY_ORDER);
+            waiting = all;
+        }
+        for (QueueEntry entry : waiting) {
             MessageData data = entry.message.data;
             if (!data.isExpired(now) && (selector == null || selector.matches(data))) {
                 result.add(data);
@@ -691,6 +762,8 @@ final class MessageQueue {
         deleted = true;
         paging = false;
         List<QueueEntry> dropped = new ArrayList<>(available);
+        dropped.addAll(groups.held());
+        groups.clear();
         available.clear();
         dropped.forEach(storage::giveBackRoom);
         selectorConsumers.forEach(c -> c.matching.clear());

@@ -40,6 +40,8 @@ final class QueueEntry {
     boolean roomCounted;
     /** Set while dispatched and not yet acknowledged. */
     BrokerConsumer consumer;
+    /** The message group it belongs to on its queue ({@link MessageGroups}); null for none. */
+    MessageGroups.Group group;
 
     QueueEntry(MessageQueue queue, ServerMessage message, long sequence, int deliveryCount, long delayedUntil) {
         this.queue = queue;

@@ -22,6 +22,8 @@ final class ServerMessage implements StoredMessage {
     private int references;
     /** What the message costs in memory, roughly: the unit of the broker's memory limit. */
     final int size;
+    /** Its {@code JMSXGroupID}, read once for every queue it reaches; null for none. */
+    final String groupId;
 
     ServerMessage(long messageNo, MessageData data, String senderConnectionId, String senderClientId) {
         this.messageNo = messageNo;
@@ -29,6 +31,7 @@ final class ServerMessage implements StoredMessage {
         this.senderConnectionId = senderConnectionId;
         this.senderClientId = senderClientId;
         this.size = data.estimatedSize();
+        this.groupId = MessageGroups.groupOf(data);
     }
 
     /** The broker's form of a message a journal gives back. */

@@ -150,6 +150,9 @@ final class Storage {
     /** Entries whose removal is stored: their memory is free. */
     void removed(List<QueueEntry> entries) {
         for (QueueEntry entry : entries) {
+            if (entry.group != null) {
+                entry.queue.acknowledgedInGroup(entry);
+            }
             if (entry.journaled()) {
                 memoryInUse.addAndGet(-entry.message.size);
             } else {
