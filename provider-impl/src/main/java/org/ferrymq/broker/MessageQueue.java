@@ -667,7 +667,6 @@ final class MessageQueue {
                 QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
                         reference.deliveryCount(), time);
                 storage.memoryAcquired(entry);
-                redeliveries.readBack(entry.sequence); // if it waited for its redelivery, it is back
                 addAvailable(entry);
             }
             horizonTime = toTime;
@@ -675,7 +674,7 @@ final class MessageQueue {
             long after = full || cut ? toTime : next.isEmpty() ? Long.MAX_VALUE : next.get(0).deliveryTime();
             nextDue = Math.min(after, leftTime);
             dueReadUnderWay = false;
-            redeliveries.readUpTo(horizonTime, nextDue);
+            redeliveries.readUpTo(horizonTime, horizonSeq, nextDue); // redeliveries up to the horizon are back
         }
     }
 

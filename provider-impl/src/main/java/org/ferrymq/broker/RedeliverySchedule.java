@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.api.journal.JournalRecord;
 import org.slf4j.Logger;
@@ -33,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Strict order ({@link DestinationPolicy#strictOrder}): while any message of the queue
  * waits for its redelivery, the queue delivers nothing at all; once every one is back, delivery
  * goes on in the usual order (priority, then arrival), so a waiting message goes before every
- * message of its priority that arrived after it. After a restart the queue also holds until it
- * has read its journal past the latest redelivery time the journal held ({@link #recovered}).
+ * message of its priority that arrived after it. A message waiting in the journal is back once
+ * the queue has read its journal past the message's (time, place), its due horizon. After a
+ * restart the queue holds until it has read past the latest redelivery time the journal held
+ * ({@link #recovered}).
  *
  * <p>Guarded by the queue's monitor; a journal write completes on the journal's thread, which
  * takes that monitor.
@@ -46,20 +49,30 @@ final class RedeliverySchedule {
 
     private record Waiting(QueueEntry entry, long until) {}
 
+    /** A redelivery time and place, in the order the queue reads its journal's delayed entries. */
+    private record Due(long time, long seq) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due other) {
+            int byTime = Long.compare(time, other.time);
+            return byTime != 0 ? byTime : Long.compare(seq, other.seq);
+        }
+    }
+
     private final MessageQueue queue;
     private final Timers timers;
     private final Storage storage;
 
-    /** Places of every entry waiting for its redelivery, wherever it waits. */
-    private final Set<Long> waiting = new HashSet<>();
     /** The waiting entries held in memory (on a timer, or while their time is being written), by place. */
     private final Map<Long, QueueEntry> held = new HashMap<>();
+    /**
+     * The waiting entries left in the journal, until the queue has read past them; after a
+     * restart, (the latest redelivery time the journal held, Long.MAX_VALUE) stands for those.
+     */
+    private final TreeSet<Due> inJournal = new TreeSet<>();
     /** Places whose redelivery time is being written to the journal. */
     private final Set<Long> journaling = new HashSet<>();
     /** Entries {@link #waits} took, whose wait {@link #start} begins. */
     private final List<Waiting> taken = new ArrayList<>();
-    /** After a restart, the latest redelivery time the journal held; 0 once the queue has read past it. */
-    private long recoveredUntil;
 
     RedeliverySchedule(MessageQueue queue, Timers timers, Storage storage) {
         this.queue = queue;
@@ -76,7 +89,6 @@ final class RedeliverySchedule {
         if (delay <= 0) {
             return false;
         }
-        waiting.add(entry.sequence);
         held.put(entry.sequence, entry);
         taken.add(new Waiting(entry, System.currentTimeMillis() + delay));
         return true;
@@ -131,6 +143,7 @@ final class RedeliverySchedule {
                 }
                 if (queue.redeliveryJournaled(w.entry, w.until)) {
                     held.remove(seq); // a read of due entries brings it back
+                    inJournal.add(new Due(w.until, seq));
                 } else {
                     wakeAt(w.entry, w.until);
                 }
@@ -145,16 +158,7 @@ final class RedeliverySchedule {
 
     /** Claims a held entry whose time has come: answers whether it was still here (not dropped with its queue). */
     boolean due(QueueEntry entry) {
-        if (held.remove(entry.sequence) == null) {
-            return false;
-        }
-        waiting.remove(entry.sequence);
-        return true;
-    }
-
-    /** The entry at {@code seq}, read back from the journal, is available again. */
-    void readBack(long seq) {
-        waiting.remove(seq);
+        return held.remove(entry.sequence) != null;
     }
 
     /** Whether the redelivery time of the entry at {@code seq} is being written: reads of due entries leave it alone. */
@@ -165,32 +169,34 @@ final class RedeliverySchedule {
     /** After a restart: the journal held messages waiting for their redelivery, the last until {@code until}. */
     void recovered(long until) {
         if (until > System.currentTimeMillis()) {
-            recoveredUntil = Math.max(recoveredUntil, until);
+            inJournal.add(new Due(until, Long.MAX_VALUE));
         }
     }
 
     /**
-     * The queue has read its journal's delayed entries up to {@code horizonTime}; {@code nextDue}
-     * is the earliest delivery time it knows to be left there (Long.MAX_VALUE: none). Once past
-     * the latest redelivery time recovered, or with nothing left, no recovered redelivery waits.
+     * The queue has read its journal's delayed entries up to its due horizon ({@code horizonTime},
+     * {@code horizonSeq}): those waiting up to it are back (or gone). {@code nextDue} is the
+     * earliest delivery time the queue knows to be left in the journal; Long.MAX_VALUE when none
+     * is, and then none waits there.
      */
-    void readUpTo(long horizonTime, long nextDue) {
-        if (recoveredUntil > 0 && (horizonTime >= recoveredUntil || nextDue == Long.MAX_VALUE)) {
-            recoveredUntil = 0;
+    void readUpTo(long horizonTime, long horizonSeq, long nextDue) {
+        if (nextDue == Long.MAX_VALUE) {
+            inJournal.clear();
+        } else {
+            inJournal.headSet(new Due(horizonTime, horizonSeq), true).clear();
         }
     }
 
     /** Whether the queue delivers nothing now: it keeps strict order and a message waits for its redelivery. */
     boolean holdsBack() {
-        return (!waiting.isEmpty() || recoveredUntil > 0) && queue.policy().strictOrder();
+        return (!held.isEmpty() || !inJournal.isEmpty()) && queue.policy().strictOrder();
     }
 
     /** The queue is deleted: answers the waiting entries held in memory, which wait no more. */
     List<QueueEntry> drop() {
         List<QueueEntry> dropped = new ArrayList<>(held.values());
         held.clear();
-        waiting.clear();
-        recoveredUntil = 0;
+        inJournal.clear();
         return dropped;
     }
 }
