@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * message of its priority that arrived after it. A message waiting in the journal is back once
  * the queue has read its journal past the message's (time, place), its due horizon. After a
  * restart the queue holds until it has read past the latest redelivery time the journal held
- * ({@link #recovered}).
+ * ({@link #recovered}). The same goes for message groups: without strict order a group's later
+ * messages go on while one of its messages waits for its redelivery, which then rejoins the
+ * group's head ({@link MessageGroups}).
  *
  * <p>Guarded by the queue's monitor; a journal write completes on the journal's thread, which
  * takes that monitor.

@@ -13,6 +13,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -215,6 +216,41 @@ class RedeliveryDelayTest {
             assertEquals("B", text(consumer.receive(5000)));
             assertEquals("C", text(consumer.receive(5000)));
             s.commit();
+        }
+    }
+
+    @Test
+    void aGroupedMessageWaitingForItsRedeliveryComesBackToItsGroupsConsumer() throws Exception {
+        start("redeliveryDelay", "1000");
+        try (Connection c = factory.createConnection()) {
+            c.start();
+            Session owner = c.createSession(true, Session.SESSION_TRANSACTED);
+            Session other = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer ownerConsumer = owner.createConsumer(owner.createQueue(QUEUE));
+            MessageProducer producer = other.createProducer(other.createQueue(QUEUE));
+            TextMessage g1 = other.createTextMessage("g1");
+            g1.setStringProperty("JMSXGroupID", "g");
+            producer.send(g1);
+            other.commit();
+            assertEquals("g1", text(ownerConsumer.receive(5000))); // the group is pinned to ownerConsumer
+            MessageConsumer otherConsumer = other.createConsumer(other.createQueue(QUEUE));
+            owner.rollback();
+            for (String t : List.of("g2", "g3")) {
+                TextMessage m = other.createTextMessage(t);
+                m.setStringProperty("JMSXGroupID", "g");
+                producer.send(m);
+            }
+            other.commit();
+
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Message m = ownerConsumer.receive(10_000);
+                assertNotNull(m, "only " + received + " of the group came back to its consumer");
+                received.add(text(m) + (m.getJMSRedelivered() ? " redelivered" : ""));
+            }
+            owner.commit();
+            assertTrue(received.contains("g1 redelivered"), received.toString());
+            assertNull(otherConsumer.receive(200), "a message of the group went to another consumer");
         }
     }
 
