@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * redelivered. One {@link JournalRecord.DeliveriesCounted} covers a run of consecutive places,
  * and an entry routed to a queue whose consumer is waiting is stored already counted, so a
  * busy queue writes no more per delivery than it did per send.
+ *
+ * <p>Redelivery delay: an entry given back seen waits out its destination's redelivery delay
+ * in {@link #redeliveries}, neither available nor in flight; a journaled one leaves memory and
+ * is read back when due like a delayed message. With strict order the queue delivers nothing
+ * while one waits. {@link RedeliverySchedule} states the rules.
  */
 final class MessageQueue {
 
@@ -91,6 +96,8 @@ final class MessageQueue {
     long memoryOnlyBytes;
 
     private final TreeSet<QueueEntry> available = new TreeSet<>(QueueEntry.DELIVERY_ORDER);
+    /** Entries given back that wait for their redelivery; guarded by this queue's monitor too. */
+    private final RedeliverySchedule redeliveries;
     private final List<BrokerConsumer> consumers = new ArrayList<>();
     private int nextConsumer;
     /** The consumers with a selector, each with its index of the waiting entries it matches. */
@@ -141,6 +148,7 @@ final class MessageQueue {
         this.destination = destination;
         this.id = id;
         this.durable = id != NOT_JOURNALED;
+        this.redeliveries = new RedeliverySchedule(this, timers, storage);
     }
 
     /**
@@ -237,6 +245,11 @@ final class MessageQueue {
         }
     }
 
+    /** The journal held entries of this queue waiting for their redelivery, the last until {@code until}. */
+    synchronized void redeliveriesRecovered(long until) {
+        redeliveries.recovered(until);
+    }
+
     /** An entry a recovered prepared branch acknowledged: it is not delivered while the branch is undecided. */
     synchronized void lock(QueueEntry entry) {
         locked.add(entry.sequence);
@@ -299,7 +312,8 @@ final class MessageQueue {
 
     /** Dispatches what is available to consumers that have credit. */
     synchronized void dispatch() {
-        if (consumers.isEmpty() || (available.isEmpty() && !groups.offeredToOwners())) {
+        if (consumers.isEmpty() || (available.isEmpty() && !groups.offeredToOwners())
+                || redeliveries.holdsBack()) {
             readPageIfLow();
             return;
         }
@@ -362,6 +376,9 @@ final class MessageQueue {
      * waiting ahead of it: then the message is stored counted as delivered once.
      */
     private boolean takenAtOnce(ServerMessage serverMessage) {
+        if (redeliveries.holdsBack()) {
+            return false; // strict order: nothing goes out while a redelivery waits
+        }
         MessageData message = serverMessage.data;
         if (serverMessage.groupId != null) {
             Boolean byGroup = groups.takenAtOnce(serverMessage.groupId, message);
@@ -541,11 +558,13 @@ final class MessageQueue {
 
     private void readPageIfLow() {
         // read the next page while a page's worth is still waiting, so consumers never wait for the database
-        if (pageReadPending || deleted || waitingCount() >= PAGE_SIZE) {
+        boolean full = waitingCount() >= PAGE_SIZE;
+        // but a queue held back for a redelivery (strict order) dispatches nothing: it must still read what comes due
+        if (pageReadPending || deleted || (full && !redeliveries.holdsBack())) {
             return;
         }
         long now = System.currentTimeMillis();
-        if (paging || nextDue <= now) {
+        if ((paging && !full) || nextDue <= now) {
             pageReadPending = true;
             storage.readPageLater(this::readPage);
         } else if (nextDue < dueTimerAt) {
@@ -641,8 +660,9 @@ final class MessageQueue {
                 if (time > toTime || (time == toTime && reference.seq() > toSeq)) {
                     break; // read again next time
                 }
-                if (unsettled.contains(reference.seq()) || locked.contains(reference.seq())) {
-                    continue; // an entry still being stored decides for itself; a locked one is held already
+                if (unsettled.contains(reference.seq()) || locked.contains(reference.seq())
+                        || redeliveries.beingJournaled(reference.seq())) {
+                    continue; // an entry still being stored (or rescheduled) decides for itself; a locked one is held
                 }
                 QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), reference.seq(),
                         reference.deliveryCount(), time);
@@ -654,6 +674,7 @@ final class MessageQueue {
             long after = full || cut ? toTime : next.isEmpty() ? Long.MAX_VALUE : next.get(0).deliveryTime();
             nextDue = Math.min(after, leftTime);
             dueReadUnderWay = false;
+            redeliveries.readUpTo(horizonTime, horizonSeq, nextDue); // redeliveries up to the horizon are back
         }
     }
 
@@ -697,9 +718,9 @@ final class MessageQueue {
     /**
      * Puts dispatched entries back and dispatches again, so that they go out in their
      * original order. Entries in {@code unseen} were only prefetched: they do not count as
-     * a delivery, and their consumer gets its credit back. Answers the entries that have used
-     * up their delivery attempts ({@code usedUp}): they are not put back, and belong to the
-     * dead-letter queue.
+     * a delivery, and their consumer gets its credit back; the others may first wait for their
+     * redelivery delay ({@link RedeliverySchedule}). Answers the entries that have used up their
+     * delivery attempts ({@code usedUp}): they are not put back, and belong to the dead-letter queue.
      */
     synchronized List<QueueEntry> release(Collection<QueueEntry> entries, Set<QueueEntry> unseen,
             Predicate<QueueEntry> usedUp) {
@@ -724,12 +745,35 @@ final class MessageQueue {
                     exhausted = new ArrayList<>();
                 }
                 exhausted.add(entry);
-            } else {
+            } else if (unseen.contains(entry) || !redeliveries.waits(entry)) {
                 addAvailable(entry);
-            }
+            } // else it waits for its redelivery delay
         }
+        redeliveries.start();
         dispatch();
         return exhausted;
+    }
+
+    /**
+     * The journal holds the redelivery time of an entry waiting in memory: it leaves memory for
+     * the journal (answering true), to be read back when due, unless the journal has been read
+     * past that time meanwhile: then it stays in memory (false).
+     */
+    synchronized boolean redeliveryJournaled(QueueEntry entry, long until) {
+        if (!afterHorizon(until, entry.sequence)) {
+            return false;
+        }
+        storage.memoryReleased(entry);
+        leftInJournal(until, entry.sequence);
+        return true;
+    }
+
+    /** The redelivery time of an entry waiting in memory has come: it is available again. */
+    synchronized void redeliveryDue(QueueEntry entry) {
+        if (redeliveries.due(entry)) { // not if dropped with this queue
+            addAvailable(entry);
+            dispatch();
+        }
     }
 
     /** The messages waiting in memory (a paging queue's journal-only part is not browsed). */
@@ -757,13 +801,14 @@ final class MessageQueue {
         return deleted;
     }
 
-    /** Empties the queue for good; answers what was waiting in memory. */
+    /** Empties the queue for good; answers what was waiting in memory (for its redelivery too). */
     synchronized List<QueueEntry> delete() {
         deleted = true;
         paging = false;
         List<QueueEntry> dropped = new ArrayList<>(available);
         dropped.addAll(groups.held());
         groups.clear();
+        dropped.addAll(redeliveries.drop());
         available.clear();
         dropped.forEach(storage::giveBackRoom);
         selectorConsumers.forEach(c -> c.matching.clear());

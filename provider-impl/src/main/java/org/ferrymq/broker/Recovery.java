@@ -46,6 +46,7 @@ final class Recovery {
     void recover() throws JMSException {
         Map<Long, MessageQueue> durableQueues = new HashMap<>();
         Map<Long, long[]> contents = new HashMap<>();
+        Map<Long, Long> redeliveriesUntil = new HashMap<>();
         List<PreparedTransaction> prepared = new ArrayList<>();
         try {
             storage.journal().load(new JournalReplay() {
@@ -82,6 +83,11 @@ final class Recovery {
                 }
 
                 @Override
+                public void redeliveriesWaiting(long queueId, long latestTime) {
+                    redeliveriesUntil.put(queueId, latestTime);
+                }
+
+                @Override
                 public void prepared(PreparedTransaction transaction) {
                     prepared.add(transaction);
                 }
@@ -105,6 +111,10 @@ final class Recovery {
                 return;
             }
             queue.recovered(state[0], state[1]);
+            Long redeliveriesWaitUntil = redeliveriesUntil.get(queueId);
+            if (redeliveriesWaitUntil != null) {
+                queue.redeliveriesRecovered(redeliveriesWaitUntil);
+            }
         });
         // locks first: a page read must not deliver what a prepared branch acknowledged
         prepared.forEach(tx -> xa.recovered(tx, durableQueues::get));

@@ -180,6 +180,11 @@ final class Storage {
         memoryInUse.addAndGet(entry.message.size);
     }
 
+    /** A journaled entry leaves memory but not its queue: it waits in the journal (for its redelivery). */
+    void memoryReleased(QueueEntry entry) {
+        memoryInUse.addAndGet(-entry.message.size);
+    }
+
     /** Whether journaled messages in memory exceed {@code maxMemory}: queues then leave new ones in the journal. */
     boolean memoryFull() {
         return memoryInUse.get() > config.maxMemory();

@@ -212,10 +212,14 @@ public final class JdbcJournal implements Journal {
                     highest = Math.max(highest, rs.getLong(1));
                 }
             }
-            try (ResultSet rs = query.executeQuery(
-                    "SELECT QUEUE_ID, COUNT(*), MAX(SEQ_NO) FROM FMQ_QUEUE_REF GROUP BY QUEUE_ID")) {
+            // a delivered reference with a delivery time waits for its redelivery, until then if that is still ahead
+            try (ResultSet rs = query.executeQuery("SELECT QUEUE_ID, COUNT(*), MAX(SEQ_NO), MAX(CASE WHEN "
+                    + "DELIVERY_COUNT > 0 THEN DELIVERY_TIME ELSE 0 END) FROM FMQ_QUEUE_REF GROUP BY QUEUE_ID")) {
                 while (rs.next()) {
                     replay.queue(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                    if (rs.getLong(4) > 0) {
+                        replay.redeliveriesWaiting(rs.getLong(1), rs.getLong(4));
+                    }
                     highest = Math.max(highest, rs.getLong(1)); // a queue gone but for its references: never reused
                 }
             }

@@ -57,6 +57,12 @@ public final class MemoryJournal implements Journal {
         references.forEach((queue, refs) -> {
             if (!refs.isEmpty()) {
                 replay.queue(queue, refs.size(), refs.lastKey());
+                // a delivered reference with a delivery time waits for its redelivery
+                long waitingUntil = refs.values().stream().filter(ref -> ref.deliveryCount() > 0)
+                        .mapToLong(Reference::deliveryTime).max().orElse(0);
+                if (waitingUntil > 0) {
+                    replay.redeliveriesWaiting(queue, waitingUntil);
+                }
             }
         });
         for (PreparedTransaction tx : prepared.values()) {
@@ -165,6 +171,16 @@ public final class MemoryJournal implements Journal {
             PreparedTransaction tx = prepared.remove(r.txNo());
             if (tx != null && !r.committed()) {
                 tx.sends().forEach(send -> messages.remove(send.message().messageNo()));
+            }
+        } else if (record instanceof JournalRecord.RedeliveryScheduled r) {
+            TreeMap<Long, Reference> refs = references.get(r.queueId());
+            Reference ref = refs == null ? null : refs.get(r.seq());
+            if (ref != null) {
+                if (ref.deliveryTime() > 0) {
+                    delayed.get(r.queueId()).remove(new Delayed(ref.deliveryTime(), r.seq()));
+                }
+                refs.put(r.seq(), new Reference(ref.messageNo(), ref.deliveryCount(), r.deliveryTime()));
+                delayed.computeIfAbsent(r.queueId(), q -> new TreeSet<>()).add(new Delayed(r.deliveryTime(), r.seq()));
             }
         } else if (record instanceof JournalRecord.DeliveriesCounted r) {
             TreeMap<Long, Reference> refs = references.get(r.queueId());

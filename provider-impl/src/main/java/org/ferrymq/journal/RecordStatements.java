@@ -35,6 +35,8 @@ final class RecordStatements implements AutoCloseable {
         INSERT_REF("INSERT INTO FMQ_QUEUE_REF (QUEUE_ID, SEQ_NO, MSG_NO, DELIVERY_COUNT, DELIVERY_TIME) "
                 + "VALUES (?, ?, ?, ?, ?)"),
         COUNT_DELIVERIES("UPDATE FMQ_QUEUE_REF SET DELIVERY_COUNT = ? WHERE QUEUE_ID = ? AND SEQ_NO BETWEEN ? AND ?"),
+        // after the insert of a reference added in the same group; before a move, which clears the time
+        SCHEDULE_REDELIVERY("UPDATE FMQ_QUEUE_REF SET DELIVERY_TIME = ? WHERE QUEUE_ID = ? AND SEQ_NO = ?"),
         MOVE_REF("UPDATE FMQ_QUEUE_REF SET QUEUE_ID = ?, SEQ_NO = ?, DELIVERY_COUNT = 0, DELIVERY_TIME = 0 "
                 + "WHERE QUEUE_ID = ? AND SEQ_NO = ?"),
         // a message several queues share counts down only while the reference is still there: idempotent
@@ -111,6 +113,12 @@ final class RecordStatements implements AutoCloseable {
             s.setLong(3, r.firstSeq());
             s.setLong(4, r.lastSeq());
             added(Batched.COUNT_DELIVERIES);
+        } else if (record instanceof JournalRecord.RedeliveryScheduled r) {
+            PreparedStatement s = batch(Batched.SCHEDULE_REDELIVERY);
+            s.setLong(1, r.deliveryTime());
+            s.setLong(2, r.queueId());
+            s.setLong(3, r.seq());
+            added(Batched.SCHEDULE_REDELIVERY);
         } else if (record instanceof JournalRecord.ReferenceMoved r) {
             PreparedStatement s = batch(Batched.MOVE_REF);
             s.setLong(1, r.toQueueId());

@@ -38,19 +38,20 @@ public interface Journal extends AutoCloseable {
     /**
      * Up to {@code max} references of queue {@code queueId} with places in
      * {@code (afterSeq, uptoSeq]}, in place order, each with its message; only references
-     * added without a delivery time (see {@link #readDelayed} for the others). A message that
+     * without a delivery time (see {@link #readDelayed} for the others). A message that
      * cannot be read back is reported and left out, so that the rest of the queue is still
      * delivered.
      */
     List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max) throws JournalException;
 
     /**
-     * Up to {@code max} references of queue {@code queueId} that were added with a delivery
-     * time (above 0), ordered by (delivery time, place), those after {@code (afterTime,
-     * afterSeq)} in that order whose delivery time is at most {@code dueBy}; each with its
-     * message. This keeps delayed messages in the journal until they are due: the broker reads
-     * them back when their time comes, a page at a time. Damaged messages are left out as by
-     * {@link #readQueue}.
+     * Up to {@code max} references of queue {@code queueId} that have a delivery time (above
+     * 0: added with one, or given one by {@link JournalRecord.RedeliveryScheduled}), ordered by
+     * (delivery time, place), those after {@code (afterTime, afterSeq)} in that order whose
+     * delivery time is at most {@code dueBy}; each with its message and delivery count. This
+     * keeps delayed messages, and messages waiting for their redelivery, in the journal until
+     * they are due: the broker reads them back when their time comes, a page at a time. Damaged
+     * messages are left out as by {@link #readQueue}.
      */
     List<StoredReference> readDelayed(long queueId, long afterTime, long afterSeq, long dueBy, int max)
             throws JournalException;

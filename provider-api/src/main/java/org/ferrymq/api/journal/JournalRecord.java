@@ -62,6 +62,15 @@ public sealed interface JournalRecord {
     record DeliveriesCounted(long queueId, long firstSeq, long lastSeq, int deliveryCount) implements JournalRecord {}
 
     /**
+     * The message at place {@code seq} of a queue came back from its consumer (rolled back,
+     * recovered) and waits for its redelivery until {@code deliveryTime}: the reference takes
+     * that delivery time, keeping its delivery count, and is read back with
+     * {@link Journal#readDelayed} when due, like a message sent with a delivery delay. A
+     * reference with a delivery count above 0 whose delivery time is ahead waits so.
+     */
+    record RedeliveryScheduled(long queueId, long seq, long deliveryTime) implements JournalRecord {}
+
+    /**
      * An XA branch is prepared: its messages are stored (each once, whatever the number of
      * its sends), its acknowledged places locked. Neither takes effect until it ends.
      */

@@ -16,6 +16,16 @@ public interface JournalReplay {
     void queue(long queueId, long references, long lastSeq);
 
     /**
+     * Queue {@code queueId} (reported by {@link #queue} before) holds messages waiting for their
+     * redelivery ({@link JournalRecord.RedeliveryScheduled}), the last of them until
+     * {@code latestTime}; a time already past is reported too, or not at all. A queue that keeps
+     * strict order delivers nothing else until they are back. A journal that cannot tell never
+     * calls it.
+     */
+    default void redeliveriesWaiting(long queueId, long latestTime) {
+    }
+
+    /**
      * A prepared XA branch not yet ended, after every queue and subscription; its
      * acknowledged places are among the references {@link #queue} counted.
      */
