@@ -28,7 +28,9 @@ public final class RunAll {
             new Example("TransactedPipeline", "consume, produce, commit or roll back", TransactedPipeline::run),
             new Example("Priorities", "higher priorities first", Priorities::run),
             new Example("TimeToLive", "expired messages are never delivered", TimeToLive::run),
-            new Example("SurvivesRestart", "a persistent message outlives the JVM that sent it", SurvivesRestart::run));
+            new Example("SurvivesRestart", "a persistent message outlives the JVM that sent it", SurvivesRestart::run),
+            new Example("OrderedGroups", "each account's events in order, accounts spread over workers",
+                    OrderedGroups::run));
 
     private RunAll() {
     }
