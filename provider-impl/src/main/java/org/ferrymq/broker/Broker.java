@@ -94,7 +94,7 @@ public final class Broker implements AutoCloseable {
         this.storage = new Storage(config, journal);
         this.destinations = new Destinations(config, timers, storage);
         this.subscriptions = new Subscriptions(storage, destinations);
-        this.redelivery = new Redelivery(config, destinations, storage);
+        this.redelivery = new Redelivery(storage, new DeadLettering(destinations, storage));
         this.routing = new Routing(config, timers, storage, destinations, redelivery);
         this.xa = new XaTransactions(config.name(), timers, storage, routing, redelivery,
                 config.transactionTimeoutSeconds(), authorizer);
