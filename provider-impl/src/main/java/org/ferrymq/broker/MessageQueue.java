@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.api.journal.JournalException;
@@ -104,6 +105,8 @@ final class MessageQueue {
     private final List<BrokerConsumer> selectorConsumers = new ArrayList<>();
     private final MessageGroups groups = new MessageGroups(this);
     private long selectorEvaluations;
+    /** Messages that expired on this queue: dropped, or moved to an expiry queue. */
+    private final AtomicLong expiredCount = new AtomicLong();
     private boolean deleted;
 
     /** The highest place handed out. */
@@ -328,7 +331,7 @@ final class MessageQueue {
                 } else {
                     groups.discarded(entry);
                 }
-                storage.discard(entry);
+                storage.expired(entry);
                 continue;
             }
             BrokerConsumer consumer;
@@ -552,6 +555,16 @@ final class MessageQueue {
     /** How many times this queue has matched a message against a consumer's selector: the work selectors cost it. */
     synchronized long selectorEvaluations() {
         return selectorEvaluations;
+    }
+
+    /** Counts messages that expired here, once each is dropped or moved to an expiry queue. */
+    void countExpired(int messages) {
+        expiredCount.addAndGet(messages);
+    }
+
+    /** How many messages have expired on this queue since the broker started. */
+    long expiredCount() {
+        return expiredCount.get();
     }
 
     // ---- paging ----
