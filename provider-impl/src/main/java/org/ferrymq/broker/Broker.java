@@ -135,6 +135,7 @@ public final class Broker implements AutoCloseable {
         for (String topic : config.topics()) {
             broker.topic(DestinationName.topic(topic), true);
         }
+        broker.expiry.scanEvery(config.expiryScanPeriodMillis(), broker.destinations::allQueues);
         LOG.info("FerryMQ broker '{}' started", config.name());
         return broker;
     }
@@ -187,6 +188,11 @@ public final class Broker implements AutoCloseable {
                     + config.maxPropertiesSize() + " the broker accepts, names and values counted in UTF-8 (broker "
                     + "setting '" + BrokerConfig.MAX_PROPERTIES_SIZE + "'); send less, or raise the setting");
         }
+    }
+
+    /** Runs an expiry scan now (see {@link Expiry}); answers how many expired messages it took off their queues. */
+    int scanExpired() {
+        return expiry.scan(destinations.allQueues());
     }
 
     /** Bytes of journaled messages held in memory now, the figure {@code maxMemory} limits. */

@@ -567,6 +567,53 @@ final class MessageQueue {
         return expiredCount.get();
     }
 
+    // ---- the expiry scan (see Expiry) ----
+
+    /** Takes the waiting entries that have expired by {@code now} off the queue; they are the caller's. */
+    synchronized List<QueueEntry> takeExpired(long now) {
+        List<QueueEntry> expired = new ArrayList<>();
+        for (QueueEntry entry : available) {
+            if (entry.message.data.isExpired(now)) {
+                expired.add(entry);
+            }
+        }
+        expired.forEach(this::removeAvailable);
+        return expired;
+    }
+
+    /**
+     * The place after which the journal may hold entries this queue does not hold in memory
+     * (paged out, or delayed past the due horizon, which may be anywhere); -1 when it holds none.
+     */
+    synchronized long journalOnlyAfter() {
+        if (deleted || !durable) {
+            return -1;
+        }
+        return nextDue != Long.MAX_VALUE ? 0 : paging ? pageCursor : -1;
+    }
+
+    /**
+     * Of the expired references the journal gave back, the entries of those this queue holds in
+     * the journal only, each held ({@link #lock}ed) so that no page read brings it back until
+     * the caller {@link #unlock}s it: removed for good, or given back.
+     */
+    synchronized List<QueueEntry> holdExpiredInJournal(List<StoredReference> expired) {
+        List<QueueEntry> held = new ArrayList<>();
+        for (StoredReference reference : expired) {
+            long seq = reference.seq();
+            long time = reference.deliveryTime();
+            boolean journalOnly = time > 0 ? afterHorizon(time, seq) : paging && seq > pageCursor;
+            if (deleted || !journalOnly || unsettled.contains(seq) || locked.contains(seq)) {
+                continue; // in memory, still being stored (it decides for itself), or held by an XA branch
+            }
+            QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), seq,
+                    reference.deliveryCount(), time);
+            locked.add(seq);
+            held.add(entry);
+        }
+        return held;
+    }
+
     // ---- paging ----
 
     private void readPageIfLow() {

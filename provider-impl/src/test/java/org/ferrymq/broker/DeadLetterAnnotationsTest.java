@@ -304,6 +304,12 @@ class DeadLetterAnnotationsTest {
         }
 
         @Override
+        public List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max)
+                throws JournalException {
+            return delegate.readExpired(queueId, afterSeq, now, max);
+        }
+
+        @Override
         public CompletableFuture<Void> append(List<JournalRecord> batch) {
             if (refuseMoves.get() && batch.stream().anyMatch(r -> r instanceof JournalRecord.MessageStored)
                     && batch.stream().anyMatch(r -> r instanceof JournalRecord.ReferenceRemoved)) {
