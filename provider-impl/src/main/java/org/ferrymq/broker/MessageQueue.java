@@ -569,15 +569,26 @@ final class MessageQueue {
 
     // ---- the expiry scan (see Expiry) ----
 
-    /** Takes the waiting entries that have expired by {@code now} off the queue; they are the caller's. */
+    /**
+     * Takes the waiting entries that have expired by {@code now} off the queue, those their
+     * message group holds back included; they are the caller's.
+     */
     synchronized List<QueueEntry> takeExpired(long now) {
         List<QueueEntry> expired = new ArrayList<>();
-        for (QueueEntry entry : available) {
-            if (entry.message.data.isExpired(now)) {
-                expired.add(entry);
+        for (Collection<QueueEntry> waiting : List.of(available, groups.held())) {
+            for (QueueEntry entry : waiting) {
+                if (entry.message.data.isExpired(now)) {
+                    expired.add(entry);
+                }
             }
         }
-        expired.forEach(this::removeAvailable);
+        for (QueueEntry entry : expired) {
+            if (entry.group == null) {
+                removeAvailable(entry);
+            } else {
+                groups.discarded(entry);
+            }
+        }
         return expired;
     }
 

@@ -212,6 +212,43 @@ class ExpiryScanTest {
     }
 
     @Test
+    void theScanTakesExpiredMessagesThatTheirMessageGroupHoldsBack() throws Exception {
+        String name = "expiry-scan-groups-" + UUID.randomUUID();
+        try {
+            Broker running = BrokerCore.of(EmbeddedBroker.start(new BrokerConfig(name).memoryJournal()
+                    .expiryScanPeriodMillis(0)));
+            FerryConnectionFactory factory = new FerryConnectionFactory("vm://" + name);
+            try (Connection c = factory.createConnection()) {
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = s.createProducer(s.createQueue("grouped"));
+                producer.setTimeToLive(200);
+                Message last = null;
+                for (int i = 0; i < 3; i++) { // only the first is offered; the group holds back the others
+                    last = s.createTextMessage("expiring " + i);
+                    last.setStringProperty("JMSXGroupID", "cart-1");
+                    producer.send(last);
+                }
+                producer.setTimeToLive(0);
+                Message kept = s.createTextMessage("kept");
+                kept.setStringProperty("JMSXGroupID", "cart-1");
+                waitUntilExpired(last);
+                assertEquals(3, running.scanExpired());
+                assertEquals(3, running.queue(DestinationName.queue("grouped"), false).expiredCount());
+
+                producer.send(kept);
+                c.start();
+                MessageConsumer consumer = s.createConsumer(s.createQueue("grouped"));
+                Message m = consumer.receive(5000);
+                assertNotNull(m, "the group's next message is stuck behind the expired ones");
+                assertEquals("kept", ((TextMessage) m).getText());
+                assertNull(consumer.receive(200));
+            }
+        } finally {
+            EmbeddedBroker.stop(name);
+        }
+    }
+
+    @Test
     void expiryScanPeriodIsANumberOfMillisecondsZeroForNone() {
         assertEquals(30_000, new BrokerConfig("b").expiryScanPeriodMillis());
         assertEquals(0, new BrokerConfig("b").set("expiryScanPeriod", "0").expiryScanPeriodMillis());
