@@ -614,8 +614,9 @@ final class MessageQueue {
             long seq = reference.seq();
             long time = reference.deliveryTime();
             boolean journalOnly = time > 0 ? afterHorizon(time, seq) : paging && seq > pageCursor;
-            if (deleted || !journalOnly || unsettled.contains(seq) || locked.contains(seq)) {
-                continue; // in memory, still being stored (it decides for itself), or held by an XA branch
+            if (deleted || !journalOnly || unsettled.contains(seq) || locked.contains(seq)
+                    || redeliveries.beingJournaled(seq)) {
+                continue; // in memory, still being stored or rescheduled (it decides for itself), or held by XA
             }
             QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), seq,
                     reference.deliveryCount(), time);

@@ -181,6 +181,31 @@ class ExpiryScanTest {
         assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MESSAGE"));
     }
 
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aMessageWaitingInTheJournalForItsRedeliveryIsTakenWhenItExpires(JournalDatabase database) throws Exception {
+        JournalDatabase db = broker.start(database);
+        FerryConnectionFactory factory = broker.factory("expiryScanPeriod=0",
+                "destination.slow.redeliveryDelay=600000");
+        try (Connection c = broker.track(factory.createConnection())) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = s.createProducer(s.createQueue("slow"));
+            producer.setTimeToLive(TTL);
+            TextMessage sent = s.createTextMessage("rolled back, then expired");
+            producer.send(sent);
+            s.commit();
+            MessageConsumer consumer = s.createConsumer(s.createQueue("slow"));
+            assertNotNull(consumer.receive(5000));
+            s.rollback(); // it waits ten minutes for its redelivery, in the journal
+            waitUntilExpired(sent);
+
+            assertEquals(1, core().scanExpired());
+            assertEquals(1, queue("slow").expiredCount());
+            assertEquals(0, db.depth("slow"));
+        }
+    }
+
     @Test
     void theScanRunsEveryExpiryScanPeriodOnMessagesKeptInMemoryOnlyToo() throws Exception {
         String name = "expiry-scan-period-" + UUID.randomUUID();
