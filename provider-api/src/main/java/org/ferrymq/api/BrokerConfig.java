@@ -90,6 +90,13 @@ public final class BrokerConfig {
     /** The queue that takes messages past {@link #MAX_DELIVERY_ATTEMPTS}. Default {@code DLQ}. */
     public static final String DEAD_LETTER_QUEUE = "deadLetterQueue";
     /**
+     * Milliseconds between two scans for expired messages that nobody consumes (waiting in
+     * memory, or in the journal only: a paging queue's backlog, delayed messages), which are
+     * dropped or moved to their expiry queue as when a consumer finds them; 0 for no scan
+     * (expired messages then leave only when a consumer reaches them). Default 30000.
+     */
+    public static final String EXPIRY_SCAN_PERIOD = "expiryScanPeriod";
+    /**
      * The most messages the broker hands one consumer that its session has not yet
      * acknowledged, committed, recovered or rolled back, prefetched ones included; a consumer
      * at the limit gets no more (its receive() waits) until its session settles some. Bounds
@@ -242,7 +249,8 @@ public final class BrokerConfig {
 
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
             Set.of(USERS, USERS_FILE, USER_ROLES, PERMISSIONS_FILE, STAMP_USER_ID, JAAS_REALM, JAAS_LOGIN_CONFIG,
-                    REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS, DEAD_LETTER_QUEUE, MAX_UNACKNOWLEDGED, JOURNAL,
+                    REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS, DEAD_LETTER_QUEUE,
+                    EXPIRY_SCAN_PERIOD, MAX_UNACKNOWLEDGED, JOURNAL,
                     DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER, JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT,
                     MAX_MEMORY, TRANSACTION_TIMEOUT, MAX_SELECTOR_LENGTH, MAX_SELECTOR_DEPTH, MAX_PROPERTIES,
                     MAX_PROPERTIES_SIZE, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_USER, MAX_SESSIONS_PER_CONNECTION,
@@ -283,6 +291,7 @@ public final class BrokerConfig {
     private final Set<String> topics = new LinkedHashSet<>();
     private int maxDeliveryAttempts = 10;
     private String deadLetterQueue = "DLQ";
+    private long expiryScanPeriodMillis = 30_000;
     private int maxUnacknowledged = 10_000;
     private Journal journal;
     private JournalKind journalKind = parseJournalKind("system property ferrymq.journal",
@@ -369,6 +378,7 @@ public final class BrokerConfig {
             case TOPICS -> splitList(value).forEach(this::addTopic);
             case MAX_DELIVERY_ATTEMPTS -> maxDeliveryAttempts(parseCount(key, value));
             case DEAD_LETTER_QUEUE -> deadLetterQueue(value);
+            case EXPIRY_SCAN_PERIOD -> expiryScanPeriodMillis(parseLong(key, value));
             case MAX_UNACKNOWLEDGED -> maxUnacknowledged(parseCount(key, value));
             case JOURNAL -> journalKind = parseJournalKind("Broker setting '" + JOURNAL + "'", value);
             case DATA_DIRECTORY -> dataDirectory(Path.of(requireValue(key, value)));
@@ -644,6 +654,15 @@ public final class BrokerConfig {
         return this;
     }
 
+    public BrokerConfig expiryScanPeriodMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("Broker setting '" + EXPIRY_SCAN_PERIOD + "' is negative; use 0"
+                    + " (no scan: expired messages leave when a consumer reaches them) or a number of milliseconds");
+        }
+        this.expiryScanPeriodMillis = millis;
+        return this;
+    }
+
     public BrokerConfig blockOnFullTimeoutMillis(long millis) {
         if (millis < 0) {
             throw new IllegalArgumentException("Broker setting '" + BLOCK_ON_FULL_TIMEOUT + "' is negative; use 0"
@@ -732,6 +751,8 @@ public final class BrokerConfig {
     public Set<String> topics() { return Collections.unmodifiableSet(topics); }
     public int maxDeliveryAttempts() { return maxDeliveryAttempts; }
     public String deadLetterQueue() { return deadLetterQueue; }
+    /** 0: no scan. */
+    public long expiryScanPeriodMillis() { return expiryScanPeriodMillis; }
     public int maxUnacknowledged() { return maxUnacknowledged; }
     public Journal journal() { return journal; }
     public JournalKind journalKind() { return journalKind; }
@@ -838,6 +859,14 @@ public final class BrokerConfig {
             return false;
         }
         throw new IllegalArgumentException("Broker setting '" + key + "' is neither true nor false; use one of them");
+    }
+
+    private static long parseLong(String key, String value) {
+        try {
+            return Long.parseLong(value == null ? "" : value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Broker setting '" + key + "' is not a whole number; use one");
+        }
     }
 
     private static int parseCount(String key, String value) {

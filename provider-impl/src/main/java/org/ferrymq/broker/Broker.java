@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Routing}: where a sent message goes, and the journal write that makes sends and
  *       acknowledgements take effect;
  *   <li>{@link Redelivery}: messages that come back from consumers, and the dead-letter queue;
+ *   <li>{@link Expiry}: expired messages, dropped or moved to an expiry queue;
  *   <li>{@link XaTransactions}: the XA branches;
  *   <li>{@link Storage}: the journal, the memory that journaled messages hold, paging;
  *   <li>{@link Timers}: timed work;
@@ -66,6 +67,7 @@ public final class Broker implements AutoCloseable {
     private final Destinations destinations;
     private final Subscriptions subscriptions;
     private final Redelivery redelivery;
+    private final Expiry expiry;
     private final Routing routing;
     private final Authenticator authenticator;
     private final Authorizer authorizer;
@@ -94,7 +96,10 @@ public final class Broker implements AutoCloseable {
         this.storage = new Storage(config, journal);
         this.destinations = new Destinations(config, timers, storage);
         this.subscriptions = new Subscriptions(storage, destinations);
-        this.redelivery = new Redelivery(config, destinations, storage);
+        DeadLettering deadLettering = new DeadLettering(destinations, storage);
+        this.redelivery = new Redelivery(storage, deadLettering);
+        this.expiry = new Expiry(timers, storage, deadLettering);
+        storage.onExpired(expiry::expired);
         this.routing = new Routing(config, timers, storage, destinations, redelivery);
         this.xa = new XaTransactions(config.name(), timers, storage, routing, redelivery,
                 config.transactionTimeoutSeconds(), authorizer);
@@ -130,6 +135,7 @@ public final class Broker implements AutoCloseable {
         for (String topic : config.topics()) {
             broker.topic(DestinationName.topic(topic), true);
         }
+        broker.expiry.scanEvery(config.expiryScanPeriodMillis(), broker.destinations::allQueues);
         LOG.info("FerryMQ broker '{}' started", config.name());
         return broker;
     }
@@ -182,6 +188,11 @@ public final class Broker implements AutoCloseable {
                     + config.maxPropertiesSize() + " the broker accepts, names and values counted in UTF-8 (broker "
                     + "setting '" + BrokerConfig.MAX_PROPERTIES_SIZE + "'); send less, or raise the setting");
         }
+    }
+
+    /** Runs an expiry scan now (see {@link Expiry}); answers how many expired messages it took off their queues. */
+    int scanExpired() {
+        return expiry.scan(destinations.allQueues());
     }
 
     /** Bytes of journaled messages held in memory now, the figure {@code maxMemory} limits. */

@@ -207,6 +207,15 @@ final class Destinations {
         return temporaryNames.incrementAndGet();
     }
 
+    /** Every queue: the queues, temporary ones included, and the queues of every topic's subscriptions. */
+    List<MessageQueue> allQueues() {
+        List<MessageQueue> all = new ArrayList<>(queues.values());
+        for (BrokerTopic topic : topics.values()) {
+            topic.subscriptions.forEach(subscription -> all.add(subscription.queue));
+        }
+        return all;
+    }
+
     /** The queues (not subscriptions) whose references to persistent messages are journaled. */
     List<MessageQueue> durableQueues() {
         List<MessageQueue> durable = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.api.journal.JournalException;
@@ -104,6 +105,8 @@ final class MessageQueue {
     private final List<BrokerConsumer> selectorConsumers = new ArrayList<>();
     private final MessageGroups groups = new MessageGroups(this);
     private long selectorEvaluations;
+    /** Messages that expired on this queue: dropped, or moved to an expiry queue. */
+    private final AtomicLong expiredCount = new AtomicLong();
     private boolean deleted;
 
     /** The highest place handed out. */
@@ -328,7 +331,7 @@ final class MessageQueue {
                 } else {
                     groups.discarded(entry);
                 }
-                storage.discard(entry);
+                storage.expired(entry);
                 continue;
             }
             BrokerConsumer consumer;
@@ -552,6 +555,75 @@ final class MessageQueue {
     /** How many times this queue has matched a message against a consumer's selector: the work selectors cost it. */
     synchronized long selectorEvaluations() {
         return selectorEvaluations;
+    }
+
+    /** Counts messages that expired here, once each is dropped or moved to an expiry queue. */
+    void countExpired(int messages) {
+        expiredCount.addAndGet(messages);
+    }
+
+    /** How many messages have expired on this queue since the broker started. */
+    long expiredCount() {
+        return expiredCount.get();
+    }
+
+    // ---- the expiry scan (see Expiry) ----
+
+    /**
+     * Takes the waiting entries that have expired by {@code now} off the queue, those their
+     * message group holds back included; they are the caller's.
+     */
+    synchronized List<QueueEntry> takeExpired(long now) {
+        List<QueueEntry> expired = new ArrayList<>();
+        for (Collection<QueueEntry> waiting : List.of(available, groups.held())) {
+            for (QueueEntry entry : waiting) {
+                if (entry.message.data.isExpired(now)) {
+                    expired.add(entry);
+                }
+            }
+        }
+        for (QueueEntry entry : expired) {
+            if (entry.group == null) {
+                removeAvailable(entry);
+            } else {
+                groups.discarded(entry);
+            }
+        }
+        return expired;
+    }
+
+    /**
+     * The place after which the journal may hold entries this queue does not hold in memory
+     * (paged out, or delayed past the due horizon, which may be anywhere); -1 when it holds none.
+     */
+    synchronized long journalOnlyAfter() {
+        if (deleted || !durable) {
+            return -1;
+        }
+        return nextDue != Long.MAX_VALUE ? 0 : paging ? pageCursor : -1;
+    }
+
+    /**
+     * Of the expired references the journal gave back, the entries of those this queue holds in
+     * the journal only, each held ({@link #lock}ed) so that no page read brings it back until
+     * the caller {@link #unlock}s it: removed for good, or given back.
+     */
+    synchronized List<QueueEntry> holdExpiredInJournal(List<StoredReference> expired) {
+        List<QueueEntry> held = new ArrayList<>();
+        for (StoredReference reference : expired) {
+            long seq = reference.seq();
+            long time = reference.deliveryTime();
+            boolean journalOnly = time > 0 ? afterHorizon(time, seq) : paging && seq > pageCursor;
+            if (deleted || !journalOnly || unsettled.contains(seq) || locked.contains(seq)
+                    || redeliveries.beingJournaled(seq)) {
+                continue; // in memory, still being stored or rescheduled (it decides for itself), or held by XA
+            }
+            QueueEntry entry = new QueueEntry(this, ServerMessage.restored(reference.message()), seq,
+                    reference.deliveryCount(), time);
+            locked.add(seq);
+            held.add(entry);
+        }
+        return held;
     }
 
     // ---- paging ----

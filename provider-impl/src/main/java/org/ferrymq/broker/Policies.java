@@ -1,6 +1,8 @@
 package org.ferrymq.broker;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.DestinationPolicy;
@@ -14,9 +16,12 @@ final class Policies {
 
     private volatile BrokerConfig config;
     private volatile Map<String, DestinationPolicy> resolved = new ConcurrentHashMap<>();
+    /** The names of the queues some policy sends dead letters or expired messages to. */
+    private volatile Set<String> deadLetterTargets;
 
     Policies(BrokerConfig config) {
         this.config = config;
+        this.deadLetterTargets = deadLetterTargets(config);
     }
 
     /** The policy of the destination {@code name}: a queue's name, or a topic's for its subscriptions. */
@@ -32,7 +37,35 @@ final class Policies {
 
     /** Takes the destination policies of {@code changed} from now on (the other settings stay as started). */
     void update(BrokerConfig changed) {
+        deadLetterTargets = deadLetterTargets(changed);
         config = changed;
         resolved = new ConcurrentHashMap<>();
+    }
+
+    /**
+     * Whether the queue {@code name} takes dead letters or expired messages: the broker's
+     * dead-letter queue, one named by a policy, or one created for a destination
+     * ({@code DLQ.<destination>}, {@code Expiry.<destination>}). Its messages are never moved by
+     * dead-lettering or expiry again, so no message goes round between such queues.
+     */
+    boolean isDeadLetterOrExpiryQueue(String name) {
+        return name.startsWith(DestinationPolicy.DEAD_LETTER_PREFIX) || name.startsWith(DestinationPolicy.EXPIRY_PREFIX)
+                || deadLetterTargets.contains(name);
+    }
+
+    private static Set<String> deadLetterTargets(BrokerConfig config) {
+        Set<String> names = new HashSet<>();
+        names.add(config.deadLetterQueue());
+        for (Map<String, String> settings : config.destinationPolicies().values()) {
+            String deadLetters = settings.get(DestinationPolicy.DEAD_LETTER_QUEUE);
+            String expired = settings.get(DestinationPolicy.EXPIRY_QUEUE);
+            if (deadLetters != null) {
+                names.add(deadLetters);
+            }
+            if (expired != null && !expired.isEmpty()) {
+                names.add(expired);
+            }
+        }
+        return Set.copyOf(names);
     }
 }

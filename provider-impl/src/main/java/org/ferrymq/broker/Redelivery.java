@@ -1,6 +1,5 @@
 package org.ferrymq.broker;
 
-import jakarta.jms.JMSException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,8 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.DestinationPolicy;
-import org.ferrymq.api.journal.JournalRecord;
-import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.protocol.DeadLetterAnnotations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,20 +18,18 @@ import org.slf4j.LoggerFactory;
  * seen): they go back to their queues in order, to be delivered again, unless they have used
  * up their delivery attempts ({@link BrokerConfig#maxDeliveryAttempts()}); those move to the
  * dead-letter queue, so a message that always makes its consumer fail stops being redelivered
- * without being lost. The dead-letter queue's own messages are never moved.
+ * without being lost. The messages of dead-letter and expiry queues are never moved.
  */
 final class Redelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(Redelivery.class);
 
-    private final BrokerConfig config;
-    private final Destinations destinations;
     private final Storage storage;
+    private final DeadLettering deadLettering;
 
-    Redelivery(BrokerConfig config, Destinations destinations, Storage storage) {
-        this.config = config;
-        this.destinations = destinations;
+    Redelivery(Storage storage, DeadLettering deadLettering) {
         this.storage = storage;
+        this.deadLettering = deadLettering;
     }
 
     /**
@@ -69,17 +65,14 @@ final class Redelivery {
         int max = policy.maxDeliveryAttempts();
         return max > 0 && entry.deliveryCount + entry.refusedAttempts >= max
                 && !entry.queue.name.equals(policy.deadLetterQueueFor(entry.queue.destination))
-                && !isDeadLetterQueue(entry.queue);
-    }
-
-    /** Whether {@code queue} is the broker's dead-letter queue, or one created for a destination. */
-    private boolean isDeadLetterQueue(MessageQueue queue) {
-        return queue.name.equals(config.deadLetterQueue()) || queue.name.startsWith(DestinationPolicy.DEAD_LETTER_PREFIX);
+                && !deadLettering.isDeadLetterOrExpiryQueue(entry.queue);
     }
 
     /**
      * Moves entries that used up their delivery attempts to the dead-letter queue, so a
-     * message that always makes its consumer fail stops being redelivered without being lost.
+     * message that always makes its consumer fail stops being redelivered without being lost:
+     * as annotated copies (see {@link DeadLettering}); if the move cannot be stored they go back
+     * to their queues.
      */
     private void deadLetter(List<QueueEntry> exhausted) {
         Map<String, List<QueueEntry>> byDeadLetterQueue = new LinkedHashMap<>();
@@ -91,49 +84,19 @@ final class Redelivery {
     }
 
     private void deadLetter(String dlqName, List<QueueEntry> exhausted) {
-        MessageQueue dlq;
-        try {
-            dlq = destinations.queue(DestinationName.queue(dlqName), true);
-        } catch (JMSException e) {
-            LOG.error("Cannot create the dead-letter queue '{}'; {} message(s) go back to their queues: {}",
-                    dlqName, exhausted.size(), e.getMessage());
-            exhausted.forEach(entry -> entry.queue.enqueueNow(List.of(entry)));
-            return;
-        }
-        List<JournalRecord> records = new ArrayList<>();
-        List<QueueEntry> moved = new ArrayList<>(exhausted.size());
-        for (QueueEntry entry : exhausted) {
-            QueueEntry dead = dlq.newEntry(entry.message);
-            if (entry.journaled()) {
-                records.add(new JournalRecord.ReferenceMoved(entry.queue.id, entry.sequence, dlq.id, dead.sequence));
-            } else if (dead.journaled()) { // a persistent message from a non-durable subscription: stored only now
-                entry.message.references(1);
-                records.add(new JournalRecord.MessageStored(entry.message));
-                records.add(new JournalRecord.ReferenceAdded(dlq.id, dead.sequence, entry.message.messageNo, 0,
-                        dead.delayedUntil));
+        deadLettering.move(exhausted, dlqName, DeadLetterAnnotations.MAX_DELIVERIES, () -> {
+            storage.removed(exhausted);
+            for (QueueEntry entry : exhausted) {
+                if (entry.refusedAttempts == 0) {
+                    LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
+                            entry.message.messageId(), entry.queue.name, entry.deliveryCount, dlqName);
+                } else {
+                    LOG.warn("Message {} on '{}' was delivered {} times and its body refused by receiveBody {} times "
+                            + "(not of the type asked for) without being acknowledged; moved to '{}'",
+                            entry.message.messageId(), entry.queue.name, entry.deliveryCount, entry.refusedAttempts,
+                            dlqName);
+                }
             }
-            moved.add(dead);
-            if (entry.refusedAttempts == 0) {
-                LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
-                        entry.message.messageId(), entry.queue.name, entry.deliveryCount, dlq.name);
-            } else {
-                LOG.warn("Message {} on '{}' was delivered {} times and its body refused by receiveBody {} times "
-                        + "(not of the type asked for) without being acknowledged; moved to '{}'",
-                        entry.message.messageId(), entry.queue.name, entry.deliveryCount, entry.refusedAttempts,
-                        dlq.name);
-            }
-        }
-        try {
-            storage.persist(records);
-        } catch (JMSException e) {
-            LOG.error("Could not record the move of {} message(s) to '{}'; they stay where they were: {}",
-                    exhausted.size(), dlq.name, e.getMessage());
-            moved.forEach(dlq::abandon);
-            exhausted.forEach(entry -> entry.queue.enqueueNow(List.of(entry)));
-            return;
-        }
-        storage.removed(exhausted);
-        storage.countWithoutLimit(moved);
-        moved.forEach(dlq::enqueue);
+        }, () -> exhausted.forEach(entry -> entry.queue.enqueueNow(List.of(entry))));
     }
 }

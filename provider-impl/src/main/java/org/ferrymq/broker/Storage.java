@@ -63,6 +63,7 @@ final class Storage {
      */
     private final Object room = new Object();
     private long memoryOnlyInUse;
+    private volatile Consumer<QueueEntry> onExpired = this::discard;
 
     Storage(BrokerConfig config, Journal journal) {
         this.config = config;
@@ -161,8 +162,22 @@ final class Storage {
         }
     }
 
-    /** An expired entry found while dispatching: it is dropped without delivery. */
+    /**
+     * Hands an expired entry a queue took off (held: neither waiting nor delivered) to what the
+     * broker does with expired messages ({@link Expiry}). Called under the queue's monitor.
+     */
+    void expired(QueueEntry entry) {
+        onExpired.accept(entry);
+    }
+
+    /** Makes {@code handler} take the expired entries of every queue; until then they are {@link #discard}ed. */
+    void onExpired(Consumer<QueueEntry> handler) {
+        this.onExpired = handler;
+    }
+
+    /** Drops an expired entry: its removal is journaled without waiting, and it counts as expired on its queue. */
     void discard(QueueEntry entry) {
+        entry.queue.countExpired(1);
         List<JournalRecord> records = new ArrayList<>(1);
         removal(entry, records);
         removed(List.of(entry));

@@ -388,6 +388,38 @@ public final class JdbcJournal implements Journal {
         }
     }
 
+    /**
+     * The queue's references in place order from {@code afterSeq} on, along its primary key,
+     * each joined with its message to keep the expired ones. There is no index on expiration
+     * (every send would pay for it): the scan reads a queue's journal only while the queue holds
+     * messages there that it does not hold in memory, from the first such place.
+     */
+    @Override
+    public List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max) throws JournalException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(failures.dialect().limited(
+                        "SELECT " + PAGE_COLUMNS + " FROM FMQ_QUEUE_REF r JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO "
+                                + "WHERE r.QUEUE_ID = ? AND r.SEQ_NO > ? AND m.EXPIRATION > 0 AND m.EXPIRATION <= ? "
+                                + "ORDER BY " + failures.dialect().queueOrder("r.QUEUE_ID", "r.SEQ_NO")))) {
+            Page page = new Page(queueId);
+            long seq = afterSeq;
+            while (page.size() < max) {
+                int limit = max - page.size();
+                select.setLong(1, queueId);
+                select.setLong(2, seq);
+                select.setLong(3, now);
+                select.setInt(4, limit);
+                if (page.addRows(select) < limit) {
+                    break;
+                }
+                seq = page.lastSeq; // damaged rows were left out: there may be more
+            }
+            return page.finish(connection);
+        } catch (SQLException e) {
+            throw failures.describe("cannot read the expired messages of the queue with id " + queueId, e);
+        }
+    }
+
     /** The references of one page as they are read, then given their messages' properties. */
     private final class Page {
         private final long queueId;

@@ -115,6 +115,25 @@ public final class MemoryJournal implements Journal {
         return page;
     }
 
+    @Override
+    public synchronized List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max) {
+        List<StoredReference> page = new ArrayList<>();
+        TreeMap<Long, Reference> refs = references.get(queueId);
+        if (refs == null) {
+            return page;
+        }
+        for (Map.Entry<Long, Reference> e : refs.tailMap(afterSeq, false).entrySet()) {
+            if (page.size() == max) {
+                break;
+            }
+            long expiration = messages.get(e.getValue().messageNo()).expiration();
+            if (expiration > 0 && expiration <= now) {
+                page.add(stored(e.getKey(), e.getValue()));
+            }
+        }
+        return page;
+    }
+
     private StoredReference stored(long seq, Reference ref) {
         return new StoredReference(seq, ref.deliveryCount(), messages.get(ref.messageNo()), ref.deliveryTime());
     }

@@ -109,6 +109,12 @@ class PageReadFailureTest {
         }
 
         @Override
+        public List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max)
+                throws JournalException {
+            return delegate.readExpired(queueId, afterSeq, now, max);
+        }
+
+        @Override
         public CompletableFuture<Void> append(List<JournalRecord> batch) {
             return delegate.append(batch);
         }

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  *
  * <p>On start the broker replays the journal through {@link #load(JournalReplay)}, then reads
  * queue contents page by page with {@link #readQueue}, and delayed messages as they come due
- * with {@link #readDelayed}, so a backlog never has to fit in memory at once.
+ * with {@link #readDelayed}, so a backlog never has to fit in memory at once; expired messages
+ * that no consumer reaches are found with {@link #readExpired}.
  */
 public interface Journal extends AutoCloseable {
 
@@ -55,6 +56,15 @@ public interface Journal extends AutoCloseable {
      */
     List<StoredReference> readDelayed(long queueId, long afterTime, long afterSeq, long dueBy, int max)
             throws JournalException;
+
+    /**
+     * Up to {@code max} references of queue {@code queueId} with places after {@code afterSeq},
+     * in place order, whose message has expired by {@code now} (an expiration above 0 and at most
+     * {@code now}), with or without a delivery time; each with its message. The broker's expiry
+     * scan finds with it the expired messages it does not hold in memory. Damaged messages are
+     * left out as by {@link #readQueue}.
+     */
+    List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max) throws JournalException;
 
     /**
      * Appends one atomic batch. The future completes when the batch is durable; exceptionally
