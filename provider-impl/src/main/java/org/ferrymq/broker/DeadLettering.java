@@ -121,7 +121,8 @@ final class DeadLettering {
     /**
      * The message of {@code entry} as it goes to a dead-letter or expiry queue: its headers,
      * properties and body, every {@code JMS_FerryMQ_} property replaced by the broker's own.
-     * An expired message takes no expiration along (it would only expire again), and one whose
+     * No message takes its expiration along (its original expiration is kept as an annotation): it
+     * would only expire again, and nothing moves a message off those queues. One whose
      * delivery time is still ahead (it expired while delayed) is due at once.
      */
     static MessageData annotated(QueueEntry entry, String reason, long now) {
@@ -145,7 +146,8 @@ final class DeadLettering {
         properties.put(DeadLetterAnnotations.DEAD_LETTER_REASON, reason);
         properties.put(DeadLetterAnnotations.DEAD_LETTER_TIME, now);
         MessageData.Builder copy = data.toBuilder();
-        if (reason.equals(DeadLetterAnnotations.EXPIRED)) {
+        if (data.expiration() != 0) {
+            // it waits there for an operator: expiring again would drop it, as nothing moves it from there
             properties.put(DeadLetterAnnotations.ORIGINAL_EXPIRATION, data.expiration());
             copy.expiration(0);
         }

@@ -105,6 +105,27 @@ class DeadLetterAnnotationsTest {
     }
 
     @Test
+    void aDeadLetterDoesNotExpireOnTheDeadLetterQueueItsExpirationIsKeptAsAnAnnotation() throws Exception {
+        EmbeddedBroker.start(new BrokerConfig(name).memoryJournal().maxDeliveryAttempts(1));
+        try (Connection c = factory.createConnection()) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            Queue orders = s.createQueue("orders");
+            MessageProducer producer = s.createProducer(orders);
+            producer.setTimeToLive(1500);
+            producer.send(s.createTextMessage("poison with a time-to-live"));
+            s.commit();
+            rollBackDeliveries(s, orders, 1);
+            Thread.sleep(2000); // past the message's expiration: on the dead-letter queue it must not be dropped
+            Message dead = receiveOne(s, "DLQ");
+            assertEquals("poison with a time-to-live", ((TextMessage) dead).getText());
+            assertEquals(0, dead.getJMSExpiration(), "a dead letter waits for an operator, not for its expiration");
+            assertInstanceOf(Long.class, dead.getObjectProperty("JMS_FerryMQ_OriginalExpiration"));
+            assertTrue(dead.getLongProperty("JMS_FerryMQ_OriginalExpiration") > 0);
+        }
+    }
+
+    @Test
     void aDeadLetteredTopicMessageNamesTheTopicAndItsSubscription() throws Exception {
         EmbeddedBroker.start(new BrokerConfig(name).memoryJournal().maxDeliveryAttempts(1));
         try (Connection c = factory.createConnection()) {
