@@ -35,7 +35,7 @@ final class JournalSchema {
     private record Migration(int version, String description, Step step) {}
 
     /** The schema version this FerryMQ writes. */
-    static final int CURRENT_VERSION = 4;
+    static final int CURRENT_VERSION = 5;
 
     /**
      * {@code FMQ_SUBSCRIPTION.CLIENT_ID} of a subscription without a client ID (a shared one):
@@ -111,7 +111,32 @@ final class JournalSchema {
                         "UPDATE FMQ_QUEUE_REF SET DELIVERY_TIME = (SELECT m.DELIVERY_TIME FROM FMQ_MESSAGE m "
                                 + "WHERE m.MSG_NO = FMQ_QUEUE_REF.MSG_NO) WHERE MSG_NO IN (SELECT MSG_NO FROM "
                                 + "FMQ_MESSAGE WHERE DELIVERY_TIME > " + System.currentTimeMillis() + ")",
-                        "CREATE INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF (QUEUE_ID, DELIVERY_TIME, SEQ_NO)"))));
+                        "CREATE INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF (QUEUE_ID, DELIVERY_TIME, SEQ_NO)"))),
+                new Migration(5, "duplicate ID windows of queues and topics",
+                        connection -> statements(duplicateIdTable(d, connection)).apply(connection)));
+    }
+
+    /**
+     * Migration 5: the duplicate IDs each queue and topic accepted, the last ones only.
+     *
+     * <p>{@code FMQ_DUPLICATE_ID} holds one row per accepted ID: the destination as
+     * {@code FMQ_DESTINATION} names it ({@code DEST_TYPE}, {@code DEST_NAME}; a topic's IDs are
+     * the topic's, whatever its subscriptions), {@code SEQ_NO} numbering the destination's IDs in
+     * the order the broker took them, the ID ({@code DUP_ID}) and when it was accepted
+     * ({@code SEEN_AT}, milliseconds since the epoch). A row is inserted in the transaction that
+     * stores the message it admitted, and the rows that left the window are deleted in the same
+     * transaction by one range of the primary key ({@code SEQ_NO} up to a number), so the table
+     * holds about the window of each destination and costs one indexed insert per send. IDs are
+     * not unique in the table (one that left the window may be accepted again before its old row
+     * is deleted); the broker reads the rows back on start, in {@code SEQ_NO} order, and keeps
+     * those still in the window. Rows of a destination deleted go with it.
+     */
+    private static List<String> duplicateIdTable(SqlDialect d, Connection connection) throws SQLException {
+        String name = d.nameType(Journal.MAX_NAME_LENGTH, connection.getMetaData());
+        String id = d.nameType(Journal.MAX_DUPLICATE_ID_LENGTH, connection.getMetaData());
+        return List.of("CREATE TABLE FMQ_DUPLICATE_ID (DEST_TYPE VARCHAR(10) NOT NULL, DEST_NAME " + name
+                + " NOT NULL, SEQ_NO BIGINT NOT NULL, DUP_ID " + id + " NOT NULL, SEEN_AT BIGINT NOT NULL, "
+                + "PRIMARY KEY (DEST_TYPE, DEST_NAME, SEQ_NO))" + d.tableOptions());
     }
 
     /**
