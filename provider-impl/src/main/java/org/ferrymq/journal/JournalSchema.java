@@ -22,6 +22,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A new database runs every migration in order, so it ends up exactly like an upgraded one.
  * Migrations are never edited once released: a change is a new migration.
+ *
+ * <p>Duplicate detection (migration 5): {@code FMQ_DUPLICATE_ID} holds one row per duplicate ID a
+ * queue or topic accepted: the destination as {@code FMQ_DESTINATION} names it
+ * ({@code DEST_TYPE}, {@code DEST_NAME}; a topic's IDs are the topic's, whatever its
+ * subscriptions), {@code SEQ_NO} numbering the destination's IDs in the order the broker took
+ * them, the ID ({@code DUP_ID}) and when it was accepted ({@code SEEN_AT}, milliseconds since the
+ * epoch). A row is inserted in the transaction that stores the message it admitted, and the rows
+ * that left the window are deleted in the same group-commit transaction by one range of the
+ * primary key per destination ({@code SEQ_NO} up to a number), so the table holds about one
+ * window per destination and a send costs one batched insert. IDs are not unique in the table
+ * (one that left the window may be accepted again before its old row goes); the broker reads the
+ * rows back on start, in {@code SEQ_NO} order, and keeps those still in the window. The rows of a
+ * deleted destination go with it.
  */
 final class JournalSchema {
 
@@ -116,21 +129,7 @@ final class JournalSchema {
                         connection -> statements(duplicateIdTable(d, connection)).apply(connection)));
     }
 
-    /**
-     * Migration 5: the duplicate IDs each queue and topic accepted, the last ones only.
-     *
-     * <p>{@code FMQ_DUPLICATE_ID} holds one row per accepted ID: the destination as
-     * {@code FMQ_DESTINATION} names it ({@code DEST_TYPE}, {@code DEST_NAME}; a topic's IDs are
-     * the topic's, whatever its subscriptions), {@code SEQ_NO} numbering the destination's IDs in
-     * the order the broker took them, the ID ({@code DUP_ID}) and when it was accepted
-     * ({@code SEEN_AT}, milliseconds since the epoch). A row is inserted in the transaction that
-     * stores the message it admitted, and the rows that left the window are deleted in the same
-     * transaction by one range of the primary key ({@code SEQ_NO} up to a number), so the table
-     * holds about the window of each destination and costs one indexed insert per send. IDs are
-     * not unique in the table (one that left the window may be accepted again before its old row
-     * is deleted); the broker reads the rows back on start, in {@code SEQ_NO} order, and keeps
-     * those still in the window. Rows of a destination deleted go with it.
-     */
+    /** Migration 5: the duplicate IDs each queue and topic accepted, the last ones only (see the class comment). */
     private static List<String> duplicateIdTable(SqlDialect d, Connection connection) throws SQLException {
         String name = d.nameType(Journal.MAX_NAME_LENGTH, connection.getMetaData());
         String id = d.nameType(Journal.MAX_DUPLICATE_ID_LENGTH, connection.getMetaData());
