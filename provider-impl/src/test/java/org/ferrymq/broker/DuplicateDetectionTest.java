@@ -20,8 +20,17 @@ import jakarta.jms.TextMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.DestinationPolicy;
+import org.ferrymq.api.journal.Journal;
+import org.ferrymq.api.journal.JournalException;
+import org.ferrymq.api.journal.JournalRecord;
+import org.ferrymq.api.journal.JournalReplay;
+import org.ferrymq.api.journal.StoredReference;
+import org.ferrymq.journal.MemoryJournal;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.server.BrokerCore;
@@ -51,7 +60,12 @@ class DuplicateDetectionTest {
     }
 
     private Session session(BrokerConfig config, String... urlParameters) throws JMSException {
-        broker = EmbeddedBroker.start(config.memoryJournal());
+        broker = EmbeddedBroker.start(config.journal() == null ? config.memoryJournal() : config);
+        return session(urlParameters);
+    }
+
+    /** A new connection's session, to the broker started. */
+    private Session session(String... urlParameters) throws JMSException {
         Connection connection = opened.track(factory(urlParameters).createConnection());
         connection.start();
         return connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -89,6 +103,108 @@ class DuplicateDetectionTest {
 
     private long dropped(DestinationName destination) {
         return BrokerCore.of(broker).duplicatesDropped(destination);
+    }
+
+    /**
+     * A memory journal that holds the batch storing the message "held" until {@link #release}
+     * completes, then stores it (or fails it, if release fails).
+     */
+    private static final class HoldingJournal implements Journal {
+        final MemoryJournal inner = new MemoryJournal();
+        final CountDownLatch reached = new CountDownLatch(1);
+        final CompletableFuture<Void> release = new CompletableFuture<>();
+
+        @Override
+        public CompletableFuture<Void> append(List<JournalRecord> batch) {
+            boolean held = batch.stream().anyMatch(r -> r instanceof JournalRecord.MessageStored m
+                    && "held".equals(m.message().content().body()));
+            if (!held) {
+                return inner.append(batch);
+            }
+            reached.countDown();
+            return release.thenCompose(ok -> inner.append(batch));
+        }
+
+        @Override
+        public void load(JournalReplay replay) {
+            inner.load(replay);
+        }
+
+        @Override
+        public List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max) {
+            return inner.readQueue(queueId, afterSeq, uptoSeq, max);
+        }
+
+        @Override
+        public List<StoredReference> readDelayed(long queueId, long afterTime, long afterSeq, long dueBy, int max) {
+            return inner.readDelayed(queueId, afterTime, afterSeq, dueBy, max);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Sends on a session of its own, in the background: what the send threw, or null. */
+    private CompletableFuture<JMSException> sendAside(String duplicateId, String text) throws JMSException {
+        Session s = session();
+        Destination orders = s.createQueue("orders");
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                send(s, orders, duplicateId, text);
+                return null;
+            } catch (JMSException e) {
+                return e;
+            }
+        });
+    }
+
+    @Test
+    void aSendOfAnIdThatAnotherSendIsStoringWaitsAndIsDroppedOnceThatOneIsStored() throws Exception {
+        HoldingJournal journal = new HoldingJournal();
+        Session s = session(new BrokerConfig(name).journal(journal));
+        CompletableFuture<JMSException> first = sendAside("x", "held");
+        assertTrue(journal.reached.await(30, TimeUnit.SECONDS));
+        CompletableFuture<JMSException> second = sendAside("x", "second");
+        Thread.sleep(300);
+        assertFalse(second.isDone(), "the second send did not wait for the first to be stored");
+
+        journal.release.complete(null);
+        assertNull(first.get(30, TimeUnit.SECONDS));
+        assertNull(second.get(30, TimeUnit.SECONDS));
+        assertEquals(List.of("held"), drain(s.createConsumer(s.createQueue("orders"))));
+        assertEquals(1, dropped(DestinationName.queue("orders")));
+    }
+
+    @Test
+    void aSendOfAnIdThatAnotherSendFailedToStoreIsStored() throws Exception {
+        HoldingJournal journal = new HoldingJournal();
+        Session s = session(new BrokerConfig(name).journal(journal));
+        CompletableFuture<JMSException> first = sendAside("x", "held");
+        assertTrue(journal.reached.await(30, TimeUnit.SECONDS));
+        CompletableFuture<JMSException> second = sendAside("x", "second");
+
+        journal.release.completeExceptionally(new JournalException("the database is gone"));
+        assertNotNull(first.get(30, TimeUnit.SECONDS), "the first send was not told that it failed");
+        assertNull(second.get(30, TimeUnit.SECONDS));
+        assertEquals(List.of("second"), drain(s.createConsumer(s.createQueue("orders"))));
+    }
+
+    @Test
+    void aSendOfAnIdHeldByAWriteOfUnknownOutcomeIsRefusedUntilTheWriteSettles() throws Exception {
+        HoldingJournal journal = new HoldingJournal();
+        Session s = session(new BrokerConfig(name).journal(journal).journalTimeoutMillis(500));
+        JMSException unknown = sendAside("x", "held").get(30, TimeUnit.SECONDS);
+        assertNotNull(unknown, "the first send's outcome is unknown");
+
+        JMSException refused = sendAside("x", "second").get(30, TimeUnit.SECONDS);
+        assertNotNull(refused, "a send of the same ID must not be stored while the first may still be");
+        assertTrue(refused.getMessage().contains("duplicate ID 'x'") && refused.getMessage().contains("stored nothing"),
+                refused.getMessage());
+
+        journal.release.complete(null); // the first write lands after all
+        assertNull(sendAside("x", "third").get(30, TimeUnit.SECONDS));
+        assertEquals(List.of("held"), drain(s.createConsumer(s.createQueue("orders"))));
     }
 
     @Test
