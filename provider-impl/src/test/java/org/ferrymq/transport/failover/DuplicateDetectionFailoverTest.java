@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DuplicateDetectionFailoverTest {
 
     private static final long WAIT_MILLIS = 60_000;
-    private static final String QUICK = "reconnectDelay=50&maxReconnectDelay=500";
+    private static final String QUICK = "reconnectDelay=50&maxReconnectDelay=500&reconnectAttempts=-1";
 
     @TempDir
     Path data;
