@@ -54,6 +54,17 @@ public final class DestinationPolicy {
     /** Milliseconds a duplicate ID is remembered, besides the count; 0 (the default): no time limit. */
     public static final String DUPLICATE_ID_WINDOW_TIME = "duplicateIdWindowTime";
 
+    /**
+     * The message property that carries a send's duplicate ID: a String of 1 to 255 characters
+     * ({@link org.ferrymq.api.journal.Journal#MAX_DUPLICATE_ID_LENGTH}) that the application, or
+     * the client with the connection URL's {@code duplicateDetection=true}, sets. A send whose ID
+     * the broker accepted on the same destination (a queue, or a topic for all its subscriptions)
+     * within the destination's window, the last {@link #DUPLICATE_ID_WINDOW} IDs and, if set, the
+     * last {@link #DUPLICATE_ID_WINDOW_TIME} milliseconds, is acknowledged as if sent and dropped:
+     * nothing is stored or delivered. The property arrives with the message like any other.
+     */
+    public static final String DUPLICATE_ID_PROPERTY = "JMS_FerryMQ_DuplicateID";
+
     /** The prefix of automatically created dead-letter queues. */
     public static final String DEAD_LETTER_PREFIX = "DLQ.";
     /** The prefix of automatically created expiry queues. */

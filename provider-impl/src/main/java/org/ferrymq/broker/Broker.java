@@ -25,6 +25,7 @@ import org.ferrymq.journal.Journals;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.MessageData;
+import org.ferrymq.protocol.OutcomeUnknownException;
 import org.ferrymq.security.Authenticator;
 import org.ferrymq.security.Authorizer;
 import org.ferrymq.security.Identity;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Redelivery}: messages that come back from consumers, and the dead-letter queue;
  *   <li>{@link Expiry}: expired messages, dropped or moved to an expiry queue;
  *   <li>{@link XaTransactions}: the XA branches;
+ *   <li>{@link DuplicateIds}: duplicate detection, the windows of duplicate IDs;
  *   <li>{@link Storage}: the journal, the memory that journaled messages hold, paging;
  *   <li>{@link Timers}: timed work;
  *   <li>{@link Recovery}: the start from the journal.
@@ -69,6 +71,7 @@ public final class Broker implements AutoCloseable {
     private final Redelivery redelivery;
     private final Expiry expiry;
     private final Routing routing;
+    private final DuplicateIds duplicateIds;
     private final Authenticator authenticator;
     private final Authorizer authorizer;
 
@@ -101,8 +104,9 @@ public final class Broker implements AutoCloseable {
         this.expiry = new Expiry(timers, storage, deadLettering);
         storage.onExpired(expiry::expired);
         this.routing = new Routing(config, timers, storage, destinations, redelivery);
+        this.duplicateIds = new DuplicateIds(config, destinations.policies());
         this.xa = new XaTransactions(config.name(), timers, storage, routing, redelivery,
-                config.transactionTimeoutSeconds(), authorizer);
+                config.transactionTimeoutSeconds(), authorizer, duplicateIds);
     }
 
     /** Starts a broker: opens and replays its journal, then creates the configured destinations. */
@@ -123,8 +127,8 @@ public final class Broker implements AutoCloseable {
         Broker broker = new Broker(config, journal, authenticator, authorizer);
         journal.onFailure(broker::journalFailed);
         try {
-            new Recovery(config.name(), broker.storage, broker.destinations, broker.subscriptions, broker.xa)
-                    .recover();
+            new Recovery(config.name(), broker.storage, broker.destinations, broker.subscriptions, broker.xa,
+                    broker.duplicateIds).recover();
         } catch (JMSException | RuntimeException e) {
             broker.close();
             throw e;
@@ -411,6 +415,7 @@ public final class Broker implements AutoCloseable {
 
     void deleteTemporary(DestinationName destination, BrokerConnection requester) throws JMSException {
         destinations.deleteTemporary(destination, requester);
+        duplicateIds.forget(destination);
     }
 
     boolean mayConsume(DestinationName destination, BrokerConnection connection) {
@@ -471,6 +476,30 @@ public final class Broker implements AutoCloseable {
         routing.store(records, routed, acked);
     }
 
+    /**
+     * As {@link #store(List, List, List)}, settling the duplicate-ID {@code claims} of the stored
+     * sends with it: accepted once stored, released if not. While the outcome is unknown they
+     * stay held, and are settled when the write does (see {@link Routing#store(List, List, List,
+     * Consumer)}).
+     */
+    void store(List<JournalRecord> records, List<QueueEntry> routed, List<QueueEntry> acked,
+            List<DuplicateIds.Claim> claims) throws JMSException {
+        try {
+            routing.store(records, routed, acked, stored -> claims.forEach(claim -> claim.settled(stored)));
+        } catch (OutcomeUnknownException e) {
+            throw e;
+        } catch (JMSException | RuntimeException e) {
+            claims.forEach(DuplicateIds.Claim::released);
+            throw e;
+        }
+        claims.forEach(DuplicateIds.Claim::accepted);
+    }
+
+    /** Duplicate detection. */
+    DuplicateIds duplicateIds() {
+        return duplicateIds;
+    }
+
     /** Journals the removal of acknowledged entries without waiting (see {@link Routing#acknowledgeAsync}). */
     void acknowledgeAsync(List<QueueEntry> acked, Consumer<JMSException> settled) {
         routing.acknowledgeAsync(acked, settled);
@@ -483,6 +512,11 @@ public final class Broker implements AutoCloseable {
 
     XaTransactions xa() {
         return xa;
+    }
+
+    /** How many sends to {@code destination} were dropped as duplicates (the statistics issue will show it). */
+    long duplicatesDropped(DestinationName destination) {
+        return duplicateIds.dropped(destination);
     }
 
     long nextDeliveryId() {

@@ -25,6 +25,10 @@ import org.ferrymq.protocol.MessageData;
  * rollback, so the client can tell deliveries that the broker has since taken back. Whatever
  * leaves {@code inFlight} is reported to its consumer as settled (after it is back on its
  * queue, when it goes back), which keeps each consumer's unacknowledged bound true.
+ *
+ * <p>A send carrying a duplicate ID claims it ({@link DuplicateIds}) outside a transaction as it
+ * is sent, inside one when it commits; a duplicate is acknowledged (or committed) as if sent and
+ * stores nothing.
  */
 final class BrokerSession {
 
@@ -98,22 +102,41 @@ final class BrokerSession {
         XaBranch xa = branch();
         if (xa != null) {
             broker.checkDestination(message.destination()); // a bad destination fails the send, not the prepare
+            broker.duplicateIds().idOf(message); // and so does a bad duplicate ID, claimed at prepare
             broker.xa().send(xa, broker.accept(message, connection));
             return true;
         }
         if (transacted) {
             broker.checkDestination(message.destination()); // a bad destination fails the send, not the commit
+            broker.duplicateIds().idOf(message); // and so does a bad duplicate ID, claimed at commit
             synchronized (this) {
                 pendingSends.add(message);
             }
             return true;
         }
-        List<JournalRecord> records = new ArrayList<>(2);
-        List<QueueEntry> entries = broker.route(broker.accept(message, connection), records, mayWait);
-        if (entries == null) {
+        DuplicateIds.Claim claim = broker.duplicateIds().claim(message, mayWait, List.of());
+        if (claim == DuplicateIds.Claim.BUSY) {
             return false;
         }
-        broker.store(records, entries, List.of());
+        if (claim.isDuplicate()) {
+            return true; // acknowledged as if sent
+        }
+        List<JournalRecord> records = new ArrayList<>(4);
+        List<QueueEntry> entries;
+        try {
+            entries = broker.route(broker.accept(message, connection), records, mayWait);
+        } catch (JMSException | RuntimeException e) {
+            claim.released();
+            throw e;
+        }
+        if (entries == null) {
+            claim.released();
+            return false;
+        }
+        if (!records.isEmpty()) {
+            claim.journal(records);
+        }
+        broker.store(records, entries, List.of(), claim.holds() ? List.of(claim) : List.of());
         return true;
     }
 
@@ -163,15 +186,29 @@ final class BrokerSession {
         }
         List<JournalRecord> records = new ArrayList<>();
         List<QueueEntry> routed = new ArrayList<>();
+        List<DuplicateIds.Claim> claims = new ArrayList<>();
         try {
             for (MessageData message : sends) {
+                // duplicate IDs are taken now: a rolled-back send never took its own
+                DuplicateIds.Claim claim = broker.duplicateIds().claim(message, true, claims);
+                if (claim.isDuplicate()) {
+                    continue; // committed as if sent
+                }
+                if (claim.holds()) {
+                    claims.add(claim);
+                }
+                int before = records.size();
                 routed.addAll(broker.route(broker.accept(message, connection), records, true));
+                if (records.size() > before) {
+                    claim.journal(records);
+                }
             }
         } catch (JMSException | RuntimeException e) { // e.g. no room: none of the transaction's sends is kept
             routed.forEach(entry -> entry.queue.abandon(entry));
+            claims.forEach(DuplicateIds.Claim::released);
             throw e;
         }
-        broker.store(records, routed, take(consumed));
+        broker.store(records, routed, take(consumed), claims);
     }
 
     int rollback(long[] consumed) {

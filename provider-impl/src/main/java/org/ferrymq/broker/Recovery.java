@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A broker's start from its journal: it rebuilds the destinations, the durable subscriptions,
- * the place each queue has reached, and the prepared XA branches, as they were when the broker
- * last stopped, however it stopped. Queue contents are not read whole: each queue knows how
- * many references the journal holds for it and reads them back a page at a time.
+ * the place each queue has reached, the duplicate-ID windows and the prepared XA branches (with
+ * the duplicate IDs they hold), as they were when the broker last stopped, however it stopped.
+ * Queue contents are not read whole: each queue knows how many references the journal holds for
+ * it and reads them back a page at a time.
  */
 final class Recovery {
 
@@ -28,14 +29,16 @@ final class Recovery {
     private final Destinations destinations;
     private final Subscriptions subscriptions;
     private final XaTransactions xa;
+    private final DuplicateIds duplicateIds;
 
     Recovery(String brokerName, Storage storage, Destinations destinations, Subscriptions subscriptions,
-            XaTransactions xa) {
+            XaTransactions xa, DuplicateIds duplicateIds) {
         this.brokerName = brokerName;
         this.storage = storage;
         this.destinations = destinations;
         this.subscriptions = subscriptions;
         this.xa = xa;
+        this.duplicateIds = duplicateIds;
     }
 
     /**
@@ -85,6 +88,11 @@ final class Recovery {
                 @Override
                 public void redeliveriesWaiting(long queueId, long latestTime) {
                     redeliveriesUntil.put(queueId, latestTime);
+                }
+
+                @Override
+                public void duplicateId(JournalRecord.DuplicateIdAdded id) {
+                    duplicateIds.recovered(id);
                 }
 
                 @Override

@@ -2,7 +2,9 @@ package org.ferrymq.broker;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.ferrymq.protocol.XidData;
@@ -40,6 +42,11 @@ final class XaBranch {
     final List<Send> sends = new ArrayList<>();
     /** Deliveries consumed in the branch: acknowledged on commit, redelivered on rollback. */
     final List<QueueEntry> acks = new ArrayList<>();
+    /**
+     * The duplicate IDs its sends hold, by message number, from prepare (or a one-phase commit)
+     * until the branch ends: accepted on commit, released on rollback.
+     */
+    final Map<Long, DuplicateIds.Claim> claims = new LinkedHashMap<>();
     /** The branch's journal number, set at prepare. */
     long txNo;
     /**

@@ -22,6 +22,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.TransactionRolledBackException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,6 +54,12 @@ import org.slf4j.LoggerFactory;
  * {@code XAER_DUPID}, bad flags {@code XAER_INVAL}; a branch that was marked rollback-only
  * or timed out answers {@code XA_RBROLLBACK} or {@code XA_RBTIMEOUT}.
  *
+ * <p>Duplicate IDs ({@link DuplicateIds}): a branch claims the IDs of its sends when it is
+ * prepared, and a send whose ID is taken (or taken twice in the branch) is dropped from it as a
+ * duplicate. From then until the branch ends its IDs make other sends duplicates, after a
+ * restart too (they are in its journaled messages); a commit writes them to the window in its
+ * batch, a rollback frees them. A one-phase commit claims them as a local transaction does.
+ *
  * <p>A commit whose journal write the broker cannot confirm in time is never answered with a
  * rollback code, as the write may still land: it answers {@code XAER_RMFAIL} and keeps the
  * branch, COMMITTING and listed by {@code recover()}, until the write settles.
@@ -71,11 +78,13 @@ final class XaTransactions {
     private final Redelivery redelivery;
     private final int defaultTimeoutSeconds;
     private final Authorizer authorizer;
+    private final DuplicateIds duplicateIds;
     private final Map<XidData, XaBranch> branches = new ConcurrentHashMap<>();
 
     XaTransactions(String brokerName, Timers timers, Storage storage, Routing routing, Redelivery redelivery,
-            int defaultTimeoutSeconds, Authorizer authorizer) {
+            int defaultTimeoutSeconds, Authorizer authorizer, DuplicateIds duplicateIds) {
         this.authorizer = authorizer;
+        this.duplicateIds = duplicateIds;
         this.brokerName = brokerName;
         this.timers = timers;
         this.storage = storage;
@@ -289,6 +298,11 @@ final class XaTransactions {
             }
             List<JournalRecord> records = new ArrayList<>(1);
             try {
+                claimDuplicateIds(branch);
+                if (branch.sends.isEmpty() && branch.acks.isEmpty()) { // it only sent duplicates
+                    finish(branch, XaBranch.State.DONE);
+                    return XA_RDONLY;
+                }
                 records.add(new JournalRecord.TransactionPrepared(prepared(branch)));
                 storage.persist(records);
             } catch (JMSException e) {
@@ -305,8 +319,39 @@ final class XaTransactions {
             }
             branch.cancelTimeout();
             branch.state = XaBranch.State.PREPARED;
+            branch.claims.values().forEach(DuplicateIds.Claim::prepared);
         }
         return XA_OK;
+    }
+
+    /**
+     * Claims the duplicate IDs of the branch's sends; a send whose ID is taken, by another send
+     * or by an earlier send of the branch, is dropped from the branch as if sent.
+     */
+    private void claimDuplicateIds(XaBranch branch) throws JMSException {
+        for (Iterator<XaBranch.Send> sends = branch.sends.iterator(); sends.hasNext(); ) {
+            ServerMessage message = sends.next().message();
+            DuplicateIds.Claim claim = duplicateIds.claim(message.data, true, branch.claims.values());
+            if (claim.isDuplicate()) {
+                sends.remove();
+            } else if (claim.holds()) {
+                branch.claims.put(message.messageNo, claim);
+            }
+        }
+    }
+
+    /** Adds the duplicate ID of {@code message} to a batch that stores it (one that grew from {@code before}). */
+    private static void journalClaim(XaBranch branch, ServerMessage message, List<JournalRecord> records, int before) {
+        DuplicateIds.Claim claim = branch.claims.get(message.messageNo);
+        if (claim != null && records.size() > before) {
+            claim.journal(records);
+        }
+    }
+
+    /** The branch committed: the IDs of its sends join their windows. */
+    private static void acceptClaims(XaBranch branch) {
+        branch.claims.values().forEach(DuplicateIds.Claim::accepted);
+        branch.claims.clear();
     }
 
     /** Fixes each send's queues and describes the branch for the journal. */
@@ -383,8 +428,11 @@ final class XaTransactions {
         List<QueueEntry> routed = new ArrayList<>();
         try {
             try {
+                claimDuplicateIds(branch);
                 for (XaBranch.Send send : branch.sends) {
+                    int before = records.size();
                     routed.addAll(routing.route(send.message(), records));
+                    journalClaim(branch, send.message(), records, before);
                 }
             } catch (JMSException e) {
                 routed.forEach(entry -> entry.queue.abandon(entry));
@@ -403,12 +451,14 @@ final class XaTransactions {
             failure.initCause(e);
             throw failure;
         } catch (JMSException e) {
+            releaseClaims(branch);
             finish(branch, XaBranch.State.DONE);
             XaFailure failure = failure(XA_RBROLLBACK, branch + " could not be committed and was rolled back: "
                     + e.getMessage());
             failure.initCause(e);
             throw failure;
         }
+        acceptClaims(branch);
         finish(branch, XaBranch.State.DONE);
     }
 
@@ -421,9 +471,11 @@ final class XaTransactions {
     private void onePhaseSettled(XaBranch branch, boolean stored) {
         synchronized (branch) {
             if (stored) {
+                acceptClaims(branch);
                 finish(branch, XaBranch.State.DONE);
                 return;
             }
+            releaseClaims(branch);
             branch.acks.clear();
             branch.sends.clear();
             branch.markRollbackOnly(XA_HEURRB, "its one-phase commit could not be stored after all, so it was "
@@ -447,7 +499,9 @@ final class XaTransactions {
         List<JournalRecord> records = new ArrayList<>();
         List<QueueEntry> routed = new ArrayList<>();
         for (XaBranch.Send send : branch.sends) {
+            int before = records.size();
             routed.addAll(routing.place(send.message(), send.targets(), records, false));
+            journalClaim(branch, send.message(), records, before);
         }
         storage.countWithoutLimit(routed); // prepared: its sends were accepted already
         for (QueueEntry entry : branch.acks) {
@@ -491,6 +545,7 @@ final class XaTransactions {
         }
         storage.removed(branch.acks);
         routed.forEach(entry -> entry.queue.enqueue(entry));
+        acceptClaims(branch);
         finish(branch, XaBranch.State.DONE);
     }
 
@@ -563,7 +618,14 @@ final class XaTransactions {
         }
         branch.acks.clear();
         branch.sends.clear();
+        releaseClaims(branch);
         redelivery.giveBack(back, List.of());
+    }
+
+    /** The branch rolled back: the IDs of its sends are free for others. */
+    private static void releaseClaims(XaBranch branch) {
+        branch.claims.values().forEach(DuplicateIds.Claim::released);
+        branch.claims.clear();
     }
 
     private void finish(XaBranch branch, XaBranch.State state) {
@@ -615,8 +677,14 @@ final class XaTransactions {
         Map<Long, XaBranch.Send> sends = new HashMap<>();
         for (PreparedTransaction.Send send : tx.sends()) {
             MessageQueue queue = queues.apply(send.queueId());
-            XaBranch.Send s = sends.computeIfAbsent(send.message().messageNo(),
-                    n -> new XaBranch.Send(ServerMessage.restored(send.message()), new ArrayList<>()));
+            XaBranch.Send s = sends.computeIfAbsent(send.message().messageNo(), n -> {
+                ServerMessage message = ServerMessage.restored(send.message());
+                DuplicateIds.Claim claim = duplicateIds.recoveredHold(message.data);
+                if (claim.holds()) {
+                    branch.claims.put(n, claim); // held as its prepare held it
+                }
+                return new XaBranch.Send(message, new ArrayList<>());
+            });
             if (queue == null) {
                 LOG.warn("{} sent message {} to queue id {}, which no longer exists; it is not delivered there",
                         branch, send.message().messageId(), send.queueId());

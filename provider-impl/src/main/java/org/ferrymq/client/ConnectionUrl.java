@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.client.message.ObjectMessageFilter;
 import org.ferrymq.journal.JournalUrls;
 import org.ferrymq.protocol.ConsumerInfo;
@@ -36,9 +37,16 @@ public final class ConnectionUrl {
     public static final String PREFETCH = "prefetch";
     /** A broker configuration file: a path, or {@code classpath:name}. */
     public static final String CONFIG = "config";
+    /**
+     * {@code true}: every send of the connection carries its JMSMessageID as its duplicate ID
+     * ({@link DestinationPolicy#DUPLICATE_ID_PROPERTY}) unless the application set one, so the
+     * broker stores it at most once, and a send the connection lost in flight is sent again after
+     * a reconnect. Default false.
+     */
+    public static final String DUPLICATE_DETECTION = "duplicateDetection";
 
     public static final Set<String> CLIENT_KEYS = Set.of(CLIENT_ID, USER, PASSWORD, PREFETCH,
-            ObjectMessageFilter.ALLOW_LIST, ObjectMessageFilter.DENY_LIST);
+            ObjectMessageFilter.ALLOW_LIST, ObjectMessageFilter.DENY_LIST, DUPLICATE_DETECTION);
     public static final int DEFAULT_PREFETCH = 1000;
 
     private final String url;
@@ -82,6 +90,7 @@ public final class ConnectionUrl {
         }
         prefetch(); // validate early
         objectMessageFilter();
+        duplicateDetection();
     }
 
     public static ConnectionUrl parse(String url) {
@@ -125,6 +134,19 @@ public final class ConnectionUrl {
             servers.add(new ConnectionUrl((address.contains("://") ? address : scheme + "://" + address) + parameters));
         }
         return List.copyOf(servers);
+    }
+
+    /** URL parameter {@link #DUPLICATE_DETECTION}: true or false (any case), default false. */
+    public boolean duplicateDetection() {
+        String value = clientParameters.get(DUPLICATE_DETECTION);
+        if (value == null || value.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException("URL parameter '" + DUPLICATE_DETECTION + "' is '" + value + "' in " + shown
+                + "; use true or false (default false)");
     }
 
     public int prefetch() {

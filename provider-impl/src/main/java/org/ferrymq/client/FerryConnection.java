@@ -57,6 +57,11 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     final int prefetch;
     /** The classes an ObjectMessage of this connection's may be deserialized into. */
     final ObjectMessageFilter objectMessageFilter;
+    /**
+     * URL parameter {@code duplicateDetection}: every send carries its JMSMessageID as its duplicate
+     * ID unless the application set one, so that the broker stores it at most once.
+     */
+    final boolean duplicateDetection;
     final Domain domain;
     private final AtomicLong ids = new AtomicLong();
     private final List<FerrySession> sessions = new CopyOnWriteArrayList<>();
@@ -78,10 +83,12 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     /** Consumers on temporary destinations that ended with a lost connection, closed once it is restored. */
     private final List<FerryMessageConsumer> orphaned = new ArrayList<>();
 
-    FerryConnection(Transport transport, int prefetch, ObjectMessageFilter objectMessageFilter, Domain domain) {
+    FerryConnection(Transport transport, int prefetch, ObjectMessageFilter objectMessageFilter,
+            boolean duplicateDetection, Domain domain) {
         this.transport = transport;
         this.prefetch = prefetch;
         this.objectMessageFilter = objectMessageFilter;
+        this.duplicateDetection = duplicateDetection;
         this.domain = domain;
     }
 

@@ -12,7 +12,10 @@ import jakarta.jms.Queue;
 import jakarta.jms.QueueSender;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
+import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.client.message.FerryMessage;
 import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.DestinationName;
@@ -21,7 +24,9 @@ import org.ferrymq.protocol.MessageData;
 /**
  * A producer. Sending stamps the provider-set headers on the application's message, takes an
  * immutable snapshot of it, and hands the snapshot to the broker; what the application does
- * with its message afterwards cannot change what was sent.
+ * with its message afterwards cannot change what was sent. On a connection with
+ * {@code duplicateDetection=true} the snapshot carries its JMSMessageID as its duplicate ID
+ * ({@link DestinationPolicy#DUPLICATE_ID_PROPERTY}) unless the application set one.
  */
 public class FerryMessageProducer implements QueueSender, TopicPublisher {
 
@@ -314,7 +319,15 @@ public class FerryMessageProducer implements QueueSender, TopicPublisher {
         if (ferry != message) {
             setProviderHeaders(ferry, jmsDestination, messageId, now, options); // the foreign original gets them too
         }
-        return ferry.snapshot(session.connection.connectionId);
+        MessageData data = ferry.snapshot(session.connection.connectionId);
+        if (session.connection.duplicateDetection && messageId != null
+                && !data.properties().containsKey(DestinationPolicy.DUPLICATE_ID_PROPERTY)) {
+            // on the snapshot only: the application's message, sent again, is a new message with a new ID
+            Map<String, Object> properties = new LinkedHashMap<>(data.properties());
+            properties.put(DestinationPolicy.DUPLICATE_ID_PROPERTY, messageId);
+            data = data.toBuilder().properties(properties).build();
+        }
+        return data;
     }
 
     private static void setProviderHeaders(Message target, FerryDestination destination, String messageId, long now,

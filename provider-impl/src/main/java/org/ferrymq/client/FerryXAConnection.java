@@ -18,9 +18,9 @@ public final class FerryXAConnection extends FerryConnection implements XAQueueC
     /** Names the broker: two resources with the same name are the same resource manager. */
     final String resourceManager;
 
-    FerryXAConnection(Transport transport, int prefetch, ObjectMessageFilter objectMessageFilter, Domain domain,
-            String resourceManager) {
-        super(transport, prefetch, objectMessageFilter, domain);
+    FerryXAConnection(Transport transport, int prefetch, ObjectMessageFilter objectMessageFilter,
+            boolean duplicateDetection, Domain domain, String resourceManager) {
+        super(transport, prefetch, objectMessageFilter, duplicateDetection, domain);
         this.resourceManager = resourceManager;
     }
 

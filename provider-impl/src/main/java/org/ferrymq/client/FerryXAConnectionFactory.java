@@ -69,7 +69,8 @@ public class FerryXAConnectionFactory extends FerryConnectionFactory
     private FerryXAConnection connectXa(String user, String password, FerryConnection.Domain domain)
             throws JMSException {
         ConnectionUrl u = parsedUrl();
-        return FerryConnection.open(new FerryXAConnection(transport(), u.prefetch(), u.objectMessageFilter(), domain,
+        return FerryConnection.open(new FerryXAConnection(transport(), u.prefetch(), u.objectMessageFilter(),
+                u.duplicateDetection(), domain,
                 u.scheme() + "://" + u.name()), user, password, u.clientId());
     }
 

@@ -223,6 +223,14 @@ public final class JdbcJournal implements Journal {
                     highest = Math.max(highest, rs.getLong(1)); // a queue gone but for its references: never reused
                 }
             }
+            // each destination's window in the order it was numbered: the primary key's order
+            try (ResultSet rs = query.executeQuery("SELECT DEST_TYPE, DEST_NAME, SEQ_NO, DUP_ID, SEEN_AT "
+                    + "FROM FMQ_DUPLICATE_ID ORDER BY DEST_TYPE, DEST_NAME, SEQ_NO")) {
+                while (rs.next()) {
+                    replay.duplicateId(new JournalRecord.DuplicateIdAdded(rs.getString(1), rs.getString(2),
+                            rs.getLong(3), rs.getString(4), rs.getLong(5)));
+                }
+            }
             highest = Math.max(highest, loadPrepared(connection, replay));
             try (ResultSet rs = query.executeQuery("SELECT MAX(MSG_NO) FROM FMQ_MESSAGE")) {
                 rs.next();

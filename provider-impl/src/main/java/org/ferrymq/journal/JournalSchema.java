@@ -22,6 +22,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A new database runs every migration in order, so it ends up exactly like an upgraded one.
  * Migrations are never edited once released: a change is a new migration.
+ *
+ * <p>Duplicate detection (migration 5): {@code FMQ_DUPLICATE_ID} holds one row per duplicate ID a
+ * queue or topic accepted: the destination as {@code FMQ_DESTINATION} names it
+ * ({@code DEST_TYPE}, {@code DEST_NAME}; a topic's IDs are the topic's, whatever its
+ * subscriptions), {@code SEQ_NO} numbering the destination's IDs in the order the broker took
+ * them, the ID ({@code DUP_ID}) and when it was accepted ({@code SEEN_AT}, milliseconds since the
+ * epoch). A row is inserted in the transaction that stores the message it admitted, and the rows
+ * that left the window are deleted in the same group-commit transaction by one range of the
+ * primary key per destination ({@code SEQ_NO} up to a number), so the table holds about one
+ * window per destination and a send costs one batched insert. IDs are not unique in the table
+ * (one that left the window may be accepted again before its old row goes); the broker reads the
+ * rows back on start, in {@code SEQ_NO} order, and keeps those still in the window. The rows of a
+ * deleted destination go with it.
  */
 final class JournalSchema {
 
@@ -35,7 +48,7 @@ final class JournalSchema {
     private record Migration(int version, String description, Step step) {}
 
     /** The schema version this FerryMQ writes. */
-    static final int CURRENT_VERSION = 4;
+    static final int CURRENT_VERSION = 5;
 
     /**
      * {@code FMQ_SUBSCRIPTION.CLIENT_ID} of a subscription without a client ID (a shared one):
@@ -111,7 +124,18 @@ final class JournalSchema {
                         "UPDATE FMQ_QUEUE_REF SET DELIVERY_TIME = (SELECT m.DELIVERY_TIME FROM FMQ_MESSAGE m "
                                 + "WHERE m.MSG_NO = FMQ_QUEUE_REF.MSG_NO) WHERE MSG_NO IN (SELECT MSG_NO FROM "
                                 + "FMQ_MESSAGE WHERE DELIVERY_TIME > " + System.currentTimeMillis() + ")",
-                        "CREATE INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF (QUEUE_ID, DELIVERY_TIME, SEQ_NO)"))));
+                        "CREATE INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF (QUEUE_ID, DELIVERY_TIME, SEQ_NO)"))),
+                new Migration(5, "duplicate ID windows of queues and topics",
+                        connection -> statements(duplicateIdTable(d, connection)).apply(connection)));
+    }
+
+    /** Migration 5: the duplicate IDs each queue and topic accepted, the last ones only (see the class comment). */
+    private static List<String> duplicateIdTable(SqlDialect d, Connection connection) throws SQLException {
+        String name = d.nameType(Journal.MAX_NAME_LENGTH, connection.getMetaData());
+        String id = d.nameType(Journal.MAX_DUPLICATE_ID_LENGTH, connection.getMetaData());
+        return List.of("CREATE TABLE FMQ_DUPLICATE_ID (DEST_TYPE VARCHAR(10) NOT NULL, DEST_NAME " + name
+                + " NOT NULL, SEQ_NO BIGINT NOT NULL, DUP_ID " + id + " NOT NULL, SEEN_AT BIGINT NOT NULL, "
+                + "PRIMARY KEY (DEST_TYPE, DEST_NAME, SEQ_NO))" + d.tableOptions());
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.ferrymq.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,20 @@ class ConnectionUrlTest {
     @ValueSource(ints = {1, 1000, 10_000})
     void aPrefetchInRangeIsTaken(int prefetch) {
         assertEquals(prefetch, ConnectionUrl.parse("vm://prefetch-check?prefetch=" + prefetch).prefetch());
+    }
+
+    @Test
+    void duplicateDetectionIsTrueOrFalseAndOffUnlessSet() {
+        assertFalse(ConnectionUrl.parse("vm://dups-check").duplicateDetection());
+        assertTrue(ConnectionUrl.parse("vm://dups-check?duplicateDetection=true").duplicateDetection());
+        assertTrue(ConnectionUrl.parse("vm://dups-check?duplicateDetection=TRUE").duplicateDetection());
+        assertFalse(ConnectionUrl.parse("vm://dups-check?duplicateDetection=false").duplicateDetection());
+        assertFalse(ConnectionUrl.parse("vm://dups-check?duplicateDetection=true").brokerParameters()
+                .containsKey("duplicateDetection"), "a client setting, not the broker's");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new FerryConnectionFactory("vm://dups-check?duplicateDetection=yes"));
+        assertTrue(refused.getMessage().contains("'duplicateDetection'")
+                && refused.getMessage().contains("true or false"), refused.getMessage());
     }
 
     @Test

@@ -141,11 +141,12 @@ class DelayedDeliveryJournalTest {
             dueAt = later.getJMSDeliveryTime();
         }
         broker.stop();
-        // the schema as FerryMQ left it before version 4
+        // the schema as FerryMQ left it before version 4 (and the versions after it)
+        db.execute("DROP TABLE FMQ_DUPLICATE_ID");
         db.execute(database.name().equals("mariadb") ? "DROP INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF"
                 : "DROP INDEX FMQ_QUEUE_REF_DUE");
         db.execute("ALTER TABLE FMQ_QUEUE_REF DROP COLUMN DELIVERY_TIME");
-        db.execute("DELETE FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 4");
+        db.execute("DELETE FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION >= 4");
 
         try (Connection c = factory.createConnection()) {
             c.start();

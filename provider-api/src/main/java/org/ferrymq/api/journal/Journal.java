@@ -30,9 +30,13 @@ public interface Journal extends AutoCloseable {
      */
     int MAX_NAME_LENGTH = 255;
 
+    /** The longest duplicate ID (in Java {@code char}s) a journal must keep; the broker refuses longer ones. */
+    int MAX_DUPLICATE_ID_LENGTH = 255;
+
     /**
      * Replays destinations, then subscriptions, then the state of every queue that holds
-     * references, then the prepared XA branches, then the highest number in use.
+     * references, then the duplicate IDs of each destination's window, then the prepared XA
+     * branches, then the highest number in use.
      */
     void load(JournalReplay replay) throws JournalException;
 

@@ -19,7 +19,10 @@ public sealed interface JournalRecord {
      */
     record DestinationCreated(long queueId, String kind, String name) implements JournalRecord {}
 
-    /** A destination is gone; a queue takes every reference it held with it. */
+    /**
+     * A destination is gone; a queue takes every reference it held with it, and a queue or topic
+     * its duplicate IDs ({@link DuplicateIdAdded}).
+     */
     record DestinationDeleted(long queueId, String kind, String name) implements JournalRecord {}
 
     /**
@@ -83,4 +86,23 @@ public sealed interface JournalRecord {
      * and its places unlocked.
      */
     record TransactionEnded(long txNo, boolean committed) implements JournalRecord {}
+
+    /**
+     * A send carrying the duplicate ID {@code duplicateId} was accepted on the queue or topic
+     * {@code kind} ("queue" or "topic") {@code destination}, at {@code seenAt} (milliseconds since
+     * the epoch): a later send with the same ID there is a duplicate while the ID stays in the
+     * destination's window. {@code seq} numbers the IDs of one destination in the order the broker
+     * took them, from 1. Written in the batch that stores the message the ID admitted, so the
+     * two are durable together or not at all.
+     */
+    record DuplicateIdAdded(String kind, String destination, long seq, String duplicateId, long seenAt)
+            implements JournalRecord {}
+
+    /**
+     * The IDs of a destination's window numbered up to {@code lastSeq} left it (a newer one took
+     * their place, or their time ran out): the journal may forget them. Written in the batch of the
+     * send that pushed them out; a journal that forgets them later loses nothing, as the broker
+     * drops what has left the window when it loads it.
+     */
+    record DuplicateIdsForgotten(String kind, String destination, long lastSeq) implements JournalRecord {}
 }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
+import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.client.ConnectionUrl;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.Command;
@@ -38,9 +39,10 @@ import org.slf4j.LoggerFactory;
  *       or recover; starting a new branch and a recovery scan wait);</li>
  *   <li>lost in flight: sent again on the new connection where that cannot duplicate
  *       anything (creating sessions and consumers, rollback, recover, browse, a non-persistent
- *       send the connection refused before writing); otherwise it fails: a persistent send, a
- *       commit, an acknowledgement or an XA call may have taken effect, and the caller is told
- *       that its outcome is unknown.</li>
+ *       send the connection refused before writing, a send outside a transaction carrying a
+ *       duplicate ID, which the broker drops if it stored the first one); otherwise it fails: a
+ *       persistent send, a commit, an acknowledgement or an XA call may have taken effect, and
+ *       the caller is told that its outcome is unknown.</li>
  * </ul>
  *
  * <p>Invariant: nothing that names a delivery of one connection reaches another. Delivery ids
@@ -478,6 +480,10 @@ public final class FailoverTransport implements Transport {
             }
             if (!c.message().persistent() && !sessionsInBranch.contains(c.sessionId())) {
                 return true; // a one-way send fails only before it is written
+            }
+            if (!sessionsInBranch.contains(c.sessionId())
+                    && c.message().properties().get(DestinationPolicy.DUPLICATE_ID_PROPERTY) instanceof String) {
+                return true; // if it was stored, the broker drops it as a duplicate
             }
             throw outcomeUnknown("The connection to the FerryMQ server was lost before it confirmed the send; the "
                     + "message may or may not have been stored. Check whether it arrived before sending it again", cause);

@@ -1,0 +1,198 @@
+package org.ferrymq.transport.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.ferrymq.api.BrokerConfig;
+import org.ferrymq.api.DestinationPolicy;
+import org.ferrymq.api.journal.Journal;
+import org.ferrymq.api.journal.JournalException;
+import org.ferrymq.api.journal.JournalRecord;
+import org.ferrymq.api.journal.JournalReplay;
+import org.ferrymq.api.journal.StoredReference;
+import org.ferrymq.client.FerryConnectionFactory;
+import org.ferrymq.journal.JdbcJournal;
+import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.testing.Opened;
+import org.ferrymq.transport.tcp.TcpAcceptor;
+import org.ferrymq.transport.tcp.TcpSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The send whose answer is lost (issue 15): the server stores a persistent message and is
+ * restarted before its answer reaches the client. With {@code duplicateDetection=true} the
+ * client's failover sends it again on the new connection, and the restarted server, which read
+ * the message's duplicate ID back from its journal, acknowledges it without storing it twice.
+ * The moment is made exact by a journal that holds the answer back until the server is gone.
+ */
+class DuplicateDetectionFailoverTest {
+
+    private static final long WAIT_MILLIS = 60_000;
+    private static final String QUICK = "reconnectDelay=50&maxReconnectDelay=500&reconnectAttempts=-1";
+
+    @TempDir
+    Path data;
+
+    private final String name = "dups-failover-" + UUID.randomUUID();
+    private final Opened opened = new Opened();
+    private EmbeddedBroker broker;
+    private TcpAcceptor acceptor;
+    private int port;
+
+    @AfterEach
+    void stop() {
+        opened.closeAll();
+        if (acceptor != null) {
+            acceptor.close();
+        }
+        if (broker != null && broker.isRunning()) {
+            broker.stop();
+        }
+    }
+
+    private BrokerConfig config() {
+        return new BrokerConfig(name).dataDirectory(data);
+    }
+
+    private void start(Journal journal) throws JMSException {
+        broker = EmbeddedBroker.start(journal == null ? config() : config().journal(journal));
+        acceptor = TcpAcceptor.start(broker, "127.0.0.1", port, TcpSettings.DEFAULTS);
+        port = acceptor.port();
+    }
+
+    /**
+     * The broker's own H2 journal, but the batch that stores the message "lost answer" is
+     * reported stored only when {@link #release} completes: the message is in the database,
+     * and the broker has not answered yet.
+     */
+    private static final class AnswerHoldingJournal implements Journal {
+        final Journal inner;
+        final CountDownLatch stored = new CountDownLatch(1);
+        final CompletableFuture<Void> release = new CompletableFuture<>();
+
+        AnswerHoldingJournal(Journal inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public CompletableFuture<Void> append(List<JournalRecord> batch) {
+            CompletableFuture<Void> written = inner.append(batch);
+            boolean held = batch.stream().anyMatch(r -> r instanceof JournalRecord.MessageStored m
+                    && "lost answer".equals(m.message().content().body()));
+            if (!held) {
+                return written;
+            }
+            return written.thenCompose(ok -> {
+                stored.countDown();
+                return release;
+            });
+        }
+
+        @Override
+        public void load(JournalReplay replay) throws JournalException {
+            inner.load(replay);
+        }
+
+        @Override
+        public List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max)
+                throws JournalException {
+            return inner.readQueue(queueId, afterSeq, uptoSeq, max);
+        }
+
+        @Override
+        public List<StoredReference> readDelayed(long queueId, long afterTime, long afterSeq, long dueBy, int max)
+                throws JournalException {
+            return inner.readDelayed(queueId, afterTime, afterSeq, dueBy, max);
+        }
+
+        @Override
+        public void onFailure(Consumer<JournalException> listener) {
+            inner.onFailure(listener);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    /**
+     * Sends "lost answer" on a connection with {@code parameters}; the server stores it and is
+     * restarted before it answers. Answers how the send ended (null: it returned) and what the
+     * queue holds afterwards.
+     */
+    private List<Object> sendWhileTheServerRestarts(String parameters) throws Exception {
+        AnswerHoldingJournal journal = new AnswerHoldingJournal(JdbcJournal.open(config()));
+        start(journal);
+        Connection connection = opened.track(new FerryConnectionFactory("tcp://127.0.0.1:" + port + "?" + QUICK
+                + parameters).createConnection());
+        connection.start();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = session.createProducer(session.createQueue("orders"));
+        TextMessage message = session.createTextMessage("lost answer");
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+            try {
+                producer.send(message);
+            } catch (JMSException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(journal.stored.await(WAIT_MILLIS, TimeUnit.MILLISECONDS), "the message was not stored");
+        acceptor.close(); // the client's connection is gone before the broker answers
+        journal.release.complete(null);
+        broker.stop();
+        start(null); // the same port and data
+
+        Throwable failure = null;
+        try {
+            sent.get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            failure = e.getCause().getCause();
+        }
+        Connection receiver = opened.track(new FerryConnectionFactory("tcp://127.0.0.1:" + port).createConnection());
+        receiver.start();
+        Session receiving = receiver.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = receiving.createConsumer(receiving.createQueue("orders"));
+        Message received = consumer.receive(WAIT_MILLIS);
+        assertNotNull(received, "the message was lost");
+        assertEquals("lost answer", ((TextMessage) received).getText());
+        assertNull(consumer.receive(1000), "the message was stored twice");
+        return java.util.Arrays.asList(failure, received.getStringProperty(DestinationPolicy.DUPLICATE_ID_PROPERTY),
+                received.getJMSMessageID());
+    }
+
+    @Test
+    void withDuplicateDetectionASendWhoseAnswerWasLostIsSentAgainAndStoredOnce() throws Exception {
+        List<Object> outcome = sendWhileTheServerRestarts("&duplicateDetection=true");
+        assertNull(outcome.get(0), "the send failed: " + outcome.get(0));
+        assertEquals(outcome.get(2), outcome.get(1), "the duplicate ID is the message ID");
+    }
+
+    @Test
+    void withoutItTheSendFailsSayingTheMessageMayHaveBeenStored() throws Exception {
+        List<Object> outcome = sendWhileTheServerRestarts("");
+        JMSException failure = assertInstanceOf(JMSException.class, outcome.get(0));
+        assertTrue(failure.getMessage().contains("may or may not have been stored"), failure.getMessage());
+        assertNull(outcome.get(1));
+    }
+}
