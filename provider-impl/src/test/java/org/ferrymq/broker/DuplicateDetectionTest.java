@@ -141,6 +141,12 @@ class DuplicateDetectionTest {
         }
 
         @Override
+        public List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max)
+                throws JournalException {
+            return inner.readExpired(queueId, afterSeq, now, max);
+        }
+
+        @Override
         public void close() {
         }
     }

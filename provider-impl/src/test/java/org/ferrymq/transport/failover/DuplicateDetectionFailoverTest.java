@@ -126,6 +126,12 @@ class DuplicateDetectionFailoverTest {
         }
 
         @Override
+        public List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max)
+                throws JournalException {
+            return inner.readExpired(queueId, afterSeq, now, max);
+        }
+
+        @Override
         public void onFailure(Consumer<JournalException> listener) {
             inner.onFailure(listener);
         }
