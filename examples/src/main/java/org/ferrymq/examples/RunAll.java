@@ -30,7 +30,10 @@ public final class RunAll {
             new Example("TimeToLive", "expired messages are never delivered", TimeToLive::run),
             new Example("SurvivesRestart", "a persistent message outlives the JVM that sent it", SurvivesRestart::run),
             new Example("OrderedGroups", "each account's events in order, accounts spread over workers",
-                    OrderedGroups::run));
+                    OrderedGroups::run),
+            new Example("RetryWithBackoff", "retries that wait longer each time, then a dead-letter queue",
+                    RetryWithBackoff::run),
+            new Example("IdempotentProducer", "a send repeated after a doubt is stored once", IdempotentProducer::run));
 
     private RunAll() {
     }
