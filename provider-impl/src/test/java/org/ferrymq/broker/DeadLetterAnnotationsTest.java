@@ -26,11 +26,10 @@ import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.JournalRecord;
-import org.ferrymq.api.journal.JournalReplay;
-import org.ferrymq.api.journal.StoredReference;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.journal.MemoryJournal;
 import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.testing.ForwardingJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -291,14 +290,13 @@ class DeadLetterAnnotationsTest {
      * The memory journal, every batch appended recorded; while told to, a batch that stores a
      * message and removes a reference (a dead-letter move) is refused, as a database would.
      */
-    static final class Recording implements Journal {
-        private final Journal delegate;
+    static final class Recording extends ForwardingJournal {
         private final List<List<JournalRecord>> batches = Collections.synchronizedList(new ArrayList<>());
         final AtomicBoolean refuseMoves = new AtomicBoolean();
         final AtomicBoolean refused = new AtomicBoolean();
 
         Recording(Journal delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         List<List<JournalRecord>> batches() {
@@ -307,28 +305,9 @@ class DeadLetterAnnotationsTest {
             }
         }
 
-        @Override
-        public void load(JournalReplay replay) throws JournalException {
-            delegate.load(replay);
-        }
 
-        @Override
-        public List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max)
-                throws JournalException {
-            return delegate.readQueue(queueId, afterSeq, uptoSeq, max);
-        }
 
-        @Override
-        public List<StoredReference> readDelayed(long queueId, long afterTime, long afterSeq, long dueBy, int max)
-                throws JournalException {
-            return delegate.readDelayed(queueId, afterTime, afterSeq, dueBy, max);
-        }
 
-        @Override
-        public List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max)
-                throws JournalException {
-            return delegate.readExpired(queueId, afterSeq, now, max);
-        }
 
         @Override
         public CompletableFuture<Void> append(List<JournalRecord> batch) {
@@ -338,7 +317,7 @@ class DeadLetterAnnotationsTest {
                 return CompletableFuture.failedFuture(new JournalException("injected: the database refused the move"));
             }
             batches.add(List.copyOf(batch));
-            return delegate.append(batch);
+            return inner.append(batch);
         }
 
         @Override

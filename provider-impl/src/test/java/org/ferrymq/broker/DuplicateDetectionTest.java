@@ -25,17 +25,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.DestinationPolicy;
-import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.JournalRecord;
-import org.ferrymq.api.journal.JournalReplay;
-import org.ferrymq.api.journal.StoredReference;
 import org.ferrymq.journal.MemoryJournal;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.server.BrokerCore;
 import org.ferrymq.server.EmbeddedBroker;
 import org.ferrymq.testing.Opened;
+import org.ferrymq.testing.ForwardingJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,10 +107,13 @@ class DuplicateDetectionTest {
      * A memory journal that holds the batch storing the message "held" until {@link #release}
      * completes, then stores it (or fails it, if release fails).
      */
-    private static final class HoldingJournal implements Journal {
-        final MemoryJournal inner = new MemoryJournal();
+    private static final class HoldingJournal extends ForwardingJournal {
         final CountDownLatch reached = new CountDownLatch(1);
         final CompletableFuture<Void> release = new CompletableFuture<>();
+
+        HoldingJournal() {
+            super(new MemoryJournal());
+        }
 
         @Override
         public CompletableFuture<Void> append(List<JournalRecord> batch) {
@@ -125,26 +126,9 @@ class DuplicateDetectionTest {
             return release.thenCompose(ok -> inner.append(batch));
         }
 
-        @Override
-        public void load(JournalReplay replay) {
-            inner.load(replay);
-        }
 
-        @Override
-        public List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max) {
-            return inner.readQueue(queueId, afterSeq, uptoSeq, max);
-        }
 
-        @Override
-        public List<StoredReference> readDelayed(long queueId, long afterTime, long afterSeq, long dueBy, int max) {
-            return inner.readDelayed(queueId, afterTime, afterSeq, dueBy, max);
-        }
 
-        @Override
-        public List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max)
-                throws JournalException {
-            return inner.readExpired(queueId, afterSeq, now, max);
-        }
 
         @Override
         public void close() {

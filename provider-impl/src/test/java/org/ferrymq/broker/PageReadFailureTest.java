@@ -11,17 +11,15 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
-import org.ferrymq.api.journal.JournalRecord;
-import org.ferrymq.api.journal.JournalReplay;
 import org.ferrymq.api.journal.StoredReference;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.journal.MemoryJournal;
 import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.testing.ForwardingJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,23 +71,18 @@ class PageReadFailureTest {
      * Fault injection, as no real journal trigger exists: a journal implementation (the SPI is
      * open to others) whose page read throws an unchecked exception once when told to.
      */
-    private static final class FailingOnce implements Journal {
-        private final Journal delegate;
+    private static final class FailingOnce extends ForwardingJournal {
         private volatile boolean failNext;
         final AtomicInteger failed = new AtomicInteger();
 
         FailingOnce(Journal delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         void failNextRead() {
             failNext = true;
         }
 
-        @Override
-        public void load(JournalReplay replay) throws JournalException {
-            delegate.load(replay);
-        }
 
         @Override
         public List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max)
@@ -99,25 +92,11 @@ class PageReadFailureTest {
                 failed.incrementAndGet();
                 throw new IllegalStateException("injected: the journal implementation failed reading a page");
             }
-            return delegate.readQueue(queueId, afterSeq, uptoSeq, max);
+            return inner.readQueue(queueId, afterSeq, uptoSeq, max);
         }
 
-        @Override
-        public List<StoredReference> readDelayed(long queueId, long afterTime, long afterSeq, long dueBy, int max)
-                throws JournalException {
-            return delegate.readDelayed(queueId, afterTime, afterSeq, dueBy, max);
-        }
 
-        @Override
-        public List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max)
-                throws JournalException {
-            return delegate.readExpired(queueId, afterSeq, now, max);
-        }
 
-        @Override
-        public CompletableFuture<Void> append(List<JournalRecord> batch) {
-            return delegate.append(batch);
-        }
 
         @Override
         public void close() {

@@ -20,20 +20,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.api.journal.Journal;
-import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.JournalRecord;
-import org.ferrymq.api.journal.JournalReplay;
-import org.ferrymq.api.journal.StoredReference;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.journal.JdbcJournal;
 import org.ferrymq.server.EmbeddedBroker;
 import org.ferrymq.testing.Opened;
 import org.ferrymq.transport.tcp.TcpAcceptor;
 import org.ferrymq.transport.tcp.TcpSettings;
+import org.ferrymq.testing.ForwardingJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,13 +82,12 @@ class DuplicateDetectionFailoverTest {
      * reported stored only when {@link #release} completes: the message is in the database,
      * and the broker has not answered yet.
      */
-    private static final class AnswerHoldingJournal implements Journal {
-        final Journal inner;
+    private static final class AnswerHoldingJournal extends ForwardingJournal {
         final CountDownLatch stored = new CountDownLatch(1);
         final CompletableFuture<Void> release = new CompletableFuture<>();
 
         AnswerHoldingJournal(Journal inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
@@ -108,38 +104,11 @@ class DuplicateDetectionFailoverTest {
             });
         }
 
-        @Override
-        public void load(JournalReplay replay) throws JournalException {
-            inner.load(replay);
-        }
 
-        @Override
-        public List<StoredReference> readQueue(long queueId, long afterSeq, long uptoSeq, int max)
-                throws JournalException {
-            return inner.readQueue(queueId, afterSeq, uptoSeq, max);
-        }
 
-        @Override
-        public List<StoredReference> readDelayed(long queueId, long afterTime, long afterSeq, long dueBy, int max)
-                throws JournalException {
-            return inner.readDelayed(queueId, afterTime, afterSeq, dueBy, max);
-        }
 
-        @Override
-        public List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max)
-                throws JournalException {
-            return inner.readExpired(queueId, afterSeq, now, max);
-        }
 
-        @Override
-        public void onFailure(Consumer<JournalException> listener) {
-            inner.onFailure(listener);
-        }
 
-        @Override
-        public void close() {
-            inner.close();
-        }
     }
 
     /**
