@@ -132,8 +132,8 @@ final class Redelivery {
             exhausted.forEach(entry -> entry.queue.enqueueNow(List.of(entry)));
             return;
         }
+        storage.countWithoutLimit(moved); // first: a large body the moved entries share must stay held
         storage.removed(exhausted);
-        storage.countWithoutLimit(moved);
         moved.forEach(dlq::enqueue);
     }
 }

@@ -35,7 +35,7 @@ final class JournalSchema {
     private record Migration(int version, String description, Step step) {}
 
     /** The schema version this FerryMQ writes. */
-    static final int CURRENT_VERSION = 4;
+    static final int CURRENT_VERSION = 7;
 
     /**
      * {@code FMQ_SUBSCRIPTION.CLIENT_ID} of a subscription without a client ID (a shared one):
@@ -111,7 +111,14 @@ final class JournalSchema {
                         "UPDATE FMQ_QUEUE_REF SET DELIVERY_TIME = (SELECT m.DELIVERY_TIME FROM FMQ_MESSAGE m "
                                 + "WHERE m.MSG_NO = FMQ_QUEUE_REF.MSG_NO) WHERE MSG_NO IN (SELECT MSG_NO FROM "
                                 + "FMQ_MESSAGE WHERE DELIVERY_TIME > " + System.currentTimeMillis() + ")",
-                        "CREATE INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF (QUEUE_ID, DELIVERY_TIME, SEQ_NO)"))));
+                        "CREATE INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF (QUEUE_ID, DELIVERY_TIME, SEQ_NO)"))),
+                // (versions 5 and 6 are taken by work on other branches)
+                // a large message's body is stored apart, in chunks written as they arrive: the
+                // message row says how long it is, its bytes are in FMQ_MSG_CHUNK under its number
+                new Migration(7, "large message bodies in chunks", statements(List.of(
+                        "ALTER TABLE FMQ_MESSAGE ADD LARGE_BODY_SIZE BIGINT",
+                        "CREATE TABLE FMQ_MSG_CHUNK (MSG_NO BIGINT NOT NULL, CHUNK_NO INT NOT NULL, CHUNK_DATA " + d.chunkType()
+                                + " NOT NULL, PRIMARY KEY (MSG_NO, CHUNK_NO))" + options))));
     }
 
     /**
