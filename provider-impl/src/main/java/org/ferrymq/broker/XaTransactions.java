@@ -425,6 +425,7 @@ final class XaTransactions {
                 return;
             }
             branch.acks.clear();
+            releaseLargeBodies(branch);
             branch.sends.clear();
             branch.markRollbackOnly(XA_HEURRB, "its one-phase commit could not be stored after all, so it was "
                     + "rolled back");
@@ -562,8 +563,23 @@ final class XaTransactions {
             }
         }
         branch.acks.clear();
+        releaseLargeBodies(branch);
         branch.sends.clear();
         redelivery.giveBack(back, List.of());
+    }
+
+    /**
+     * The branch's large sends will not be stored: their chunks go (unless a prepared branch's
+     * message is still stored, whose rollback record deletes them with it).
+     */
+    private void releaseLargeBodies(XaBranch branch) {
+        List<Long> bodies = new ArrayList<>();
+        for (XaBranch.Send send : branch.sends) {
+            if (send.message().data.isLarge()) {
+                bodies.add(send.message().messageNo);
+            }
+        }
+        storage.releaseBodies(bodies);
     }
 
     private void finish(XaBranch branch, XaBranch.State state) {

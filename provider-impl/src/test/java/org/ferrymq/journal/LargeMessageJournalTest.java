@@ -216,4 +216,89 @@ class LargeMessageJournalTest {
         assertEquals(PatternBody.checksum(2049),
                 PatternBody.checksum(consumer.receive(RECEIVE_TIMEOUT).getBody(byte[].class)));
     }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void browsedLargeMessageShowsItsLengthButNotItsBody(JournalDatabase database) throws Exception {
+        broker.start(database);
+        Session session = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue("browsed");
+        BytesMessage sent = session.createBytesMessage();
+        sent.writeBytes(PatternBody.bytes(2 * 1024 * 1024));
+        sent.setStringProperty("kind", "report");
+        session.createProducer(queue).send(sent);
+
+        java.util.Enumeration<?> browsed = session.createBrowser(queue).getEnumeration();
+        BytesMessage seen = (BytesMessage) browsed.nextElement();
+        assertEquals("report", seen.getStringProperty("kind"));
+        assertEquals(2 * 1024 * 1024, seen.getBodyLength());
+        JMSException refused = assertThrows(JMSException.class, () -> seen.readBytes(new byte[10]));
+        assertTrue(refused.getMessage().contains("browsed"), refused.getMessage());
+
+        BytesMessage received = (BytesMessage) session.createConsumer(queue).receive(RECEIVE_TIMEOUT);
+        assertEquals(PatternBody.checksum(2 * 1024 * 1024), PatternBody.checksum(received.getBody(byte[].class)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void topicGivesALargeMessageToDurableAndNonDurableSubscribersAlike(JournalDatabase database) throws Exception {
+        JournalDatabase db = broker.start(database);
+        int size = 4 * 1024 * 1024 + 3;
+        Connection connection = connect("clientID=large-topic");
+        Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        jakarta.jms.Topic topic = session.createTopic("large-news");
+        MessageConsumer durable = session.createDurableSubscriber(topic, "archive");
+        MessageConsumer plain = session.createConsumer(topic);
+        BytesMessage sent = session.createBytesMessage();
+        sent.writeBytes(PatternBody.bytes(size));
+        session.createProducer(topic).send(sent);
+
+        BytesMessage first = (BytesMessage) durable.receive(RECEIVE_TIMEOUT);
+        assertEquals(PatternBody.checksum(size), PatternBody.checksum(first.getBody(byte[].class)));
+        first.acknowledge(); // the durable copy goes; the non-durable one still holds the body
+        BytesMessage second = (BytesMessage) plain.receive(RECEIVE_TIMEOUT);
+        assertEquals(PatternBody.checksum(size), PatternBody.checksum(second.getBody(byte[].class)));
+        second.acknowledge();
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"), "the last copy took the body with it");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void largeMessageNeverAcknowledgedEndsWholeOnTheDeadLetterQueue(JournalDatabase database) throws Exception {
+        JournalDatabase db = broker.start(database);
+        int size = 2 * 1024 * 1024 + 5;
+        Session session = connect("maxDeliveryAttempts=2").createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue queue = session.createQueue("poison");
+        BytesMessage sent = session.createBytesMessage();
+        sent.writeBytes(PatternBody.bytes(size));
+        session.createProducer(queue).send(sent);
+        MessageConsumer consumer = session.createConsumer(queue);
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            BytesMessage received = (BytesMessage) consumer.receive(RECEIVE_TIMEOUT);
+            assertEquals(size, received.getBodyLength());
+            session.recover();
+        }
+        assertNull(consumer.receive(200));
+        consumer.close();
+
+        BytesMessage dead = (BytesMessage) session.createConsumer(session.createQueue("DLQ")).receive(RECEIVE_TIMEOUT);
+        assertEquals(PatternBody.checksum(size), PatternBody.checksum(dead.getBody(byte[].class)));
+        dead.acknowledge();
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void largeMessageAcknowledgedBeforeItsBodyIsReadSaysSo(JournalDatabase database) throws Exception {
+        broker.start(database);
+        Session session = connect().createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue queue = session.createQueue("read-late");
+        BytesMessage sent = session.createBytesMessage();
+        sent.writeBytes(PatternBody.bytes(2 * 1024 * 1024));
+        session.createProducer(queue).send(sent);
+        BytesMessage received = (BytesMessage) session.createConsumer(queue).receive(RECEIVE_TIMEOUT);
+        received.acknowledge();
+        JMSException refused = assertThrows(JMSException.class, () -> received.getBody(byte[].class));
+        assertTrue(refused.getMessage().contains("before acknowledging"), refused.getMessage());
+    }
 }
