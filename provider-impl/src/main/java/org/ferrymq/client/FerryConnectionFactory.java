@@ -24,7 +24,8 @@ import org.ferrymq.transport.TransportFactory;
  *
  * <p>The URL's scheme chooses the transport ({@link TransportFactory}): {@code vm://NAME}
  * starts (or joins) an embedded broker in this JVM. URL parameters
- * {@code clientID}, {@code user}, {@code password}, {@code prefetch}, {@code largeMessageThreshold}, {@code objectMessageAllowList}
+ * {@code clientID}, {@code user}, {@code password}, {@code prefetch}, {@code largeMessageThreshold},
+ * {@code objectMessageAllowList}
  * and {@code objectMessageDenyList} configure the connections, and any other parameter
  * configures the embedded broker.
  */

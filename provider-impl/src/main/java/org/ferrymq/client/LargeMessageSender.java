@@ -3,6 +3,7 @@ package org.ferrymq.client;
 import jakarta.jms.JMSException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import org.ferrymq.api.LargeMessages;
 import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.LargeBody;
@@ -52,11 +53,14 @@ final class LargeMessageSender {
         transport.request(new Command.Send(session.id, headers.toBuilder().body(new LargeBody(bodyId, size)).build()));
     }
 
-    /** The next chunk, full unless the stream ends within it; null at its end. A new array each time: the broker keeps it. */
+    /**
+     * The next chunk, full unless the stream ends within it; null at its end. A new array each
+     * time, as the broker may keep it (in-VM it is handed over as it is).
+     */
     private static byte[] readChunk(InputStream body) throws IOException {
         byte[] chunk = new byte[LargeBody.CHUNK_SIZE];
         int n = body.readNBytes(chunk, 0, chunk.length);
-        return n == 0 ? null : n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n);
+        return n == 0 ? null : n == chunk.length ? chunk : Arrays.copyOf(chunk, n);
     }
 
     private static void abort(Transport transport, long sessionId, long bodyId) {

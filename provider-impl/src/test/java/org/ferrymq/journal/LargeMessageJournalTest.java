@@ -301,4 +301,42 @@ class LargeMessageJournalTest {
         JMSException refused = assertThrows(JMSException.class, () -> received.getBody(byte[].class));
         assertTrue(refused.getMessage().contains("before acknowledging"), refused.getMessage());
     }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void largeSendOfAnXaBranchArrivesOnCommitAndGoesOnRollback(JournalDatabase database) throws Exception {
+        JournalDatabase db = broker.start(database);
+        int size = 3 * 1024 * 1024 + 11;
+        jakarta.jms.XAConnection xaConnection = broker.track(
+                new org.ferrymq.client.FerryXAConnectionFactory(broker.url()).createXAConnection());
+        jakarta.jms.XASession xaSession = xaConnection.createXASession();
+        javax.transaction.xa.XAResource resource = xaSession.getXAResource();
+        Queue queue = xaSession.createQueue("xa-large");
+        MessageProducer producer = xaSession.createProducer(queue);
+        BytesMessage message = xaSession.createBytesMessage();
+        message.writeBytes(PatternBody.bytes(size));
+
+        org.ferrymq.testing.TestXid rolledBack = org.ferrymq.testing.TestXid.next();
+        resource.start(rolledBack, javax.transaction.xa.XAResource.TMNOFLAGS);
+        producer.send(message);
+        resource.end(rolledBack, javax.transaction.xa.XAResource.TMSUCCESS);
+        resource.prepare(rolledBack);
+        resource.rollback(rolledBack);
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"), "the rolled-back branch's body is gone");
+
+        org.ferrymq.testing.TestXid committed = org.ferrymq.testing.TestXid.next();
+        resource.start(committed, javax.transaction.xa.XAResource.TMNOFLAGS);
+        producer.send(message);
+        resource.end(committed, javax.transaction.xa.XAResource.TMSUCCESS);
+        resource.prepare(committed);
+        broker.stop(); // prepared, not committed: the body waits in the journal with the branch
+        xaConnection = broker.track(new org.ferrymq.client.FerryXAConnectionFactory(broker.url()).createXAConnection());
+        resource = xaConnection.createXASession().getXAResource();
+        resource.commit(committed, false);
+
+        Session session = connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        BytesMessage received = (BytesMessage) session.createConsumer(queue).receive(RECEIVE_TIMEOUT);
+        assertEquals(PatternBody.checksum(size), PatternBody.checksum(received.getBody(byte[].class)));
+        assertNull(session.createConsumer(queue).receive(200));
+    }
 }

@@ -524,8 +524,9 @@ public class FerryBytesMessage extends FerryMessage implements BytesMessage {
                 position = 0;
                 if (chunk == null || chunk.length == 0 || chunk.length > left) {
                     throw new Failure(new JMSException("The body of this large message is damaged at its broker: "
-                            + "chunk " + (next - 1) + " is " + (chunk == null ? "missing" : chunk.length + " bytes long")
-                            + " with " + left + " bytes of the body still to come"));
+                            + "chunk " + (next - 1) + " is "
+                            + (chunk == null ? "missing" : chunk.length + " bytes long") + " with " + left
+                            + " bytes of the body still to come"));
                 }
                 left -= chunk.length;
             }
