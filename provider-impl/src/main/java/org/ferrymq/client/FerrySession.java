@@ -406,11 +406,14 @@ public class FerrySession implements QueueSession, TopicSession {
 
     /**
      * A receive begins: in AUTO_ACKNOWLEDGE, the message the previous receive returned is
-     * acknowledged now, its journal write overlapping this delivery.
+     * acknowledged now, its journal write overlapping this delivery; in DUPS_OK_ACKNOWLEDGE, a
+     * large one joins the acknowledgements waiting for their batch.
      */
     void receiving() throws JMSException {
         if (mode == Session.AUTO_ACKNOWLEDGE) {
             acknowledgements.sendWaiting();
+        } else if (mode == Session.DUPS_OK_ACKNOWLEDGE) {
+            acknowledgements.bodiesDone();
         }
     }
 

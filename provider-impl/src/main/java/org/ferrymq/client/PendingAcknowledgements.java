@@ -116,6 +116,21 @@ final class PendingAcknowledgements {
         heldForBody.add(new long[] {consumerId, deliveryId});
     }
 
+    /** DUPS_OK: the large messages held for their bodies are acknowledged lazily from now on, as any other. */
+    void bodiesDone() throws JMSException {
+        List<long[]> done;
+        synchronized (this) {
+            if (heldForBody.isEmpty()) {
+                return;
+            }
+            done = new ArrayList<>(heldForBody);
+            heldForBody.clear();
+        }
+        for (long[] held : done) {
+            acknowledgeLazily(held[0], held[1]);
+        }
+    }
+
     /** The lazy deliveries of one consumer not yet sent: consumed, so they stay with the session when it closes. */
     synchronized long[] lazyOf(long consumerId) {
         return java.util.stream.Stream.concat(lazy.stream(), heldForBody.stream()).filter(pair -> pair[0] == consumerId)

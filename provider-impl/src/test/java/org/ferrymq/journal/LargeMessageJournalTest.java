@@ -339,4 +339,31 @@ class LargeMessageJournalTest {
         assertEquals(PatternBody.checksum(size), PatternBody.checksum(received.getBody(byte[].class)));
         assertNull(session.createConsumer(queue).receive(200));
     }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void dupsOkConsumerAcknowledgesLargeMessagesAsItGoes(JournalDatabase database) throws Exception {
+        JournalDatabase db = broker.start(database);
+        int size = 1024 * 1024 + 1;
+        Session session = connect().createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
+        Queue queue = session.createQueue("dups-ok-large");
+        MessageProducer producer = session.createProducer(queue);
+        BytesMessage message = session.createBytesMessage();
+        message.writeBytes(PatternBody.bytes(size));
+        for (int i = 0; i < 3; i++) {
+            producer.send(message);
+        }
+        MessageConsumer consumer = session.createConsumer(queue);
+        for (int i = 0; i < 3; i++) {
+            BytesMessage received = (BytesMessage) consumer.receive(RECEIVE_TIMEOUT);
+            Thread.sleep(150); // longer than DUPS_OK's batching delay: the body is still there to read
+            assertEquals(PatternBody.checksum(size), PatternBody.checksum(received.getBody(byte[].class)));
+        }
+        assertNull(consumer.receive(500));
+        long deadline = System.currentTimeMillis() + RECEIVE_TIMEOUT;
+        while (db.queryLong("SELECT COUNT(*) FROM FMQ_MESSAGE") > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MESSAGE"), "acknowledged while the session is open");
+    }
 }
