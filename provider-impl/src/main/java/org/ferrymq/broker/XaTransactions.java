@@ -477,6 +477,7 @@ final class XaTransactions {
             }
             releaseClaims(branch);
             branch.acks.clear();
+            releaseLargeBodies(branch);
             branch.sends.clear();
             branch.markRollbackOnly(XA_HEURRB, "its one-phase commit could not be stored after all, so it was "
                     + "rolled back");
@@ -617,6 +618,7 @@ final class XaTransactions {
             }
         }
         branch.acks.clear();
+        releaseLargeBodies(branch);
         branch.sends.clear();
         releaseClaims(branch);
         redelivery.giveBack(back, List.of());
@@ -626,6 +628,20 @@ final class XaTransactions {
     private static void releaseClaims(XaBranch branch) {
         branch.claims.values().forEach(DuplicateIds.Claim::released);
         branch.claims.clear();
+    }
+
+    /**
+     * The branch's large sends will not be stored: their chunks go (unless a prepared branch's
+     * message is still stored, whose rollback record deletes them with it).
+     */
+    private void releaseLargeBodies(XaBranch branch) {
+        List<Long> bodies = new ArrayList<>();
+        for (XaBranch.Send send : branch.sends) {
+            if (send.message().data.isLarge()) {
+                bodies.add(send.message().messageNo);
+            }
+        }
+        storage.releaseBodies(bodies);
     }
 
     private void finish(XaBranch branch, XaBranch.State state) {
