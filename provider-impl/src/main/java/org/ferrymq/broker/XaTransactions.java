@@ -326,17 +326,26 @@ final class XaTransactions {
 
     /**
      * Claims the duplicate IDs of the branch's sends; a send whose ID is taken, by another send
-     * or by an earlier send of the branch, is dropped from the branch as if sent.
+     * or by an earlier send of the branch, is dropped from the branch as if sent (a large one's
+     * body with it).
      */
     private void claimDuplicateIds(XaBranch branch) throws JMSException {
-        for (Iterator<XaBranch.Send> sends = branch.sends.iterator(); sends.hasNext(); ) {
-            ServerMessage message = sends.next().message();
-            DuplicateIds.Claim claim = duplicateIds.claim(message.data, true, branch.claims.values());
-            if (claim.isDuplicate()) {
-                sends.remove();
-            } else if (claim.holds()) {
-                branch.claims.put(message.messageNo, claim);
+        List<Long> droppedBodies = new ArrayList<>();
+        try {
+            for (Iterator<XaBranch.Send> sends = branch.sends.iterator(); sends.hasNext(); ) {
+                ServerMessage message = sends.next().message();
+                DuplicateIds.Claim claim = duplicateIds.claim(message.data, true, branch.claims.values());
+                if (claim.isDuplicate()) {
+                    sends.remove();
+                    if (message.data.isLarge()) {
+                        droppedBodies.add(message.messageNo); // nothing holds its body now
+                    }
+                } else if (claim.holds()) {
+                    branch.claims.put(message.messageNo, claim);
+                }
             }
+        } finally {
+            storage.awaitRelease(storage.releaseBodies(droppedBodies));
         }
     }
 

@@ -181,6 +181,11 @@ public final class MemoryJournal implements Journal {
             if (r.chunkNo() == body.size()) {
                 body.add(r.data());
             }
+        } else if (record instanceof JournalRecord.LargeBodyCopied r) {
+            List<byte[]> body = chunks.get(r.fromMessageNo());
+            if (body != null) {
+                chunks.put(r.toMessageNo(), new ArrayList<>(body)); // nobody writes to a chunk
+            }
         } else if (record instanceof JournalRecord.LargeBodyReleased r) {
             if (!messages.containsKey(r.messageNo())) {
                 chunks.remove(r.messageNo());

@@ -28,6 +28,9 @@ final class RecordStatements implements AutoCloseable {
     /** The batched statements, in the order they are executed. */
     private enum Batched {
         INSERT_CHUNK("INSERT INTO FMQ_MSG_CHUNK (MSG_NO, CHUNK_NO, CHUNK_DATA) VALUES (?, ?, ?)"),
+        // a copy's body, in the database: before RELEASE_CHUNKS below may delete the original's
+        COPY_CHUNKS("INSERT INTO FMQ_MSG_CHUNK (MSG_NO, CHUNK_NO, CHUNK_DATA) "
+                + "SELECT ?, CHUNK_NO, CHUNK_DATA FROM FMQ_MSG_CHUNK WHERE MSG_NO = ?"),
         INSERT_MESSAGE(MessageRows.INSERT_MESSAGE),
         INSERT_PROPERTY(MessageRows.INSERT_PROPERTY),
         INSERT_XA_BRANCH("INSERT INTO FMQ_XA_BRANCH (TX_NO, FORMAT_ID, GTRID, BQUAL, PREPARED_AT) VALUES (?, ?, ?, ?, ?)"),
@@ -114,6 +117,11 @@ final class RecordStatements implements AutoCloseable {
             s.setInt(2, r.chunkNo());
             s.setBytes(3, r.data());
             added(Batched.INSERT_CHUNK);
+        } else if (record instanceof JournalRecord.LargeBodyCopied r) {
+            PreparedStatement s = batch(Batched.COPY_CHUNKS);
+            s.setLong(1, r.toMessageNo());
+            s.setLong(2, r.fromMessageNo());
+            added(Batched.COPY_CHUNKS);
         } else if (record instanceof JournalRecord.LargeBodyReleased r) {
             PreparedStatement s = batch(Batched.RELEASE_CHUNKS);
             s.setLong(1, r.messageNo());

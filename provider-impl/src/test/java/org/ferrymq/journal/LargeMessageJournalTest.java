@@ -276,6 +276,7 @@ class LargeMessageJournalTest {
         Queue queue = session.createQueue("poison");
         BytesMessage sent = session.createBytesMessage();
         sent.writeBytes(PatternBody.bytes(size));
+        sent.setStringProperty("file", "poison.bin");
         session.createProducer(queue).send(sent);
         MessageConsumer consumer = session.createConsumer(queue);
         for (int attempt = 1; attempt <= 2; attempt++) {
@@ -285,11 +286,172 @@ class LargeMessageJournalTest {
         }
         assertNull(consumer.receive(200));
         consumer.close();
+        awaitDepth(db, "DLQ", 1);
+        assertEquals(1, db.queryLong("SELECT COUNT(DISTINCT MSG_NO) FROM FMQ_MSG_CHUNK"),
+                "the dead letter, a new message, has its own body; the original's went with it");
+        broker.stop(); // the dead letter's body is read back from the journal
 
-        BytesMessage dead = (BytesMessage) session.createConsumer(session.createQueue("DLQ")).receive(RECEIVE_TIMEOUT);
+        Session again = connect("maxDeliveryAttempts=2").createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        BytesMessage dead = (BytesMessage) again.createConsumer(again.createQueue("DLQ")).receive(RECEIVE_TIMEOUT);
+        assertEquals("poison.bin", dead.getStringProperty("file"));
+        assertEquals("poison", dead.getStringProperty("JMS_FerryMQ_OriginalDestination"));
+        assertEquals(sent.getJMSMessageID(), dead.getStringProperty("JMS_FerryMQ_OriginalMessageID"));
+        assertEquals("maxDeliveries", dead.getStringProperty("JMS_FerryMQ_DeadLetterReason"));
+        assertEquals(2, dead.getIntProperty("JMS_FerryMQ_DeliveryCount"));
+        assertEquals(size, dead.getBodyLength());
         assertEquals(PatternBody.checksum(size), PatternBody.checksum(dead.getBody(byte[].class)));
         dead.acknowledge();
+        broker.stop();
         assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"));
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MESSAGE"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void nonPersistentLargeMessageEndsWholeOnTheDeadLetterQueue(JournalDatabase database) throws Exception {
+        JournalDatabase db = broker.start(database);
+        int size = 2 * 1024 * 1024 + 7;
+        Session session = connect("maxDeliveryAttempts=1").createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue queue = session.createQueue("np-poison");
+        BytesMessage sent = session.createBytesMessage();
+        sent.writeBytes(PatternBody.bytes(size));
+        session.createProducer(queue).send(sent, DeliveryMode.NON_PERSISTENT, 4, 0);
+        MessageConsumer consumer = session.createConsumer(queue);
+        assertEquals(size, ((BytesMessage) consumer.receive(RECEIVE_TIMEOUT)).getBodyLength());
+        session.recover();
+        assertNull(consumer.receive(200));
+
+        BytesMessage dead = (BytesMessage) session.createConsumer(session.createQueue("DLQ")).receive(RECEIVE_TIMEOUT);
+        assertEquals(DeliveryMode.NON_PERSISTENT, dead.getJMSDeliveryMode());
+        assertEquals("np-poison", dead.getStringProperty("JMS_FerryMQ_OriginalDestination"));
+        assertEquals(PatternBody.checksum(size), PatternBody.checksum(dead.getBody(byte[].class)));
+        dead.acknowledge();
+        awaitNoChunks(db, "the dead letter's body went with its acknowledgement, the original's with the move");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void expiredLargeMessageArrivesWholeOnItsExpiryQueue(JournalDatabase database) throws Exception {
+        JournalDatabase db = broker.start(database);
+        int size = 3 * 1024 * 1024 + 1;
+        String policy = "destination.reports.expiryQueue=late.reports";
+        Session session = connect(policy).createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue("reports");
+        MessageProducer producer = session.createProducer(queue);
+        producer.setTimeToLive(300);
+        BytesMessage sent = session.createBytesMessage();
+        sent.writeBytes(PatternBody.bytes(size));
+        producer.send(sent);
+        while (System.currentTimeMillis() <= sent.getJMSExpiration()) { // a condition, not a timing assertion
+            Thread.sleep(20);
+        }
+        assertNull(session.createConsumer(queue).receive(500), "an expired message was delivered");
+        awaitDepth(db, "late.reports", 1);
+        broker.stop(); // the moved copy's body is read back from the journal
+
+        Session again = connect(policy).createSession(false, Session.AUTO_ACKNOWLEDGE);
+        BytesMessage late = (BytesMessage) again.createConsumer(again.createQueue("late.reports"))
+                .receive(RECEIVE_TIMEOUT);
+        assertEquals("expired", late.getStringProperty("JMS_FerryMQ_DeadLetterReason"));
+        assertEquals(sent.getJMSExpiration(), late.getLongProperty("JMS_FerryMQ_OriginalExpiration"));
+        assertEquals(0, late.getJMSExpiration());
+        assertEquals(PatternBody.checksum(size), PatternBody.checksum(late.getBody(byte[].class)));
+        assertNull(again.createConsumer(again.createQueue("reports")).receive(200));
+        broker.stop();
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void largeMessageRolledBackWithARedeliveryDelayIsReadWholeWhenItComesBack(JournalDatabase database)
+            throws Exception {
+        JournalDatabase db = broker.start(database);
+        int size = 2 * 1024 * 1024 + 9;
+        String policy = "destination.slow-large.redeliveryDelay=1000";
+        Session session = connect(policy).createSession(true, Session.SESSION_TRANSACTED);
+        Queue queue = session.createQueue("slow-large");
+        BytesMessage sent = session.createBytesMessage();
+        sent.writeBytes(PatternBody.bytes(size));
+        session.createProducer(queue).send(sent);
+        session.commit();
+        MessageConsumer consumer = session.createConsumer(queue);
+        assertEquals(size, ((BytesMessage) consumer.receive(RECEIVE_TIMEOUT)).getBodyLength());
+        session.rollback(); // it waits in the journal for its redelivery, out of memory
+
+        BytesMessage back = (BytesMessage) consumer.receive(RECEIVE_TIMEOUT);
+        assertTrue(back.getJMSRedelivered());
+        assertEquals(PatternBody.checksum(size), PatternBody.checksum(back.getBody(byte[].class)));
+        session.rollback();
+        broker.stop(); // and across a restart, while it waits again
+
+        Session again = connect(policy).createSession(true, Session.SESSION_TRANSACTED);
+        BytesMessage third = (BytesMessage) again.createConsumer(again.createQueue("slow-large"))
+                .receive(RECEIVE_TIMEOUT);
+        assertEquals(3, third.getIntProperty("JMSXDeliveryCount"));
+        assertEquals(PatternBody.checksum(size), PatternBody.checksum(third.getBody(byte[].class)));
+        again.commit();
+        broker.stop();
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void duplicateLargeSendIsDroppedWithItsBody(JournalDatabase database) throws Exception {
+        JournalDatabase db = broker.start(database);
+        int size = 2 * 1024 * 1024 + 3;
+        Connection connection = connect();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue("dedup-large");
+        MessageProducer producer = session.createProducer(queue);
+        BytesMessage message = session.createBytesMessage();
+        message.writeBytes(PatternBody.bytes(size));
+        message.setStringProperty("JMS_FerryMQ_DuplicateID", "report-1");
+        producer.send(message);
+        long oneBody = db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK");
+        producer.send(message); // dropped
+        assertEquals(oneBody, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"), "the duplicate's body is gone");
+
+        Session transacted = connection.createSession(true, Session.SESSION_TRANSACTED);
+        transacted.createProducer(queue).send(message); // dropped at commit
+        transacted.commit();
+        assertEquals(oneBody, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"),
+                "the body of a duplicate sent in a transaction is gone");
+
+        jakarta.jms.XASession xaSession = broker.track(
+                new org.ferrymq.client.FerryXAConnectionFactory(broker.url()).createXAConnection()).createXASession();
+        javax.transaction.xa.XAResource resource = xaSession.getXAResource();
+        org.ferrymq.testing.TestXid xid = org.ferrymq.testing.TestXid.next();
+        resource.start(xid, javax.transaction.xa.XAResource.TMNOFLAGS);
+        xaSession.createProducer(queue).send(message);
+        resource.end(xid, javax.transaction.xa.XAResource.TMSUCCESS);
+        assertEquals(javax.transaction.xa.XAResource.XA_RDONLY, resource.prepare(xid), "it only sent a duplicate");
+        assertEquals(oneBody, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"),
+                "the body of a duplicate an XA branch sent is gone");
+
+        MessageConsumer consumer = session.createConsumer(queue);
+        BytesMessage received = (BytesMessage) consumer.receive(RECEIVE_TIMEOUT);
+        assertEquals(PatternBody.checksum(size), PatternBody.checksum(received.getBody(byte[].class)));
+        assertNull(consumer.receive(500), "a duplicate arrived");
+        broker.stop();
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"), "no chunk is left behind");
+    }
+
+    /** Waits (a bounded wait for a move that follows a dispatch) until the journal holds {@code depth} on {@code queue}. */
+    private static void awaitDepth(JournalDatabase db, String queue, long depth) throws Exception {
+        long deadline = System.currentTimeMillis() + RECEIVE_TIMEOUT;
+        while (db.depth(queue) != depth && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(depth, db.depth(queue), "messages on '" + queue + "'");
+    }
+
+    /** Memory-only copies release their bodies after their acknowledgement, without it waiting: a bounded wait. */
+    private static void awaitNoChunks(JournalDatabase db, String why) throws Exception {
+        long deadline = System.currentTimeMillis() + RECEIVE_TIMEOUT;
+        while (db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK") > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"), why);
     }
 
     @ParameterizedTest

@@ -56,6 +56,14 @@ public sealed interface JournalRecord {
     record LargeBodyReleased(long messageNo) implements JournalRecord {}
 
     /**
+     * The chunks of large message {@code fromMessageNo} are copied under {@code toMessageNo}, a
+     * new message with the same body (a dead-letter or expiry copy of it), in the same batch as
+     * that message and before any release of the original's: each message owns its chunks, so
+     * the original's going never takes the copy's body along.
+     */
+    record LargeBodyCopied(long fromMessageNo, long toMessageNo) implements JournalRecord {}
+
+    /**
      * A message takes place {@code seq} on a queue. {@code deliveryCount} above zero records
      * that it may be handed to a consumer before the journal hears of it again.
      * {@code deliveryTime} above zero is the time the reference waits for, a delivery delay
