@@ -218,6 +218,11 @@ final class BrokerSession {
             return message;
         }
         LargeBodyTransfer transfer = transfer(sent.bodyId(), true);
+        if (transfer == null) { // e.g. a send repeated on a new connection: the body went with the old one
+            throw new JMSException("Session " + id + " has no large message body " + sent.bodyId() + " open for the "
+                    + "message sent to " + message.destination() + " (it failed, was aborted, or the connection was "
+                    + "lost meanwhile); send the message again");
+        }
         LargeBody stored = transfer.finish(sent);
         return message.toBuilder().body(stored).build();
     }

@@ -496,6 +496,12 @@ public final class FailoverTransport implements Transport {
                 lostTransactions.add(c.sessionId()); // the commit reports it
                 return false;
             }
+            if (c.message().isLarge()) { // its body's transfer went with the connection: it cannot go again
+                throw outcomeUnknown("The connection to the FerryMQ server was lost before it confirmed the send of "
+                        + "a large message, whose body was sent on that connection; the message may or may not have "
+                        + "been stored. Check whether it arrived before sending it again (a send with the same "
+                        + DestinationPolicy.DUPLICATE_ID_PROPERTY + " is dropped if the first one was stored)", cause);
+            }
             if (!c.message().persistent() && !sessionsInBranch.contains(c.sessionId())) {
                 return true; // a one-way send fails only before it is written
             }
