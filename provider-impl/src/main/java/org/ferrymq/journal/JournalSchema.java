@@ -48,7 +48,7 @@ final class JournalSchema {
     private record Migration(int version, String description, Step step) {}
 
     /** The schema version this FerryMQ writes. */
-    static final int CURRENT_VERSION = 7;
+    static final int CURRENT_VERSION = 6;
 
     /**
      * {@code FMQ_SUBSCRIPTION.CLIENT_ID} of a subscription without a client ID (a shared one):
@@ -127,11 +127,9 @@ final class JournalSchema {
                         "CREATE INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF (QUEUE_ID, DELIVERY_TIME, SEQ_NO)"))),
                 new Migration(5, "duplicate ID windows of queues and topics",
                         connection -> statements(duplicateIdTable(d, connection)).apply(connection)),
-                // (version 6 is taken by work on another branch; it is never written, and a database
-                // that has 7 would skip it, so that work takes the next free number instead)
                 // a large message's body is stored apart, in chunks written as they arrive: the
                 // message row says how long it is, its bytes are in FMQ_MSG_CHUNK under its number
-                new Migration(7, "large message bodies in chunks", statements(List.of(
+                new Migration(6, "large message bodies in chunks", statements(List.of(
                         "ALTER TABLE FMQ_MESSAGE ADD LARGE_BODY_SIZE BIGINT",
                         "CREATE TABLE FMQ_MSG_CHUNK (MSG_NO BIGINT NOT NULL, CHUNK_NO INT NOT NULL, CHUNK_DATA " + d.chunkType()
                                 + " NOT NULL, PRIMARY KEY (MSG_NO, CHUNK_NO))" + options))));

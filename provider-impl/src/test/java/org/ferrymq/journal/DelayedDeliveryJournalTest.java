@@ -141,7 +141,7 @@ class DelayedDeliveryJournalTest {
             dueAt = later.getJMSDeliveryTime();
         }
         broker.stop();
-        // the schema as FerryMQ left it before version 4 (without what 5, duplicate IDs, and 7,
+        // the schema as FerryMQ left it before version 4 (without what 5, duplicate IDs, and 6,
         // large message bodies, added either)
         db.execute("DROP TABLE FMQ_DUPLICATE_ID");
         db.execute("DROP TABLE FMQ_MSG_CHUNK");
@@ -158,8 +158,8 @@ class DelayedDeliveryJournalTest {
             assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 4"));
             assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 5"),
                     "the upgrade should apply migration 5 (duplicate IDs) too");
-            assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 7"),
-                    "the upgrade should apply migration 7 (large message bodies) too");
+            assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 6"),
+                    "the upgrade should apply migration 6 (large message bodies) too");
             assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_DUPLICATE_ID"));
             assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"));
             assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE DELIVERY_TIME > 0"),
