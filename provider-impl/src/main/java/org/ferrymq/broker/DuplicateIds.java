@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A send that writes to the journal writes its ID there in the same batch
  * ({@link Claim#journal}), with the end of what it pushed out of the window, so the message and
- * its ID are durable together and the journal keeps about one window per destination; the
+ * its ID are durable together and the journal keeps about one window per destination (up to
+ * a sixteenth more, at most {@link #FORGET_RUN} IDs: it forgets them in runs); the
  * windows are read back on start. A send the journal does not hold (a non-persistent message, a
  * temporary destination, a topic without durable subscriptions) keeps its ID in memory only,
  * forgotten by a restart as its message is. A prepared branch's IDs are in its messages, which
@@ -56,6 +57,13 @@ final class DuplicateIds {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuplicateIds.class);
     static final String PROPERTY = DestinationPolicy.DUPLICATE_ID_PROPERTY;
+    /** The most IDs that leave a window by its count before the journal is told to forget them. */
+    static final int FORGET_RUN = 256;
+
+    /** IDs a window of {@code policy} lets go by its count before the journal forgets them, in one statement. */
+    private static long forgetRun(DestinationPolicy policy) {
+        return Math.max(1, Math.min(FORGET_RUN, policy.duplicateIdWindow() / 16));
+    }
 
     private final BrokerConfig config;
     private final Policies policies;
@@ -163,8 +171,13 @@ final class DuplicateIds {
             long forget;
             synchronized (window) {
                 seenAt = Math.max(seenAt, System.currentTimeMillis()); // an XA branch's: its commit
-                forget = Math.max(window.pushedOut, seq - policy.duplicateIdWindow());
-                if (forget > window.journalForgot) {
+                long byCount = seq - policy.duplicateIdWindow();
+                forget = Math.max(window.pushedOut, byCount);
+                // IDs pushed out by the count are forgotten in runs, not one row per write (the journal keeps up
+                // to a run more than the window, trimmed when read back); those that timed out, at once
+                boolean timedOut = window.pushedOut > byCount;
+                if (forget > window.journalForgot
+                        && (timedOut || forget >= window.journalForgot + forgetRun(policy))) {
                     window.journalForgot = forget;
                 } else {
                     forget = 0;

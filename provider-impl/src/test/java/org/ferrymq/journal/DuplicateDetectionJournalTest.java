@@ -1,6 +1,7 @@
 package org.ferrymq.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.jms.Connection;
 import jakarta.jms.Destination;
@@ -198,6 +199,28 @@ class DuplicateDetectionJournalTest {
         expected.add("d7 again");
         assertEquals(expected, drain(s.createConsumer(s.createQueue("bounded"))));
         assertEquals(3, rows());
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void rowsOutOfTheWindowAreForgottenInRunsAndOnlyTheWindowCountsAfterARestart(JournalDatabase database)
+            throws Exception {
+        // a window of 32 forgets in runs of 2: the journal holds 32 or 33 rows, never one per send more
+        FerryConnectionFactory factory = start(database, "destination.runs.duplicateIdWindow=32");
+        Session s = session(factory, false);
+        for (int i = 1; i <= 40; i++) {
+            send(s, s.createQueue("runs"), "r" + i, "r" + i);
+        }
+        long kept = rows();
+        assertTrue(kept >= 32 && kept <= 33, kept + " rows for a window of 32");
+        broker.stop();
+
+        s = session(factory, false);
+        send(s, s.createQueue("runs"), "r9", "r9 again"); // the oldest of the last 32: a duplicate
+        send(s, s.createQueue("runs"), "r8", "r8 again"); // out of the window, though its row may remain
+        List<String> received = drain(s.createConsumer(s.createQueue("runs")));
+        assertEquals(41, received.size());
+        assertEquals("r8 again", received.get(40));
     }
 
     @ParameterizedTest
