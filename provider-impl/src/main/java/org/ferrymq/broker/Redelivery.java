@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ferrymq.api.BrokerConfig;
-import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.protocol.DeadLetterAnnotations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,11 +60,9 @@ final class Redelivery {
      * queue stay where they are.
      */
     private boolean attemptsUsedUp(QueueEntry entry) {
-        DestinationPolicy policy = entry.queue.policy();
-        int max = policy.maxDeliveryAttempts();
+        int max = entry.queue.policy().maxDeliveryAttempts();
         return max > 0 && entry.deliveryCount + entry.refusedAttempts >= max
-                && !entry.queue.name.equals(policy.deadLetterQueueFor(entry.queue.destination))
-                && !deadLettering.isDeadLetterOrExpiryQueue(entry.queue);
+                && !deadLettering.isDeadLetterOrExpiryQueue(entry.queue); // which covers a queue that is its own
     }
 
     /**
