@@ -4,10 +4,8 @@ import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.apache.activemq.artemis.api.config.ActiveMQDefaultConfiguration;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -139,11 +137,7 @@ final class EmbeddedArtemisOnJdbc implements PersistentBrokerUnderTest {
         if (instanceDirectory == null) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(instanceDirectory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+        EmbeddedArtemis.deleteRecursively(instanceDirectory);
         instanceDirectory = null;
     }
 }

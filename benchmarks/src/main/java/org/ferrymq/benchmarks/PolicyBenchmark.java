@@ -10,7 +10,6 @@ import jakarta.jms.Session;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -70,8 +69,8 @@ public final class PolicyBenchmark {
                 plain.add(sendRate(threads, false));
                 withIds.add(sendRate(threads, true));
             }
-            double a = median(plain);
-            double b = median(withIds);
+            double a = new ThroughputResult("ferrymq", "without IDs", plain).median();
+            double b = new ThroughputResult("ferrymq", "with IDs", withIds).median();
             System.out.printf("%d producer thread(s): without IDs %,.0f msg/s, with IDs %,.0f msg/s: cost %.1f%%%n",
                     threads, a, b, 100 * (a - b) / a);
         }
@@ -86,8 +85,8 @@ public final class PolicyBenchmark {
             alone.add(consumeRate(false));
             behindFailing.add(consumeRate(true));
         }
-        double a = median(alone);
-        double b = median(behindFailing);
+        double a = new ThroughputResult("ferrymq", "no failing message", alone).median();
+        double b = new ThroughputResult("ferrymq", "behind a failing one", behindFailing).median();
         System.out.printf("no failing message %,.0f msg/s; behind one rolled back at every delivery (redeliveryDelay "
                 + "100 ms) %,.0f msg/s: ratio %.2f%n", a, b, b / a);
     }
@@ -142,9 +141,7 @@ public final class PolicyBenchmark {
         } finally {
             pool.shutdownNow();
             broker.close();
-            try (var files = Files.walk(data)) {
-                files.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            EmbeddedArtemis.deleteRecursively(data);
         }
     }
 
@@ -188,11 +185,5 @@ public final class PolicyBenchmark {
         } finally {
             broker.close();
         }
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
     }
 }
