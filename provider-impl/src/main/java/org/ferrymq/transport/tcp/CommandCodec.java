@@ -3,6 +3,7 @@ package org.ferrymq.transport.tcp;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import org.ferrymq.protocol.Command;
+import org.ferrymq.protocol.ConsumerInfo;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.MessageData;
 import org.ferrymq.protocol.XidData;
@@ -316,11 +317,11 @@ final class CommandCodec {
                 case CLOSE_CONNECTION -> new Command.CloseConnection();
                 case CREATE_SESSION -> new Command.CreateSession(in.readLong(), Wire.readBoolean(in));
                 case CLOSE_SESSION -> new Command.CloseSession(in.readLong(), requireLongs(in));
-                case CREATE_CONSUMER -> new Command.CreateConsumer(Wire.readConsumerInfo(in));
+                case CREATE_CONSUMER -> new Command.CreateConsumer(requireDestination(Wire.readConsumerInfo(in)));
                 case CLOSE_CONSUMER -> new Command.CloseConsumer(in.readLong(), requireLongs(in));
                 case CREDIT -> new Command.Credit(in.readLong(), in.readInt());
                 case PULL -> new Command.Pull(in.readLong());
-                case SEND -> new Command.Send(in.readLong(), MessageFrames.read(in));
+                case SEND -> new Command.Send(in.readLong(), requireDestination(MessageFrames.read(in)));
                 case ACKNOWLEDGE -> new Command.Acknowledge(in.readLong(), requireLongs(in));
                 case ACKNOWLEDGE_ASYNC -> new Command.AcknowledgeAsync(in.readLong(), requireLongs(in));
                 case COMMIT -> new Command.Commit(in.readLong(), requireLongs(in));
@@ -360,6 +361,22 @@ final class CommandCodec {
             throw new FrameFormatException("a command's delivery ids are missing (a count of -1)");
         }
         return ids;
+    }
+
+    /** A consumer is always of a destination. */
+    private static ConsumerInfo requireDestination(ConsumerInfo info) {
+        if (info.destination() == null) {
+            throw new FrameFormatException("a CreateConsumer names no destination (destination kind 0)");
+        }
+        return info;
+    }
+
+    /** A message is always sent to a destination (a producer without one names it at each send). */
+    private static MessageData requireDestination(MessageData message) {
+        if (message.destination() == null) {
+            throw new FrameFormatException("a Send's message names no destination (destination kind 0)");
+        }
+        return message;
     }
 
     private static DestinationName requireDestination(ByteBuf in) {
