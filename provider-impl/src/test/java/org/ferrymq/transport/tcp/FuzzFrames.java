@@ -60,9 +60,10 @@ final class FuzzFrames {
         return Combinators.combine(Arbitraries.integers().between(-1, 2), bytes, bytes).as(XidData::new).injectNull(0.1);
     }
 
-    static Arbitrary<MessageData> messages() {
+    /** Messages sent to {@code destinations}. */
+    static Arbitrary<MessageData> messages(Arbitrary<DestinationName> destinations) {
         return Combinators.combine(Arbitraries.of(MessageData.BodyType.MESSAGE, MessageData.BodyType.TEXT,
-                        MessageData.BodyType.BYTES), destinations(), Arbitraries.of(1, 2), Arbitraries.integers().between(0, 9),
+                        MessageData.BodyType.BYTES), destinations, Arbitraries.of(1, 2), Arbitraries.integers().between(0, 9),
                 Arbitraries.longs().between(-1, 2), Arbitraries.strings().ofMaxLength(16))
                 .as((type, destination, mode, priority, time, text) -> MessageData.builder(type)
                         .messageId("ID:fuzz-" + text.hashCode())
@@ -80,9 +81,10 @@ final class FuzzFrames {
                         .build());
     }
 
-    static Arbitrary<ConsumerInfo> consumerInfos() {
+    /** Consumers of {@code destinations}. */
+    static Arbitrary<ConsumerInfo> consumerInfos(Arbitrary<DestinationName> destinations) {
         Arbitrary<Boolean> flags = Arbitraries.of(true, false);
-        return Combinators.combine(ids(), ids(), destinations(), strings(), flags, strings(), flags, flags)
+        return Combinators.combine(ids(), ids(), destinations, strings(), flags, strings(), flags, flags)
                 .as((consumer, session, destination, selector, noLocal, name, durable, shared) ->
                         (java.util.function.IntFunction<ConsumerInfo>) prefetch -> new ConsumerInfo(consumer, session,
                                 destination, selector, noLocal, name, durable, shared, prefetch))
@@ -96,7 +98,8 @@ final class FuzzFrames {
 
     /**
      * As {@link #commands()}, and also with null where the frame format can say null but the
-     * decoder refuses it (a delivery id array, the destination a command names): the server
+     * decoder refuses it (a delivery id array, the destination a command, a consumer or a message
+     * names): the server
      * must close the connection with a protocol error then.
      */
     static Arbitrary<Command<?>> commandsWithMissingFields() {
@@ -112,11 +115,11 @@ final class FuzzFrames {
                 Arbitraries.just(new Command.CloseConnection()),
                 Combinators.combine(ids(), Arbitraries.of(true, false)).as(Command.CreateSession::new),
                 Combinators.combine(ids(), longArrays).as(Command.CloseSession::new),
-                consumerInfos().map(Command.CreateConsumer::new),
+                consumerInfos(named).map(Command.CreateConsumer::new),
                 Combinators.combine(ids(), longArrays).as(Command.CloseConsumer::new),
                 Combinators.combine(ids(), ints()).as(Command.Credit::new),
                 ids().map(Command.Pull::new),
-                Combinators.combine(ids(), messages()).as(Command.Send::new),
+                Combinators.combine(ids(), messages(named)).as(Command.Send::new),
                 Combinators.combine(ids(), longArrays).as(Command.Acknowledge::new),
                 Combinators.combine(ids(), longArrays).as(Command.AcknowledgeAsync::new),
                 Combinators.combine(ids(), longArrays).as(Command.Commit::new),
