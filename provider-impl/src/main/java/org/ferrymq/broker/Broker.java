@@ -24,6 +24,7 @@ import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.journal.Journals;
 import org.ferrymq.protocol.ClientChannel;
 import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.protocol.LargeBody;
 import org.ferrymq.protocol.MessageData;
 import org.ferrymq.protocol.OutcomeUnknownException;
 import org.ferrymq.security.Authenticator;
@@ -441,9 +442,15 @@ public final class Broker implements AutoCloseable {
 
     // ---- sends, acknowledgements, returns and XA, for sessions ----
 
-    /** Wraps a sent message for the broker. */
+    /** Wraps a sent message for the broker; a large one keeps the number its body's chunks are stored under. */
     ServerMessage accept(MessageData data, BrokerConnection sender) {
-        return new ServerMessage(storage.nextNumber(), data, sender.id, sender.clientId());
+        long number = data.body() instanceof LargeBody large ? large.bodyId() : storage.nextNumber();
+        return new ServerMessage(number, data, sender.id, sender.clientId());
+    }
+
+    /** Where large bodies are stored and read: the broker's storage. */
+    Storage storage() {
+        return storage;
     }
 
     /**

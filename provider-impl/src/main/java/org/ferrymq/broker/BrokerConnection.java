@@ -467,6 +467,36 @@ public final class BrokerConnection implements Command.Visitor<JMSException> {
         return broker.xa().recover(identity);
     }
 
+    // ---- large messages ----
+
+    @Override
+    public Void beginLargeBody(Command.BeginLargeBody c) throws JMSException {
+        BrokerSession session = session(c.sessionId());
+        broker.authorize(identity, Operation.SEND, c.destination()); // before anything of the body is stored
+        session.beginLargeBody(c.bodyId(), c.destination());
+        return null;
+    }
+
+    @Override
+    public Void largeBodyChunk(Command.LargeBodyChunk c) throws JMSException {
+        session(c.sessionId()).largeBodyChunk(c.bodyId(), c.data(), c.confirm());
+        return null;
+    }
+
+    @Override
+    public Void abortLargeBody(Command.AbortLargeBody c) {
+        BrokerSession session = sessions.get(c.sessionId());
+        if (session != null) {
+            session.abortLargeBody(c.bodyId());
+        }
+        return null;
+    }
+
+    @Override
+    public byte[] readLargeBody(Command.ReadLargeBody c) throws JMSException {
+        return session(c.sessionId()).readLargeBody(c.deliveryId(), c.chunkNo());
+    }
+
     private BrokerSession session(long sessionId) throws IllegalStateException {
         BrokerSession session = sessions.get(sessionId);
         if (session == null) {

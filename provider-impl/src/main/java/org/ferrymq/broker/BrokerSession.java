@@ -10,10 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
+import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.TransactionRolledBackException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.protocol.Delivery;
+import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.protocol.LargeBody;
 import org.ferrymq.protocol.MessageData;
 
 /**
@@ -39,6 +43,8 @@ final class BrokerSession {
 
     private final LinkedHashMap<Long, QueueEntry> inFlight = new LinkedHashMap<>();
     private final List<MessageData> pendingSends = new ArrayList<>();
+    /** Large bodies the client is sending, by its id for them (see {@link LargeBodyTransfer}). */
+    private final Map<Long, LargeBodyTransfer> transfers = new HashMap<>();
     /** Why the open local transaction can only roll back: a send of it refused where nobody waited for the answer. */
     private JMSException refusedSend;
     private int generation;
@@ -99,6 +105,16 @@ final class BrokerSession {
      * kept nothing, and the caller sends it again where it may wait.
      */
     boolean send(MessageData message, boolean mayWait) throws JMSException {
+        MessageData sent = finishLargeBody(message);
+        try {
+            return sendFinished(sent, mayWait || sent.isLarge());
+        } catch (JMSException | RuntimeException e) {
+            releaseIfLarge(sent); // nothing of it is kept: neither is its body
+            throw e;
+        }
+    }
+
+    private boolean sendFinished(MessageData message, boolean mayWait) throws JMSException {
         XaBranch xa = branch();
         if (xa != null) {
             broker.checkDestination(message.destination()); // a bad destination fails the send, not the prepare
@@ -119,6 +135,7 @@ final class BrokerSession {
             return false;
         }
         if (claim.isDuplicate()) {
+            releaseIfLarge(message); // dropped: nothing holds its body
             return true; // acknowledged as if sent
         }
         List<JournalRecord> records = new ArrayList<>(4);
@@ -137,7 +154,114 @@ final class BrokerSession {
             claim.journal(records);
         }
         broker.store(records, entries, List.of(), claim.holds() ? List.of(claim) : List.of());
+        if (entries.isEmpty()) {
+            releaseIfLarge(message); // a topic without subscribers: nobody holds the body
+        }
         return true;
+    }
+
+    // ---- large messages ----
+
+    /** Large bodies one session may be sending at once; a FerryMQ client sends one at a time. */
+    static final int MAX_TRANSFERS = 8;
+
+    /** Opens the transfer of a large body to {@code destination}, which must exist or be creatable. */
+    void beginLargeBody(long bodyId, DestinationName destination) throws JMSException {
+        broker.checkDestination(destination);
+        synchronized (this) {
+            if (transfers.containsKey(bodyId)) {
+                throw new JMSException("Large message body " + bodyId + " is open already in session " + id);
+            }
+            if (transfers.size() >= MAX_TRANSFERS) {
+                throw new ResourceAllocationException("Session " + id + " has " + transfers.size() + " large message "
+                        + "bodies open, as many as one session may send at once; finish or abort one first");
+            }
+            transfers.put(bodyId, new LargeBodyTransfer(broker.storage(), bodyId, destination));
+        }
+    }
+
+    void largeBodyChunk(long bodyId, byte[] data, boolean confirm) throws JMSException {
+        LargeBodyTransfer transfer = transfer(bodyId, false);
+        try {
+            transfer.chunk(data, confirm);
+        } catch (JMSException | RuntimeException e) {
+            transfer(bodyId, true); // failed for good: forgotten, its chunks deleted
+            throw e;
+        }
+    }
+
+    void abortLargeBody(long bodyId) {
+        LargeBodyTransfer transfer;
+        synchronized (this) {
+            transfer = transfers.remove(bodyId);
+        }
+        if (transfer != null) {
+            transfer.abandon();
+        }
+    }
+
+    private LargeBodyTransfer transfer(long bodyId, boolean remove) throws JMSException {
+        LargeBodyTransfer transfer;
+        synchronized (this) {
+            transfer = remove ? transfers.remove(bodyId) : transfers.get(bodyId);
+        }
+        if (transfer == null && !remove) {
+            throw new JMSException("Session " + id + " has no large message body " + bodyId + " open (it failed, was "
+                    + "aborted, or the connection was lost meanwhile); send the message again");
+        }
+        return transfer;
+    }
+
+    /** A sent message whose body is a large one: its transfer ends, and the body is the broker's. */
+    private MessageData finishLargeBody(MessageData message) throws JMSException {
+        if (!(message.body() instanceof LargeBody sent)) {
+            return message;
+        }
+        LargeBodyTransfer transfer = transfer(sent.bodyId(), true);
+        if (transfer == null) { // e.g. a send repeated on a new connection: the body went with the old one
+            throw new JMSException("Session " + id + " has no large message body " + sent.bodyId() + " open for the "
+                    + "message sent to " + message.destination() + " (it failed, was aborted, or the connection was "
+                    + "lost meanwhile); send the message again");
+        }
+        LargeBody stored = transfer.finish(sent);
+        return message.toBuilder().body(stored).build();
+    }
+
+    private void releaseIfLarge(MessageData message) {
+        releaseLarge(List.of(message));
+    }
+
+    /** The bodies of those of {@code messages} that are large are no longer needed: deleted before this answers. */
+    private void releaseLarge(List<MessageData> messages) {
+        List<Long> bodies = new ArrayList<>();
+        for (MessageData message : messages) {
+            if (message.body() instanceof LargeBody large) {
+                bodies.add(large.bodyId());
+            }
+        }
+        if (!bodies.isEmpty()) {
+            broker.storage().awaitRelease(broker.storage().releaseBodies(bodies));
+        }
+    }
+
+    /**
+     * Chunk {@code chunkNo} of the body of the large message delivered as {@code deliveryId},
+     * while it is in flight here; null past the body's end.
+     */
+    byte[] readLargeBody(long deliveryId, int chunkNo) throws JMSException {
+        QueueEntry entry;
+        synchronized (this) {
+            entry = inFlight.get(deliveryId);
+        }
+        if (entry == null) {
+            throw new IllegalStateException("The body of delivery " + deliveryId + " cannot be read: session " + id
+                    + " no longer holds it (acknowledged, committed, or taken back by a recover, rollback or close); "
+                    + "read a large message's body before acknowledging it");
+        }
+        if (!(entry.message.data.body() instanceof LargeBody large)) {
+            throw new JMSException("Delivery " + deliveryId + " is not a large message; its body came with it");
+        }
+        return broker.storage().readBodyChunk(large.bodyId(), chunkNo);
     }
 
     void acknowledge(long[] deliveryIds) throws JMSException {
@@ -177,6 +301,7 @@ final class BrokerSession {
             refusedSend = null;
         }
         if (refused != null) { // what it consumed stays in flight: the client's rollback gives it back
+            releaseLarge(sends);
             TransactionRolledBackException e = new TransactionRolledBackException("A message sent in this "
                     + "transaction was refused, so none of its " + sends.size() + " accepted send(s) is stored: "
                     + refused.getMessage());
@@ -206,16 +331,31 @@ final class BrokerSession {
         } catch (JMSException | RuntimeException e) { // e.g. no room: none of the transaction's sends is kept
             routed.forEach(entry -> entry.queue.abandon(entry));
             claims.forEach(DuplicateIds.Claim::released);
+            releaseLarge(sends);
             throw e;
         }
-        broker.store(records, routed, take(consumed), claims);
+        try {
+            broker.store(records, routed, take(consumed), claims);
+        } catch (JMSException | RuntimeException e) {
+            releaseLarge(sends); // stored after all (an unknown outcome), the message keeps its body
+            throw e;
+        }
+        for (MessageData message : sends) {
+            if (message.body() instanceof LargeBody large
+                    && routed.stream().noneMatch(entry -> entry.message.messageNo == large.bodyId())) {
+                releaseIfLarge(message); // a duplicate, or a topic without subscribers: nobody holds the body
+            }
+        }
     }
 
     int rollback(long[] consumed) {
+        List<MessageData> dropped;
         synchronized (this) {
+            dropped = new ArrayList<>(pendingSends);
             pendingSends.clear();
             refusedSend = null;
         }
+        releaseLarge(dropped);
         return recover(consumed);
     }
 
@@ -284,9 +424,16 @@ final class BrokerSession {
 
     void close(long[] consumed) {
         broker.xa().sessionClosed(this, consumed);
+        List<MessageData> dropped;
+        List<LargeBodyTransfer> open;
         synchronized (this) {
+            dropped = new ArrayList<>(pendingSends);
             pendingSends.clear();
+            open = new ArrayList<>(transfers.values());
+            transfers.clear();
         }
+        releaseLarge(dropped);
+        open.forEach(LargeBodyTransfer::abandon);
         recover(consumed);
     }
 

@@ -10,6 +10,7 @@ import org.ferrymq.api.journal.JournalOutcomeUnknownException;
 import org.ferrymq.api.journal.JournalRecord;
 import org.ferrymq.protocol.DeadLetterAnnotations;
 import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.protocol.LargeBody;
 import org.ferrymq.protocol.MessageData;
 import org.ferrymq.protocol.OutcomeUnknownException;
 import org.slf4j.Logger;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * same journal write that removes the old reference, the new reference first: a broker killed
  * at any moment leaves each message either on its queue or on the target, never on both and
  * never on neither.
+ *
+ * <p>A large message's copy ({@link LargeBody}) gets a copy of the body's chunks, made by the
+ * database in that same write ({@link JournalRecord.LargeBodyCopied}), never through the broker's
+ * memory: each message owns its chunks, and the original's are released as they always are.
  *
  * <p>The entries to move are the caller's: taken off their queue (held, neither waiting nor
  * delivered) until the move settles; then exactly one of the caller's two continuations runs,
@@ -64,8 +69,16 @@ final class DeadLettering {
         List<JournalRecord> records = new ArrayList<>();
         List<QueueEntry> copies = new ArrayList<>(entries.size());
         for (QueueEntry entry : entries) {
-            ServerMessage copy = new ServerMessage(storage.nextNumber(), annotated(entry, reason, now),
-                    entry.message.senderConnectionId, entry.message.senderClientId);
+            long number = storage.nextNumber();
+            MessageData data = annotated(entry, reason, now);
+            if (data.body() instanceof LargeBody large) {
+                // the copy owns a copy of the chunks, made by the database in this write: the
+                // original's body goes with the original as ever, whatever else still holds it
+                records.add(new JournalRecord.LargeBodyCopied(entry.message.messageNo, number));
+                data = data.toBuilder().body(new LargeBody(number, large.size())).build();
+            }
+            ServerMessage copy = new ServerMessage(number, data, entry.message.senderConnectionId,
+                    entry.message.senderClientId);
             QueueEntry placed = target.newEntry(copy);
             if (placed.journaled()) {
                 copy.references(1);

@@ -3,7 +3,9 @@ package org.ferrymq.broker;
 import jakarta.jms.JMSException;
 import jakarta.jms.ResourceAllocationException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -16,8 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
+import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.JournalOutcomeUnknownException;
 import org.ferrymq.api.journal.JournalRecord;
+import org.ferrymq.protocol.LargeBody;
 import org.ferrymq.protocol.OutcomeUnknownException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * a send takes room for them until they leave their queue (acknowledged, expired,
  * dead-lettered, or their queue deleted). A send that finds no room waits for it or is refused,
  * and then nothing of it is kept.
+ *
+ * <p>Large messages (a {@link LargeBody}): the body is in the journal's chunks whatever the
+ * message's delivery mode, and never in memory; only the headers count against the limits
+ * above. The chunks go once nothing needs them: the journal deletes them after the removal of
+ * the message's last durable reference unless a memory-only entry still holds the body (each
+ * such entry {@linkplain #bodyPins pins} it), and when the last pin goes unless the message is
+ * still stored.
  */
 final class Storage {
 
@@ -64,6 +75,8 @@ final class Storage {
     private final Object room = new Object();
     private long memoryOnlyInUse;
     private volatile Consumer<QueueEntry> onExpired = this::discard;
+    /** Memory-only entries holding each large body, by message number; guarded by {@link #room}. */
+    private final Map<Long, Integer> bodyPins = new HashMap<>();
 
     Storage(BrokerConfig config, Journal journal) {
         this.config = config;
@@ -141,10 +154,92 @@ final class Storage {
         numbers.accumulateAndGet(highest, Math::max);
     }
 
-    /** Records that an entry leaves its queue for good (acknowledged, expired or discarded). */
+    /**
+     * Records that an entry leaves its queue for good (acknowledged, expired or discarded); a
+     * large message's body goes with its last reference, unless a memory-only entry still holds it.
+     */
     void removal(QueueEntry entry, List<JournalRecord> records) {
         if (entry.journaled() && !entry.queue.isDeleted()) {
             records.add(new JournalRecord.ReferenceRemoved(entry.queue.id, entry.sequence, entry.message));
+            if (entry.message.data.isLarge() && !pinned(entry.message.messageNo)) {
+                records.add(new JournalRecord.LargeBodyReleased(entry.message.messageNo));
+            }
+        }
+    }
+
+    // ---- large bodies ----
+
+    private boolean pinned(long messageNo) {
+        synchronized (room) {
+            return bodyPins.containsKey(messageNo);
+        }
+    }
+
+    /** A memory-only entry holds {@code message}'s body from now on (under {@link #room}). */
+    private void pin(ServerMessage message) {
+        if (message.data.isLarge()) {
+            bodyPins.merge(message.messageNo, 1, Integer::sum);
+        }
+    }
+
+    /** A memory-only entry no longer holds {@code message}'s body (under {@link #room}); the last one releases it. */
+    private void unpin(ServerMessage message) {
+        if (message.data.isLarge() && bodyPins.merge(message.messageNo, -1, (held, one) -> held + one == 0
+                ? null : held + one) == null) {
+            releaseBody(message.messageNo);
+        }
+    }
+
+    /**
+     * The broker no longer needs the chunks of large message {@code messageNo} (its send was
+     * abandoned or refused, or its last memory-only entry left): the journal deletes them unless
+     * the message is stored. Not waited for: a failure leaves chunks that the next start removes.
+     */
+    void releaseBody(long messageNo) {
+        releaseBodies(List.of(messageNo));
+    }
+
+    /**
+     * As {@link #releaseBody}, for several bodies in one write; answers when it ends, failed or not
+     * (see {@link #awaitRelease}).
+     */
+    CompletableFuture<Void> releaseBodies(List<Long> messageNos) {
+        if (messageNos.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<JournalRecord> records = new ArrayList<>(messageNos.size());
+        messageNos.forEach(n -> records.add(new JournalRecord.LargeBodyReleased(n)));
+        return journal.append(records).exceptionally(e -> {
+            LOG.warn("Broker '{}' could not delete the body chunks of large message(s) {}; the next start removes them:"
+                    + " {}", config.name(), messageNos, e.toString());
+            return null;
+        });
+    }
+
+    /**
+     * Waits, at most the journal timeout, for a release: what a client undid (a rollback, an
+     * abandoned send) is gone from the journal when it hears so. A release that fails or takes
+     * longer is only logged; the next start removes what it left.
+     */
+    void awaitRelease(CompletableFuture<Void> released) {
+        try {
+            released.get(config.journalTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // logged by releaseBodies, or still on its way
+        }
+    }
+
+    /** Chunk {@code chunkNo} of large message {@code messageNo}'s body, or null past its end. */
+    byte[] readBodyChunk(long messageNo, int chunkNo) throws JMSException {
+        try {
+            return journal.readBodyChunk(messageNo, chunkNo);
+        } catch (JournalException e) {
+            JMSException failure = new JMSException("Broker '" + config.name() + "' could not read the body of a large "
+                    + "message from its journal: " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
         }
     }
 
@@ -333,6 +428,7 @@ final class Storage {
             for (QueueEntry entry : entries) {
                 if (memoryOnly(entry.queue, entry.message) && unused.remove(entry.queue)) {
                     entry.roomCounted = true;
+                    pin(entry.message);
                 }
             }
             for (MessageQueue queue : unused) {
@@ -355,6 +451,7 @@ final class Storage {
             for (QueueEntry entry : entries) {
                 if (memoryOnly(entry.queue, entry.message) && !entry.roomCounted) {
                     entry.roomCounted = true;
+                    pin(entry.message);
                     entry.queue.memoryOnlyBytes += entry.message.size;
                     memoryOnlyInUse += entry.message.size;
                 }
@@ -367,6 +464,7 @@ final class Storage {
         synchronized (room) {
             if (entry.roomCounted) {
                 entry.roomCounted = false;
+                unpin(entry.message);
                 entry.queue.memoryOnlyBytes -= entry.message.size;
                 memoryOnlyInUse -= entry.message.size;
                 room.notifyAll();

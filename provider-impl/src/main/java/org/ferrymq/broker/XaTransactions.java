@@ -326,17 +326,26 @@ final class XaTransactions {
 
     /**
      * Claims the duplicate IDs of the branch's sends; a send whose ID is taken, by another send
-     * or by an earlier send of the branch, is dropped from the branch as if sent.
+     * or by an earlier send of the branch, is dropped from the branch as if sent (a large one's
+     * body with it).
      */
     private void claimDuplicateIds(XaBranch branch) throws JMSException {
-        for (Iterator<XaBranch.Send> sends = branch.sends.iterator(); sends.hasNext(); ) {
-            ServerMessage message = sends.next().message();
-            DuplicateIds.Claim claim = duplicateIds.claim(message.data, true, branch.claims.values());
-            if (claim.isDuplicate()) {
-                sends.remove();
-            } else if (claim.holds()) {
-                branch.claims.put(message.messageNo, claim);
+        List<Long> droppedBodies = new ArrayList<>();
+        try {
+            for (Iterator<XaBranch.Send> sends = branch.sends.iterator(); sends.hasNext(); ) {
+                ServerMessage message = sends.next().message();
+                DuplicateIds.Claim claim = duplicateIds.claim(message.data, true, branch.claims.values());
+                if (claim.isDuplicate()) {
+                    sends.remove();
+                    if (message.data.isLarge()) {
+                        droppedBodies.add(message.messageNo); // nothing holds its body now
+                    }
+                } else if (claim.holds()) {
+                    branch.claims.put(message.messageNo, claim);
+                }
             }
+        } finally {
+            storage.awaitRelease(storage.releaseBodies(droppedBodies));
         }
     }
 
@@ -477,6 +486,7 @@ final class XaTransactions {
             }
             releaseClaims(branch);
             branch.acks.clear();
+            releaseLargeBodies(branch);
             branch.sends.clear();
             branch.markRollbackOnly(XA_HEURRB, "its one-phase commit could not be stored after all, so it was "
                     + "rolled back");
@@ -617,6 +627,7 @@ final class XaTransactions {
             }
         }
         branch.acks.clear();
+        releaseLargeBodies(branch);
         branch.sends.clear();
         releaseClaims(branch);
         redelivery.giveBack(back, List.of());
@@ -626,6 +637,20 @@ final class XaTransactions {
     private static void releaseClaims(XaBranch branch) {
         branch.claims.values().forEach(DuplicateIds.Claim::released);
         branch.claims.clear();
+    }
+
+    /**
+     * The branch's large sends will not be stored: their chunks go (unless a prepared branch's
+     * message is still stored, whose rollback record deletes them with it).
+     */
+    private void releaseLargeBodies(XaBranch branch) {
+        List<Long> bodies = new ArrayList<>();
+        for (XaBranch.Send send : branch.sends) {
+            if (send.message().data.isLarge()) {
+                bodies.add(send.message().messageNo);
+            }
+        }
+        storage.releaseBodies(bodies);
     }
 
     private void finish(XaBranch branch, XaBranch.State state) {

@@ -35,6 +35,8 @@ public final class ConnectionUrl {
     public static final String USER = "user";
     public static final String PASSWORD = "password";
     public static final String PREFETCH = "prefetch";
+    /** Bytes of a BytesMessage body above which it is sent, stored and delivered in chunks. */
+    public static final String LARGE_MESSAGE_THRESHOLD = "largeMessageThreshold";
     /** A broker configuration file: a path, or {@code classpath:name}. */
     public static final String CONFIG = "config";
     /**
@@ -45,9 +47,11 @@ public final class ConnectionUrl {
      */
     public static final String DUPLICATE_DETECTION = "duplicateDetection";
 
-    public static final Set<String> CLIENT_KEYS = Set.of(CLIENT_ID, USER, PASSWORD, PREFETCH,
+    public static final Set<String> CLIENT_KEYS = Set.of(CLIENT_ID, USER, PASSWORD, PREFETCH, LARGE_MESSAGE_THRESHOLD,
             ObjectMessageFilter.ALLOW_LIST, ObjectMessageFilter.DENY_LIST, DUPLICATE_DETECTION);
     public static final int DEFAULT_PREFETCH = 1000;
+    public static final long DEFAULT_LARGE_MESSAGE_THRESHOLD = 1024 * 1024;
+    public static final long MIN_LARGE_MESSAGE_THRESHOLD = 1024;
 
     private final String url;
     /** The URL with its passwords masked: for messages and logs. */
@@ -89,6 +93,7 @@ public final class ConnectionUrl {
             }
         }
         prefetch(); // validate early
+        largeMessageThreshold();
         objectMessageFilter();
         duplicateDetection();
     }
@@ -165,6 +170,28 @@ public final class ConnectionUrl {
         throw new IllegalArgumentException("URL parameter '" + PREFETCH + "' is '" + value + "' in " + shown
                 + "; use a whole number of messages from 1 to " + ConsumerInfo.MAX_PREFETCH + " (default "
                 + DEFAULT_PREFETCH + ")");
+    }
+
+    /**
+     * The bytes of a BytesMessage body above which it is a large message: sent in chunks, stored
+     * in chunks, never held whole by the broker (default 1 MiB).
+     */
+    public long largeMessageThreshold() {
+        String value = clientParameters.get(LARGE_MESSAGE_THRESHOLD);
+        if (value == null) {
+            return DEFAULT_LARGE_MESSAGE_THRESHOLD;
+        }
+        try {
+            long threshold = Long.parseLong(value.trim());
+            if (threshold >= MIN_LARGE_MESSAGE_THRESHOLD && threshold <= Integer.MAX_VALUE) {
+                return threshold;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("URL parameter '" + LARGE_MESSAGE_THRESHOLD + "' is '" + value + "' in "
+                + shown + "; use a whole number of bytes from " + MIN_LARGE_MESSAGE_THRESHOLD + " to "
+                + Integer.MAX_VALUE + " (default " + DEFAULT_LARGE_MESSAGE_THRESHOLD + ")");
     }
 
     /**

@@ -55,6 +55,11 @@ public class FerryConnection implements QueueConnection, TopicConnection, Tempor
     final Transport transport;
     final String connectionId = UUID.randomUUID().toString();
     final int prefetch;
+    /**
+     * A BytesMessage body longer than this many bytes is sent as a large message, in chunks
+     * (see {@link LargeMessages}); set by the factory from the URL before the connection opens.
+     */
+    volatile long largeMessageThreshold = ConnectionUrl.DEFAULT_LARGE_MESSAGE_THRESHOLD;
     /** The classes an ObjectMessage of this connection's may be deserialized into. */
     final ObjectMessageFilter objectMessageFilter;
     /**

@@ -24,8 +24,9 @@ import org.ferrymq.transport.TransportFactory;
  *
  * <p>The URL's scheme chooses the transport ({@link TransportFactory}): {@code vm://NAME}
  * starts (or joins) an embedded broker in this JVM. URL parameters
- * {@code clientID}, {@code user}, {@code password}, {@code prefetch}, {@code objectMessageAllowList},
- * {@code objectMessageDenyList} and {@code duplicateDetection} configure the connections, and any other parameter
+ * {@code clientID}, {@code user}, {@code password}, {@code prefetch}, {@code largeMessageThreshold},
+ * {@code objectMessageAllowList}, {@code objectMessageDenyList} and {@code duplicateDetection} configure the
+ * connections, and any other parameter
  * configures the embedded broker.
  */
 public class FerryConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory,
@@ -114,8 +115,10 @@ public class FerryConnectionFactory implements ConnectionFactory, QueueConnectio
 
     FerryConnection connect(String user, String password, FerryConnection.Domain domain) throws JMSException {
         ConnectionUrl u = parsedUrl();
-        return FerryConnection.open(new FerryConnection(transport(), u.prefetch(), u.objectMessageFilter(),
-                u.duplicateDetection(), domain), user, password, u.clientId());
+        FerryConnection connection = new FerryConnection(transport(), u.prefetch(), u.objectMessageFilter(),
+                u.duplicateDetection(), domain);
+        connection.largeMessageThreshold = u.largeMessageThreshold();
+        return FerryConnection.open(connection, user, password, u.clientId());
     }
 
     /** A new transport to the URL's broker, of the kind its scheme names. */

@@ -12,10 +12,13 @@ import jakarta.jms.Queue;
 import jakarta.jms.QueueSender;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.ferrymq.api.DestinationPolicy;
+import org.ferrymq.client.message.FerryBytesMessage;
 import org.ferrymq.client.message.FerryMessage;
 import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.DestinationName;
@@ -295,13 +298,14 @@ public class FerryMessageProducer implements QueueSender, TopicPublisher {
         }
         checkDeliveryMode(options.deliveryMode());
         checkPriority(options.priority());
-        MessageData data = stamp(to, message, options);
+        FerryMessage ferry = message instanceof FerryMessage own ? own : FerryMessage.copyOfForeign(message);
+        MessageData data = stamp(to, message, ferry, options);
         if (listener == null) {
-            session.connection.transport.request(new Command.Send(session.id, data));
+            send(ferry, data);
             return;
         }
         try {
-            session.connection.transport.request(new Command.Send(session.id, data));
+            send(ferry, data);
         } catch (JMSException e) {
             session.completion(() -> listener.onException(message, e));
             return;
@@ -309,9 +313,23 @@ public class FerryMessageProducer implements QueueSender, TopicPublisher {
         session.completion(() -> listener.onCompletion(message));
     }
 
-    /** Sets the headers the provider owns on the application's message and snapshots it. */
-    private MessageData stamp(DestinationName to, Message message, SendOptions options) throws JMSException {
-        FerryMessage ferry = message instanceof FerryMessage own ? own : FerryMessage.copyOfForeign(message);
+    /** Hands the snapshot to the broker: in one Send, or, for a large message, its body in chunks first. */
+    private void send(FerryMessage ferry, MessageData data) throws JMSException {
+        InputStream stream = ferry instanceof FerryBytesMessage bytes ? bytes.bodyStream() : null;
+        if (stream == null && data.body() instanceof byte[] body && data.bodyType() == MessageData.BodyType.BYTES
+                && body.length > session.connection.largeMessageThreshold) {
+            stream = new ByteArrayInputStream(body);
+        }
+        if (stream != null) {
+            LargeMessageSender.send(session, data, stream);
+        } else {
+            session.connection.transport.request(new Command.Send(session.id, data));
+        }
+    }
+
+    /** Sets the headers the provider owns on the application's message and snapshots it as {@code ferry}. */
+    private MessageData stamp(DestinationName to, Message message, FerryMessage ferry, SendOptions options)
+            throws JMSException {
         long now = System.currentTimeMillis();
         String messageId = options.disableMessageId() ? null : nextMessageId();
         FerryDestination jmsDestination = FerryDestination.of(to);

@@ -384,11 +384,19 @@ public class FerrySession implements QueueSession, TopicSession {
         }
         FerryMessage message = FerryMessage.fromData(delivery.message(), delivery.deliveryCount(),
                 connection.objectMessageFilter);
+        if (message instanceof FerryBytesMessage bytes && delivery.message().isLarge()) {
+            long deliveryId = delivery.deliveryId();
+            bytes.readLargeBodyFrom(chunk -> connection.transport.request(new Command.ReadLargeBody(id, deliveryId,
+                    chunk)));
+        }
         if (mode == Session.CLIENT_ACKNOWLEDGE) {
             message.setAcknowledgeCallback(this::acknowledgeAll);
         }
         if (forListener || !acknowledgesOnReceipt()) {
             recordConsumed(consumer, delivery.deliveryId());
+        } else if (delivery.message().isLarge()) {
+            // its body is read from the broker while the application asks for it: acknowledged at the next receive
+            acknowledgements.acknowledgeAfterBody(consumer.id, delivery.deliveryId());
         } else {
             // a receive is returning it: not acknowledged before the application has it
             acknowledgements.acknowledgeLazily(consumer.id, delivery.deliveryId());
@@ -398,11 +406,14 @@ public class FerrySession implements QueueSession, TopicSession {
 
     /**
      * A receive begins: in AUTO_ACKNOWLEDGE, the message the previous receive returned is
-     * acknowledged now, its journal write overlapping this delivery.
+     * acknowledged now, its journal write overlapping this delivery; in DUPS_OK_ACKNOWLEDGE, a
+     * large one joins the acknowledgements waiting for their batch.
      */
     void receiving() throws JMSException {
         if (mode == Session.AUTO_ACKNOWLEDGE) {
             acknowledgements.sendWaiting();
+        } else if (mode == Session.DUPS_OK_ACKNOWLEDGE) {
+            acknowledgements.bodiesDone();
         }
     }
 

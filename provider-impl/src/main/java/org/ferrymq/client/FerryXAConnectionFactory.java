@@ -69,9 +69,10 @@ public class FerryXAConnectionFactory extends FerryConnectionFactory
     private FerryXAConnection connectXa(String user, String password, FerryConnection.Domain domain)
             throws JMSException {
         ConnectionUrl u = parsedUrl();
-        return FerryConnection.open(new FerryXAConnection(transport(), u.prefetch(), u.objectMessageFilter(),
-                u.duplicateDetection(), domain,
-                u.scheme() + "://" + u.name()), user, password, u.clientId());
+        FerryXAConnection connection = new FerryXAConnection(transport(), u.prefetch(), u.objectMessageFilter(),
+                u.duplicateDetection(), domain, u.scheme() + "://" + u.name());
+        connection.largeMessageThreshold = u.largeMessageThreshold();
+        return FerryConnection.open(connection, user, password, u.clientId());
     }
 
     @Override

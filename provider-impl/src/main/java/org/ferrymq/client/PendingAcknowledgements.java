@@ -62,6 +62,12 @@ final class PendingAcknowledgements {
      * as much as its broker's work).
      */
     private boolean timerArmed;
+    /**
+     * Large messages a receive returned, consumer id and delivery id: acknowledged at the
+     * session's next receive, or when it settles, never by the timer, as the application may
+     * still be reading their bodies from the broker, which holds them only until acknowledged.
+     */
+    private final List<long[]> heldForBody = new ArrayList<>();
     private int unsettled;
     /** Set when the connection to the broker is lost: nothing will be settled any more. */
     private boolean abandoned;
@@ -102,15 +108,43 @@ final class PendingAcknowledgements {
         }
     }
 
-    /** The DUPS_OK deliveries of one consumer not yet sent: consumed, so they stay with the session when it closes. */
+    /**
+     * Acknowledges a large message a receive is returning (AUTO, DUPS_OK) at the session's next
+     * receive or settle: not before, so that the application can read its body meanwhile.
+     */
+    synchronized void acknowledgeAfterBody(long consumerId, long deliveryId) {
+        heldForBody.add(new long[] {consumerId, deliveryId});
+    }
+
+    /** DUPS_OK: the large messages held for their bodies are acknowledged lazily from now on, as any other. */
+    void bodiesDone() throws JMSException {
+        List<long[]> done;
+        synchronized (this) {
+            if (heldForBody.isEmpty()) {
+                return;
+            }
+            done = new ArrayList<>(heldForBody);
+            heldForBody.clear();
+        }
+        for (long[] held : done) {
+            acknowledgeLazily(held[0], held[1]);
+        }
+    }
+
+    /** The lazy deliveries of one consumer not yet sent: consumed, so they stay with the session when it closes. */
     synchronized long[] lazyOf(long consumerId) {
-        return lazy.stream().filter(pair -> pair[0] == consumerId).mapToLong(pair -> pair[1]).toArray();
+        return java.util.stream.Stream.concat(lazy.stream(), heldForBody.stream()).filter(pair -> pair[0] == consumerId)
+                .mapToLong(pair -> pair[1]).toArray();
     }
 
     /** Sends what waits to be sent, without waiting for the broker to settle it. */
     void sendWaiting() throws JMSException {
         long[] batch;
         synchronized (this) {
+            for (long[] held : heldForBody) {
+                lazy.add(new long[] {held[0], held[1], System.nanoTime()});
+            }
+            heldForBody.clear();
             if (lazy.isEmpty()) {
                 return;
             }
@@ -153,6 +187,7 @@ final class PendingAcknowledgements {
     synchronized void abandon() {
         abandoned = true;
         lazy.clear();
+        heldForBody.clear();
         unsettled = 0;
         notifyAll();
     }
@@ -161,6 +196,7 @@ final class PendingAcknowledgements {
     synchronized void resume() {
         abandoned = false;
         lazy.clear(); // a timer still armed finds nothing to send
+        heldForBody.clear();
         unsettled = 0;
         notifyAll();
     }

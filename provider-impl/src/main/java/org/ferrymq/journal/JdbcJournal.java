@@ -194,6 +194,7 @@ public final class JdbcJournal implements Journal {
     @Override
     public void load(JournalReplay replay) throws JournalException {
         try (Connection connection = dataSource.getConnection(); Statement query = connection.createStatement()) {
+            removeUnfinishedBodies(query);
             long highest = 0;
             try (ResultSet rs = query.executeQuery(
                     "SELECT QUEUE_ID, DEST_TYPE, DEST_NAME FROM FMQ_DESTINATION ORDER BY CREATED_AT, DEST_NAME")) {
@@ -238,6 +239,35 @@ public final class JdbcJournal implements Journal {
             }
         } catch (SQLException e) {
             throw failures.describe("cannot read the journal", e);
+        }
+    }
+
+    /**
+     * Deletes the chunks that belong to no stored message: the bodies of large sends the last
+     * run never finished (it stopped, or was killed, while one was arriving), and of
+     * non-persistent large messages, which do not outlive the broker. A message row is written
+     * only after all of its chunks, so a message is whole or absent, never torn.
+     */
+    private void removeUnfinishedBodies(Statement query) throws SQLException {
+        int removed = query.executeUpdate("DELETE FROM FMQ_MSG_CHUNK WHERE NOT EXISTS "
+                + "(SELECT 1 FROM FMQ_MESSAGE m WHERE m.MSG_NO = FMQ_MSG_CHUNK.MSG_NO)");
+        if (removed > 0) {
+            LOG.info("Broker '{}': removed {} chunk(s) of large message bodies that no stored message holds (sends "
+                    + "that did not finish, non-persistent messages of the last run)", broker, removed);
+        }
+    }
+
+    @Override
+    public byte[] readBodyChunk(long messageNo, int chunkNo) throws JournalException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT CHUNK_DATA FROM FMQ_MSG_CHUNK WHERE MSG_NO = ? AND CHUNK_NO = ?")) {
+            select.setLong(1, messageNo);
+            select.setInt(2, chunkNo);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        } catch (SQLException e) {
+            throw failures.describe("cannot read chunk " + chunkNo + " of the body of message " + messageNo, e);
         }
     }
 

@@ -48,7 +48,7 @@ final class JournalSchema {
     private record Migration(int version, String description, Step step) {}
 
     /** The schema version this FerryMQ writes. */
-    static final int CURRENT_VERSION = 5;
+    static final int CURRENT_VERSION = 6;
 
     /**
      * {@code FMQ_SUBSCRIPTION.CLIENT_ID} of a subscription without a client ID (a shared one):
@@ -126,7 +126,13 @@ final class JournalSchema {
                                 + "FMQ_MESSAGE WHERE DELIVERY_TIME > " + System.currentTimeMillis() + ")",
                         "CREATE INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF (QUEUE_ID, DELIVERY_TIME, SEQ_NO)"))),
                 new Migration(5, "duplicate ID windows of queues and topics",
-                        connection -> statements(duplicateIdTable(d, connection)).apply(connection)));
+                        connection -> statements(duplicateIdTable(d, connection)).apply(connection)),
+                // a large message's body is stored apart, in chunks written as they arrive: the
+                // message row says how long it is, its bytes are in FMQ_MSG_CHUNK under its number
+                new Migration(6, "large message bodies in chunks", statements(List.of(
+                        "ALTER TABLE FMQ_MESSAGE ADD LARGE_BODY_SIZE BIGINT",
+                        "CREATE TABLE FMQ_MSG_CHUNK (MSG_NO BIGINT NOT NULL, CHUNK_NO INT NOT NULL, CHUNK_DATA " + d.chunkType()
+                                + " NOT NULL, PRIMARY KEY (MSG_NO, CHUNK_NO))" + options))));
     }
 
     /** Migration 5: the duplicate IDs each queue and topic accepted, the last ones only (see the class comment). */

@@ -52,9 +52,12 @@ public final class MemoryJournal implements Journal {
     /** Prepared XA branches by number; their sends' messages are in {@link #messages}, on no queue yet. */
     private final Map<Long, PreparedTransaction> prepared = new LinkedHashMap<>();
     private long highestNumber;
+    /** Chunks of large bodies by message number, each in chunk order. */
+    private final Map<Long, List<byte[]>> chunks = new HashMap<>();
 
     @Override
     public synchronized void load(JournalReplay replay) {
+        chunks.keySet().removeIf(messageNo -> !messages.containsKey(messageNo)); // sends that never finished
         destinations.values().forEach(replay::destination);
         subscriptions.values().forEach(replay::subscription);
         references.forEach((queue, refs) -> {
@@ -138,6 +141,12 @@ public final class MemoryJournal implements Journal {
         return page;
     }
 
+    @Override
+    public synchronized byte[] readBodyChunk(long messageNo, int chunkNo) {
+        List<byte[]> body = chunks.get(messageNo);
+        return body == null || chunkNo < 0 || chunkNo >= body.size() ? null : body.get(chunkNo);
+    }
+
     private StoredReference stored(long seq, Reference ref) {
         return new StoredReference(seq, ref.deliveryCount(), messages.get(ref.messageNo()), ref.deliveryTime());
     }
@@ -167,6 +176,20 @@ public final class MemoryJournal implements Journal {
         } else if (record instanceof JournalRecord.MessageStored r) {
             messages.put(r.message().messageNo(), r.message());
             highestNumber = Math.max(highestNumber, r.message().messageNo());
+        } else if (record instanceof JournalRecord.BodyChunkAdded r) {
+            List<byte[]> body = chunks.computeIfAbsent(r.messageNo(), n -> new ArrayList<>());
+            if (r.chunkNo() == body.size()) {
+                body.add(r.data());
+            }
+        } else if (record instanceof JournalRecord.LargeBodyCopied r) {
+            List<byte[]> body = chunks.get(r.fromMessageNo());
+            if (body != null) {
+                chunks.put(r.toMessageNo(), new ArrayList<>(body)); // nobody writes to a chunk
+            }
+        } else if (record instanceof JournalRecord.LargeBodyReleased r) {
+            if (!messages.containsKey(r.messageNo())) {
+                chunks.remove(r.messageNo());
+            }
         } else if (record instanceof JournalRecord.ReferenceAdded r) {
             if (references.computeIfAbsent(r.queueId(), q -> new TreeMap<>())
                     .put(r.seq(), new Reference(r.messageNo(), r.deliveryCount(), r.deliveryTime())) == null) {
@@ -195,6 +218,7 @@ public final class MemoryJournal implements Journal {
             PreparedTransaction tx = prepared.remove(r.txNo());
             if (tx != null && !r.committed()) {
                 tx.sends().forEach(send -> messages.remove(send.message().messageNo()));
+                tx.sends().forEach(send -> chunks.remove(send.message().messageNo()));
             }
         } else if (record instanceof JournalRecord.RedeliveryScheduled r) {
             TreeMap<Long, Reference> refs = references.get(r.queueId());
@@ -238,6 +262,11 @@ public final class MemoryJournal implements Journal {
         TreeMap<Long, Reference> refs = references.remove(queueId);
         if (refs != null) {
             refs.values().forEach(ref -> unreference(ref.messageNo()));
+            refs.values().forEach(ref -> {
+                if (!messages.containsKey(ref.messageNo())) {
+                    chunks.remove(ref.messageNo()); // as the JDBC journal does when a queue goes
+                }
+            });
         }
     }
 

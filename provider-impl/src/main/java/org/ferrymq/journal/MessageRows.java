@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ferrymq.api.journal.ChunkedBody;
 import org.ferrymq.api.journal.MessageContent;
 import org.ferrymq.api.journal.StoredMessage;
 import org.ferrymq.protocol.codec.MessageContents;
@@ -20,16 +21,18 @@ import org.ferrymq.protocol.codec.ValueType;
 /**
  * How a message maps to the rows of {@code FMQ_MESSAGE} and {@code FMQ_MSG_PROPERTY}: one
  * column per header, the body in {@code BODY_TEXT} (text) or {@code BODY_BYTES} (everything
- * else), one property row per property with its value as readable text.
+ * else), one property row per property with its value as readable text. A large message's
+ * body ({@link ChunkedBody}) is in neither column: {@code LARGE_BODY_SIZE} holds its length,
+ * {@code FMQ_MSG_CHUNK} its bytes; the column is NULL for every other message.
  */
 final class MessageRows {
 
     static final String MESSAGE_COLUMNS = "MSG_NO, REF_COUNT, JMS_MESSAGE_ID, DEST_TYPE, DEST_NAME, JMS_TIMESTAMP, "
             + "CORRELATION_ID, CORRELATION_IS_BYTES, REPLY_TO_TYPE, REPLY_TO_NAME, JMS_TYPE, PRIORITY, EXPIRATION, "
-            + "DELIVERY_TIME, BODY_TYPE, BODY_TEXT, BODY_BYTES, PROPERTY_COUNT";
+            + "DELIVERY_TIME, BODY_TYPE, BODY_TEXT, BODY_BYTES, PROPERTY_COUNT, LARGE_BODY_SIZE";
 
     static final String INSERT_MESSAGE = "INSERT INTO FMQ_MESSAGE (" + MESSAGE_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     static final String INSERT_PROPERTY =
             "INSERT INTO FMQ_MSG_PROPERTY (MSG_NO, PROP_NAME, PROP_TYPE, PROP_VALUE) VALUES (?, ?, ?, ?)";
@@ -80,7 +83,12 @@ final class MessageRows {
         } else {
             insert.setBytes(i++, bytes);
         }
-        insert.setInt(i, content.properties().size());
+        insert.setInt(i++, content.properties().size());
+        if (body instanceof ChunkedBody chunked) {
+            insert.setLong(i, chunked.size());
+        } else {
+            insert.setNull(i, Types.BIGINT);
+        }
     }
 
     /** Adds one FMQ_MSG_PROPERTY row per property to the batch of {@link #INSERT_PROPERTY}. */
@@ -119,12 +127,15 @@ final class MessageRows {
         long deliveryTime = row.getLong(i++);
         String bodyType = row.getString(i++);
         String text = row.getString(i++);
-        byte[] bytes = row.getBytes(i);
+        byte[] bytes = row.getBytes(i++);
+        i++; // PROPERTY_COUNT
+        long largeBodySize = row.getLong(i);
+        boolean large = !row.wasNull();
         try {
             if (correlationBytes && correlationId != null) {
                 correlationId = new String(HexFormat.of().parseHex(correlationId), StandardCharsets.ISO_8859_1);
             }
-            Object body = switch (String.valueOf(bodyType)) {
+            Object body = large ? new ChunkedBody(messageNo, largeBodySize) : switch (String.valueOf(bodyType)) {
                 case "TEXT" -> text != null || bytes == null ? text : new String(bytes, StandardCharsets.UTF_8);
                 case "MAP" -> bytes == null ? null : ValueCodec.decodeMap(bytes);
                 case "STREAM" -> bytes == null ? null : ValueCodec.decodeList(bytes);

@@ -27,6 +27,10 @@ final class RecordStatements implements AutoCloseable {
 
     /** The batched statements, in the order they are executed. */
     private enum Batched {
+        INSERT_CHUNK("INSERT INTO FMQ_MSG_CHUNK (MSG_NO, CHUNK_NO, CHUNK_DATA) VALUES (?, ?, ?)"),
+        // a copy's body, in the database: before RELEASE_CHUNKS below may delete the original's
+        COPY_CHUNKS("INSERT INTO FMQ_MSG_CHUNK (MSG_NO, CHUNK_NO, CHUNK_DATA) "
+                + "SELECT ?, CHUNK_NO, CHUNK_DATA FROM FMQ_MSG_CHUNK WHERE MSG_NO = ?"),
         INSERT_MESSAGE(MessageRows.INSERT_MESSAGE),
         INSERT_PROPERTY(MessageRows.INSERT_PROPERTY),
         INSERT_XA_BRANCH("INSERT INTO FMQ_XA_BRANCH (TX_NO, FORMAT_ID, GTRID, BQUAL, PREPARED_AT) VALUES (?, ?, ?, ?, ?)"),
@@ -54,6 +58,9 @@ final class RecordStatements implements AutoCloseable {
         SWEEP_SHARED_PROPERTIES("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN "
                 + "(SELECT MSG_NO FROM FMQ_MESSAGE WHERE MSG_NO = ? AND REF_COUNT <= 0)"),
         SWEEP_SHARED_MESSAGE("DELETE FROM FMQ_MESSAGE WHERE MSG_NO = ? AND REF_COUNT <= 0"),
+        // a large body goes once its message is gone: after the message deletes above
+        RELEASE_CHUNKS("DELETE FROM FMQ_MSG_CHUNK WHERE MSG_NO = ? AND NOT EXISTS "
+                + "(SELECT 1 FROM FMQ_MESSAGE WHERE MSG_NO = ?)"),
         // an ended branch: after its references are added and removed
         DELETE_XA_SEND("DELETE FROM FMQ_XA_SEND WHERE TX_NO = ?"),
         DELETE_XA_ACK("DELETE FROM FMQ_XA_ACK WHERE TX_NO = ?"),
@@ -104,6 +111,22 @@ final class RecordStatements implements AutoCloseable {
                 MessageRows.addProperties(batch(Batched.INSERT_PROPERTY), message);
                 pending[Batched.INSERT_PROPERTY.ordinal()] = true;
             }
+        } else if (record instanceof JournalRecord.BodyChunkAdded r) {
+            PreparedStatement s = batch(Batched.INSERT_CHUNK);
+            s.setLong(1, r.messageNo());
+            s.setInt(2, r.chunkNo());
+            s.setBytes(3, r.data());
+            added(Batched.INSERT_CHUNK);
+        } else if (record instanceof JournalRecord.LargeBodyCopied r) {
+            PreparedStatement s = batch(Batched.COPY_CHUNKS);
+            s.setLong(1, r.toMessageNo());
+            s.setLong(2, r.fromMessageNo());
+            added(Batched.COPY_CHUNKS);
+        } else if (record instanceof JournalRecord.LargeBodyReleased r) {
+            PreparedStatement s = batch(Batched.RELEASE_CHUNKS);
+            s.setLong(1, r.messageNo());
+            s.setLong(2, r.messageNo());
+            added(Batched.RELEASE_CHUNKS);
         } else if (record instanceof JournalRecord.ReferenceAdded r) {
             PreparedStatement s = batch(Batched.INSERT_REF);
             s.setLong(1, r.queueId());
@@ -206,6 +229,8 @@ final class RecordStatements implements AutoCloseable {
             releaseQueue(r.queueId());
             update("DELETE FROM FMQ_SUBSCRIPTION WHERE QUEUE_ID = ?", r.queueId());
         } else if (record instanceof JournalRecord.TransactionEnded r) { // rolled back: its messages reached no queue
+            update("DELETE FROM FMQ_MSG_CHUNK WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND WHERE TX_NO = ?)",
+                    r.txNo());
             update("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND WHERE TX_NO = ?)",
                     r.txNo());
             update("DELETE FROM FMQ_MESSAGE WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_XA_SEND WHERE TX_NO = ?)",
@@ -264,6 +289,7 @@ final class RecordStatements implements AutoCloseable {
         update("UPDATE FMQ_MESSAGE SET REF_COUNT = REF_COUNT - 1 WHERE MSG_NO IN "
                 + "(SELECT MSG_NO FROM FMQ_QUEUE_REF WHERE QUEUE_ID = ?)", queueId);
         update("DELETE FROM FMQ_QUEUE_REF WHERE QUEUE_ID = ?", queueId);
+        update("DELETE FROM FMQ_MSG_CHUNK WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_MESSAGE WHERE REF_COUNT <= 0)");
         update("DELETE FROM FMQ_MSG_PROPERTY WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_MESSAGE WHERE REF_COUNT <= 0)");
         update("DELETE FROM FMQ_MESSAGE WHERE REF_COUNT <= 0");
     }

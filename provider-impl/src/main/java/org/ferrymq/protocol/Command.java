@@ -53,6 +53,10 @@ public sealed interface Command<R> {
         Integer xaRollback(XaRollback command) throws E;
         Integer xaForget(XaForget command) throws E;
         List<XidData> xaRecover(XaRecover command) throws E;
+        Void beginLargeBody(BeginLargeBody command) throws E;
+        Void largeBodyChunk(LargeBodyChunk command) throws E;
+        Void abortLargeBody(AbortLargeBody command) throws E;
+        byte[] readLargeBody(ReadLargeBody command) throws E;
     }
 
     /** Opens a connection; fails with JMSSecurityException or InvalidClientIDException. */
@@ -302,6 +306,63 @@ public sealed interface Command<R> {
         @Override
         public <E extends Exception> List<XidData> accept(Visitor<E> visitor) throws E {
             return visitor.xaRecover(this);
+        }
+    }
+
+    // ---- large messages: a body that travels and is stored in chunks (see LargeBody) ----
+
+    /**
+     * Opens the transfer of a large message's body, to be sent to {@code destination} (checked
+     * now, so that a send which cannot be made fails before its body travels). The body follows
+     * in {@link LargeBodyChunk}s; a {@link Send} whose body is a {@link LargeBody} naming
+     * {@code bodyId} ends the transfer and sends the message, or an {@link AbortLargeBody}
+     * drops it. {@code bodyId} is the client's, unique within its connection.
+     */
+    record BeginLargeBody(long sessionId, long bodyId, DestinationName destination) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.beginLargeBody(this);
+        }
+    }
+
+    /**
+     * The next piece of an open large body. With {@code confirm} the sender waits until this
+     * chunk and every earlier one are stored, which bounds what the broker holds of a body;
+     * without, it need not wait (TCP sends such a chunk one-way), and a failure to store it
+     * fails the next confirmed chunk or the Send that ends the transfer.
+     */
+    record LargeBodyChunk(long sessionId, long bodyId, byte[] data, boolean confirm) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.largeBodyChunk(this);
+        }
+
+        /** Commands end up in logs: the bytes never do. */
+        @Override
+        public String toString() {
+            return "LargeBodyChunk[sessionId=" + sessionId + ", bodyId=" + bodyId + ", " + data.length
+                    + " bytes, confirm=" + confirm + "]";
+        }
+    }
+
+    /** The sender gives up an open large body (reading it failed, say): what the broker stored of it goes. */
+    record AbortLargeBody(long sessionId, long bodyId) implements Command<Void> {
+        @Override
+        public <E extends Exception> Void accept(Visitor<E> visitor) throws E {
+            return visitor.abortLargeBody(this);
+        }
+    }
+
+    /**
+     * Chunk {@code chunkNo} (from 0) of the body of the large message delivered to the session
+     * as {@code deliveryId}, while the delivery is neither acknowledged nor taken back; null
+     * past the body's last chunk. A body is read a chunk at a time, so neither side holds it
+     * whole unless the application asks for it whole.
+     */
+    record ReadLargeBody(long sessionId, long deliveryId, int chunkNo) implements Command<byte[]> {
+        @Override
+        public <E extends Exception> byte[] accept(Visitor<E> visitor) throws E {
+            return visitor.readLargeBody(this);
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
  * <p>Bodies are immutable too: {@code TEXT} carries a {@link String}, {@code BYTES} and
  * {@code OBJECT} a {@code byte[]} that nobody writes to after the snapshot (an object body
  * is kept in its serialized form), {@code MAP} an unmodifiable {@link Map} and
- * {@code STREAM} an unmodifiable {@link List}; {@code MESSAGE} has no body. Property
+ * {@code STREAM} an unmodifiable {@link List}; {@code MESSAGE} has no body. A large
+ * {@code BYTES} body is a {@link LargeBody}: only where its chunks are. Property
  * values are the boxed JMS property types ({@code Boolean}, {@code Byte}, {@code Short},
  * {@code Integer}, {@code Long}, {@code Float}, {@code Double}, {@code String}).
  *
@@ -121,6 +122,8 @@ public final class MessageData {
             size += 64L * m.size();
         } else if (body instanceof List<?> l) {
             size += 32L * l.size();
+        } else if (body instanceof LargeBody) {
+            size += 32; // the body itself is in chunks, not in memory
         }
         return (int) Math.min(Integer.MAX_VALUE, size);
     }
@@ -184,6 +187,11 @@ public final class MessageData {
             }
         }
         return length;
+    }
+
+    /** Whether the body is a {@link LargeBody}, kept in chunks. */
+    public boolean isLarge() {
+        return body instanceof LargeBody;
     }
 
     public boolean isExpired(long now) {

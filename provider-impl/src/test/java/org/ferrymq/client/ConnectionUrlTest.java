@@ -28,6 +28,21 @@ class ConnectionUrlTest {
         assertEquals(prefetch, ConnectionUrl.parse("vm://prefetch-check?prefetch=" + prefetch).prefetch());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1023", "-1", "2147483648", "1m", ""})
+    void aLargeMessageThresholdOutsideItsRangeIsRefusedNamingTheSettingAndTheRange(String threshold) {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new FerryConnectionFactory("vm://large-check?largeMessageThreshold=" + threshold));
+        assertTrue(refused.getMessage().contains("'largeMessageThreshold'")
+                && refused.getMessage().contains("1024 to 2147483647"), refused.getMessage());
+    }
+
+    @Test
+    void aLargeMessageThresholdIsTakenOrDefaultsToOneMebibyte() {
+        assertEquals(4096, ConnectionUrl.parse("vm://large-check?largeMessageThreshold=4096").largeMessageThreshold());
+        assertEquals(1024 * 1024, ConnectionUrl.parse("vm://large-check").largeMessageThreshold());
+    }
+
     @Test
     void duplicateDetectionIsTrueOrFalseAndOffUnlessSet() {
         assertFalse(ConnectionUrl.parse("vm://dups-check").duplicateDetection());

@@ -141,8 +141,11 @@ class DelayedDeliveryJournalTest {
             dueAt = later.getJMSDeliveryTime();
         }
         broker.stop();
-        // the schema as FerryMQ left it before version 4 (and the versions after it)
+        // the schema as FerryMQ left it before version 4 (without what 5, duplicate IDs, and 6,
+        // large message bodies, added either)
         db.execute("DROP TABLE FMQ_DUPLICATE_ID");
+        db.execute("DROP TABLE FMQ_MSG_CHUNK");
+        db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN LARGE_BODY_SIZE");
         db.execute(database.name().equals("mariadb") ? "DROP INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF"
                 : "DROP INDEX FMQ_QUEUE_REF_DUE");
         db.execute("ALTER TABLE FMQ_QUEUE_REF DROP COLUMN DELIVERY_TIME");
@@ -153,6 +156,12 @@ class DelayedDeliveryJournalTest {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = s.createConsumer(s.createQueue("upgraded"));
             assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 4"));
+            assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 5"),
+                    "the upgrade should apply migration 5 (duplicate IDs) too");
+            assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 6"),
+                    "the upgrade should apply migration 6 (large message bodies) too");
+            assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_DUPLICATE_ID"));
+            assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"));
             assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE DELIVERY_TIME > 0"),
                     "the migration should give the reference still waiting its delivery time");
             assertEquals("now", ((TextMessage) consumer.receive(30_000)).getText());

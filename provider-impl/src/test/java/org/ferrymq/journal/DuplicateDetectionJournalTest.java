@@ -376,12 +376,15 @@ class DuplicateDetectionJournalTest {
         Session s = session(factory, false);
         send(s, s.createQueue("kept"), "old", "stored by version 4");
         broker.stop();
-        // the schema as FerryMQ left it before version 5
+        // the schema as FerryMQ left it before version 5 (without what 6, large message bodies, added either)
         db.execute("DROP TABLE FMQ_DUPLICATE_ID");
-        db.execute("DELETE FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 5");
+        db.execute("DROP TABLE FMQ_MSG_CHUNK");
+        db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN LARGE_BODY_SIZE");
+        db.execute("DELETE FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION >= 5");
 
         s = session(factory, false);
-        assertEquals(5, db.queryLong("SELECT MAX(SCHEMA_VERSION) FROM FMQ_SCHEMA_VERSION"));
+        assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 5"));
+        assertEquals(6, db.queryLong("SELECT MAX(SCHEMA_VERSION) FROM FMQ_SCHEMA_VERSION"));
         send(s, s.createQueue("kept"), "new", "new");
         send(s, s.createQueue("kept"), "new", "new again");
         assertEquals(List.of("stored by version 4", "new"), drain(s.createConsumer(s.createQueue("kept"))));

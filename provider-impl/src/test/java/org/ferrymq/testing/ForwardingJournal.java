@@ -43,6 +43,11 @@ public abstract class ForwardingJournal implements Journal {
     }
 
     @Override
+    public byte[] readBodyChunk(long messageNo, int chunkNo) throws JournalException {
+        return inner.readBodyChunk(messageNo, chunkNo);
+    }
+
+    @Override
     public CompletableFuture<Void> append(List<JournalRecord> batch) {
         return inner.append(batch);
     }

@@ -71,6 +71,16 @@ public interface Journal extends AutoCloseable {
     List<StoredReference> readExpired(long queueId, long afterSeq, long now, int max) throws JournalException;
 
     /**
+     * Chunk {@code chunkNo} of the body of large message {@code messageNo}, as a
+     * {@link JournalRecord.BodyChunkAdded} stored it, or null when there is no such chunk (the
+     * message is gone, or the body has fewer chunks). Bodies are read a chunk at a time, so a
+     * large body never has to fit in memory at once.
+     */
+    default byte[] readBodyChunk(long messageNo, int chunkNo) throws JournalException {
+        throw new JournalException("This journal (" + getClass().getName() + ") does not store large message bodies");
+    }
+
+    /**
      * Appends one atomic batch. The future completes when the batch is durable; exceptionally
      * with a {@link JournalException} when nothing of it is, or with a
      * {@link JournalOutcomeUnknownException} when the journal cannot tell (the database failed

@@ -39,6 +39,31 @@ public sealed interface JournalRecord {
     record MessageStored(StoredMessage message) implements JournalRecord {}
 
     /**
+     * One piece of the body of large message {@code messageNo} ({@link ChunkedBody}), written as
+     * it arrives and before the message itself: chunk {@code chunkNo} (from 0) of the body's
+     * bytes, in order. Until a {@link MessageStored} of that number is durable, its chunks
+     * belong to no message; a journal deletes such chunks when it starts, so that a send that
+     * never finished leaves nothing behind.
+     */
+    record BodyChunkAdded(long messageNo, int chunkNo, byte[] data) implements JournalRecord {}
+
+    /**
+     * The broker no longer needs the chunks of large message {@code messageNo}: the journal
+     * deletes them unless the message itself is still stored (some durable queue still
+     * references it). Appended after the last reference's removal, and when a large send is
+     * abandoned or the last memory-only copy of a large message goes.
+     */
+    record LargeBodyReleased(long messageNo) implements JournalRecord {}
+
+    /**
+     * The chunks of large message {@code fromMessageNo} are copied under {@code toMessageNo}, a
+     * new message with the same body (a dead-letter or expiry copy of it), in the same batch as
+     * that message and before any release of the original's: each message owns its chunks, so
+     * the original's going never takes the copy's body along.
+     */
+    record LargeBodyCopied(long fromMessageNo, long toMessageNo) implements JournalRecord {}
+
+    /**
      * A message takes place {@code seq} on a queue. {@code deliveryCount} above zero records
      * that it may be handed to a consumer before the journal hears of it again.
      * {@code deliveryTime} above zero is the time the reference waits for, a delivery delay

@@ -28,7 +28,8 @@ import java.util.Map;
  *     {@code OBJECT}
  * @param body null, or by body type: a String (TEXT); a byte[] (BYTES, and OBJECT in its
  *     serialized form); an unmodifiable {@code Map<String, Object>} (MAP) or
- *     {@code List<Object>} (STREAM) of the property types, Character and byte[]. Nobody
+ *     {@code List<Object>} (STREAM) of the property types, Character and byte[]; or, for a
+ *     large message, a {@link ChunkedBody}, the body being stored apart in chunks. Nobody
  *     writes to a byte[] here.
  */
 public record MessageContent(String messageId, long timestamp, String correlationId, boolean correlationIdIsBytes,

@@ -28,6 +28,15 @@ public interface SqlDialect {
     String binaryType();
 
     /**
+     * A column type for the chunks of large message bodies (up to a MiB each), written once,
+     * read once and deleted: where the database handles large values in a type of their own
+     * (H2's BLOB, which a delete does not copy), that type; by default {@link #binaryType()}.
+     */
+    default String chunkType() {
+        return binaryType();
+    }
+
+    /**
      * A column type for names (of queues, topics, clients, subscriptions) of up to
      * {@code length} characters that compares them exactly: two names that differ in any
      * character, trailing blanks included, are two keys. {@code database} tells a dialect that

@@ -10,8 +10,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UTFDataFormatException;
 import java.nio.ByteBuffer;
+import org.ferrymq.api.LargeMessages;
+import org.ferrymq.protocol.LargeBody;
 import org.ferrymq.protocol.MessageData;
 
 /**
@@ -21,6 +25,11 @@ import org.ferrymq.protocol.MessageData;
  * <p>The body is write-only until {@link #reset()} and read-only after it; a received
  * message is read-only from the start. In read mode the bytes are an array nobody writes to
  * (the received snapshot's own array, shared), so a snapshot can share it as well.
+ *
+ * <p>Large messages ({@link LargeMessages}): a body to send may be an {@link InputStream}
+ * instead, read only when the message is sent. A received large body stays at the broker
+ * until the application asks for it: read whole into the array on the first read, or written
+ * chunk by chunk to the application's {@link OutputStream} without being held here.
  */
 public class FerryBytesMessage extends FerryMessage implements BytesMessage {
 
@@ -30,8 +39,16 @@ public class FerryBytesMessage extends FerryMessage implements BytesMessage {
     private ByteArrayOutputStream written;
     private DataOutputStream out;
 
+    /** The body to send, when the application gave it as a stream ({@link LargeMessages#INPUT_STREAM}). */
+    private InputStream bodyStream;
+
     // read mode
+    /** Null while a received large body is still at the broker. */
     private byte[] body = EMPTY;
+    /** A received large body's length, or -1. */
+    private long largeSize = -1;
+    /** Where a received large body is read from; null for a browsed one. */
+    private LargeBodySource largeSource;
     /** Over {@link #body}, created on the first read; its position is the read position. */
     private ByteBuffer in;
 
@@ -74,12 +91,104 @@ public class FerryBytesMessage extends FerryMessage implements BytesMessage {
         in = null;
         written = null;
         out = null;
+        bodyStream = null;
+        largeSize = -1;
+        largeSource = null;
     }
 
     @Override
     public long getBodyLength() throws JMSException {
         checkReadable();
-        return body.length;
+        return body == null ? largeSize : body.length;
+    }
+
+    // ---- large bodies ----
+
+    /** A received large message: its body is read from {@code source} when asked for. */
+    public void readLargeBodyFrom(LargeBodySource source) {
+        if (body == null) {
+            largeSource = source;
+        }
+    }
+
+    /**
+     * The body to send as a stream, or null when it is in memory: the application's input
+     * stream, or a received large body not read yet (a message sent on), read from its broker.
+     */
+    public InputStream bodyStream() {
+        if (bodyStream != null) {
+            return bodyStream;
+        }
+        return bodyReadOnly && body == null && largeSource != null ? new ChunkStream(largeSource, largeSize) : null;
+    }
+
+    @Override
+    void streamProperty(String name, Object value) throws JMSException {
+        if (LargeMessages.INPUT_STREAM.equals(name)) {
+            if (value != null && !(value instanceof InputStream)) {
+                throw new MessageFormatException("'" + name + "' takes a java.io.InputStream, not a "
+                        + value.getClass().getName());
+            }
+            output(); // refuses a read-only body as writing would
+            bodyStream = (InputStream) value;
+            return;
+        }
+        if (!(value instanceof OutputStream target)) {
+            throw new MessageFormatException("'" + name + "' takes a java.io.OutputStream, not "
+                    + (value == null ? "null" : "a " + value.getClass().getName()));
+        }
+        checkReadable();
+        try {
+            if (body != null) {
+                target.write(body);
+            } else {
+                InputStream chunks = new ChunkStream(source(), largeSize);
+                chunks.transferTo(target);
+            }
+            target.flush();
+        } catch (ChunkStream.Failure e) {
+            throw e.failure;
+        } catch (IOException e) {
+            JMSException failure = new JMSException("Writing the body of this BytesMessage to the stream given as '"
+                    + name + "' failed: " + e.getMessage());
+            failure.setLinkedException(e);
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
+    private LargeBodySource source() throws JMSException {
+        if (largeSource == null) {
+            throw new JMSException("This large message (" + largeSize + " bytes) was browsed: a QueueBrowser shows "
+                    + "its headers and properties, not its body; receive it to read the body");
+        }
+        return largeSource;
+    }
+
+    /** Reads a received large body whole into {@link #body}, once. */
+    private void loadLargeBody() throws JMSException {
+        if (body != null) {
+            return;
+        }
+        if (largeSize > Integer.MAX_VALUE - 16) {
+            throw new MessageFormatException("The body of this large message has " + largeSize + " bytes, more than "
+                    + "a byte[] holds; read it with setObjectProperty(\"" + LargeMessages.SAVE_STREAM
+                    + "\", outputStream)");
+        }
+        byte[] whole = new byte[(int) largeSize];
+        try (InputStream chunks = new ChunkStream(source(), largeSize)) {
+            int n = chunks.readNBytes(whole, 0, whole.length);
+            if (n != whole.length || chunks.read() != -1) {
+                throw new JMSException("The body of this large message should have " + largeSize + " bytes, but "
+                        + "its broker holds " + (n < whole.length ? n : "more") + "; the stored body is damaged");
+            }
+        } catch (ChunkStream.Failure e) {
+            throw e.failure;
+        } catch (IOException e) {
+            throw new IllegalStateException("Reading chunks into memory cannot fail otherwise", e);
+        }
+        body = whole;
+        in = null;
     }
 
     private void checkReadable() throws MessageNotReadableException {
@@ -90,6 +199,7 @@ public class FerryBytesMessage extends FerryMessage implements BytesMessage {
 
     private ByteBuffer input(int size) throws JMSException {
         checkReadable();
+        loadLargeBody();
         if (in == null) {
             in = ByteBuffer.wrap(body);
         }
@@ -326,8 +436,8 @@ public class FerryBytesMessage extends FerryMessage implements BytesMessage {
 
     // ---- the body as a whole ----
 
-    private int currentLength() {
-        return bodyReadOnly ? body.length : (written == null ? 0 : written.size());
+    private long currentLength() {
+        return bodyReadOnly ? (body == null ? largeSize : body.length) : (written == null ? 0 : written.size());
     }
 
     /** A copy of the whole body; resets the message before and after, as the javadoc says. */
@@ -338,6 +448,10 @@ public class FerryBytesMessage extends FerryMessage implements BytesMessage {
                     + c.getName());
         }
         reset();
+        if (body == null) {
+            loadLargeBody();
+            return body.length == 0 ? null : c.cast(body); // read for this call: the one copy the caller gets
+        }
         return body.length == 0 ? null : c.cast(body.clone());
     }
 
@@ -354,6 +468,9 @@ public class FerryBytesMessage extends FerryMessage implements BytesMessage {
 
     @Override
     Object bodySnapshot() {
+        if (bodyStream() != null) {
+            return EMPTY; // the body goes as a stream: see bodyStream()
+        }
         if (bodyReadOnly) {
             return body; // nobody writes to it: shared
         }
@@ -362,7 +479,72 @@ public class FerryBytesMessage extends FerryMessage implements BytesMessage {
 
     @Override
     void receiveBody(Object data) {
-        body = data == null ? EMPTY : (byte[]) data;
+        if (data instanceof LargeBody large) {
+            body = null;
+            largeSize = large.size();
+        } else {
+            body = data == null ? EMPTY : (byte[]) data;
+        }
         in = null;
+    }
+
+    /** A large body as it is read from its source, chunk by chunk; a failure of the source is a {@link Failure}. */
+    private static final class ChunkStream extends InputStream {
+        private final LargeBodySource source;
+        private long left;
+        private int next;
+        private byte[] chunk = EMPTY;
+        private int position;
+
+        ChunkStream(LargeBodySource source, long size) {
+            this.source = source;
+            this.left = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (position == chunk.length) {
+                if (left <= 0) {
+                    return -1;
+                }
+                try {
+                    chunk = source.chunk(next++);
+                } catch (JMSException e) {
+                    throw new Failure(e);
+                }
+                position = 0;
+                if (chunk == null || chunk.length == 0 || chunk.length > left) {
+                    throw new Failure(new JMSException("The body of this large message is damaged at its broker: "
+                            + "chunk " + (next - 1) + " is "
+                            + (chunk == null ? "missing" : chunk.length + " bytes long") + " with " + left
+                            + " bytes of the body still to come"));
+                }
+                left -= chunk.length;
+            }
+            int n = Math.min(length, chunk.length - position);
+            System.arraycopy(chunk, position, target, offset, n);
+            position += n;
+            return n;
+        }
+
+        /** The source failed: carries its JMSException through the stream's IOException. */
+        static final class Failure extends IOException {
+            private static final long serialVersionUID = 1L;
+            final transient JMSException failure;
+
+            Failure(JMSException failure) {
+                super(failure.getMessage(), failure);
+                this.failure = failure;
+            }
+        }
     }
 }

@@ -19,6 +19,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ferrymq.api.LargeMessages;
 import org.ferrymq.client.FerryDestination;
 import org.ferrymq.protocol.DestinationName;
 import org.ferrymq.protocol.MessageData;
@@ -228,6 +229,15 @@ public class FerryMessage implements Message {
     /** The body in its MessageData form (see MessageData's class comment); must not change afterwards. */
     Object bodySnapshot() throws JMSException {
         return null;
+    }
+
+    /**
+     * {@link LargeMessages#INPUT_STREAM} or {@link LargeMessages#SAVE_STREAM} set to
+     * {@code value}: only a BytesMessage has a body to stream.
+     */
+    void streamProperty(String name, Object value) throws JMSException {
+        throw new MessageFormatException("'" + name + "' streams the body of a BytesMessage; this "
+                + getClass().getSimpleName().replace("Ferry", "") + " has none to stream");
     }
 
     /** Takes the body of a received snapshot, shared and read-only. */
@@ -512,6 +522,10 @@ public class FerryMessage implements Message {
 
     @Override
     public void setObjectProperty(String name, Object value) throws JMSException {
+        if (LargeMessages.INPUT_STREAM.equals(name) || LargeMessages.SAVE_STREAM.equals(name)) {
+            streamProperty(name, value); // not a property: a way to the body (also of a received message)
+            return;
+        }
         if (propertiesReadOnly) {
             throw new MessageNotWriteableException("The properties of a received message are read-only; "
                     + "call clearProperties() before setting property '" + name + "'");

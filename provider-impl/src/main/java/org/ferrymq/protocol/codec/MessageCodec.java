@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.protocol.LargeBody;
 import org.ferrymq.protocol.MessageData;
 
 /**
@@ -15,12 +16,14 @@ import org.ferrymq.protocol.MessageData;
  * message (in the connection's handshake), not in every message.
  *
  * <p>Version 1, in order: the body type (a byte: 0 message, 1 text, 2 bytes, 3 map, 4 stream,
- * 5 object); a flags byte (bit 0: the correlation ID was set as bytes); the message ID, the
+ * 5 object); a flags byte (bit 0: the correlation ID was set as bytes; bit 1: the body is a
+ * {@link LargeBody}); the message ID, the
  * timestamp, the correlation ID; the destination and the reply-to (a kind byte, 0 for none,
  * then the name); the delivery mode (a byte); JMSType; expiration; delivery time; priority (a
  * byte); the sending connection's id; the properties (a count and each name with its tagged
  * value, see {@link ValueCodec}); then the body: a text is a string, a bytes or object body
- * a byte[], a map or stream body a presence byte and the map or list. Strings and byte[]s
+ * a byte[], a map or stream body a presence byte and the map or list; a large body (a bytes
+ * message's only) its id and its size, two longs. Strings and byte[]s
  * that may be null are written by {@link ValueCodec#writeNullableString} and
  * {@link ValueCodec#writeNullableBytes}.
  *
@@ -38,6 +41,7 @@ public final class MessageCodec {
     private static final MessageCodec V1 = new MessageCodec(VERSION_1);
 
     private static final int CORRELATION_ID_BYTES = 1;
+    private static final int LARGE = 2;
     private static final MessageData.BodyType[] BODY_TYPES = {
         MessageData.BodyType.MESSAGE, MessageData.BodyType.TEXT, MessageData.BodyType.BYTES,
         MessageData.BodyType.MAP, MessageData.BodyType.STREAM, MessageData.BodyType.OBJECT};
@@ -88,7 +92,7 @@ public final class MessageCodec {
 
     public void write(MessageData message, Output out) {
         out.writeByte(bodyTypeCode(message.bodyType()));
-        out.writeByte(message.correlationIdIsBytes() ? CORRELATION_ID_BYTES : 0);
+        out.writeByte((message.correlationIdIsBytes() ? CORRELATION_ID_BYTES : 0) | (message.isLarge() ? LARGE : 0));
         ValueCodec.writeNullableString(out, message.messageId());
         out.writeLong(message.timestamp());
         ValueCodec.writeNullableString(out, message.correlationId());
@@ -111,8 +115,12 @@ public final class MessageCodec {
             MessageData.BodyType bodyType = bodyType(in.readByte());
             field = "flags";
             int flags = in.readByte();
-            if ((flags & ~CORRELATION_ID_BYTES) != 0) {
+            if ((flags & ~(CORRELATION_ID_BYTES | LARGE)) != 0) {
                 throw new CodecException("unknown flags " + Integer.toBinaryString(flags & 0xff));
+            }
+            if ((flags & LARGE) != 0 && bodyType != MessageData.BodyType.BYTES) {
+                throw new CodecException("a " + bodyType + " message is marked as having a large body, which only a "
+                        + "BYTES message has");
             }
             MessageData.Builder message = MessageData.builder(bodyType);
             field = "JMSMessageID";
@@ -148,7 +156,7 @@ public final class MessageCodec {
             field = "properties";
             message.properties(readProperties(in));
             field = "body";
-            message.body(readBody(in, bodyType));
+            message.body((flags & LARGE) != 0 ? readLargeBody(in) : readBody(in, bodyType));
             return message.build();
         } catch (CodecException e) {
             throw new CodecException("cannot decode a message (format version " + version + "): its " + field
@@ -179,6 +187,11 @@ public final class MessageCodec {
     }
 
     private static void writeBody(Output out, MessageData.BodyType bodyType, Object body) {
+        if (body instanceof LargeBody large) {
+            out.writeLong(large.bodyId());
+            out.writeLong(large.size());
+            return;
+        }
         switch (bodyType) {
             case MESSAGE -> { }
             case TEXT -> ValueCodec.writeNullableString(out, (String) body);
@@ -206,6 +219,15 @@ public final class MessageCodec {
             case MAP -> present(in) ? Collections.unmodifiableMap(ValueCodec.readMap(in)) : null;
             case STREAM -> present(in) ? Collections.unmodifiableList(ValueCodec.readList(in)) : null;
         };
+    }
+
+    private static LargeBody readLargeBody(Input in) throws CodecException {
+        long bodyId = in.readLong();
+        long size = in.readLong();
+        if (size < 0) {
+            throw new CodecException("a large body of " + size + " bytes");
+        }
+        return new LargeBody(bodyId, size);
     }
 
     private static boolean present(Input in) throws CodecException {

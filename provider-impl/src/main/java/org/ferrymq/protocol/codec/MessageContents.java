@@ -4,8 +4,10 @@ import jakarta.jms.DeliveryMode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.ferrymq.api.journal.ChunkedBody;
 import org.ferrymq.api.journal.MessageContent;
 import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.protocol.LargeBody;
 import org.ferrymq.protocol.MessageData;
 
 /**
@@ -23,7 +25,8 @@ public final class MessageContents {
                 data.correlationIdIsBytes() && data.correlationId() != null, kind(data.destination()),
                 data.destination() == null ? null : data.destination().name(), kind(data.replyTo()),
                 data.replyTo() == null ? null : data.replyTo().name(), data.type(), data.priority(),
-                data.expiration(), data.deliveryTime(), data.properties(), data.bodyType().name(), data.body());
+                data.expiration(), data.deliveryTime(), data.properties(), data.bodyType().name(),
+                data.body() instanceof LargeBody large ? new ChunkedBody(large.bodyId(), large.size()) : data.body());
     }
 
     /**
@@ -48,7 +51,8 @@ public final class MessageContents {
                 .deliveryTime(content.deliveryTime())
                 .priority(content.priority())
                 .properties(content.properties())
-                .body(content.body())
+                .body(content.body() instanceof ChunkedBody chunked
+                        ? new LargeBody(chunked.messageNo(), chunked.size()) : content.body())
                 .build();
     }
 
@@ -80,6 +84,9 @@ public final class MessageContents {
 
     private static void checkBody(MessageData.BodyType bodyType, Object body) throws CodecException {
         if (body == null) {
+            return;
+        }
+        if (body instanceof ChunkedBody && bodyType == MessageData.BodyType.BYTES) {
             return;
         }
         boolean fits = switch (bodyType) {

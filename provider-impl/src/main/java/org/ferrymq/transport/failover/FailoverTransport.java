@@ -225,7 +225,7 @@ public final class FailoverTransport implements Transport {
                     return null;
                 }
                 if (command instanceof Command.CloseConnection || command instanceof Command.Pull
-                        || command instanceof Command.AcknowledgeAsync) {
+                        || command instanceof Command.AcknowledgeAsync || command instanceof Command.AbortLargeBody) {
                     return null; // the lost connection's end closed it; a pull finds nothing meanwhile; the
                                  // acknowledged messages come again
                 }
@@ -326,6 +326,13 @@ public final class FailoverTransport implements Transport {
         if (command instanceof Command.CloseConsumer c) {
             long[] ids = current(c.consumed(), at);
             return (Command<R>) new Command.CloseConsumer(c.consumerId(), ids);
+        }
+        if (command instanceof Command.ReadLargeBody c) {
+            if ((c.deliveryId() >>> EPOCH_SHIFT) != at) {
+                throw new JMSException("The connection to the FerryMQ server was lost since this large message was "
+                        + "delivered, and its body with it; the message comes again, flagged as redelivered");
+            }
+            return (Command<R>) new Command.ReadLargeBody(c.sessionId(), c.deliveryId() & BROKER_ID_MASK, c.chunkNo());
         }
         if (command instanceof Command.XaStart c && c.flags() == XAResource.TMNOFLAGS) {
             // a new branch: one lost with the old connection (its end failed while reconnecting,
@@ -473,10 +480,27 @@ public final class FailoverTransport implements Transport {
             settleDropped(c.sessionId(), c.deliveryIds().length);
             return false;
         }
+        if (command instanceof Command.AbortLargeBody) {
+            return false; // the body went with the connection
+        }
+        if (command instanceof Command.BeginLargeBody || command instanceof Command.LargeBodyChunk) {
+            throw new JMSException("The connection to the FerryMQ server was lost while the body of a large message "
+                    + "was being sent; nothing of the message was sent. Send it again");
+        }
+        if (command instanceof Command.ReadLargeBody) {
+            throw new JMSException("The connection to the FerryMQ server was lost while the body of a large message "
+                    + "was being read; the message comes again, flagged as redelivered");
+        }
         if (command instanceof Command.Send c) {
             if (transactedSessions.contains(c.sessionId())) {
                 lostTransactions.add(c.sessionId()); // the commit reports it
                 return false;
+            }
+            if (c.message().isLarge()) { // its body's transfer went with the connection: it cannot go again
+                throw outcomeUnknown("The connection to the FerryMQ server was lost before it confirmed the send of "
+                        + "a large message, whose body was sent on that connection; the message may or may not have "
+                        + "been stored. Check whether it arrived before sending it again (a send with the same "
+                        + DestinationPolicy.DUPLICATE_ID_PROPERTY + " is dropped if the first one was stored)", cause);
             }
             if (!c.message().persistent() && !sessionsInBranch.contains(c.sessionId())) {
                 return true; // a one-way send fails only before it is written

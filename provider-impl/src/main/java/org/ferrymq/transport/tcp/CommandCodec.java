@@ -45,7 +45,11 @@ final class CommandCodec {
         XA_COMMIT(24, Command.XaCommit.class),
         XA_ROLLBACK(25, Command.XaRollback.class),
         XA_FORGET(26, Command.XaForget.class),
-        XA_RECOVER(27, Command.XaRecover.class);
+        XA_RECOVER(27, Command.XaRecover.class),
+        BEGIN_LARGE_BODY(28, Command.BeginLargeBody.class),
+        LARGE_BODY_CHUNK(29, Command.LargeBodyChunk.class),
+        ABORT_LARGE_BODY(30, Command.AbortLargeBody.class),
+        READ_LARGE_BODY(31, Command.ReadLargeBody.class);
 
         private static final Type[] BY_CODE = new Type[64];
 
@@ -304,6 +308,42 @@ final class CommandCodec {
             code(Type.XA_RECOVER);
             return null;
         }
+
+        @Override
+        public Void beginLargeBody(Command.BeginLargeBody c) {
+            code(Type.BEGIN_LARGE_BODY);
+            out.writeLong(c.sessionId());
+            out.writeLong(c.bodyId());
+            Wire.writeDestination(out, c.destination());
+            return null;
+        }
+
+        @Override
+        public Void largeBodyChunk(Command.LargeBodyChunk c) {
+            code(Type.LARGE_BODY_CHUNK);
+            out.writeLong(c.sessionId());
+            out.writeLong(c.bodyId());
+            Wire.writeBytes(out, c.data());
+            Wire.writeBoolean(out, c.confirm());
+            return null;
+        }
+
+        @Override
+        public Void abortLargeBody(Command.AbortLargeBody c) {
+            code(Type.ABORT_LARGE_BODY);
+            out.writeLong(c.sessionId());
+            out.writeLong(c.bodyId());
+            return null;
+        }
+
+        @Override
+        public byte[] readLargeBody(Command.ReadLargeBody c) {
+            code(Type.READ_LARGE_BODY);
+            out.writeLong(c.sessionId());
+            out.writeLong(c.deliveryId());
+            out.writeInt(c.chunkNo());
+            return null;
+        }
     }
 
     /** Reads a command written by {@link #encode}; a malformed one is a {@link FrameFormatException}. */
@@ -339,6 +379,11 @@ final class CommandCodec {
                 case XA_ROLLBACK -> new Command.XaRollback(Wire.readXid(in));
                 case XA_FORGET -> new Command.XaForget(Wire.readXid(in));
                 case XA_RECOVER -> new Command.XaRecover();
+                case BEGIN_LARGE_BODY -> new Command.BeginLargeBody(in.readLong(), in.readLong(), requireDestination(in));
+                case LARGE_BODY_CHUNK -> new Command.LargeBodyChunk(in.readLong(), in.readLong(), requireBytes(in),
+                        Wire.readBoolean(in));
+                case ABORT_LARGE_BODY -> new Command.AbortLargeBody(in.readLong(), in.readLong());
+                case READ_LARGE_BODY -> new Command.ReadLargeBody(in.readLong(), in.readLong(), in.readInt());
             };
             if (in.isReadable()) {
                 throw new FrameFormatException(type + " frame has " + in.readableBytes() + " unexpected bytes at its end");
@@ -377,6 +422,15 @@ final class CommandCodec {
             throw new FrameFormatException("a Send's message names no destination (destination kind 0)");
         }
         return message;
+    }
+
+    /** A large body's chunk: a client sends its bytes, never null. */
+    private static byte[] requireBytes(ByteBuf in) {
+        byte[] bytes = Wire.readBytes(in);
+        if (bytes == null) {
+            throw new FrameFormatException("a large body's chunk holds no bytes (a length of -1)");
+        }
+        return bytes;
     }
 
     private static DestinationName requireDestination(ByteBuf in) {

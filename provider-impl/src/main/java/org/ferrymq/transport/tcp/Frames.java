@@ -36,6 +36,7 @@ final class Frames {
     static final int VALUE_DESTINATION = 2;
     static final int VALUE_MESSAGES = 3;
     static final int VALUE_XIDS = 4;
+    static final int VALUE_BYTES = 5;
 
     // pushes: the ClientChannel calls
     static final int PUSH_DELIVER = 1;
@@ -86,7 +87,8 @@ final class Frames {
 
     private static ByteBuf request(ByteBufAllocator alloc, int kind, int correlationId, Command<?> command) {
         ByteBuf out = start(alloc, kind, correlationId, command instanceof Command.Send send
-                ? MessageFrames.sizeHint(send.message()) : DEFAULT_CAPACITY);
+                ? MessageFrames.sizeHint(send.message()) : command instanceof Command.LargeBodyChunk chunk
+                ? chunk.data().length + 64 : DEFAULT_CAPACITY);
         try {
             CommandCodec.encode(command, out);
         } catch (RuntimeException e) {
@@ -98,7 +100,8 @@ final class Frames {
     }
 
     static ByteBuf answer(ByteBufAllocator alloc, int correlationId, Object value) {
-        ByteBuf out = start(alloc, ANSWER, correlationId);
+        ByteBuf out = start(alloc, ANSWER, correlationId, value instanceof byte[] bytes ? bytes.length + 16
+                : DEFAULT_CAPACITY);
         try {
             writeAnswer(out, value);
         } catch (RuntimeException e) {
@@ -169,7 +172,7 @@ final class Frames {
         return new Delivery(in.readLong(), in.readLong(), in.readInt(), in.readInt(), MessageFrames.read(in));
     }
 
-    /** An answer value: null (Void), Integer, DestinationName, List of MessageData or of XidData. */
+    /** An answer value: null (Void), Integer, DestinationName, byte[], List of MessageData or of XidData. */
     static void writeAnswer(ByteBuf out, Object value) {
         if (value == null) {
             out.writeByte(VALUE_NONE);
@@ -179,6 +182,9 @@ final class Frames {
         } else if (value instanceof DestinationName d) {
             out.writeByte(VALUE_DESTINATION);
             Wire.writeDestination(out, d);
+        } else if (value instanceof byte[] bytes) {
+            out.writeByte(VALUE_BYTES);
+            Wire.writeBytes(out, bytes);
         } else if (value instanceof List<?> list && list.stream().allMatch(MessageData.class::isInstance)) {
             out.writeByte(VALUE_MESSAGES);
             out.writeInt(list.size());
@@ -212,6 +218,13 @@ final class Frames {
                     messages.add(MessageFrames.read(in));
                 }
                 return messages;
+            }
+            case VALUE_BYTES: {
+                byte[] bytes = Wire.readBytes(in);
+                if (bytes == null) {
+                    throw new FrameFormatException("a bytes answer holds no bytes (a length of -1)");
+                }
+                return bytes;
             }
             case VALUE_XIDS: {
                 int count = Wire.readCount(in, 1);

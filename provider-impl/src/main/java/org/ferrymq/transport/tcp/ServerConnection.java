@@ -134,13 +134,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Cli
      * send (TcpTransport sends one-way only those and the sends of a local transaction, which the
      * broker holds until the commit; a persistent one still goes to the command thread); and an
      * AcknowledgeAsync, whose journal write the broker only queues (the client hears of it in an
-     * acknowledgements-settled push). A non-persistent send that would have to wait for room in
+     * acknowledgements-settled push). Not a large message's send: it waits for its body's last
+     * chunks to be stored. A non-persistent send that would have to wait for room in
      * the broker's memory does not wait there: see {@link #handleOneway}.
      */
     private static boolean neverWaits(Command<?> command) {
         return command instanceof Command.Credit
                 || command instanceof Command.AcknowledgeAsync
-                || command instanceof Command.Send send && !send.message().persistent();
+                || command instanceof Command.Send send && !send.message().persistent() && !send.message().isLarge();
     }
 
     /**

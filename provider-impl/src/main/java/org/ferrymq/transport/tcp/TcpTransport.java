@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * while the server's pushes (deliveries, settled acknowledgements, the end of the connection)
  * go to the {@link ClientChannel}.
  *
- * <p>Pipelining: {@link Command.Credit}, {@link Command.AcknowledgeAsync}, every
+ * <p>Pipelining: {@link Command.Credit}, {@link Command.AcknowledgeAsync}, the chunks of a large
+ * body but each confirmed one, {@link Command.AbortLargeBody}, every
  * {@link Command.Send} of a transacted session and a non-persistent one of a session outside
  * an XA branch go out as one-way requests and return once handed to the I/O thread; the server
  * handles them in order with the others and answers only a refusal: a refused transacted send
@@ -372,8 +373,12 @@ public final class TcpTransport implements Transport {
 
     /** Which commands need no answer before the caller goes on (see the class comment). */
     private boolean oneway(Command<?> command) {
-        if (command instanceof Command.Credit || command instanceof Command.AcknowledgeAsync) {
+        if (command instanceof Command.Credit || command instanceof Command.AcknowledgeAsync
+                || command instanceof Command.AbortLargeBody) {
             return true;
+        }
+        if (command instanceof Command.LargeBodyChunk chunk) {
+            return !chunk.confirm(); // a failure is reported by the next confirmed chunk, or the send
         }
         if (command instanceof Command.Send send) {
             // a transacted send only joins the transaction (the commit stores it); outside one, only a

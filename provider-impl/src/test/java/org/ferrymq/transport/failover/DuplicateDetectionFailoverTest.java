@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -20,17 +22,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.DestinationPolicy;
+import org.ferrymq.api.journal.ChunkedBody;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalRecord;
+import org.ferrymq.api.journal.StoredMessage;
 import org.ferrymq.client.FerryConnectionFactory;
 import org.ferrymq.journal.JdbcJournal;
 import org.ferrymq.server.EmbeddedBroker;
+import org.ferrymq.testing.ForwardingJournal;
 import org.ferrymq.testing.Opened;
+import org.ferrymq.testing.PatternBody;
 import org.ferrymq.transport.tcp.TcpAcceptor;
 import org.ferrymq.transport.tcp.TcpSettings;
-import org.ferrymq.testing.ForwardingJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,23 +84,29 @@ class DuplicateDetectionFailoverTest {
     }
 
     /**
-     * The broker's own H2 journal, but the batch that stores the message "lost answer" is
-     * reported stored only when {@link #release} completes: the message is in the database,
-     * and the broker has not answered yet.
+     * The broker's own H2 journal, but the batch that stores the message "lost answer" (or the
+     * one {@code held} picks) is reported stored only when {@link #release} completes: the
+     * message is in the database, and the broker has not answered yet.
      */
     private static final class AnswerHoldingJournal extends ForwardingJournal {
+        final Predicate<StoredMessage> held;
         final CountDownLatch stored = new CountDownLatch(1);
         final CompletableFuture<Void> release = new CompletableFuture<>();
 
         AnswerHoldingJournal(Journal inner) {
+            this(inner, message -> "lost answer".equals(message.content().body()));
+        }
+
+        AnswerHoldingJournal(Journal inner, Predicate<StoredMessage> held) {
             super(inner);
+            this.held = held;
         }
 
         @Override
         public CompletableFuture<Void> append(List<JournalRecord> batch) {
             CompletableFuture<Void> written = inner.append(batch);
             boolean held = batch.stream().anyMatch(r -> r instanceof JournalRecord.MessageStored m
-                    && "lost answer".equals(m.message().content().body()));
+                    && this.held.test(m.message()));
             if (!held) {
                 return written;
             }
@@ -103,12 +115,6 @@ class DuplicateDetectionFailoverTest {
                 return release;
             });
         }
-
-
-
-
-
-
     }
 
     /**
@@ -169,5 +175,44 @@ class DuplicateDetectionFailoverTest {
         JMSException failure = assertInstanceOf(JMSException.class, outcome.get(0));
         assertTrue(failure.getMessage().contains("may or may not have been stored"), failure.getMessage());
         assertNull(outcome.get(1));
+    }
+
+    @Test
+    void aLargeSendWhoseAnswerWasLostFailsSayingTheMessageMayHaveBeenStored() throws Exception {
+        int size = 2 * 1024 * 1024 + 1;
+        AnswerHoldingJournal journal = new AnswerHoldingJournal(JdbcJournal.open(config()),
+                message -> message.content().body() instanceof ChunkedBody);
+        start(journal);
+        Connection connection = opened.track(new FerryConnectionFactory("tcp://127.0.0.1:" + port + "?" + QUICK
+                + "&duplicateDetection=true").createConnection());
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = session.createProducer(session.createQueue("reports"));
+        BytesMessage message = session.createBytesMessage();
+        message.writeBytes(PatternBody.bytes(size));
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+            try {
+                producer.send(message);
+            } catch (JMSException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(journal.stored.await(WAIT_MILLIS, TimeUnit.MILLISECONDS), "the message was not stored");
+        acceptor.close(); // the client's connection is gone before the broker answers
+        journal.release.complete(null);
+        broker.stop();
+        start(null); // the same port and data
+
+        // its body went with the lost connection: the failover cannot send it again for the application
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> sent.get(WAIT_MILLIS, TimeUnit.MILLISECONDS));
+        JMSException failure = assertInstanceOf(JMSException.class, failed.getCause().getCause());
+        assertTrue(failure.getMessage().contains("may or may not have been stored"), failure.getMessage());
+        Connection receiver = opened.track(new FerryConnectionFactory("tcp://127.0.0.1:" + port).createConnection());
+        receiver.start();
+        Session receiving = receiver.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = receiving.createConsumer(receiving.createQueue("reports"));
+        BytesMessage received = assertInstanceOf(BytesMessage.class, consumer.receive(WAIT_MILLIS));
+        assertEquals(PatternBody.checksum(size), PatternBody.checksum(received.getBody(byte[].class)));
+        assertNull(consumer.receive(1000), "the message was stored twice");
     }
 }

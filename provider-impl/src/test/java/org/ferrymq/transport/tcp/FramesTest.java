@@ -30,6 +30,7 @@ import org.ferrymq.protocol.Command;
 import org.ferrymq.protocol.ConsumerInfo;
 import org.ferrymq.protocol.Delivery;
 import org.ferrymq.protocol.DestinationName;
+import org.ferrymq.protocol.LargeBody;
 import org.ferrymq.protocol.MessageData;
 import org.ferrymq.protocol.OutcomeUnknownException;
 import org.ferrymq.protocol.XaFailure;
@@ -116,7 +117,11 @@ class FramesTest {
                 new Command.XaCommit(XID, true),
                 new Command.XaRollback(XID),
                 new Command.XaForget(XID),
-                new Command.XaRecover());
+                new Command.XaRecover(),
+                new Command.BeginLargeBody(2, 14, DestinationName.queue("files")),
+                new Command.LargeBodyChunk(2, 14, new byte[] {1, 2, 3}, true),
+                new Command.AbortLargeBody(2, 14),
+                new Command.ReadLargeBody(2, 15, 3));
     }
 
     @Test
@@ -168,6 +173,20 @@ class FramesTest {
     }
 
     @Test
+    void largeBodyComesOutAsItWentIn() {
+        MessageData sent = message(MessageData.BodyType.BYTES).toBuilder().body(new LargeBody(77, 5L << 32)).build();
+        ByteBuf frame = Frames.request(ALLOC, 1, new Command.Send(1, sent));
+        try {
+            frame.skipBytes(9);
+            Command.Send decoded = (Command.Send) CommandCodec.decode(frame);
+            assertSameValue(sent, decoded.message(), "large");
+            assertTrue(decoded.message().isLarge());
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
     void everyAnswerComesOutAsItWentIn() {
         List<Object> answers = new ArrayList<>();
         answers.add(null);
@@ -176,6 +195,7 @@ class FramesTest {
         answers.add(List.of(message(MessageData.BodyType.BYTES), message(MessageData.BodyType.MAP)));
         answers.add(List.of(XID, new XidData(1, new byte[] {4}, new byte[] {})));
         answers.add(List.of());
+        answers.add(new byte[] {9, 8, 7});
         for (Object answer : answers) {
             ByteBuf frame = Frames.answer(ALLOC, 5, answer);
             try {

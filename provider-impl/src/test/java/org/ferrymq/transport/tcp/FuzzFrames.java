@@ -136,7 +136,12 @@ final class FuzzFrames {
                 Combinators.combine(xids(), Arbitraries.of(true, false)).as(Command.XaCommit::new),
                 xids().map(Command.XaRollback::new),
                 xids().map(Command.XaForget::new),
-                Arbitraries.just(new Command.XaRecover()));
+                Arbitraries.just(new Command.XaRecover()),
+                Combinators.combine(ids(), ids(), named).as(Command.BeginLargeBody::new),
+                Combinators.combine(ids(), ids(), Arbitraries.bytes().array(byte[].class).ofMaxSize(8),
+                        Arbitraries.of(true, false)).as(Command.LargeBodyChunk::new),
+                Combinators.combine(ids(), ids()).as(Command.AbortLargeBody::new),
+                Combinators.combine(ids(), ids(), ints()).as(Command.ReadLargeBody::new));
         return Arbitraries.oneOf(each);
     }
 

@@ -19,6 +19,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class TcpServer implements AfterEachCallback {
 
     private EmbeddedBroker broker;
+    private String name;
+    private Path dataDirectory;
+    private TcpSettings settings;
+    private TlsSettings tls;
+    private UnaryOperator<BrokerConfig> configure;
     private TcpAcceptor acceptor;
     private final Opened opened = new Opened();
 
@@ -29,7 +34,24 @@ final class TcpServer implements AfterEachCallback {
 
     TcpServer start(Path dataDirectory, TcpSettings settings, TlsSettings tls, UnaryOperator<BrokerConfig> configure)
             throws JMSException {
-        broker = EmbeddedBroker.start(configure.apply(new BrokerConfig("tcp-" + UUID.randomUUID()).dataDirectory(dataDirectory)));
+        name = "tcp-" + UUID.randomUUID();
+        this.dataDirectory = dataDirectory;
+        this.settings = settings;
+        this.tls = tls;
+        this.configure = configure;
+        broker = EmbeddedBroker.start(configure.apply(new BrokerConfig(name).dataDirectory(dataDirectory)));
+        acceptor = TcpAcceptor.start(broker, "127.0.0.1", 0, settings, tls);
+        return this;
+    }
+
+    /**
+     * Stops the broker and starts it again on the same journal, listening on a new port: the
+     * connections made so far are lost.
+     */
+    TcpServer restart() throws JMSException {
+        acceptor.close();
+        broker.close();
+        broker = EmbeddedBroker.start(configure.apply(new BrokerConfig(name).dataDirectory(dataDirectory)));
         acceptor = TcpAcceptor.start(broker, "127.0.0.1", 0, settings, tls);
         return this;
     }
