@@ -33,7 +33,9 @@ public final class RunAll {
                     OrderedGroups::run),
             new Example("RetryWithBackoff", "retries that wait longer each time, then a dead-letter queue",
                     RetryWithBackoff::run),
-            new Example("IdempotentProducer", "a send repeated after a doubt is stored once", IdempotentProducer::run));
+            new Example("IdempotentProducer", "a send repeated after a doubt is stored once", IdempotentProducer::run),
+            new Example("LargeFileTransfer", "a 64 MiB file through a queue as a stream, never whole in memory",
+                    LargeFileTransfer::run));
 
     private RunAll() {
     }
