@@ -14,9 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,13 +35,13 @@ import org.ferrymq.api.LargeMessages;
  * byte with what was generated ({@code JMS_FerryMQ_SaveStream}, {@code JMS_AMQ_SaveStream}).
  * Neither side ever has the body in a byte array.
  *
- * <p>Broker and client share a JVM when embedded, so the heap figure is the whole JVM's. To make it
- * mean something, each provider runs in a JVM of its own, started by this one with a small heap
- * ({@code -Xmx256m} by default, which a body held whole, once in the client and once in the
- * broker, would not fit); before the send and before the receive the JVM collects garbage and
- * resets the peak usage of its heap pools, and afterwards sums the pools' peaks. That sum bounds
- * the heap used at any one moment from above (each pool peaks at its own moment) and includes
- * garbage not yet collected, so it tells whether a copy of the body was held, not the live set.
+ * <p>Broker and client share a JVM when embedded, so the heap figures are the whole JVM's. To make
+ * them mean something, each provider runs in a JVM of its own, started by this one with a small
+ * heap ({@code -Xmx256m} by default: a body held whole once by the client and once by the broker
+ * would not fit), and the heap is watched with {@link HeapWatch}, from a full collection before the
+ * send, and again before the receive: the peak heap in use (garbage included, so it follows the
+ * collector's sizing more than the provider) and the most still in use just after a collection
+ * (the live data, at most: a body held whole would show as 100 MiB here).
  *
  * <p>Settings are system properties {@code largebench.*} (see benchmarks/README.md).
  */
@@ -112,10 +109,12 @@ public final class LargeMessageBenchmark {
             }
         }
 
-        System.out.printf("== Medians of %d trials of %,d MiB; peak: the highest of the trials' summed heap-pool "
-                + "peaks (garbage included), heap %s%n", trials, bodyBytes / MIB, String.join(" ", jvmOptions));
+        System.out.printf("== Medians of %d trials of %,d MiB; heap (%s): the highest of the trials' peak in use "
+                + "(garbage included) and of the heap in use after a collection (live data at most)%n", trials,
+                bodyBytes / MIB, String.join(" ", jvmOptions));
         System.out.printf("%-10s %-8s %9s %9s %9s %7s %10s %10s%n", "database", "provider", "send s", "receive s",
-                "total s", "MiB/s", "send peak", "recv peak");
+                "total s", "MiB/s", "heap peak", "after GC");
+        // "-" after GC: no collection ran during any trial's send or receive
         for (Map.Entry<String, Map<String, List<Trial>>> database : results.entrySet()) {
             for (String provider : providers) {
                 List<Trial> t = database.getValue().get(provider);
@@ -124,10 +123,11 @@ public final class LargeMessageBenchmark {
                     continue;
                 }
                 double total = median(t, Trial::totalSeconds);
-                System.out.printf("%-10s %-8s %9.2f %9.2f %9.2f %7.1f %6.0f MiB %6.0f MiB%n", database.getKey(),
+                double live = max(t, trial -> trial.liveBytes() / (double) MIB);
+                System.out.printf("%-10s %-8s %9.2f %9.2f %9.2f %7.1f %6.0f MiB %10s%n", database.getKey(),
                         provider, median(t, Trial::sendSeconds), median(t, Trial::receiveSeconds), total,
-                        bodyBytes / (double) MIB / total, max(t, trial -> trial.sendPeakBytes() / (double) MIB),
-                        max(t, trial -> trial.receivePeakBytes() / (double) MIB));
+                        bodyBytes / (double) MIB / total, max(t, trial -> trial.peakBytes() / (double) MIB),
+                        live < 0 ? "-" : String.format("%.0f MiB", live));
             }
             List<Trial> ferry = database.getValue().get("ferrymq");
             List<Trial> artemis = database.getValue().get("artemis");
@@ -199,10 +199,12 @@ public final class LargeMessageBenchmark {
         return measured;
     }
 
+    /** The median of one figure of the trials (ThroughputResult's, though the figure may be seconds). */
     private static double median(List<Trial> trials, ToDoubleFunction<Trial> figure) {
         return new ThroughputResult("", "", trials.stream().map(figure::applyAsDouble).toList()).median();
     }
 
+    /** The highest of one figure of the trials. */
     private static double max(List<Trial> trials, ToDoubleFunction<Trial> figure) {
         return new ThroughputResult("", "", trials.stream().map(figure::applyAsDouble).toList()).max();
     }
@@ -235,7 +237,7 @@ public final class LargeMessageBenchmark {
         };
         String inputStream = provider.equals("artemis") ? "JMS_AMQ_InputStream" : LargeMessages.INPUT_STREAM;
         String saveStream = provider.equals("artemis") ? "JMS_AMQ_SaveStream" : LargeMessages.SAVE_STREAM;
-        try {
+        try (HeapWatch heap = new HeapWatch()) {
             ConnectionFactory factory = broker.start(database);
             System.out.println(RunEnvironment.providerVersion(factory) + ", heap " + Runtime.getRuntime().maxMemory() / MIB
                     + " MiB max, " + databases.description());
@@ -247,15 +249,15 @@ public final class LargeMessageBenchmark {
                 producer.setDeliveryMode(DeliveryMode.PERSISTENT);
                 Session receiver = consuming.createSession(false, Session.CLIENT_ACKNOWLEDGE);
                 for (int n = 1; n <= warmups + trials; n++) {
-                    HeapPeak heap = new HeapPeak();
+                    long baseline = heap.start();
                     long start = System.nanoTime();
                     BytesMessage out = sender.createBytesMessage();
                     out.setObjectProperty(inputStream, new GeneratedBody(bodyBytes));
                     producer.send(out);
                     long sendNanos = System.nanoTime() - start;
-                    long sendPeak = heap.peak();
+                    HeapWatch.Usage sendUsage = heap.stop();
 
-                    heap = new HeapPeak();
+                    heap.start();
                     start = System.nanoTime();
                     try (MessageConsumer consumer = receiver.createConsumer(queue)) {
                         Message in = consumer.receive(600_000);
@@ -268,10 +270,9 @@ public final class LargeMessageBenchmark {
                         in.acknowledge();
                     }
                     long receiveNanos = System.nanoTime() - start;
-                    long receivePeak = heap.peak();
+                    HeapWatch.Usage receiveUsage = heap.stop();
 
-                    Trial trial = new Trial(sendNanos / 1e9, receiveNanos / 1e9, sendPeak, receivePeak,
-                            heap.baselineBytes());
+                    Trial trial = new Trial(sendNanos / 1e9, receiveNanos / 1e9, sendUsage, receiveUsage, baseline);
                     boolean warmup = n <= warmups;
                     System.out.println((warmup ? "warm-up " : "trial " + (n - warmups) + " ") + trial.describe(bodyBytes));
                     if (!warmup) {
@@ -287,55 +288,47 @@ public final class LargeMessageBenchmark {
         }
     }
 
-    /**
-     * One send and receive. The peaks are the JVM's summed heap-pool peaks during each; the
-     * baseline is the heap in use after a full collection just before the receive.
-     */
-    private record Trial(double sendSeconds, double receiveSeconds, long sendPeakBytes, long receivePeakBytes,
+    /** One send and receive: their times, what each used of the heap, and the heap in use after a collection before each. */
+    private record Trial(double sendSeconds, double receiveSeconds, HeapWatch.Usage send, HeapWatch.Usage receive,
                          long baselineBytes) {
 
         double totalSeconds() {
             return sendSeconds + receiveSeconds;
         }
 
+        long peakBytes() {
+            return Math.max(send.peakBytes(), receive.peakBytes());
+        }
+
+        long liveBytes() {
+            return Math.max(send.liveBytes(), receive.liveBytes());
+        }
+
         String format() {
-            return sendSeconds + " " + receiveSeconds + " " + sendPeakBytes + " " + receivePeakBytes + " " + baselineBytes;
+            return sendSeconds + " " + receiveSeconds + " " + send.peakBytes() + " " + send.liveBytes() + " "
+                    + send.collections() + " " + receive.peakBytes() + " " + receive.liveBytes() + " "
+                    + receive.collections() + " " + baselineBytes;
         }
 
         static Trial parse(String line) {
             String[] f = line.trim().split(" ");
-            return new Trial(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Long.parseLong(f[2]),
-                    Long.parseLong(f[3]), Long.parseLong(f[4]));
+            return new Trial(Double.parseDouble(f[0]), Double.parseDouble(f[1]),
+                    new HeapWatch.Usage(Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4])),
+                    new HeapWatch.Usage(Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7])),
+                    Long.parseLong(f[8]));
         }
 
         String describe(long bodyBytes) {
-            return String.format("send %.2f s, receive %.2f s, total %.2f s, %.1f MiB/s; heap peak send %.1f MiB, "
-                            + "receive %.1f MiB (after GC before it: %.1f MiB)", sendSeconds, receiveSeconds,
-                    totalSeconds(), bodyBytes / (double) MIB / totalSeconds(), sendPeakBytes / (double) MIB,
-                    receivePeakBytes / (double) MIB, baselineBytes / (double) MIB);
-        }
-    }
-
-    /** The peak heap use from its creation on: a collection first, then the heap pools' peaks reset. */
-    private static final class HeapPeak {
-
-        private final List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
-        private final long baselineBytes;
-
-        HeapPeak() {
-            System.gc();
-            baselineBytes = pools.stream().mapToLong(pool -> pool.getUsage().getUsed()).sum();
-            pools.forEach(MemoryPoolMXBean::resetPeakUsage);
+            return String.format("send %.2f s, receive %.2f s, total %.2f s, %.1f MiB/s; heap in use after a full GC "
+                            + "before it %.1f MiB; send: %s; receive: %s", sendSeconds, receiveSeconds, totalSeconds(),
+                    bodyBytes / (double) MIB / totalSeconds(), baselineBytes / (double) MIB, describe(send),
+                    describe(receive));
         }
 
-        long baselineBytes() {
-            return baselineBytes;
-        }
-
-        /** The sum of each pool's peak since the reset: an upper bound of the heap used at any one time. */
-        long peak() {
-            return pools.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+        private static String describe(HeapWatch.Usage usage) {
+            return String.format("peak %.1f MiB, ", usage.peakBytes() / (double) MIB) + (usage.collections() == 0
+                    ? "no GC" : String.format("after GC at most %.1f MiB (%d GCs)", usage.liveBytes() / (double) MIB,
+                    usage.collections()));
         }
     }
 
