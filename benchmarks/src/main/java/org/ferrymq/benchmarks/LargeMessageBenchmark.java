@@ -29,19 +29,23 @@ import org.ferrymq.api.LargeMessages;
  * One large persistent BytesMessage (100 MiB by default) sent and received through streams,
  * FerryMQ beside ActiveMQ Artemis, each embedded with its store in a database of its own (an H2
  * file database, then PostgreSQL): FerryMQ's JDBC journal, Artemis's JDBC store (whose
- * large-message table takes the body). The producer
- * gives the body as an InputStream that generates it ({@code JMS_FerryMQ_InputStream},
- * {@code JMS_AMQ_InputStream}); the consumer saves it into an OutputStream that compares every
- * byte with what was generated ({@code JMS_FerryMQ_SaveStream}, {@code JMS_AMQ_SaveStream}).
- * Neither side ever has the body in a byte array.
+ * large-message table takes the body). The producer gives the body as an InputStream that
+ * generates it ({@code JMS_FerryMQ_InputStream}, {@code JMS_AMQ_InputStream}); the send is timed
+ * until it returns (both providers then have it stored). The consumer is created, receives the
+ * message, saves its body into an OutputStream that compares every byte with what was generated
+ * ({@code JMS_FerryMQ_SaveStream}, {@code JMS_AMQ_SaveStream}) and acknowledges it
+ * ({@code CLIENT_ACKNOWLEDGE}); the receive is timed from the consumer's creation until
+ * {@code acknowledge()} returns. The benchmark never holds the body in an array.
  *
  * <p>Broker and client share a JVM when embedded, so the heap figures are the whole JVM's. To make
  * them mean something, each provider runs in a JVM of its own, started by this one with a small
  * heap ({@code -Xmx256m} by default: a body held whole once by the client and once by the broker
  * would not fit), and the heap is watched with {@link HeapWatch}, from a full collection before the
  * send, and again before the receive: the peak heap in use (garbage included, so it follows the
- * collector's sizing more than the provider) and the most still in use just after a collection
- * (the live data, at most: a body held whole would show as 100 MiB here).
+ * collector's sizing more than the provider) and the most still in use just after a collection (a
+ * bound of the live data from above: after a young collection the old generation's garbage still
+ * counts). A body held whole would show as 100 MiB in the latter. On H2 the database runs in the
+ * same JVM, and its cache and buffers count too; PostgreSQL is a process of its own.
  *
  * <p>Settings are system properties {@code largebench.*} (see benchmarks/README.md).
  */
