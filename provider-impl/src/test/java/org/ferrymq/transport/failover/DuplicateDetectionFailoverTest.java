@@ -118,19 +118,12 @@ class DuplicateDetectionFailoverTest {
     }
 
     /**
-     * Sends "lost answer" on a connection with {@code parameters}; the server stores it and is
-     * restarted before it answers. Answers how the send ended (null: it returned) and what the
-     * queue holds afterwards.
+     * Sends {@code message} in the background; once the server has stored it, cuts the client's
+     * connection before the answer goes out and restarts the server on the same port and data.
+     * Answers the send, which the client's failover then finishes or fails.
      */
-    private List<Object> sendWhileTheServerRestarts(String parameters) throws Exception {
-        AnswerHoldingJournal journal = new AnswerHoldingJournal(JdbcJournal.open(config()));
-        start(journal);
-        Connection connection = opened.track(new FerryConnectionFactory("tcp://127.0.0.1:" + port + "?" + QUICK
-                + parameters).createConnection());
-        connection.start();
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        MessageProducer producer = session.createProducer(session.createQueue("orders"));
-        TextMessage message = session.createTextMessage("lost answer");
+    private CompletableFuture<Void> sendAndRestartBeforeTheAnswer(AnswerHoldingJournal journal,
+            MessageProducer producer, Message message) throws Exception {
         CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
             try {
                 producer.send(message);
@@ -143,6 +136,24 @@ class DuplicateDetectionFailoverTest {
         journal.release.complete(null);
         broker.stop();
         start(null); // the same port and data
+        return sent;
+    }
+
+    /**
+     * Sends "lost answer" on a connection with {@code parameters}; the server stores it and is
+     * restarted before it answers. Answers how the send ended (null: it returned) and what the
+     * queue holds afterwards.
+     */
+    private List<Object> sendWhileTheServerRestarts(String parameters) throws Exception {
+        AnswerHoldingJournal journal = new AnswerHoldingJournal(JdbcJournal.open(config()));
+        start(journal);
+        Connection connection = opened.track(new FerryConnectionFactory("tcp://127.0.0.1:" + port + "?" + QUICK
+                + parameters).createConnection());
+        connection.start();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = session.createProducer(session.createQueue("orders"));
+        CompletableFuture<Void> sent = sendAndRestartBeforeTheAnswer(journal, producer,
+                session.createTextMessage("lost answer"));
 
         Throwable failure = null;
         try {
@@ -189,18 +200,7 @@ class DuplicateDetectionFailoverTest {
         MessageProducer producer = session.createProducer(session.createQueue("reports"));
         BytesMessage message = session.createBytesMessage();
         message.writeBytes(PatternBody.bytes(size));
-        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
-            try {
-                producer.send(message);
-            } catch (JMSException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertTrue(journal.stored.await(WAIT_MILLIS, TimeUnit.MILLISECONDS), "the message was not stored");
-        acceptor.close(); // the client's connection is gone before the broker answers
-        journal.release.complete(null);
-        broker.stop();
-        start(null); // the same port and data
+        CompletableFuture<Void> sent = sendAndRestartBeforeTheAnswer(journal, producer, message);
 
         // its body went with the lost connection: the failover cannot send it again for the application
         ExecutionException failed = assertThrows(ExecutionException.class,
