@@ -66,10 +66,7 @@ public final class JdbcJournalBenchmark {
                 everythingRan &= measure(database(key, settings), settings, body);
             }
         } catch (Exception e) {
-            System.out.flush();
-            System.err.println("Benchmark failed: " + e);
-            e.printStackTrace();
-            System.exit(1);
+            RunEnvironment.exitFailed(e);
         }
         // A provider may leave non-daemon threads behind; the benchmark is over either way.
         System.exit(everythingRan ? 0 : 1);

@@ -73,10 +73,7 @@ public final class LargeMessageBenchmark {
                 runAll();
             }
         } catch (Exception e) {
-            System.out.flush();
-            System.err.println("Benchmark failed: " + e);
-            e.printStackTrace();
-            System.exit(1);
+            RunEnvironment.exitFailed(e);
         }
         // A provider may leave non-daemon threads behind; the run is over either way.
         System.exit(0);

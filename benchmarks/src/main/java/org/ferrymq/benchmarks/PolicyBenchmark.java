@@ -51,10 +51,7 @@ public final class PolicyBenchmark {
             RunEnvironment.print();
             new PolicyBenchmark().run();
         } catch (Exception e) {
-            System.out.flush();
-            System.err.println("Benchmark failed: " + e);
-            e.printStackTrace();
-            System.exit(1);
+            RunEnvironment.exitFailed(e);
         }
         System.exit(0);
     }

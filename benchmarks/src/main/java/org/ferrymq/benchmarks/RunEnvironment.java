@@ -52,4 +52,12 @@ final class RunEnvironment {
             return "unknown (" + System.getProperty("os.arch") + ")";
         }
     }
+
+    /** Ends a benchmark's JVM with status 1 after printing why: the figures printed before stay. */
+    static void exitFailed(Exception e) {
+        System.out.flush();
+        System.err.println("Benchmark failed: " + e);
+        e.printStackTrace();
+        System.exit(1);
+    }
 }

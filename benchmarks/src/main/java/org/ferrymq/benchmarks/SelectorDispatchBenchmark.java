@@ -63,10 +63,7 @@ public final class SelectorDispatchBenchmark {
             RunEnvironment.print();
             benchmark.run();
         } catch (Exception e) {
-            System.out.flush();
-            System.err.println("Benchmark failed: " + e);
-            e.printStackTrace();
-            System.exit(1);
+            RunEnvironment.exitFailed(e);
         }
         System.exit(0);
     }

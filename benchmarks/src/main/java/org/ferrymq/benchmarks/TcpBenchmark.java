@@ -105,10 +105,7 @@ public final class TcpBenchmark {
                 System.out.println();
             }
         } catch (Exception e) {
-            System.out.flush();
-            System.err.println("Benchmark failed: " + e);
-            e.printStackTrace();
-            System.exit(1);
+            RunEnvironment.exitFailed(e);
         }
         TcpReport report = new TcpReport(parties, databasesRun, settings);
         report.print();

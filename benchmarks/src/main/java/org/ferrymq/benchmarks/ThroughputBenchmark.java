@@ -49,10 +49,7 @@ public final class ThroughputBenchmark {
             }
             printTable(results);
         } catch (Exception e) {
-            System.out.flush();
-            System.err.println("Benchmark failed: " + e);
-            e.printStackTrace();
-            System.exit(1);
+            RunEnvironment.exitFailed(e);
         }
         // A provider may leave non-daemon threads behind; the benchmark is over either way.
         System.exit(0);
