@@ -60,10 +60,12 @@ final class Timers {
         });
     }
 
-    /** Runs a task at a time; it must not wait for the journal (see {@link #scheduleJournalWork}). */
+    /**
+     * Runs a task at a time; it must not wait for the journal (see {@link #scheduleJournalWork}).
+     * Once the broker is closed the task is dropped: what it would have done ends with the broker.
+     */
     void schedule(long atMillis, Runnable task) {
-        long delay = Math.max(0, atMillis - System.currentTimeMillis());
-        scheduler.schedule(task, delay, TimeUnit.MILLISECONDS);
+        scheduleCancellable(Math.max(0, atMillis - System.currentTimeMillis()), task);
     }
 
     /** Stops the timers: nothing scheduled runs any more, and running timed work is interrupted. */
