@@ -8,9 +8,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
+import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
 import org.ferrymq.api.journal.SqlDialect;
+import org.ferrymq.protocol.codec.ValueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * (one that left the window may be accepted again before its old row goes); the broker reads the
  * rows back on start, in {@code SEQ_NO} order, and keeps those still in the window. The rows of a
  * deleted destination go with it.
+ *
+ * <p>Migration 7 gives {@code FMQ_MESSAGE} the column {@code DUPLICATE_ID}: a message's duplicate
+ * ID is kept there rather than in a property row (see {@link MessageRows}), and the IDs of the
+ * messages already stored move there from their property rows.
  */
 final class JournalSchema {
 
@@ -48,7 +54,7 @@ final class JournalSchema {
     private record Migration(int version, String description, Step step) {}
 
     /** The schema version this FerryMQ writes. */
-    static final int CURRENT_VERSION = 6;
+    static final int CURRENT_VERSION = 7;
 
     /**
      * {@code FMQ_SUBSCRIPTION.CLIENT_ID} of a subscription without a client ID (a shared one):
@@ -132,7 +138,56 @@ final class JournalSchema {
                 new Migration(6, "large message bodies in chunks", statements(List.of(
                         "ALTER TABLE FMQ_MESSAGE ADD LARGE_BODY_SIZE BIGINT",
                         "CREATE TABLE FMQ_MSG_CHUNK (MSG_NO BIGINT NOT NULL, CHUNK_NO INT NOT NULL, CHUNK_DATA " + d.chunkType()
-                                + " NOT NULL, PRIMARY KEY (MSG_NO, CHUNK_NO))" + options))));
+                                + " NOT NULL, PRIMARY KEY (MSG_NO, CHUNK_NO))" + options))),
+                // a send with a duplicate ID wrote a property row for it as well as the window's
+                // row: one table more in every such commit. The ID goes in a column of the message
+                new Migration(7, "duplicate IDs of messages in a column of their own",
+                        connection -> duplicateIdColumn(d, connection)));
+    }
+
+    /**
+     * Migration 7: {@code FMQ_MESSAGE.DUPLICATE_ID}, and the IDs stored so far moved there from
+     * their property rows (those {@link MessageRows#duplicateIdColumn} would put there). Where DDL
+     * commits by itself, a migration stopped after adding the column starts over without adding it.
+     */
+    private static void duplicateIdColumn(SqlDialect d, Connection connection) throws SQLException {
+        if (!columnExists(connection, "FMQ_MESSAGE", "DUPLICATE_ID")) {
+            try (Statement alter = connection.createStatement()) {
+                alter.execute("ALTER TABLE FMQ_MESSAGE ADD DUPLICATE_ID "
+                        + d.nameType(Journal.MAX_DUPLICATE_ID_LENGTH, connection.getMetaData()));
+            }
+        }
+        String idRow = "PROP_NAME = ? AND PROP_TYPE = ? AND PROP_VALUE IS NOT NULL AND CHAR_LENGTH(PROP_VALUE) "
+                + "BETWEEN 1 AND " + Journal.MAX_DUPLICATE_ID_LENGTH;
+        try (PreparedStatement move = connection.prepareStatement("UPDATE FMQ_MESSAGE SET DUPLICATE_ID = (SELECT "
+                + "p.PROP_VALUE FROM FMQ_MSG_PROPERTY p WHERE p.MSG_NO = FMQ_MESSAGE.MSG_NO AND p.PROP_NAME = ?), "
+                + "PROPERTY_COUNT = PROPERTY_COUNT - 1 WHERE MSG_NO IN (SELECT MSG_NO FROM FMQ_MSG_PROPERTY WHERE "
+                + idRow + ")");
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM FMQ_MSG_PROPERTY WHERE " + idRow)) {
+            String name = DestinationPolicy.DUPLICATE_ID_PROPERTY;
+            String type = ValueType.STRING.typeName();
+            move.setString(1, name);
+            move.setString(2, name);
+            move.setString(3, type);
+            move.executeUpdate();
+            delete.setString(1, name);
+            delete.setString(2, type);
+            delete.executeUpdate();
+        }
+    }
+
+    /** Whether the connection's own schema has the column, however the database cases unquoted names. */
+    private static boolean columnExists(Connection connection, String table, String column) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        for (String[] names : new String[][] {{table, column},
+                {table.toLowerCase(Locale.ROOT), column.toLowerCase(Locale.ROOT)}}) {
+            try (ResultSet rs = meta.getColumns(connection.getCatalog(), connection.getSchema(), names[0], names[1])) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Migration 5: the duplicate IDs each queue and topic accepted, the last ones only (see the class comment). */

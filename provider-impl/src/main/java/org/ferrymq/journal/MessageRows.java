@@ -11,7 +11,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.api.journal.ChunkedBody;
+import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.MessageContent;
 import org.ferrymq.api.journal.StoredMessage;
 import org.ferrymq.protocol.codec.MessageContents;
@@ -24,15 +26,22 @@ import org.ferrymq.protocol.codec.ValueType;
  * else), one property row per property with its value as readable text. A large message's
  * body ({@link ChunkedBody}) is in neither column: {@code LARGE_BODY_SIZE} holds its length,
  * {@code FMQ_MSG_CHUNK} its bytes; the column is NULL for every other message.
+ *
+ * <p>The duplicate ID ({@link DestinationPolicy#DUPLICATE_ID_PROPERTY}), when it is a String the
+ * window's table could hold, is in {@code DUPLICATE_ID}, not in a property row:
+ * a send with an ID then writes no property rows unless it has other properties (on H2 every
+ * table a commit touches is written out again, so a property row cost a send with an ID about
+ * as much as its window row). {@code PROPERTY_COUNT} counts the property rows. Messages stored
+ * before the column (schema version 6) keep their ID in a property row, and read back the same.
  */
 final class MessageRows {
 
     static final String MESSAGE_COLUMNS = "MSG_NO, REF_COUNT, JMS_MESSAGE_ID, DEST_TYPE, DEST_NAME, JMS_TIMESTAMP, "
             + "CORRELATION_ID, CORRELATION_IS_BYTES, REPLY_TO_TYPE, REPLY_TO_NAME, JMS_TYPE, PRIORITY, EXPIRATION, "
-            + "DELIVERY_TIME, BODY_TYPE, BODY_TEXT, BODY_BYTES, PROPERTY_COUNT, LARGE_BODY_SIZE";
+            + "DELIVERY_TIME, BODY_TYPE, BODY_TEXT, BODY_BYTES, PROPERTY_COUNT, LARGE_BODY_SIZE, DUPLICATE_ID";
 
     static final String INSERT_MESSAGE = "INSERT INTO FMQ_MESSAGE (" + MESSAGE_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     static final String INSERT_PROPERTY =
             "INSERT INTO FMQ_MSG_PROPERTY (MSG_NO, PROP_NAME, PROP_TYPE, PROP_VALUE) VALUES (?, ?, ?, ?)";
@@ -83,17 +92,43 @@ final class MessageRows {
         } else {
             insert.setBytes(i++, bytes);
         }
-        insert.setInt(i++, content.properties().size());
+        String duplicateId = duplicateIdColumn(content);
+        insert.setInt(i++, content.properties().size() - (duplicateId == null ? 0 : 1));
         if (body instanceof ChunkedBody chunked) {
-            insert.setLong(i, chunked.size());
+            insert.setLong(i++, chunked.size());
         } else {
-            insert.setNull(i, Types.BIGINT);
+            insert.setNull(i++, Types.BIGINT);
         }
+        insert.setString(i, duplicateId);
     }
 
-    /** Adds one FMQ_MSG_PROPERTY row per property to the batch of {@link #INSERT_PROPERTY}. */
+    /**
+     * The duplicate ID that goes in the message's {@code DUPLICATE_ID} column instead of a
+     * property row: a String of 1 to {@link Journal#MAX_DUPLICATE_ID_LENGTH} characters; null
+     * for none, or for a value the column could not hold (kept in a property row, as any other).
+     */
+    static String duplicateIdColumn(MessageContent content) {
+        Object value = content.properties().get(DestinationPolicy.DUPLICATE_ID_PROPERTY);
+        return value instanceof String id && !id.isEmpty() && id.length() <= Journal.MAX_DUPLICATE_ID_LENGTH ? id
+                : null;
+    }
+
+    /** Whether the message has property rows: properties other than a duplicate ID kept in its column. */
+    static boolean hasPropertyRows(MessageContent content) {
+        int rows = content.properties().size();
+        return rows > 1 || rows == 1 && duplicateIdColumn(content) == null;
+    }
+
+    /**
+     * Adds one FMQ_MSG_PROPERTY row per property to the batch of {@link #INSERT_PROPERTY}, but for
+     * a duplicate ID kept in its column ({@link #duplicateIdColumn}).
+     */
     static void addProperties(PreparedStatement insert, StoredMessage message) throws SQLException {
+        String duplicateId = duplicateIdColumn(message.content());
         for (Map.Entry<String, Object> p : message.content().properties().entrySet()) {
+            if (duplicateId != null && p.getKey().equals(DestinationPolicy.DUPLICATE_ID_PROPERTY)) {
+                continue;
+            }
             Object value = p.getValue();
             insert.setLong(1, message.messageNo());
             insert.setString(2, p.getKey());
@@ -104,7 +139,8 @@ final class MessageRows {
     }
 
     /**
-     * The message of a row selected with {@link #MESSAGE_COLUMNS} starting at column {@code first}.
+     * The message of a row selected with {@link #MESSAGE_COLUMNS} starting at column {@code first},
+     * with {@code properties} (read from its property rows; null for none yet) and its duplicate ID.
      * A failure of the database is an SQLException; columns that hold something no FerryMQ
      * writes (a row changed by hand, a bad migration) are a {@link DamagedMessage}.
      */
@@ -129,8 +165,13 @@ final class MessageRows {
         String text = row.getString(i++);
         byte[] bytes = row.getBytes(i++);
         i++; // PROPERTY_COUNT
-        long largeBodySize = row.getLong(i);
+        long largeBodySize = row.getLong(i++);
         boolean large = !row.wasNull();
+        String duplicateId = row.getString(i);
+        if (duplicateId != null) {
+            properties = properties == null ? new LinkedHashMap<>() : new LinkedHashMap<>(properties);
+            properties.put(DestinationPolicy.DUPLICATE_ID_PROPERTY, duplicateId);
+        }
         try {
             if (correlationBytes && correlationId != null) {
                 correlationId = new String(HexFormat.of().parseHex(correlationId), StandardCharsets.ISO_8859_1);
@@ -156,9 +197,13 @@ final class MessageRows {
     /** A message read back from storage. */
     record Loaded(long messageNo, int references, MessageContent content) implements StoredMessage {
 
-        /** The same message with the properties read from their rows. */
-        static Loaded withProperties(StoredMessage message, Map<String, Object> properties) {
+        /** The same message with the properties read from their rows, and those it has (its duplicate ID). */
+        static Loaded withProperties(StoredMessage message, Map<String, Object> rows) {
             MessageContent c = message.content();
+            Map<String, Object> properties = new LinkedHashMap<>(rows);
+            if (c.properties() != null) {
+                properties.putAll(c.properties());
+            }
             return new Loaded(message.messageNo(), message.references(), new MessageContent(c.messageId(), c.timestamp(),
                     c.correlationId(), c.correlationIdIsBytes(), c.destinationKind(), c.destinationName(),
                     c.replyToKind(), c.replyToName(), c.type(), c.priority(), c.expiration(), c.deliveryTime(),

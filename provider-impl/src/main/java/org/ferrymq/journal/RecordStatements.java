@@ -107,7 +107,7 @@ final class RecordStatements implements AutoCloseable {
             StoredMessage message = r.message();
             MessageRows.bindMessage(batch(Batched.INSERT_MESSAGE), message);
             added(Batched.INSERT_MESSAGE);
-            if (!message.content().properties().isEmpty()) {
+            if (MessageRows.hasPropertyRows(message.content())) {
                 MessageRows.addProperties(batch(Batched.INSERT_PROPERTY), message);
                 pending[Batched.INSERT_PROPERTY.ordinal()] = true;
             }
@@ -194,7 +194,7 @@ final class RecordStatements implements AutoCloseable {
             batch(Batched.SWEEP_SHARED_MESSAGE).setLong(1, messageNo);
             added(Batched.SWEEP_SHARED_MESSAGE);
         } else {
-            if (!r.message().content().properties().isEmpty()) {
+            if (r.message().content().properties() == null || MessageRows.hasPropertyRows(r.message().content())) {
                 removedProperties.add(messageNo);
             }
             removedMessages.add(messageNo);

@@ -141,11 +141,12 @@ class DelayedDeliveryJournalTest {
             dueAt = later.getJMSDeliveryTime();
         }
         broker.stop();
-        // the schema as FerryMQ left it before version 4 (without what 5, duplicate IDs, and 6,
-        // large message bodies, added either)
+        // the schema as FerryMQ left it before version 4 (without what 5, duplicate IDs, 6, large
+        // message bodies, and 7, duplicate IDs in the message rows, added either)
         db.execute("DROP TABLE FMQ_DUPLICATE_ID");
         db.execute("DROP TABLE FMQ_MSG_CHUNK");
         db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN LARGE_BODY_SIZE");
+        db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN DUPLICATE_ID");
         db.execute(database.name().equals("mariadb") ? "DROP INDEX FMQ_QUEUE_REF_DUE ON FMQ_QUEUE_REF"
                 : "DROP INDEX FMQ_QUEUE_REF_DUE");
         db.execute("ALTER TABLE FMQ_QUEUE_REF DROP COLUMN DELIVERY_TIME");

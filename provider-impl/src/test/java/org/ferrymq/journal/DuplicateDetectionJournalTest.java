@@ -376,18 +376,97 @@ class DuplicateDetectionJournalTest {
         Session s = session(factory, false);
         send(s, s.createQueue("kept"), "old", "stored by version 4");
         broker.stop();
-        // the schema as FerryMQ left it before version 5 (without what 6, large message bodies, added either)
+        // the schema as FerryMQ left it before version 5 (without what 6, large message bodies, and 7,
+        // duplicate IDs in the message rows, added either)
         db.execute("DROP TABLE FMQ_DUPLICATE_ID");
         db.execute("DROP TABLE FMQ_MSG_CHUNK");
         db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN LARGE_BODY_SIZE");
+        db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN DUPLICATE_ID");
         db.execute("DELETE FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION >= 5");
 
         s = session(factory, false);
         assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 5"));
-        assertEquals(6, db.queryLong("SELECT MAX(SCHEMA_VERSION) FROM FMQ_SCHEMA_VERSION"));
+        assertEquals(JournalSchema.CURRENT_VERSION, db.queryLong("SELECT MAX(SCHEMA_VERSION) FROM FMQ_SCHEMA_VERSION"));
         send(s, s.createQueue("kept"), "new", "new");
         send(s, s.createQueue("kept"), "new", "new again");
         assertEquals(List.of("stored by version 4", "new"), drain(s.createConsumer(s.createQueue("kept"))));
         assertEquals(1, rows());
+    }
+
+    /**
+     * A message's duplicate ID is in its message row (FMQ_MESSAGE.DUPLICATE_ID), not in a
+     * property row; read back after a restart, the message carries it as it was sent.
+     */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aDuplicateIdIsKeptInItsMessageRowAndDeliveredWithTheMessageAfterARestart(JournalDatabase database)
+            throws Exception {
+        FerryConnectionFactory factory = start(database);
+        Session s = session(factory, false);
+        send(s, s.createQueue("kept"), "only-an-id", "only an ID");
+        TextMessage both = s.createTextMessage("an ID and a property");
+        both.setStringProperty(ID, "id-and-property");
+        both.setIntProperty("price", 7);
+        s.createProducer(s.createQueue("kept")).send(both);
+        broker.stop();
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_PROPERTY WHERE PROP_NAME = '" + ID + "'"),
+                "no property row for a duplicate ID");
+        assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_PROPERTY"), "the other property's row");
+
+        s = session(factory, false);
+        MessageConsumer consumer = s.createConsumer(s.createQueue("kept"));
+        Message first = consumer.receive(30_000);
+        assertEquals("only an ID", ((TextMessage) first).getText());
+        assertEquals("only-an-id", first.getStringProperty(ID));
+        Message second = consumer.receive(30_000);
+        assertEquals("id-and-property", second.getStringProperty(ID));
+        assertEquals(7, second.getIntProperty("price"));
+        consumer.close();
+        send(s, s.createQueue("kept"), "only-an-id", "again");
+        assertEquals(List.of(), drain(s.createConsumer(s.createQueue("kept"))), "still in the window");
+        broker.stop();
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_PROPERTY"), "consumed: the property rows go");
+    }
+
+    /**
+     * A version-6 journal kept a stored message's duplicate ID in a property row: migration 7
+     * moves it into the message row, and the message is delivered with it.
+     */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aVersion6JournalMovesItsDuplicateIdsIntoTheMessageRows(JournalDatabase database) throws Exception {
+        FerryConnectionFactory factory = start(database);
+        Session s = session(factory, false);
+        TextMessage old = s.createTextMessage("stored by version 6");
+        old.setStringProperty(ID, "old");
+        old.setIntProperty("price", 5);
+        s.createProducer(s.createQueue("kept")).send(old);
+        send(s, s.createQueue("kept"), "old-alone", "stored by version 6, an ID alone");
+        broker.stop();
+        // as version 6 stored them: the ID in a property row, counted with the others
+        db.execute("INSERT INTO FMQ_MSG_PROPERTY (MSG_NO, PROP_NAME, PROP_TYPE, PROP_VALUE) SELECT MSG_NO, '" + ID
+                + "', 'string', DUPLICATE_ID FROM FMQ_MESSAGE WHERE DUPLICATE_ID IS NOT NULL");
+        db.execute("UPDATE FMQ_MESSAGE SET PROPERTY_COUNT = PROPERTY_COUNT + 1 WHERE DUPLICATE_ID IS NOT NULL");
+        db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN DUPLICATE_ID");
+        db.execute("DELETE FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION >= 7");
+
+        s = session(factory, false);
+        assertEquals(7, db.queryLong("SELECT MAX(SCHEMA_VERSION) FROM FMQ_SCHEMA_VERSION"));
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_PROPERTY WHERE PROP_NAME = '" + ID + "'"),
+                "the IDs moved out of the property rows");
+        assertEquals(2, db.queryLong("SELECT COUNT(*) FROM FMQ_MESSAGE WHERE DUPLICATE_ID IS NOT NULL"));
+        assertEquals(1, db.queryLong("SELECT SUM(PROPERTY_COUNT) FROM FMQ_MESSAGE"), "the price's row alone");
+        send(s, s.createQueue("kept"), "old", "a duplicate of the old one");
+        MessageConsumer consumer = s.createConsumer(s.createQueue("kept"));
+        Message first = consumer.receive(30_000);
+        assertEquals("stored by version 6", ((TextMessage) first).getText());
+        assertEquals("old", first.getStringProperty(ID));
+        assertEquals(5, first.getIntProperty("price"));
+        Message second = consumer.receive(30_000);
+        assertEquals("old-alone", second.getStringProperty(ID));
+        consumer.close();
+        assertEquals(List.of(), drain(s.createConsumer(s.createQueue("kept"))));
+        broker.stop();
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_PROPERTY"), "consumed: the property rows go");
     }
 }
