@@ -194,7 +194,7 @@ final class RecordStatements implements AutoCloseable {
             batch(Batched.SWEEP_SHARED_MESSAGE).setLong(1, messageNo);
             added(Batched.SWEEP_SHARED_MESSAGE);
         } else {
-            if (r.message().content().properties() == null || MessageRows.hasPropertyRows(r.message().content())) {
+            if (MessageRows.hasPropertyRows(r.message().content())) {
                 removedProperties.add(messageNo);
             }
             removedMessages.add(messageNo);
