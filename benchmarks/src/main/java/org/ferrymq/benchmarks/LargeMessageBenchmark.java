@@ -232,7 +232,10 @@ public final class LargeMessageBenchmark {
         ScratchDatabase database = databases.create("large_" + provider);
         PersistentBrokerUnderTest broker = switch (provider) {
             // Artemis's default journal sync period; the large body does not go through that journal.
-            case "artemis" -> new EmbeddedArtemisOnJdbc(5);
+            // Its chunk is the client's minLargeMessageSize: Artemis's default (100 KiB) unless
+            // -Dlargebench.artemis.chunk (in largebench.jvm) sets it, to try Artemis with FerryMQ's 256 KiB.
+            case "artemis" -> new EmbeddedArtemisOnJdbc(5, "vm://0?minLargeMessageSize="
+                    + Integer.getInteger("largebench.artemis.chunk", 100 * 1024));
             case "ferrymq" -> new EmbeddedFerryMqOnJdbc();
             default -> throw new IllegalArgumentException("Unknown provider '" + provider + "'");
         };
