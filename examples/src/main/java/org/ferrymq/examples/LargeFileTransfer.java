@@ -76,7 +76,10 @@ public final class LargeFileTransfer {
             if (received == null) {
                 throw new ExampleFailure("No file arrived within " + RECEIVE_TIMEOUT_MS + " ms");
             }
-            try (OutputStream out = Files.newOutputStream(inbox.resolve(received.getStringProperty("fileName")))) {
+            if (!original.getFileName().toString().equals(received.getStringProperty("fileName"))) {
+                throw new ExampleFailure("The file arrived named " + received.getStringProperty("fileName"));
+            }
+            try (OutputStream out = Files.newOutputStream(copy)) {
                 received.setObjectProperty(SAVE_STREAM, out); // returns once the whole body is written
             }
             System.out.println("Received " + received.getBodyLength() / MIB + " MiB into " + copy + " in "
