@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,7 +59,7 @@ final class Storage {
     private final BrokerConfig config;
     private final Journal journal;
     /** Reads pages back from the journal, so no dispatching thread waits for the database. */
-    private final ExecutorService pager;
+    private final ThreadPoolExecutor pager;
     /**
      * Carries out what follows a journal write that settled after its caller gave up on it, in
      * the order the writes settle; never on the journal's own thread, which must not wait for itself.
@@ -81,7 +83,8 @@ final class Storage {
     Storage(BrokerConfig config, Journal journal) {
         this.config = config;
         this.journal = journal;
-        this.pager = Executors.newSingleThreadExecutor(Timers.daemonThreads(config.name() + "-pager"));
+        this.pager = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                Timers.daemonThreads(config.name() + "-pager"));
         this.lateWrites = Executors.newSingleThreadExecutor(Timers.daemonThreads(config.name() + "-late-writes"));
     }
 
@@ -516,10 +519,21 @@ final class Storage {
 
     /**
      * Stops reading pages and closes the journal; what the journal settles on closing is still
-     * carried out.
+     * carried out. A page read under way finishes first: interrupting a thread in the middle of
+     * a database read can break more than the read (H2 closes its database), so the pager is
+     * never interrupted; the reads still queued are dropped.
      */
     void close() {
-        pager.shutdownNow();
+        pager.shutdown();
+        pager.getQueue().clear();
+        try {
+            if (!pager.awaitTermination(config.journalTimeoutMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Broker '{}': a page read did not end within {} ms; closing the journal under it",
+                        config.name(), config.journalTimeoutMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         journal.close();
         lateWrites.shutdown();
     }

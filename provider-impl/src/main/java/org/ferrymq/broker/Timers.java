@@ -68,9 +68,13 @@ final class Timers {
         scheduleCancellable(Math.max(0, atMillis - System.currentTimeMillis()), task);
     }
 
-    /** Stops the timers: nothing scheduled runs any more, and running timed work is interrupted. */
+    /**
+     * Stops the timers: nothing scheduled runs any more. Timed work already running is left to
+     * end on its own, never interrupted: it may be reading the journal, and an interrupted
+     * database read can break more than itself (H2 closes its database).
+     */
     void close() {
         scheduler.shutdownNow();
-        journalWork.shutdownNow();
+        journalWork.shutdown();
     }
 }

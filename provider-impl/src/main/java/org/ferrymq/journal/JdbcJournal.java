@@ -57,6 +57,7 @@ public final class JdbcJournal implements Journal {
     private final GroupCommitWriter writer;
     private final CreationWriter creations;
     private final ScheduledExecutorService leaseRenewal;
+    private final long timeoutMillis;
     /** Why the journal failed beyond repair, once it has; then the broker is told, once. */
     private JournalException failed;
     private Consumer<JournalException> failureListener;
@@ -70,6 +71,7 @@ public final class JdbcJournal implements Journal {
         this.failures = failures;
         this.lease = lease;
         this.broker = name;
+        this.timeoutMillis = timeoutMillis;
         this.writer = new GroupCommitWriter(name, dataSource, failures, timeoutMillis, this::writerDied);
         this.creations = new CreationWriter(name, dataSource, failures, timeoutMillis);
         this.leaseRenewal = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -571,6 +573,20 @@ public final class JdbcJournal implements Journal {
         return CreationWriter.takes(batch) ? creations.submit(batch) : writer.submit(batch);
     }
 
+    /**
+     * Ends the renewals, letting one under way finish: never by interrupting it, since an
+     * interrupted database call can break more than itself (H2 closes its database, and the
+     * lease could then not be released).
+     */
+    private void stopRenewingLease() {
+        leaseRenewal.shutdown();
+        try {
+            leaseRenewal.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void renewLease() {
         try (Connection connection = dataSource.getConnection()) {
             if (!lease.renew(connection)) {
@@ -627,7 +643,7 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public void close() {
-        leaseRenewal.shutdownNow();
+        stopRenewingLease();
         creations.close();
         writer.close();
         try (Connection connection = dataSource.getConnection()) {
