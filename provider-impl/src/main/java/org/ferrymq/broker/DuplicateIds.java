@@ -2,6 +2,7 @@ package org.ferrymq.broker;
 
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageFormatException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.api.journal.Journal;
@@ -45,10 +47,11 @@ import org.slf4j.LoggerFactory;
  * until it ends.
  *
  * <p>A send that writes to the journal writes its ID there in the same batch
- * ({@link Claim#journal}), with the end of what it pushed out of the window, so the message and
- * its ID are durable together and the journal keeps about one window per destination (up to
- * a sixteenth more, at most {@link #FORGET_RUN} IDs: it forgets them in runs); the
- * windows are read back on start. A send the journal does not hold (a non-persistent message, a
+ * ({@link Claim#journal}) as a window entry numbered across all destinations, with the entries
+ * that left the window meanwhile, so the message and its ID are durable together and the
+ * journal keeps about one window per destination (up to a sixteenth more, at most
+ * {@link #FORGET_RUN} entries: it forgets them in runs); the windows are read back on start, and
+ * the entries read back outside their windows are forgotten with the next runs. A send the journal does not hold (a non-persistent message, a
  * temporary destination, a topic without durable subscriptions) keeps its ID in memory only,
  * forgotten by a restart as its message is. A prepared branch's IDs are in its messages, which
  * the journal holds, and are held again when it is recovered.
@@ -68,14 +71,16 @@ final class DuplicateIds {
     private final BrokerConfig config;
     private final Policies policies;
     private final Map<DestinationName, Window> windows = new ConcurrentHashMap<>();
+    /** The last window entry number given out, for every destination. */
+    private final AtomicLong entries = new AtomicLong();
 
     DuplicateIds(BrokerConfig config, Policies policies) {
         this.config = config;
         this.policies = policies;
     }
 
-    /** An accepted ID's number and when it was accepted. */
-    private record Accepted(long seq, long seenAt) {}
+    /** An accepted ID's number, when it was accepted, and its journal entry (0 for none). */
+    private record Accepted(long seq, long seenAt, long entry) {}
 
     /** An ID a claim holds; {@code decided} completes once the hold is prepared or gone. */
     private static final class Hold {
@@ -85,18 +90,24 @@ final class DuplicateIds {
 
     /** One destination's window and holds; guarded by its own monitor. */
     private static final class Window {
+        /** Where the window's journal entries get their numbers: shared by every destination. */
+        final AtomicLong entries;
         /** The accepted IDs by number, oldest first, and each one's number and time. */
         final TreeMap<Long, String> bySeq = new TreeMap<>();
         final Map<String, Accepted> accepted = new HashMap<>();
         final Map<String, Hold> held = new HashMap<>();
+        /** The journal entries of the IDs that left the window, which the journal still holds. */
+        final List<Long> unforgotten = new ArrayList<>();
+        /** Whether one of them left by its time: forgotten with the next write, not in a run. */
+        boolean timedOut;
         /** The last number given out. */
         long lastSeq;
-        /** The highest number pushed out of the window. */
-        long pushedOut;
-        /** The highest number the journal was told to forget up to. */
-        long journalForgot;
         /** Sends dropped as duplicates. */
         long dropped;
+
+        Window(AtomicLong entries) {
+            this.entries = entries;
+        }
 
         /** Drops the accepted IDs outside the window: numbered too long ago, or accepted too long ago. */
         void trim(DestinationPolicy policy, long now) {
@@ -110,7 +121,15 @@ final class DuplicateIds {
                 }
                 bySeq.pollFirstEntry();
                 accepted.remove(oldest.getValue());
-                pushedOut = Math.max(pushedOut, oldest.getKey());
+                left(a, oldest.getKey() > lastOut);
+            }
+        }
+
+        /** An accepted ID left the window (by its time, or not): its journal entry, if any, is to be forgotten. */
+        void left(Accepted a, boolean byTime) {
+            if (a.entry() > 0) {
+                unforgotten.add(a.entry());
+                timedOut |= byTime;
             }
         }
     }
@@ -134,6 +153,8 @@ final class DuplicateIds {
         private final long seq;
         private final DestinationPolicy policy;
         private long seenAt;
+        /** The journal entry of the ID, once {@link #journal} wrote it; 0 while it has none. */
+        private long entry;
 
         private Claim() {
             this(null, null, null, null, 0, null, 0);
@@ -160,32 +181,33 @@ final class DuplicateIds {
         }
 
         /**
-         * Adds the ID to {@code records}, the batch that stores the message it admits, with the end
-         * of the IDs it pushes out of the window. Only for a send whose message the batch stores.
+         * Adds the ID to {@code records}, the batch that stores the message it admits, as a new
+         * window entry, with a run of the entries that left the window. Only for a send whose
+         * message the batch stores.
          */
         void journal(List<JournalRecord> records) {
             if (window == null || destination.kind().isTemporary()) {
                 return;
             }
             String kind = destination.kind().isQueue() ? "queue" : "topic";
-            long forget;
+            List<Long> forget = List.of();
             synchronized (window) {
                 seenAt = Math.max(seenAt, System.currentTimeMillis()); // an XA branch's: its commit
-                long byCount = seq - policy.duplicateIdWindow();
-                forget = Math.max(window.pushedOut, byCount);
-                // IDs pushed out by the count are forgotten in runs, not one row per write (the journal keeps up
-                // to a run more than the window, trimmed when read back); those that timed out, at once
-                boolean timedOut = window.pushedOut > byCount;
-                if (forget > window.journalForgot
-                        && (timedOut || forget >= window.journalForgot + forgetRun(policy))) {
-                    window.journalForgot = forget;
-                } else {
-                    forget = 0;
+                entry = window.entries.incrementAndGet();
+                window.trim(policy, seenAt);
+                // those pushed out by the count are forgotten in runs, not one row per write (the journal
+                // keeps up to a run more than the window, trimmed when read back); those that timed out,
+                // at once. A run lost with a batch that failed stays in the journal, read back outside
+                // the window after a restart and forgotten then
+                if (window.timedOut || window.unforgotten.size() >= forgetRun(policy)) {
+                    forget = new ArrayList<>(window.unforgotten);
+                    window.unforgotten.clear();
+                    window.timedOut = false;
                 }
             }
-            records.add(new JournalRecord.DuplicateIdAdded(kind, destination.name(), seq, id, seenAt));
-            if (forget > 0) {
-                records.add(new JournalRecord.DuplicateIdsForgotten(kind, destination.name(), forget));
+            records.add(new JournalRecord.DuplicateIdAdded(entry, kind, destination.name(), seq, id, seenAt));
+            if (!forget.isEmpty()) {
+                records.add(new JournalRecord.DuplicateIdsForgotten(forget));
             }
         }
 
@@ -196,9 +218,10 @@ final class DuplicateIds {
             }
             synchronized (window) {
                 if (window.held.remove(id, hold)) {
-                    Accepted old = window.accepted.put(id, new Accepted(seq, seenAt));
+                    Accepted old = window.accepted.put(id, new Accepted(seq, seenAt, entry));
                     if (old != null) {
                         window.bySeq.remove(old.seq());
+                        window.left(old, false);
                     }
                     window.bySeq.put(seq, id);
                     window.trim(policy, System.currentTimeMillis());
@@ -293,7 +316,7 @@ final class DuplicateIds {
                 return dropped(c.window, destination, id);
             }
         }
-        Window window = windows.computeIfAbsent(destination, d -> new Window());
+        Window window = windows.computeIfAbsent(destination, d -> new Window(entries));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.journalTimeoutMillis());
         while (true) {
             DestinationPolicy policy = policy(destination);
@@ -356,12 +379,14 @@ final class DuplicateIds {
     void recovered(JournalRecord.DuplicateIdAdded id) {
         DestinationName destination = id.kind().equals("queue") ? DestinationName.queue(id.destination())
                 : DestinationName.topic(id.destination());
-        Window window = windows.computeIfAbsent(destination, d -> new Window());
+        Window window = windows.computeIfAbsent(destination, d -> new Window(entries));
+        entries.accumulateAndGet(id.entry(), Math::max); // new entries come after every one read back
         synchronized (window) {
             window.lastSeq = Math.max(window.lastSeq, id.seq()); // new numbers come after every row
-            Accepted old = window.accepted.put(id.duplicateId(), new Accepted(id.seq(), id.seenAt()));
+            Accepted old = window.accepted.put(id.duplicateId(), new Accepted(id.seq(), id.seenAt(), id.entry()));
             if (old != null) {
                 window.bySeq.remove(old.seq());
+                window.left(old, false);
             }
             window.bySeq.put(id.seq(), id.duplicateId());
             window.trim(policy(destination), System.currentTimeMillis()); // never more than a window in memory
@@ -383,7 +408,7 @@ final class DuplicateIds {
             return Claim.NONE;
         }
         DestinationName destination = message.destination();
-        Window window = windows.computeIfAbsent(destination, d -> new Window());
+        Window window = windows.computeIfAbsent(destination, d -> new Window(entries));
         synchronized (window) {
             Hold hold = new Hold();
             hold.prepared = true;

@@ -226,12 +226,12 @@ public final class JdbcJournal implements Journal {
                     highest = Math.max(highest, rs.getLong(1)); // a queue gone but for its references: never reused
                 }
             }
-            // each destination's window in the order it was numbered: the primary key's order
-            try (ResultSet rs = query.executeQuery("SELECT DEST_TYPE, DEST_NAME, SEQ_NO, DUP_ID, SEEN_AT "
-                    + "FROM FMQ_DUPLICATE_ID ORDER BY DEST_TYPE, DEST_NAME, SEQ_NO")) {
+            // the window entries in the order they were given: the primary key's order
+            try (ResultSet rs = query.executeQuery("SELECT ENTRY_NO, DEST_TYPE, DEST_NAME, SEQ_NO, DUP_ID, SEEN_AT "
+                    + "FROM FMQ_DUPLICATE_WINDOW ORDER BY ENTRY_NO")) {
                 while (rs.next()) {
-                    replay.duplicateId(new JournalRecord.DuplicateIdAdded(rs.getString(1), rs.getString(2),
-                            rs.getLong(3), rs.getString(4), rs.getLong(5)));
+                    replay.duplicateId(new JournalRecord.DuplicateIdAdded(rs.getLong(1), rs.getString(2),
+                            rs.getString(3), rs.getLong(4), rs.getString(5), rs.getLong(6)));
                 }
             }
             highest = Math.max(highest, loadPrepared(connection, replay));

@@ -40,7 +40,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Migration 7 gives {@code FMQ_MESSAGE} the column {@code DUPLICATE_ID}: a message's duplicate
  * ID is kept there rather than in a property row (see {@link MessageRows}), and the IDs of the
- * messages already stored move there from their property rows.
+ * messages already stored move there from their property rows. It replaces
+ * {@code FMQ_DUPLICATE_ID} by {@code FMQ_DUPLICATE_WINDOW}, the same columns and
+ * {@code ENTRY_NO}, the primary key: a number the broker gives each row, increasing across all
+ * destinations. One number as the key makes the table one tree (the rows in key order) where the
+ * three-column key made it two, the rows and the key's index, each written at every commit; rows
+ * that left the window are deleted by runs of their numbers, and the broker reads the rows back
+ * in {@code ENTRY_NO} order.
  */
 final class JournalSchema {
 
@@ -140,9 +146,14 @@ final class JournalSchema {
                         "CREATE TABLE FMQ_MSG_CHUNK (MSG_NO BIGINT NOT NULL, CHUNK_NO INT NOT NULL, CHUNK_DATA " + d.chunkType()
                                 + " NOT NULL, PRIMARY KEY (MSG_NO, CHUNK_NO))" + options))),
                 // a send with a duplicate ID wrote a property row for it as well as the window's
-                // row: one table more in every such commit. The ID goes in a column of the message
-                new Migration(7, "duplicate IDs of messages in a column of their own",
-                        connection -> duplicateIdColumn(d, connection)));
+                // row, and the window's table had an index beside its rows (a primary key of three
+                // columns): two tables more in every such commit. The ID goes in a column of the
+                // message, and the window's rows are keyed by one number, the table's own order
+                new Migration(7, "duplicate IDs of messages in a column of their own; window entries by number",
+                        connection -> {
+                            duplicateIdColumn(d, connection);
+                            duplicateWindowTable(d, connection);
+                        }));
     }
 
     /**
@@ -173,6 +184,40 @@ final class JournalSchema {
             delete.setString(1, name);
             delete.setString(2, type);
             delete.executeUpdate();
+        }
+    }
+
+    /**
+     * Migration 7: {@code FMQ_DUPLICATE_WINDOW}, the window entries keyed by {@code ENTRY_NO}
+     * alone, and the rows of {@code FMQ_DUPLICATE_ID} copied there, numbered in that table's key
+     * order. The old table goes once the version row is committed ({@link #dropRetiredWindowTable}):
+     * where DDL commits by itself, a migration stopped before that starts the copy over.
+     */
+    private static void duplicateWindowTable(SqlDialect d, Connection connection) throws SQLException {
+        try (Statement ddl = connection.createStatement()) {
+            if (!tableExists(connection, "FMQ_DUPLICATE_WINDOW")) {
+                ddl.execute("CREATE TABLE FMQ_DUPLICATE_WINDOW (ENTRY_NO BIGINT NOT NULL PRIMARY KEY, "
+                        + "DEST_TYPE VARCHAR(10) NOT NULL, DEST_NAME "
+                        + d.nameType(Journal.MAX_NAME_LENGTH, connection.getMetaData()) + " NOT NULL, "
+                        + "SEQ_NO BIGINT NOT NULL, DUP_ID "
+                        + d.nameType(Journal.MAX_DUPLICATE_ID_LENGTH, connection.getMetaData()) + " NOT NULL, "
+                        + "SEEN_AT BIGINT NOT NULL)" + d.tableOptions());
+            }
+            if (tableExists(connection, "FMQ_DUPLICATE_ID")) {
+                ddl.execute("DELETE FROM FMQ_DUPLICATE_WINDOW");
+                ddl.execute("INSERT INTO FMQ_DUPLICATE_WINDOW (ENTRY_NO, DEST_TYPE, DEST_NAME, SEQ_NO, DUP_ID, SEEN_AT) "
+                        + "SELECT ROW_NUMBER() OVER (ORDER BY DEST_TYPE, DEST_NAME, SEQ_NO), DEST_TYPE, DEST_NAME, "
+                        + "SEQ_NO, DUP_ID, SEEN_AT FROM FMQ_DUPLICATE_ID");
+            }
+        }
+    }
+
+    /** Drops the window table migration 7 replaced, once the migration is recorded. */
+    private static void dropRetiredWindowTable(Connection connection) throws SQLException {
+        if (tableExists(connection, "FMQ_DUPLICATE_WINDOW") && tableExists(connection, "FMQ_DUPLICATE_ID")) {
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute("DROP TABLE FMQ_DUPLICATE_ID");
+            }
         }
     }
 
@@ -267,6 +312,7 @@ final class JournalSchema {
         // where DDL commits by itself (H2, MariaDB), the tables migration 3 replaced go only once
         // the version row is committed: a migration stopped before it starts over from them
         QueueIdMigration.dropRetiredTables(connection);
+        dropRetiredWindowTable(connection);
     }
 
     /** The highest migration applied, 0 for an empty version table, -1 when there is none. */

@@ -46,9 +46,8 @@ public final class MemoryJournal implements Journal {
     private final Map<Long, TreeSet<Delayed>> delayed = new HashMap<>();
     /** Per stored message, how many queues still reference it; at zero it is forgotten. */
     private final Map<Long, Integer> referenceCounts = new HashMap<>();
-    /** Per destination, the duplicate IDs of its window by number. */
-    private final Map<DestinationKey, TreeMap<Long, JournalRecord.DuplicateIdAdded>> duplicateIds =
-            new LinkedHashMap<>();
+    /** The duplicate IDs of every window, by entry. */
+    private final TreeMap<Long, JournalRecord.DuplicateIdAdded> duplicateIds = new TreeMap<>();
     /** Prepared XA branches by number; their sends' messages are in {@link #messages}, on no queue yet. */
     private final Map<Long, PreparedTransaction> prepared = new LinkedHashMap<>();
     private long highestNumber;
@@ -71,7 +70,7 @@ public final class MemoryJournal implements Journal {
                 }
             }
         });
-        duplicateIds.values().forEach(window -> window.values().forEach(replay::duplicateId));
+        duplicateIds.values().forEach(replay::duplicateId);
         for (PreparedTransaction tx : prepared.values()) {
             List<PreparedTransaction.Ack> acks = new ArrayList<>();
             for (PreparedTransaction.Ack ack : tx.acks()) {
@@ -165,7 +164,7 @@ public final class MemoryJournal implements Journal {
             highestNumber = Math.max(highestNumber, r.queueId());
         } else if (record instanceof JournalRecord.DestinationDeleted r) {
             destinations.remove(new DestinationKey(r.kind(), r.name()));
-            duplicateIds.remove(new DestinationKey(r.kind(), r.name()));
+            duplicateIds.values().removeIf(id -> id.kind().equals(r.kind()) && id.destination().equals(r.name()));
             removeQueue(r.queueId());
         } else if (record instanceof JournalRecord.SubscriptionCreated r) {
             subscriptions.put(r.queueId(), r);
@@ -231,14 +230,9 @@ public final class MemoryJournal implements Journal {
                 delayed.computeIfAbsent(r.queueId(), q -> new TreeSet<>()).add(new Delayed(r.deliveryTime(), r.seq()));
             }
         } else if (record instanceof JournalRecord.DuplicateIdAdded r) {
-            duplicateIds.computeIfAbsent(new DestinationKey(r.kind(), r.destination()), d -> new TreeMap<>())
-                    .put(r.seq(), r);
+            duplicateIds.put(r.entry(), r);
         } else if (record instanceof JournalRecord.DuplicateIdsForgotten r) {
-            TreeMap<Long, JournalRecord.DuplicateIdAdded> window =
-                    duplicateIds.get(new DestinationKey(r.kind(), r.destination()));
-            if (window != null) {
-                window.headMap(r.lastSeq(), true).clear();
-            }
+            duplicateIds.keySet().removeAll(r.entries());
         } else if (record instanceof JournalRecord.DeliveriesCounted r) {
             TreeMap<Long, Reference> refs = references.get(r.queueId());
             if (refs != null) {

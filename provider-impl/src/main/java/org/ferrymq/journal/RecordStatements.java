@@ -38,10 +38,10 @@ final class RecordStatements implements AutoCloseable {
         INSERT_XA_ACK("INSERT INTO FMQ_XA_ACK (TX_NO, QUEUE_ID, SEQ_NO) VALUES (?, ?, ?)"),
         INSERT_REF("INSERT INTO FMQ_QUEUE_REF (QUEUE_ID, SEQ_NO, MSG_NO, DELIVERY_COUNT, DELIVERY_TIME) "
                 + "VALUES (?, ?, ?, ?, ?)"),
-        INSERT_DUPLICATE_ID("INSERT INTO FMQ_DUPLICATE_ID (DEST_TYPE, DEST_NAME, SEQ_NO, DUP_ID, SEEN_AT) "
-                + "VALUES (?, ?, ?, ?, ?)"),
-        // after the inserts: what a group pushed out of a window goes with it, one range per destination
-        FORGET_DUPLICATE_IDS("DELETE FROM FMQ_DUPLICATE_ID WHERE DEST_TYPE = ? AND DEST_NAME = ? AND SEQ_NO <= ?"),
+        INSERT_DUPLICATE_ID("INSERT INTO FMQ_DUPLICATE_WINDOW (ENTRY_NO, DEST_TYPE, DEST_NAME, SEQ_NO, DUP_ID, "
+                + "SEEN_AT) VALUES (?, ?, ?, ?, ?, ?)"),
+        // after the inserts: the entries a group pushed out of their windows go with it, by runs
+        FORGET_DUPLICATE_IDS("DELETE FROM FMQ_DUPLICATE_WINDOW WHERE ENTRY_NO BETWEEN ? AND ?"),
         COUNT_DELIVERIES("UPDATE FMQ_QUEUE_REF SET DELIVERY_COUNT = ? WHERE QUEUE_ID = ? AND SEQ_NO BETWEEN ? AND ?"),
         // after the insert of a reference added in the same group; before a move, which clears the time
         SCHEDULE_REDELIVERY("UPDATE FMQ_QUEUE_REF SET DELIVERY_TIME = ? WHERE QUEUE_ID = ? AND SEQ_NO = ?"),
@@ -83,7 +83,7 @@ final class RecordStatements implements AutoCloseable {
     private final List<Long> removedMessages = new ArrayList<>();
     private final List<Long> removedProperties = new ArrayList<>();
     /** Per destination (its kind and name), the highest duplicate-ID number forgotten: one delete each. */
-    private final Map<List<String>, Long> forgottenIds = new HashMap<>();
+    private final List<Long> forgottenEntries = new ArrayList<>();
 
     RecordStatements(Connection connection) {
         this(connection, 0);
@@ -159,14 +159,15 @@ final class RecordStatements implements AutoCloseable {
             removeReference(r);
         } else if (record instanceof JournalRecord.DuplicateIdAdded r) {
             PreparedStatement s = batch(Batched.INSERT_DUPLICATE_ID);
-            s.setString(1, r.kind());
-            s.setString(2, r.destination());
-            s.setLong(3, r.seq());
-            s.setString(4, r.duplicateId());
-            s.setLong(5, r.seenAt());
+            s.setLong(1, r.entry());
+            s.setString(2, r.kind());
+            s.setString(3, r.destination());
+            s.setLong(4, r.seq());
+            s.setString(5, r.duplicateId());
+            s.setLong(6, r.seenAt());
             added(Batched.INSERT_DUPLICATE_ID);
         } else if (record instanceof JournalRecord.DuplicateIdsForgotten r) {
-            forgottenIds.merge(List.of(r.kind(), r.destination()), r.lastSeq(), Math::max);
+            forgottenEntries.addAll(r.entries());
         } else if (record instanceof JournalRecord.TransactionPrepared r) {
             prepare(r.transaction());
         } else if (record instanceof JournalRecord.TransactionEnded r && r.committed()) {
@@ -218,7 +219,7 @@ final class RecordStatements implements AutoCloseable {
             }
         } else if (record instanceof JournalRecord.DestinationDeleted r) {
             releaseQueue(r.queueId());
-            update("DELETE FROM FMQ_DUPLICATE_ID WHERE DEST_TYPE = ? AND DEST_NAME = ?", r.kind(), r.name());
+            update("DELETE FROM FMQ_DUPLICATE_WINDOW WHERE DEST_TYPE = ? AND DEST_NAME = ?", r.kind(), r.name());
             update("DELETE FROM FMQ_DESTINATION WHERE DEST_TYPE = ? AND DEST_NAME = ?", r.kind(), r.name());
         } else if (record instanceof JournalRecord.SubscriptionCreated r) {
             update("INSERT INTO FMQ_SUBSCRIPTION (QUEUE_ID, CLIENT_ID, SUB_NAME, TOPIC_NAME, SELECTOR_TEXT, NO_LOCAL, "
@@ -310,13 +311,7 @@ final class RecordStatements implements AutoCloseable {
         }
         addRanges(Batched.DELETE_PROPERTIES, null, removedProperties);
         addRanges(Batched.DELETE_MESSAGE, null, removedMessages);
-        for (Map.Entry<List<String>, Long> forgotten : forgottenIds.entrySet()) {
-            PreparedStatement s = batch(Batched.FORGET_DUPLICATE_IDS);
-            s.setString(1, forgotten.getKey().get(0));
-            s.setString(2, forgotten.getKey().get(1));
-            s.setLong(3, forgotten.getValue());
-            added(Batched.FORGET_DUPLICATE_IDS);
-        }
+        addRanges(Batched.FORGET_DUPLICATE_IDS, null, forgottenEntries);
         forgetRemovals();
         for (Batched b : Batched.values()) {
             if (pending[b.ordinal()]) {
@@ -357,7 +352,7 @@ final class RecordStatements implements AutoCloseable {
         removedPlaces.clear();
         removedMessages.clear();
         removedProperties.clear();
-        forgottenIds.clear();
+        forgottenEntries.clear();
     }
 
     /** Forgets what was collected, after a failed transaction. */

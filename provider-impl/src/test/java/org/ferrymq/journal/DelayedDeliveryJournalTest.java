@@ -142,8 +142,8 @@ class DelayedDeliveryJournalTest {
         }
         broker.stop();
         // the schema as FerryMQ left it before version 4 (without what 5, duplicate IDs, 6, large
-        // message bodies, and 7, duplicate IDs in the message rows, added either)
-        db.execute("DROP TABLE FMQ_DUPLICATE_ID");
+        // message bodies, and 7, duplicate IDs in the message rows and the window by entry, added either)
+        db.execute("DROP TABLE FMQ_DUPLICATE_WINDOW");
         db.execute("DROP TABLE FMQ_MSG_CHUNK");
         db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN LARGE_BODY_SIZE");
         db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN DUPLICATE_ID");
@@ -161,7 +161,7 @@ class DelayedDeliveryJournalTest {
                     "the upgrade should apply migration 5 (duplicate IDs) too");
             assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION = 6"),
                     "the upgrade should apply migration 6 (large message bodies) too");
-            assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_DUPLICATE_ID"));
+            assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_DUPLICATE_WINDOW"));
             assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_CHUNK"));
             assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_QUEUE_REF WHERE DELIVERY_TIME > 0"),
                     "the migration should give the reference still waiting its delivery time");

@@ -1,6 +1,7 @@
 package org.ferrymq.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.jms.Connection;
@@ -81,7 +82,7 @@ class DuplicateDetectionJournalTest {
     }
 
     private long rows() throws Exception {
-        return db.queryLong("SELECT COUNT(*) FROM FMQ_DUPLICATE_ID");
+        return db.queryLong("SELECT COUNT(*) FROM FMQ_DUPLICATE_WINDOW");
     }
 
     // ---- the journal itself ----
@@ -104,8 +105,8 @@ class DuplicateDetectionJournalTest {
 
             @Override
             public void duplicateId(DuplicateIdAdded id) {
-                seen.add(id.kind() + " " + id.destination() + " " + id.seq() + " " + id.duplicateId() + " "
-                        + id.seenAt());
+                seen.add(id.entry() + ": " + id.kind() + " " + id.destination() + " " + id.seq() + " "
+                        + id.duplicateId() + " " + id.seenAt());
             }
 
             @Override
@@ -123,22 +124,21 @@ class DuplicateDetectionJournalTest {
     private static void keepsTheWindowsItIsGiven(Journal journal) throws Exception {
         List<JournalRecord> batch = new ArrayList<>();
         for (int seq = 1; seq <= 4; seq++) {
-            batch.add(new DuplicateIdAdded("queue", "orders", seq, "id-" + seq, 1000L + seq));
+            batch.add(new DuplicateIdAdded(seq, "queue", "orders", seq, "id-" + seq, 1000L + seq));
         }
-        batch.add(new DuplicateIdAdded("topic", "orders", 1, "id-1", 2000));
-        batch.add(new DuplicateIdAdded("queue", "other", 1, "o-1", 3000));
+        batch.add(new DuplicateIdAdded(5, "topic", "orders", 1, "id-1", 2000));
+        batch.add(new DuplicateIdAdded(6, "queue", "other", 1, "o-1", 3000));
         journal.append(batch).get();
-        // a new ID and the end of those before the last three, in one batch
-        journal.append(List.of(new DuplicateIdAdded("queue", "orders", 5, "id-5", 1005),
-                new JournalRecord.DuplicateIdsForgotten("queue", "orders", 2))).get();
+        // new IDs and the two oldest entries (named out of order), in one batch
+        journal.append(List.of(new DuplicateIdAdded(7, "queue", "orders", 5, "id-5", 1005),
+                new DuplicateIdAdded(8, "topic", "orders", 2, "id-2", 2001),
+                new JournalRecord.DuplicateIdsForgotten(List.of(2L, 1L)))).get();
+        // entries apart from each other
+        journal.append(List.of(new JournalRecord.DuplicateIdsForgotten(List.of(8L, 3L)))).get();
         journal.append(List.of(new JournalRecord.DestinationDeleted(0, "queue", "other"))).get();
 
-        List<String> left = windows(journal);
-        assertEquals(List.of("queue orders 3 id-3 1003", "queue orders 4 id-4 1004", "queue orders 5 id-5 1005",
-                "topic orders 1 id-1 2000"), left.stream().sorted().toList());
-        assertEquals(List.of("queue orders 3 id-3 1003", "queue orders 4 id-4 1004", "queue orders 5 id-5 1005"),
-                left.stream().filter(s -> s.startsWith("queue orders")).toList(),
-                "each window in the order it was numbered");
+        assertEquals(List.of("4: queue orders 4 id-4 1004", "5: topic orders 1 id-1 2000", "7: queue orders 5 id-5 1005"),
+                windows(journal), "what is left, in the order of the entries");
     }
 
     @ParameterizedTest
@@ -151,9 +151,9 @@ class DuplicateDetectionJournalTest {
             keepsTheWindowsItIsGiven(journal);
         }
         try (JdbcJournal journal = JdbcJournal.open(config)) {
-            assertEquals(4, windows(journal).size(), "after reopening");
+            assertEquals(3, windows(journal).size(), "after reopening");
         }
-        assertEquals(4, rows());
+        assertEquals(3, rows());
     }
 
     @Test
@@ -377,8 +377,8 @@ class DuplicateDetectionJournalTest {
         send(s, s.createQueue("kept"), "old", "stored by version 4");
         broker.stop();
         // the schema as FerryMQ left it before version 5 (without what 6, large message bodies, and 7,
-        // duplicate IDs in the message rows, added either)
-        db.execute("DROP TABLE FMQ_DUPLICATE_ID");
+        // duplicate IDs in the message rows and the window by entry, added either)
+        db.execute("DROP TABLE FMQ_DUPLICATE_WINDOW");
         db.execute("DROP TABLE FMQ_MSG_CHUNK");
         db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN LARGE_BODY_SIZE");
         db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN DUPLICATE_ID");
@@ -429,8 +429,10 @@ class DuplicateDetectionJournalTest {
     }
 
     /**
-     * A version-6 journal kept a stored message's duplicate ID in a property row: migration 7
-     * moves it into the message row, and the message is delivered with it.
+     * A version-6 journal kept a stored message's duplicate ID in a property row, and its window
+     * in FMQ_DUPLICATE_ID keyed by destination and number: migration 7 moves the ID into the
+     * message row, and the window into FMQ_DUPLICATE_WINDOW, numbered, where it keeps dropping
+     * duplicates and goes on growing and being forgotten.
      */
     @ParameterizedTest
     @MethodSource("databases")
@@ -448,6 +450,15 @@ class DuplicateDetectionJournalTest {
                 + "', 'string', DUPLICATE_ID FROM FMQ_MESSAGE WHERE DUPLICATE_ID IS NOT NULL");
         db.execute("UPDATE FMQ_MESSAGE SET PROPERTY_COUNT = PROPERTY_COUNT + 1 WHERE DUPLICATE_ID IS NOT NULL");
         db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN DUPLICATE_ID");
+        // and the window as version 6 kept it: one row per ID by destination and number
+        db.execute("CREATE TABLE FMQ_DUPLICATE_ID (DEST_TYPE VARCHAR(10) NOT NULL, DEST_NAME VARCHAR(255) NOT NULL, "
+                + "SEQ_NO BIGINT NOT NULL, DUP_ID VARCHAR(255) NOT NULL, SEEN_AT BIGINT NOT NULL, "
+                + "PRIMARY KEY (DEST_TYPE, DEST_NAME, SEQ_NO))");
+        db.execute("INSERT INTO FMQ_DUPLICATE_ID (DEST_TYPE, DEST_NAME, SEQ_NO, DUP_ID, SEEN_AT) "
+                + "SELECT DEST_TYPE, DEST_NAME, SEQ_NO, DUP_ID, SEEN_AT FROM FMQ_DUPLICATE_WINDOW");
+        db.execute("INSERT INTO FMQ_DUPLICATE_ID (DEST_TYPE, DEST_NAME, SEQ_NO, DUP_ID, SEEN_AT) "
+                + "VALUES ('queue', 'other', 1, 'old', 1)");
+        db.execute("DROP TABLE FMQ_DUPLICATE_WINDOW");
         db.execute("DELETE FROM FMQ_SCHEMA_VERSION WHERE SCHEMA_VERSION >= 7");
 
         s = session(factory, false);
@@ -456,7 +467,16 @@ class DuplicateDetectionJournalTest {
                 "the IDs moved out of the property rows");
         assertEquals(2, db.queryLong("SELECT COUNT(*) FROM FMQ_MESSAGE WHERE DUPLICATE_ID IS NOT NULL"));
         assertEquals(1, db.queryLong("SELECT SUM(PROPERTY_COUNT) FROM FMQ_MESSAGE"), "the price's row alone");
+        assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_DUPLICATE_WINDOW WHERE ENTRY_NO NOT BETWEEN 1 AND 3"),
+                "the window's three rows, numbered");
+        assertEquals(1, db.queryLong("SELECT COUNT(*) FROM FMQ_DUPLICATE_WINDOW WHERE DEST_NAME = 'other' "
+                + "AND DUP_ID = 'old'"));
+        try (java.sql.Connection connection = db.connect()) {
+            assertFalse(JournalSchema.tableExists(connection, "FMQ_DUPLICATE_ID"), "the old window's table went");
+        }
         send(s, s.createQueue("kept"), "old", "a duplicate of the old one");
+        send(s, s.createQueue("other"), "old", "a duplicate in the other queue's window");
+        send(s, s.createQueue("kept"), "new", "new after the upgrade");
         MessageConsumer consumer = s.createConsumer(s.createQueue("kept"));
         Message first = consumer.receive(30_000);
         assertEquals("stored by version 6", ((TextMessage) first).getText());
@@ -465,7 +485,9 @@ class DuplicateDetectionJournalTest {
         Message second = consumer.receive(30_000);
         assertEquals("old-alone", second.getStringProperty(ID));
         consumer.close();
-        assertEquals(List.of(), drain(s.createConsumer(s.createQueue("kept"))));
+        assertEquals(List.of("new after the upgrade"), drain(s.createConsumer(s.createQueue("kept"))));
+        assertEquals(List.of(), drain(s.createConsumer(s.createQueue("other"))));
+        assertEquals(4, rows());
         broker.stop();
         assertEquals(0, db.queryLong("SELECT COUNT(*) FROM FMQ_MSG_PROPERTY"), "consumed: the property rows go");
     }

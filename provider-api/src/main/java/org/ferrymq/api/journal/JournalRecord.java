@@ -1,5 +1,7 @@
 package org.ferrymq.api.journal;
 
+import java.util.List;
+
 /**
  * One state change. A message is stored once ({@link MessageStored}) and referenced by every
  * durable queue that must deliver it ({@link ReferenceAdded}); a reference is named by its
@@ -117,17 +119,25 @@ public sealed interface JournalRecord {
      * {@code kind} ("queue" or "topic") {@code destination}, at {@code seenAt} (milliseconds since
      * the epoch): a later send with the same ID there is a duplicate while the ID stays in the
      * destination's window. {@code seq} numbers the IDs of one destination in the order the broker
-     * took them, from 1. Written in the batch that stores the message the ID admitted, so the
-     * two are durable together or not at all.
+     * took them, from 1. {@code entry} names this record among all the journal's window entries
+     * (of every destination): unique, given in increasing order, and what
+     * {@link DuplicateIdsForgotten} names it by. Written in the batch that stores the message the
+     * ID admitted, so the two are durable together or not at all.
      */
-    record DuplicateIdAdded(String kind, String destination, long seq, String duplicateId, long seenAt)
+    record DuplicateIdAdded(long entry, String kind, String destination, long seq, String duplicateId, long seenAt)
             implements JournalRecord {}
 
     /**
-     * The IDs of a destination's window numbered up to {@code lastSeq} left it (a newer one took
-     * their place, or their time ran out): the journal may forget them. Written in the batch of the
-     * send that pushed them out; a journal that forgets them later loses nothing, as the broker
-     * drops what has left the window when it loads it.
+     * The window entries {@code entries} ({@link DuplicateIdAdded#entry}) left their windows (newer
+     * IDs took their places, or their time ran out): the journal may forget them. Written in the
+     * batch of a send that pushed them out; a journal that forgets them later, or never, loses
+     * nothing, as the broker drops what has left a window when it loads it (and names those
+     * entries again in a later record).
      */
-    record DuplicateIdsForgotten(String kind, String destination, long lastSeq) implements JournalRecord {}
+    record DuplicateIdsForgotten(List<Long> entries) implements JournalRecord {
+
+        public DuplicateIdsForgotten {
+            entries = List.copyOf(entries);
+        }
+    }
 }

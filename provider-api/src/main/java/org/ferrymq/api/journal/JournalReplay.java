@@ -27,8 +27,8 @@ public interface JournalReplay {
 
     /**
      * A duplicate ID the journal holds, after every queue's state and before the prepared
-     * branches: each destination's IDs in the order they were numbered. A journal replays what it
-     * was given and not yet told to forget; the broker keeps of it what its windows hold now.
+     * branches, in the order of their entries. A journal replays what it was given and not yet
+     * told to forget; the broker keeps of it what its windows hold now.
      */
     default void duplicateId(JournalRecord.DuplicateIdAdded id) {
     }
