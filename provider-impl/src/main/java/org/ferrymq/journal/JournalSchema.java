@@ -59,8 +59,23 @@ final class JournalSchema {
 
     private record Migration(int version, String description, Step step) {}
 
+    /**
+     * What the monitoring views (migration 8) count per queue, over {@link #DEPTH_JOINS}: every
+     * message stored on it ({@code MESSAGES}, as the README's depth query counts), those delivered
+     * at least once ({@code DELIVERED}: they come again flagged redelivered), those waiting for
+     * a delivery time or a redelivery delay ({@code SCHEDULED}), and the oldest one's
+     * {@code JMSTimestamp} (milliseconds since the epoch; NULL when empty).
+     */
+    private static final String DEPTH_COLUMNS = "COUNT(r.SEQ_NO) AS MESSAGES, "
+            + "SUM(CASE WHEN r.DELIVERY_COUNT > 0 THEN 1 ELSE 0 END) AS DELIVERED, "
+            + "SUM(CASE WHEN r.DELIVERY_TIME > 0 THEN 1 ELSE 0 END) AS SCHEDULED, "
+            + "MIN(m.JMS_TIMESTAMP) AS OLDEST_TIMESTAMP";
+    /** A queue's references and their messages, for a destination or subscription {@code d}; none for an empty one. */
+    private static final String DEPTH_JOINS = "LEFT JOIN FMQ_QUEUE_REF r ON r.QUEUE_ID = d.QUEUE_ID "
+            + "LEFT JOIN FMQ_MESSAGE m ON m.MSG_NO = r.MSG_NO";
+
     /** The schema version this FerryMQ writes. */
-    static final int CURRENT_VERSION = 7;
+    static final int CURRENT_VERSION = 8;
 
     /**
      * {@code FMQ_SUBSCRIPTION.CLIENT_ID} of a subscription without a client ID (a shared one):
@@ -153,7 +168,17 @@ final class JournalSchema {
                         connection -> {
                             duplicateIdColumn(d, connection);
                             duplicateWindowTable(d, connection);
-                        }));
+                        }),
+                // for DBAs who watch from the database side: read-only views over the tables above,
+                // replaced (not created) so that a migration started over does not fail on them
+                new Migration(8, "monitoring views: queue and durable subscription depths", statements(List.of(
+                        "CREATE OR REPLACE VIEW FMQ_QUEUE_DEPTH AS SELECT d.DEST_NAME AS QUEUE_NAME, "
+                                + DEPTH_COLUMNS + " FROM FMQ_DESTINATION d " + DEPTH_JOINS + " WHERE d.DEST_TYPE = 'queue' "
+                                + "GROUP BY d.DEST_NAME",
+                        "CREATE OR REPLACE VIEW FMQ_SUBSCRIPTION_DEPTH AS SELECT NULLIF(d.CLIENT_ID, '') AS CLIENT_ID, "
+                                + "d.SUB_NAME, d.TOPIC_NAME, "
+                                + DEPTH_COLUMNS + " FROM FMQ_SUBSCRIPTION d " + DEPTH_JOINS + " "
+                                + "GROUP BY d.CLIENT_ID, d.SUB_NAME, d.TOPIC_NAME"))));
     }
 
     /**

@@ -143,6 +143,7 @@ class DelayedDeliveryJournalTest {
         broker.stop();
         // the schema as FerryMQ left it before version 4 (without what 5, duplicate IDs, 6, large
         // message bodies, and 7, duplicate IDs in the message rows and the window by entry, added either)
+        db.dropViews(); // and 8, the monitoring views
         db.execute("DROP TABLE FMQ_DUPLICATE_WINDOW");
         db.execute("DROP TABLE FMQ_MSG_CHUNK");
         db.execute("ALTER TABLE FMQ_MESSAGE DROP COLUMN LARGE_BODY_SIZE");

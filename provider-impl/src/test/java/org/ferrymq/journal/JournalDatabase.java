@@ -92,6 +92,7 @@ public record JournalDatabase(String name, String jdbcUrl, String user, String p
                 s.execute("CREATE DATABASE IF NOT EXISTS " + SERVER_SCHEMA);
             }
         }
+        dropViews();
         try (Connection c = connect(); Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
@@ -107,6 +108,27 @@ public record JournalDatabase(String name, String jdbcUrl, String user, String p
             }
         }
         return this;
+    }
+
+    /**
+     * Drops FerryMQ's monitoring views (schema version 8): before a test drops or changes the
+     * tables under them, which PostgreSQL and H2 refuse while a view depends on them.
+     */
+    public void dropViews() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            List<String> views = new ArrayList<>();
+            try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"VIEW"})) {
+                while (rs.next()) {
+                    String view = rs.getString("TABLE_NAME");
+                    if (view.toUpperCase(Locale.ROOT).startsWith("FMQ_")) {
+                        views.add(view);
+                    }
+                }
+            }
+            for (String view : views) {
+                s.execute("DROP VIEW " + view);
+            }
+        }
     }
 
     public Connection connect() throws SQLException {
