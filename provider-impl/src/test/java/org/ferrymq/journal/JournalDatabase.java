@@ -79,7 +79,7 @@ public record JournalDatabase(String name, String jdbcUrl, String user, String p
                 + " or FERRYMQ_TEST_DATABASES=" + name + " (.ci/run sets it)";
     }
 
-    /** Creates the test schema if needed and drops every FerryMQ table in it. */
+    /** Creates the test schema if needed and drops every FerryMQ view and table in it. */
     public JournalDatabase emptied() throws SQLException {
         if (name.equals("postgresql")) {
             try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", user, password);
@@ -93,20 +93,7 @@ public record JournalDatabase(String name, String jdbcUrl, String user, String p
             }
         }
         dropViews();
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
-                while (rs.next()) {
-                    String table = rs.getString("TABLE_NAME");
-                    if (table.toUpperCase(Locale.ROOT).startsWith("FMQ_")) {
-                        tables.add(table);
-                    }
-                }
-            }
-            for (String table : tables) {
-                s.execute("DROP TABLE " + table);
-            }
-        }
+        drop("TABLE");
         return this;
     }
 
@@ -115,18 +102,23 @@ public record JournalDatabase(String name, String jdbcUrl, String user, String p
      * tables under them, which PostgreSQL and H2 refuse while a view depends on them.
      */
     public void dropViews() throws SQLException {
+        drop("VIEW");
+    }
+
+    /** Drops every FerryMQ table or view ({@code type} as JDBC metadata names it) of the schema. */
+    private void drop(String type) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
-            List<String> views = new ArrayList<>();
-            try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"VIEW"})) {
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {type})) {
                 while (rs.next()) {
-                    String view = rs.getString("TABLE_NAME");
-                    if (view.toUpperCase(Locale.ROOT).startsWith("FMQ_")) {
-                        views.add(view);
+                    String found = rs.getString("TABLE_NAME");
+                    if (found.toUpperCase(Locale.ROOT).startsWith("FMQ_")) {
+                        names.add(found);
                     }
                 }
             }
-            for (String view : views) {
-                s.execute("DROP VIEW " + view);
+            for (String found : names) {
+                s.execute("DROP " + type + " " + found);
             }
         }
     }

@@ -104,26 +104,26 @@ class MonitoringViewsTest {
     }
 
     private List<String> queueRows() throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (java.sql.Connection c = db.connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT QUEUE_NAME, MESSAGES, DELIVERED, SCHEDULED, OLDEST_TIMESTAMP "
-                        + "FROM FMQ_QUEUE_DEPTH ORDER BY QUEUE_NAME")) {
-            while (rs.next()) {
-                rows.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getLong(3) + " " + rs.getLong(4) + " "
-                        + rs.getObject(5));
-            }
-        }
-        return rows;
+        return rows("SELECT QUEUE_NAME, MESSAGES, DELIVERED, SCHEDULED, OLDEST_TIMESTAMP FROM FMQ_QUEUE_DEPTH "
+                + "ORDER BY QUEUE_NAME");
     }
 
     private List<String> subscriptionRows() throws Exception {
+        return rows("SELECT CLIENT_ID, SUB_NAME, TOPIC_NAME, MESSAGES, DELIVERED, SCHEDULED FROM FMQ_SUBSCRIPTION_DEPTH "
+                + "ORDER BY SUB_NAME");
+    }
+
+    /** Each row of a query as its columns' text, separated by blanks (a NULL as "null"). */
+    private List<String> rows(String query) throws Exception {
         List<String> rows = new ArrayList<>();
-        try (java.sql.Connection c = db.connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT CLIENT_ID, SUB_NAME, TOPIC_NAME, MESSAGES, DELIVERED, SCHEDULED "
-                        + "FROM FMQ_SUBSCRIPTION_DEPTH ORDER BY SUB_NAME")) {
+        try (java.sql.Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
-                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getLong(4) + " "
-                        + rs.getLong(5) + " " + rs.getLong(6));
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    row.append(i > 1 ? " " : "").append(rs.getString(i));
+                }
+                rows.add(row.toString());
             }
         }
         return rows;
