@@ -40,14 +40,17 @@ public final class FerryServer implements AutoCloseable {
 
     private final EmbeddedBroker broker;
     private final TcpAcceptor acceptor;
+    /** The health over HTTP; null when setting {@code http} is not set. */
+    private final HealthEndpoint health;
     /** The settings file and the distribution's directory, when the server was started from a file. */
     private Path settingsFile;
     private Path home;
     private FileTime settingsRead;
 
-    private FerryServer(EmbeddedBroker broker, TcpAcceptor acceptor) {
+    private FerryServer(EmbeddedBroker broker, TcpAcceptor acceptor, HealthEndpoint health) {
         this.broker = broker;
         this.acceptor = acceptor;
+        this.health = health;
     }
 
     /**
@@ -91,8 +94,36 @@ public final class FerryServer implements AutoCloseable {
         return true;
     }
 
-    /** Starts the broker (opening and recovering its journal), then listens. */
+    /**
+     * Starts the broker (opening and recovering its journal), then listens. With setting
+     * {@code http}, the health endpoint answers first, not ready until the broker listens.
+     */
     static FerryServer start(ServerSettings settings) throws JMSException {
+        HealthEndpoint health = null;
+        if (settings.http() != null) {
+            try {
+                health = HealthEndpoint.start(settings.http().getHost(), settings.http().getPort());
+            } catch (IOException e) {
+                throw new JMSException(e.getMessage());
+            }
+        }
+        try {
+            FerryServer server = start(settings, health);
+            if (health != null) {
+                health.ready();
+                LOG.info("FerryMQ answers its health on http://{}:{}{} and {}", settings.http().getHost(), health.port(),
+                        HealthEndpoint.LIVE, HealthEndpoint.READY);
+            }
+            return server;
+        } catch (JMSException | RuntimeException e) {
+            if (health != null) {
+                health.close();
+            }
+            throw e;
+        }
+    }
+
+    private static FerryServer start(ServerSettings settings, HealthEndpoint health) throws JMSException {
         TcpSettings tcp;
         try {
             Map<String, String> listener = new HashMap<>();
@@ -109,7 +140,7 @@ public final class FerryServer implements AutoCloseable {
             broker.stop();
             throw e;
         }
-        FerryServer server = new FerryServer(broker, acceptor);
+        FerryServer server = new FerryServer(broker, acceptor, health);
         LOG.info("FerryMQ {} started: broker '{}', listening on tcp://{}:{} ({}), journal {}", version(),
                 broker.name(), settings.host(), acceptor.port(), settings.tls(), journal(settings.broker()));
         return server;
@@ -120,6 +151,11 @@ public final class FerryServer implements AutoCloseable {
         return acceptor.port();
     }
 
+    /** The port of the health endpoint; -1 without one. */
+    int httpPort() {
+        return health == null ? -1 : health.port();
+    }
+
     EmbeddedBroker broker() {
         return broker;
     }
@@ -127,8 +163,14 @@ public final class FerryServer implements AutoCloseable {
     /** Stops listening, closes the clients, then stops the broker cleanly. */
     @Override
     public void close() {
+        if (health != null) {
+            health.notReady("the server is stopping");
+        }
         acceptor.close();
         broker.stop();
+        if (health != null) {
+            health.close();
+        }
         LOG.info("FerryMQ stopped: broker '{}'", broker.name());
     }
 
@@ -161,6 +203,9 @@ public final class FerryServer implements AutoCloseable {
         if (!server.acceptor.isClosed()) {
             // the broker stopped by itself (its journal failed); the reason is in the log above
             LOG.error("FerryMQ broker '{}' stopped by itself; the server exits", server.broker.name());
+            if (server.health != null) {
+                server.health.notReady("the broker stopped by itself: its journal failed");
+            }
             server.acceptor.close();
             System.exit(BROKER_FAILED);
         }

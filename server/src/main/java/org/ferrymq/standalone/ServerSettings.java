@@ -14,17 +14,24 @@ import org.ferrymq.transport.tcp.TlsSettings;
 
 /**
  * The settings file of a standalone server: the server's own keys ({@link #NAME},
- * {@link #LISTEN}, {@link #HEARTBEAT}, {@link #MAX_FRAME_SIZE}, {@link #HANDSHAKE_TIMEOUT}, and the
+ * {@link #LISTEN}, {@link #HTTP}, {@link #HEARTBEAT}, {@link #MAX_FRAME_SIZE}, {@link #HANDSHAKE_TIMEOUT}, and the
  * listener's TLS keys {@link #TLS_KEYS}) beside the broker settings an embedded broker takes
  * ({@link BrokerConfig#KEYS}). A key that is none of these fails with a message naming it and the
  * keys there are.
  */
-record ServerSettings(BrokerConfig broker, String host, int port, Properties listener, TlsSettings tls) {
+record ServerSettings(BrokerConfig broker, String host, int port, Properties listener, TlsSettings tls, URI http) {
 
     /** The broker's name; its H2 journal is {@code <dataDirectory>/<name>.mv.db}. Default {@code ferrymq}. */
     static final String NAME = "name";
     /** {@code tcp://HOST:PORT}. Default {@code tcp://0.0.0.0:61616}. */
     static final String LISTEN = "listen";
+    /**
+     * {@code http://HOST:PORT} where the server answers HTTP (its health, {@link HealthEndpoint});
+     * none unless set. {@code :0} takes any free port.
+     */
+    static final String HTTP = "http";
+    /** The HTTP port when {@link #HTTP} names none: the port of Artemis's console, which operators know. */
+    static final int DEFAULT_HTTP_PORT = 8161;
     /** Milliseconds of silence after which the server closes a client; 0 never. */
     static final String HEARTBEAT = "heartbeat";
     /** The largest frame the server accepts, in bytes. */
@@ -57,11 +64,13 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
         Map<String, String> tls = new HashMap<>();
         String name = DEFAULT_NAME;
         String listen = DEFAULT_LISTEN;
+        URI http = null;
         for (String key : file.stringPropertyNames()) {
             String value = file.getProperty(key).trim();
             switch (key) {
                 case NAME -> name = value;
                 case LISTEN -> listen = value;
+                case HTTP -> http = httpUri(value);
                 case HEARTBEAT, MAX_FRAME_SIZE, HANDSHAKE_TIMEOUT -> listener.setProperty(key, value);
                 default -> {
                     if (TLS_KEYS.contains(key)) {
@@ -70,7 +79,7 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
                         brokerKeys.setProperty(key, value);
                     } else {
                         throw new IllegalArgumentException("Unknown setting '" + key + "'; a server takes "
-                                + String.join(", ", NAME, LISTEN, HEARTBEAT, MAX_FRAME_SIZE, HANDSHAKE_TIMEOUT)
+                                + String.join(", ", NAME, LISTEN, HTTP, HEARTBEAT, MAX_FRAME_SIZE, HANDSHAKE_TIMEOUT)
                                 + ", the TLS settings " + String.join(", ", TLS_KEYS) + ", the broker settings "
                                 + String.join(", ", BrokerConfig.KEYS) + " and destination settings "
                                 + BrokerConfig.DESTINATION_PREFIX + "PATTERN.SETTING");
@@ -86,7 +95,7 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
         underHome(tls::get, tls::put, TlsSettings.TRUST_STORE, home);
         URI uri = listenUri(listen);
         return new ServerSettings(BrokerConfig.fromProperties(name, brokerKeys), uri.getHost(),
-                uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort(), listener, TlsSettings.forServer(tls));
+                uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort(), listener, TlsSettings.forServer(tls), http);
     }
 
     /** Makes the relative path under {@code key} relative to {@code home}. */
@@ -96,6 +105,24 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
         if (path != null && !path.isBlank() && !Path.of(path).isAbsolute()) {
             set.accept(key, home.resolve(path).toString());
         }
+    }
+
+    /** The HTTP address of setting {@link #HTTP}, its port {@link #DEFAULT_HTTP_PORT} when it names none. */
+    private static URI httpUri(String value) {
+        String example = "http://0.0.0.0:" + DEFAULT_HTTP_PORT;
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("Setting '" + HTTP + "' is '" + value + "', not a URL; write "
+                    + "http://HOST:PORT, e.g. " + example);
+        }
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null
+                || !(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
+            throw new IllegalArgumentException("Setting '" + HTTP + "' is '" + value + "'; write http://HOST:PORT, "
+                    + "e.g. " + example);
+        }
+        return URI.create("http://" + uri.getHost() + ":" + (uri.getPort() < 0 ? DEFAULT_HTTP_PORT : uri.getPort()));
     }
 
     private static URI listenUri(String listen) {

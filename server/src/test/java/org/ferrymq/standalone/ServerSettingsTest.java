@@ -124,4 +124,23 @@ class ServerSettingsTest {
                 () -> ServerSettings.from(settings("ssl", "true"), HOME));
         assertTrue(e.getMessage().contains("ssl=true needs keyStore"), e.getMessage());
     }
+
+    @Test
+    void httpIsOffUnlessSetAndTakesItsDefaultPort() {
+        assertEquals(null, ServerSettings.from(settings(), HOME).http());
+        assertEquals("http://127.0.0.1:9000", ServerSettings.from(settings("http", "http://127.0.0.1:9000"), HOME)
+                .http().toString());
+        assertEquals("http://0.0.0.0:8161", ServerSettings.from(settings("http", "http://0.0.0.0"), HOME).http()
+                .toString());
+    }
+
+    @Test
+    void aWrongHttpSettingNamesItselfAndShowsTheForm() {
+        for (String wrong : List.of("tcp://0.0.0.0:8161", "http://0.0.0.0:8161/console", "8161", "http://:80")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ServerSettings.from(settings("http", wrong), HOME), wrong);
+            assertTrue(e.getMessage().contains("Setting 'http' is '" + wrong + "'"), e.getMessage());
+            assertTrue(e.getMessage().contains("http://HOST:PORT"), e.getMessage());
+        }
+    }
 }
