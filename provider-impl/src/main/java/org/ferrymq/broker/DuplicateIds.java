@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * that left the window meanwhile, so the message and its ID are durable together and the
  * journal keeps about one window per destination (up to a sixteenth more, at most
  * {@link #FORGET_RUN} entries: it forgets them in runs); the windows are read back on start, and
- * the entries read back outside their windows are forgotten with the next runs. A send the journal does not hold (a non-persistent message, a
+ * the entries read back outside their windows are forgotten with the next runs. A send the
+ * journal does not hold (a non-persistent message, a
  * temporary destination, a topic without durable subscriptions) keeps its ID in memory only,
  * forgotten by a restart as its message is. A prepared branch's IDs are in its messages, which
  * the journal holds, and are held again when it is recovered.
