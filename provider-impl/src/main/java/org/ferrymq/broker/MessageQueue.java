@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.ferrymq.api.DestinationPolicy;
 import org.ferrymq.api.journal.JournalException;
@@ -105,8 +104,8 @@ final class MessageQueue {
     private final List<BrokerConsumer> selectorConsumers = new ArrayList<>();
     private final MessageGroups groups = new MessageGroups(this);
     private long selectorEvaluations;
-    /** Messages that expired on this queue: dropped, or moved to an expiry queue. */
-    private final AtomicLong expiredCount = new AtomicLong();
+    /** What happened here since the broker started: messages added, removed, redelivered, expired, dead-lettered. */
+    final QueueStatistics statistics = new QueueStatistics();
     private boolean deleted;
 
     /** The highest place handed out. */
@@ -183,6 +182,7 @@ final class MessageQueue {
      * journaled one by leaving it in the journal until then, any other by a timer.
      */
     void enqueue(QueueEntry entry) {
+        statistics.added();
         if (entry.journaled()) {
             if (admit(entry)) {
                 enqueueNow(List.of(entry)); // what admit keeps is due
@@ -239,6 +239,7 @@ final class MessageQueue {
 
     /** The queue held {@code references} journaled entries, up to place {@code lastSeq}, when the broker started. */
     synchronized void recovered(long references, long lastSeq) {
+        statistics.recovered(references);
         this.lastSeq = Math.max(this.lastSeq, lastSeq);
         if (references > 0) {
             paging = true;
@@ -345,6 +346,9 @@ final class MessageQueue {
             consumer.dispatched();
             entry.consumer = consumer;
             entry.deliveryCount++;
+            if (entry.deliveryCount > 1) {
+                statistics.redelivered();
+            }
             outgoing.add(new Outgoing(consumer.session, consumer.session.register(consumer, entry)));
             if (entry.journaled() && entry.deliveryCount > entry.journaledDeliveryCount) {
                 toCount.add(entry);
@@ -559,12 +563,17 @@ final class MessageQueue {
 
     /** Counts messages that expired here, once each is dropped or moved to an expiry queue. */
     void countExpired(int messages) {
-        expiredCount.addAndGet(messages);
+        statistics.expired(messages);
     }
 
     /** How many messages have expired on this queue since the broker started. */
     long expiredCount() {
-        return expiredCount.get();
+        return statistics.expired();
+    }
+
+    /** This queue's figures now (see {@link QueueStatistics}). */
+    QueueStatistics.Snapshot statistics() {
+        return statistics.snapshot(consumerCount());
     }
 
     // ---- the expiry scan (see Expiry) ----

@@ -84,6 +84,7 @@ final class Redelivery {
         deadLettering.move(exhausted, dlqName, DeadLetterAnnotations.MAX_DELIVERIES, () -> {
             storage.removed(exhausted);
             for (QueueEntry entry : exhausted) {
+                entry.queue.statistics.deadLettered(1);
                 if (entry.refusedAttempts == 0) {
                     LOG.warn("Message {} on '{}' was delivered {} times without being acknowledged; moved to '{}'",
                             entry.message.messageId(), entry.queue.name, entry.deliveryCount, dlqName);

@@ -249,6 +249,7 @@ final class Storage {
     /** Entries whose removal is stored: their memory is free. */
     void removed(List<QueueEntry> entries) {
         for (QueueEntry entry : entries) {
+            entry.queue.statistics.removed(1);
             if (entry.group != null) {
                 entry.queue.acknowledgedInGroup(entry);
             }
