@@ -57,6 +57,12 @@ public final class BrokerConfig {
      */
     public static final String STAMP_USER_ID = "stampUserId";
     /**
+     * {@code true} registers the broker's queues and durable subscriptions as MXBeans
+     * ({@link org.ferrymq.api.management.QueueMXBean}) in the platform MBean server. Default
+     * {@code false}.
+     */
+    public static final String JMX = "jmx";
+    /**
      * The name of a JAAS login configuration entry (an LDAP realm, say): users unknown to
      * {@link #USERS} and {@link #USERS_FILE} are asked of its login modules, given the name and
      * password the client passed.
@@ -248,7 +254,7 @@ public final class BrokerConfig {
     public static final int DEFAULT_MAX_TEMPORARY_DESTINATIONS_PER_CONNECTION = 1_000;
 
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(
-            Set.of(USERS, USERS_FILE, USER_ROLES, PERMISSIONS_FILE, STAMP_USER_ID, JAAS_REALM, JAAS_LOGIN_CONFIG,
+            Set.of(USERS, USERS_FILE, USER_ROLES, PERMISSIONS_FILE, STAMP_USER_ID, JMX, JAAS_REALM, JAAS_LOGIN_CONFIG,
                     REQUIRE_CREDENTIALS, AUTO_CREATE_DESTINATIONS, QUEUES, TOPICS, MAX_DELIVERY_ATTEMPTS, DEAD_LETTER_QUEUE,
                     EXPIRY_SCAN_PERIOD, MAX_UNACKNOWLEDGED, JOURNAL,
                     DATA_DIRECTORY, JOURNAL_URL, JOURNAL_USER, JOURNAL_PASSWORD, JOURNAL_DIALECT, JOURNAL_TIMEOUT,
@@ -282,6 +288,7 @@ public final class BrokerConfig {
     private final Map<String, List<String>> userRoles = new LinkedHashMap<>();
     private Path permissionsFile;
     private boolean stampUserId;
+    private boolean jmx;
     private String jaasRealm;
     private Path jaasLoginConfig;
     /** Null: required when users are configured (see {@link #requireCredentials()}). */
@@ -370,6 +377,7 @@ public final class BrokerConfig {
             }
             case PERMISSIONS_FILE -> permissionsFile(Path.of(requireValue(key, value)));
             case STAMP_USER_ID -> stampUserId(parseBoolean(key, value));
+            case JMX -> jmx(parseBoolean(key, value));
             case JAAS_REALM -> jaasRealm(requireValue(key, value));
             case JAAS_LOGIN_CONFIG -> jaasLoginConfig(Path.of(requireValue(key, value)));
             case REQUIRE_CREDENTIALS -> requireCredentials(parseBoolean(key, value));
@@ -504,6 +512,12 @@ public final class BrokerConfig {
     /** Whether the broker sets JMSXUserID to the sending user (see {@link #STAMP_USER_ID}). */
     public BrokerConfig stampUserId(boolean stamp) {
         this.stampUserId = stamp;
+        return this;
+    }
+
+    /** Whether the broker registers its queues as MXBeans in the platform MBean server (see {@link #JMX}). */
+    public BrokerConfig jmx(boolean register) {
+        this.jmx = register;
         return this;
     }
 
@@ -738,6 +752,7 @@ public final class BrokerConfig {
     }
     public Path permissionsFile() { return permissionsFile; }
     public boolean stampUserId() { return stampUserId; }
+    public boolean jmx() { return jmx; }
     public String jaasRealm() { return jaasRealm; }
     public Path jaasLoginConfig() { return jaasLoginConfig; }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.management.MalformedObjectNameException;
 import org.ferrymq.api.BrokerConfig;
 import org.ferrymq.api.journal.Journal;
 import org.ferrymq.api.journal.JournalException;
@@ -86,6 +87,8 @@ public final class Broker implements AutoCloseable {
 
     private final AtomicLong deliveryIds = new AtomicLong();
     private final XaTransactions xa;
+    /** The queues in JMX, with broker setting jmx; null without. */
+    private final QueueMBeans queueMBeans;
     private volatile boolean closed;
     /** Completes when {@link #close} has finished: the journal's writes are settled and its lease released. */
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -108,6 +111,31 @@ public final class Broker implements AutoCloseable {
         this.duplicateIds = new DuplicateIds(config, destinations.policies());
         this.xa = new XaTransactions(config.name(), timers, storage, routing, redelivery,
                 config.transactionTimeoutSeconds(), authorizer, duplicateIds);
+        this.queueMBeans = config.jmx() ? new QueueMBeans(config.name(), this::queuesForJmx) : null;
+    }
+
+    /** The queues and named subscriptions now, by the names JMX shows them under. */
+    private Map<MessageQueue, QueueMBeans.Named> queuesForJmx() {
+        Map<MessageQueue, QueueMBeans.Named> live = new HashMap<>();
+        try {
+            for (MessageQueue queue : destinations.queueDestinations()) {
+                live.put(queue, new QueueMBeans.Named(QueueMBeans.queueName(config.name(), queue.name), queue,
+                        queue.name));
+            }
+            for (Subscription subscription : subscriptions.named()) {
+                live.put(subscription.queue, new QueueMBeans.Named(QueueMBeans.subscriptionName(config.name(),
+                        subscription.clientId, subscription.name), subscription.queue, subscription.topic.name));
+            }
+        } catch (MalformedObjectNameException e) {
+            throw new java.lang.IllegalStateException("a quoted name is always well formed", e);
+        }
+        return live;
+    }
+
+    /** Keeps the JMX registrations up with the queues, until the broker closes. */
+    private void syncMBeansEvery(long periodMillis) {
+        queueMBeans.sync();
+        timers.scheduleCancellable(periodMillis, () -> syncMBeansEvery(periodMillis));
     }
 
     /** Starts a broker: opens and replays its journal, then creates the configured destinations. */
@@ -141,6 +169,9 @@ public final class Broker implements AutoCloseable {
             broker.topic(DestinationName.topic(topic), true);
         }
         broker.expiry.scanEvery(config.expiryScanPeriodMillis(), broker.destinations::allQueues);
+        if (broker.queueMBeans != null) {
+            broker.syncMBeansEvery(QueueMBeans.PERIOD_MILLIS);
+        }
         LOG.info("FerryMQ broker '{}' started", config.name());
         return broker;
     }
@@ -263,6 +294,9 @@ public final class Broker implements AutoCloseable {
             return;
         }
         closed = true;
+        if (queueMBeans != null) {
+            queueMBeans.close();
+        }
         for (BrokerConnection connection : List.copyOf(connections)) {
             connection.brokerClosing();
         }

@@ -208,6 +208,11 @@ final class Destinations {
     }
 
     /** Every queue: the queues, temporary ones included, and the queues of every topic's subscriptions. */
+    /** The queue destinations, temporary ones included (not the subscriptions' queues). */
+    List<MessageQueue> queueDestinations() {
+        return new ArrayList<>(queues.values());
+    }
+
     List<MessageQueue> allQueues() {
         List<MessageQueue> all = new ArrayList<>(queues.values());
         for (BrokerTopic topic : topics.values()) {

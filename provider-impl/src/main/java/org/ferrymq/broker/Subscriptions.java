@@ -241,6 +241,11 @@ final class Subscriptions {
     }
 
     /** The queues of the durable subscriptions. */
+    /** The durable and shared subscriptions. */
+    synchronized List<Subscription> named() {
+        return new ArrayList<>(namedSubscriptions.values());
+    }
+
     synchronized List<MessageQueue> durableQueues() {
         List<MessageQueue> durable = new ArrayList<>();
         namedSubscriptions.values().stream().filter(s -> s.durable).forEach(s -> durable.add(s.queue));
