@@ -70,7 +70,7 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
             switch (key) {
                 case NAME -> name = value;
                 case LISTEN -> listen = value;
-                case HTTP -> http = httpUri(value);
+                case HTTP -> http = address(HTTP, value, "http", DEFAULT_HTTP_PORT);
                 case HEARTBEAT, MAX_FRAME_SIZE, HANDSHAKE_TIMEOUT -> listener.setProperty(key, value);
                 default -> {
                     if (TLS_KEYS.contains(key)) {
@@ -93,9 +93,9 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
         underHome(brokerKeys::getProperty, brokerKeys::setProperty, BrokerConfig.PERMISSIONS_FILE, home);
         underHome(tls::get, tls::put, TlsSettings.KEY_STORE, home);
         underHome(tls::get, tls::put, TlsSettings.TRUST_STORE, home);
-        URI uri = listenUri(listen);
-        return new ServerSettings(BrokerConfig.fromProperties(name, brokerKeys), uri.getHost(),
-                uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort(), listener, TlsSettings.forServer(tls), http);
+        URI uri = address(LISTEN, listen, "tcp", DEFAULT_PORT);
+        return new ServerSettings(BrokerConfig.fromProperties(name, brokerKeys), uri.getHost(), uri.getPort(), listener,
+                TlsSettings.forServer(tls), http);
     }
 
     /** Makes the relative path under {@code key} relative to {@code home}. */
@@ -107,36 +107,22 @@ record ServerSettings(BrokerConfig broker, String host, int port, Properties lis
         }
     }
 
-    /** The HTTP address of setting {@link #HTTP}, its port {@link #DEFAULT_HTTP_PORT} when it names none. */
-    private static URI httpUri(String value) {
-        String example = "http://0.0.0.0:" + DEFAULT_HTTP_PORT;
+    /**
+     * The address of setting {@code key}, {@code scheme://HOST:PORT}, its port {@code defaultPort}
+     * when it names none; a path is refused, as nothing serves one.
+     */
+    private static URI address(String key, String value, String scheme, int defaultPort) {
+        String form = scheme + "://HOST:PORT, e.g. " + scheme + "://0.0.0.0:" + defaultPort;
         URI uri;
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("Setting '" + HTTP + "' is '" + value + "', not a URL; write "
-                    + "http://HOST:PORT, e.g. " + example);
+            throw new IllegalArgumentException("Setting '" + key + "' is '" + value + "', not a URL; write " + form);
         }
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null
+        if (!scheme.equals(uri.getScheme()) || uri.getHost() == null
                 || !(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
-            throw new IllegalArgumentException("Setting '" + HTTP + "' is '" + value + "'; write http://HOST:PORT, "
-                    + "e.g. " + example);
+            throw new IllegalArgumentException("Setting '" + key + "' is '" + value + "'; write " + form);
         }
-        return URI.create("http://" + uri.getHost() + ":" + (uri.getPort() < 0 ? DEFAULT_HTTP_PORT : uri.getPort()));
-    }
-
-    private static URI listenUri(String listen) {
-        URI uri;
-        try {
-            uri = new URI(listen);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("Setting '" + LISTEN + "' is '" + listen
-                    + "', not a URL; write tcp://HOST:PORT, e.g. " + DEFAULT_LISTEN);
-        }
-        if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("Setting '" + LISTEN + "' is '" + listen
-                    + "'; write tcp://HOST:PORT, e.g. " + DEFAULT_LISTEN);
-        }
-        return uri;
+        return URI.create(scheme + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? defaultPort : uri.getPort()));
     }
 }
