@@ -119,12 +119,11 @@ public final class Broker implements AutoCloseable {
         Map<MessageQueue, QueueMBeans.Named> live = new HashMap<>();
         try {
             for (MessageQueue queue : destinations.queueDestinations()) {
-                live.put(queue, new QueueMBeans.Named(QueueMBeans.queueName(config.name(), queue.name), queue,
-                        queue.name));
+                live.put(queue, new QueueMBeans.Named(QueueMBeans.queueName(config.name(), queue.name), queue.name));
             }
             for (Subscription subscription : subscriptions.named()) {
                 live.put(subscription.queue, new QueueMBeans.Named(QueueMBeans.subscriptionName(config.name(),
-                        subscription.clientId, subscription.name), subscription.queue, subscription.topic.name));
+                        subscription.clientId, subscription.name), subscription.topic.name));
             }
         } catch (MalformedObjectNameException e) {
             throw new java.lang.IllegalStateException("a quoted name is always well formed", e);

@@ -26,8 +26,8 @@ final class QueueMBeans {
     /** How often the registrations catch up with the queues. */
     static final long PERIOD_MILLIS = 1000;
 
-    /** A queue's name in JMX, and the view registered under it. */
-    record Named(ObjectName name, MessageQueue queue, String destination) {}
+    /** A queue's name in JMX, and the destination its view shows (a subscription's topic). */
+    record Named(ObjectName name, String destination) {}
 
     private final String broker;
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
@@ -98,7 +98,7 @@ final class QueueMBeans {
         }
     }
 
-    /** What JMX reads of one queue: its statistics, taken at each read. */
+    /** What JMX reads of one queue: each attribute from its counters, without the queue's lock (but the consumers). */
     private record View(MessageQueue queue, String destination) implements QueueMXBean {
 
         @Override
@@ -113,32 +113,32 @@ final class QueueMBeans {
 
         @Override
         public long getMessageCount() {
-            return queue.statistics().messages();
+            return queue.statistics.messages();
         }
 
         @Override
         public long getMessagesAdded() {
-            return queue.statistics().added();
+            return queue.statistics.addedTotal();
         }
 
         @Override
         public long getMessagesAcknowledged() {
-            return queue.statistics().acknowledged();
+            return queue.statistics.acknowledged();
         }
 
         @Override
         public long getMessagesRedelivered() {
-            return queue.statistics().redelivered();
+            return queue.statistics.redeliveredTotal();
         }
 
         @Override
         public long getMessagesExpired() {
-            return queue.statistics().expired();
+            return queue.statistics.expired();
         }
 
         @Override
         public long getMessagesDeadLettered() {
-            return queue.statistics().deadLettered();
+            return queue.statistics.deadLettered();
         }
 
         @Override

@@ -54,17 +54,38 @@ final class QueueStatistics {
         deadLettered.add(messages);
     }
 
+    /** Messages on the queue now; read what is gone before what came, so a message counted as gone is counted as come. */
+    long messages() {
+        long gone = removed.sum();
+        return Math.max(0, recovered.sum() + added.sum() - gone);
+    }
+
+    /** Messages added since the broker started. */
+    long addedTotal() {
+        return added.sum();
+    }
+
+    /** Every removal that was neither an expiry nor a dead-lettering. */
+    long acknowledged() {
+        long gone = removed.sum();
+        return Math.max(0, gone - expired.sum() - deadLettered.sum());
+    }
+
+    /** Redeliveries since the broker started. */
+    long redeliveredTotal() {
+        return redelivered.sum();
+    }
+
     long expired() {
         return expired.sum();
     }
 
+    long deadLettered() {
+        return deadLettered.sum();
+    }
+
     Snapshot snapshot(int consumers) {
-        // read in the order the events happen to a message, so a message counted as gone is counted as come
-        long gone = removed.sum();
-        long expiredNow = expired.sum();
-        long deadNow = deadLettered.sum();
-        long came = recovered.sum() + added.sum();
-        return new Snapshot(Math.max(0, came - gone), added.sum(), Math.max(0, gone - expiredNow - deadNow),
-                redelivered.sum(), expiredNow, deadNow, consumers);
+        return new Snapshot(messages(), addedTotal(), acknowledged(), redeliveredTotal(), expired(), deadLettered(),
+                consumers);
     }
 }
